@@ -1,0 +1,55 @@
+# The two commands a user needs: `make run` and `make test`. Everything else is set up by them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-fast lint bench browser-deps migrate demo worker clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $@
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+# Loads the small synthetic demo set once; running it again neither duplicates nor wipes data.
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	@echo "Open http://$(HOST):$(PORT)/ and sign in with a demo log-in from the README."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# A worker, for when CELERY_BROKER_URL points at Redis.
+worker: install
+	$(VENV)/bin/celery -A config worker --beat --scheduler django_celery_beat.schedulers:DatabaseScheduler -l info
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# The whole suite: unit, worker (real Celery against Redis) and browser (Playwright + chromium) tests.
+# Runs on PostgreSQL when it is reachable on 127.0.0.1:5432 (or wherever DATABASE_URL points).
+test: install browser-deps
+	@db="$${DATABASE_URL:-$$(scripts/services.sh)}"; \
+	echo "Test database: $${db:-SQLite (PostgreSQL not reachable)}"; \
+	DATABASE_URL="$$db" $(VENV)/bin/pytest -q
+
+test-fast: install
+	$(VENV)/bin/pytest -q -m "not browser and not worker"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: install
+	@echo "No benchmarks yet."
+
+clean:
+	rm -rf $(VENV) staticfiles var

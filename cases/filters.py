@@ -1,0 +1,86 @@
+"""Filters for the case lists, by django-filter. Standards filter through cases.standards."""
+
+import django_filters
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Layout
+from django import forms
+from django.utils import timezone
+
+from cases import standards
+from cases.models import Child, S47Enquiry, Team, Worker
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+MET_CHOICES = [("met", "Met"), ("missed", "Not met")]
+
+
+class FilterForm(forms.Form):
+    """A GET form rendered with the GOV.UK template pack."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(*self.fields.keys(), Button("filter", "Apply filters"))
+
+
+def _date_filter(label: str, lookup: str) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        field_name="start_date",
+        lookup_expr=lookup,
+        label=label,
+        input_formats=DATE_FORMATS,
+        help_text="For example, 03/03/2014",
+    )
+
+
+def _met_filter(label: str, condition) -> django_filters.ChoiceFilter:
+    def apply(queryset, name, value):
+        return queryset.filter(condition) if value == "met" else queryset.exclude(condition)
+
+    return django_filters.ChoiceFilter(label=label, choices=MET_CHOICES, method=lambda qs, n, v: apply(qs, n, v))
+
+
+class S47EnquiryFilter(django_filters.FilterSet):
+    child_id = django_filters.CharFilter(field_name="child__child_id", lookup_expr="iexact", label="Child ID")
+    team = django_filters.ModelChoiceFilter(queryset=Team.objects.all(), empty_label="All teams")
+    worker = django_filters.ModelChoiceFilter(queryset=Worker.objects.all(), empty_label="All workers")
+    start_from = _date_filter("Started on or after", "gte")
+    start_to = _date_filter("Started on or before", "lte")
+    outcome = django_filters.ChoiceFilter(choices=S47Enquiry.Outcome.choices, empty_label="Any outcome")
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        choices=[("completed", "Completed"), ("open", "Open"), ("overdue", "Open and overdue")],
+        method="filter_status",
+    )
+    within_target = django_filters.ChoiceFilter(
+        label="Completed within 15 working days",
+        choices=MET_CHOICES,
+        method="filter_within_target",
+    )
+    consent = _met_filter("Consent decision recorded", standards.CONSENT_RECORDED)
+    chronology = _met_filter("Chronology on file", standards.CHRONOLOGY_ON_FILE)
+    oversight = _met_filter("Management oversight recorded", standards.OVERSIGHT_RECORDED)
+
+    class Meta:
+        model = S47Enquiry
+        fields: list[str] = []
+        form = FilterForm
+
+    def filter_status(self, queryset, name, value):
+        if value == "completed":
+            return queryset.filter(standards.S47_COMPLETED)
+        if value == "open":
+            return queryset.filter(end_date__isnull=True)
+        return queryset.filter(standards.s47_open_and_overdue(timezone.localdate()))
+
+    def filter_within_target(self, queryset, name, value):
+        return queryset.filter(standards.S47_WITHIN_TARGET if value == "met" else standards.S47_OUTSIDE_TARGET)
+
+
+class ChildFilter(django_filters.FilterSet):
+    child_id = django_filters.CharFilter(field_name="child_id", lookup_expr="istartswith", label="Child ID")
+
+    class Meta:
+        model = Child
+        fields: list[str] = []
+        form = FilterForm

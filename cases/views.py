@@ -1,0 +1,55 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from cases import selectors
+from cases.filters import ChildFilter, S47EnquiryFilter
+from cases.import_views import import_confirm, import_preview, import_upload  # noqa: F401  (routed in urls)
+from common import roles
+from common.access_log import access_log_record
+from common.decorators import role_required
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@role_required(*roles.CASE_RECORD_ROLES)
+def s47_list(request: HttpRequest) -> HttpResponse:
+    queryset = selectors.s47_enquiries_visible_to(request.user).select_related("child", "team", "worker")
+    filterset = S47EnquiryFilter(request.GET or None, queryset=queryset)
+    page = _page(request, filterset.qs if filterset.is_valid() else queryset.none())
+    access_log_record(request, action="list", object_type="S47 enquiries", detail=request.GET.urlencode())
+    return render(
+        request,
+        "cases/s47_list.html",
+        {"filter": filterset, "page": page, "today": timezone.localdate(), "query": _without_page(request)},
+    )
+
+
+@role_required(*roles.CASE_RECORD_ROLES)
+def child_list(request: HttpRequest) -> HttpResponse:
+    filterset = ChildFilter(request.GET or None, queryset=selectors.children_visible_to(request.user))
+    page = _page(request, filterset.qs if filterset.is_valid() else filterset.queryset.none())
+    access_log_record(request, action="list", object_type="children", detail=request.GET.urlencode())
+    return render(request, "cases/child_list.html", {"filter": filterset, "page": page, "query": _without_page(request)})
+
+
+@role_required(*roles.CASE_RECORD_ROLES)
+def child_detail(request: HttpRequest, child_uuid) -> HttpResponse:
+    child = selectors.access_child(request.user, child_uuid)
+    access_log_record(request, action="view", object_type="child", object_ref=child.child_id)
+    return render(
+        request,
+        "cases/child_detail.html",
+        {"child": child, "timeline": selectors.child_timeline(child), "today": timezone.localdate()},
+    )
+
+
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -1,0 +1,29 @@
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from common.roles import has_role
+
+
+def role_required(*roles: str) -> Callable:
+    """Login required, then 403 unless the user holds one of `roles`.
+
+    The roles are kept on the view as `allowed_roles`, so each page states who may see it
+    (the page footer shows them, and the permission tests read them).
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user, *roles):
+                raise PermissionDenied
+            request.allowed_roles = roles
+            return view(request, *args, **kwargs)
+
+        protected = login_required(wrapped)
+        protected.allowed_roles = roles
+        return protected
+
+    return decorator

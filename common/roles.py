@@ -1,0 +1,36 @@
+"""The roles of the product. Each is a Django group, created by a migration (common/0002)."""
+
+from django.contrib.auth.models import AnonymousUser, User
+
+AUDITOR = "Auditor"
+MODERATOR = "Moderator"
+MANAGER = "Manager"
+REPORT_OFFICER = "Report officer"
+ADMINISTRATOR = "Administrator"
+PARTNER_AUDITOR = "Partner agency auditor"
+PANEL_MEMBER = "Panel member"
+
+ALL_ROLES = (AUDITOR, MODERATOR, MANAGER, REPORT_OFFICER, ADMINISTRATOR, PARTNER_AUDITOR, PANEL_MEMBER)
+
+# Who may open a child's record at all (object-level limits narrow it further per role).
+CASE_RECORD_ROLES = (ADMINISTRATOR, MANAGER, MODERATOR, AUDITOR)
+# Roles that see every case record; an auditor sees only the cases assigned to them.
+ALL_CASES_ROLES = (ADMINISTRATOR, MANAGER, MODERATOR)
+IMPORT_ROLES = (ADMINISTRATOR, MANAGER)
+
+
+def user_roles(user: User | AnonymousUser) -> frozenset[str]:
+    """The user's role names, cached on the user object for the request."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached |= {ADMINISTRATOR}
+        user._role_names = cached
+    return cached
+
+
+def has_role(user: User | AnonymousUser, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))

@@ -1,0 +1,16 @@
+"""Settings for the test suite: the real settings, with a fast password hasher and eager Celery."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("DEMO_MODE", "false")
+
+from config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Unit tests run tasks in-process; the worker integration tests start a real worker against Redis.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+CELERY_RESULT_BACKEND = None
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

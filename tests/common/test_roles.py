@@ -1,0 +1,22 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from common import roles
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_migration_creates_the_seven_roles():
+    assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ALL_ROLES)
+    assert len(roles.ALL_ROLES) == 7
+
+
+def test_a_superuser_counts_as_an_administrator():
+    user = UserFactory(username="root-user", is_superuser=True)
+    assert roles.has_role(user, roles.ADMINISTRATOR)
+
+
+def test_a_disabled_account_has_no_roles():
+    user = UserFactory(username="gone", roles=[roles.MANAGER], is_active=False)
+    assert roles.user_roles(user) == frozenset()

@@ -1,0 +1,79 @@
+import datetime
+
+import factory
+from django.contrib.auth.models import Group, User
+
+from cases import models as m
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for name in extracted or ():
+            self.groups.add(Group.objects.get(name=name))
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Team
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"T{n}")
+    name = factory.Sequence(lambda n: f"Assessment team {n}")
+
+
+class WorkerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Worker
+
+    code = factory.Sequence(lambda n: f"W{n}")
+    name = factory.Sequence(lambda n: f"Worker {n}")
+    team = factory.SubFactory(TeamFactory)
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Child
+
+    child_id = factory.Sequence(lambda n: f"C{n:06d}")
+    name = factory.Sequence(lambda n: f"Synthetic Child {n}")
+    date_of_birth = datetime.date(2012, 5, 1)
+    gender = m.Gender.FEMALE
+    ethnicity = "WBRI"
+
+
+class StrategyDiscussionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.StrategyDiscussion
+
+    discussion_id = factory.Sequence(lambda n: f"SD{n}")
+    child = factory.SubFactory(ChildFactory)
+    date = datetime.date(2014, 3, 3)
+    social_care_attended = True
+    police_attended = True
+    health_attended = True
+
+
+class S47EnquiryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.S47Enquiry
+
+    child = factory.SubFactory(ChildFactory)
+    start_date = datetime.date(2014, 3, 3)
+    target_date = factory.LazyAttribute(lambda o: m.s47_target_date(o.start_date))
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Referral
+
+    referral_id = factory.Sequence(lambda n: f"R{n}")
+    child = factory.SubFactory(ChildFactory)
+    received_date = datetime.date(2014, 2, 20)
