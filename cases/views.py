@@ -20,7 +20,7 @@ def _page(request: HttpRequest, queryset):
 @role_required(*roles.CASE_RECORD_ROLES)
 def s47_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.s47_enquiries_visible_to(request.user).select_related("child", "team", "worker")
-    filterset = S47EnquiryFilter(request.GET or None, queryset=queryset)
+    filterset = S47EnquiryFilter(request.GET, queryset=queryset)
     page = _page(request, filterset.qs if filterset.is_valid() else queryset.none())
     access_log_record(request, action="list", object_type="S47 enquiries", detail=request.GET.urlencode())
     return render(
@@ -32,7 +32,7 @@ def s47_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*roles.CASE_RECORD_ROLES)
 def child_list(request: HttpRequest) -> HttpResponse:
-    filterset = ChildFilter(request.GET or None, queryset=selectors.children_visible_to(request.user))
+    filterset = ChildFilter(request.GET, queryset=selectors.children_visible_to(request.user))
     page = _page(request, filterset.qs if filterset.is_valid() else filterset.queryset.none())
     access_log_record(request, action="list", object_type="children", detail=request.GET.urlencode())
     return render(request, "cases/child_list.html", {"filter": filterset, "page": page, "query": _without_page(request)})

@@ -1,0 +1,53 @@
+"""Percentages as councils report them: whole numbers rounded half away from zero, always with the
+numerator and denominator ("72% (13 of 18)"), and a Wilson 95% interval for small samples."""
+
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+SMALL_SAMPLE = 30  # below this many cases the interval is shown (DOMAIN.md)
+Z_95 = 1.959963984540054
+
+
+def round_half_away(value: float | Decimal) -> int:
+    """62.5 -> 63 and -62.5 -> -63, as spreadsheets round; Python's round() would give 62."""
+    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def wilson_interval(successes: float, total: int, z: float = Z_95) -> tuple[float, float]:
+    if total <= 0:
+        raise ValueError("total must be positive")
+    p = successes / total
+    denominator = 1 + z * z / total
+    centre = (p + z * z / (2 * total)) / denominator
+    half_width = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denominator
+    return max(0.0, centre - half_width), min(1.0, centre + half_width)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+@dataclass(frozen=True)
+class Figure:
+    numerator: float
+    denominator: int
+
+    @property
+    def percent(self) -> int | None:
+        if not self.denominator:
+            return None
+        return round_half_away(Decimal(str(self.numerator)) * 100 / self.denominator)
+
+    @property
+    def interval(self) -> tuple[int, int] | None:
+        """The Wilson 95% interval in whole percent, only where the sample is under 30."""
+        if not self.denominator or self.denominator >= SMALL_SAMPLE:
+            return None
+        low, high = wilson_interval(self.numerator, self.denominator)
+        return round_half_away(low * 100), round_half_away(high * 100)
+
+    def __str__(self) -> str:
+        if not self.denominator:
+            return "No cases (0 of 0)"
+        return f"{self.percent}% ({_number(self.numerator)} of {self.denominator})"
