@@ -1,0 +1,59 @@
+"""Importing a case extract: upload -> preview (checked, nothing written) -> confirm (imported)."""
+
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.forms import ImportUploadForm
+from cases.importing import ImportResult, cases_import, cases_import_preview
+from cases.importing.uploads import StoredUpload, upload_discard, upload_get, upload_store
+from common import roles
+from common.access_log import access_log_record
+from common.decorators import role_required
+
+
+@role_required(*roles.IMPORT_ROLES)
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        token = upload_store(request.session, file_name=upload["name"], content=upload["content"])
+        return redirect("cases-import-preview", token=token)
+    return render(request, "cases/import_upload.html", {"form": form})
+
+
+@role_required(*roles.IMPORT_ROLES)
+@require_GET
+def import_preview(request: HttpRequest, token: str) -> HttpResponse:
+    upload = upload_get(request.session, token)
+    result = cases_import_preview(file_name=upload.file_name, content=upload.content)
+    return _preview(request, upload, result)
+
+
+@role_required(*roles.IMPORT_ROLES)
+@require_POST
+def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    upload = upload_get(request.session, token)
+    try:
+        result = cases_import(file_name=upload.file_name, content=upload.content, user=request.user)
+    except IntegrityError:  # another import changed the same records between the checks and the writes
+        result = cases_import_preview(file_name=upload.file_name, content=upload.content)
+        return _preview(request, upload, result, conflict=True)
+    if not result.ok:
+        return _preview(request, upload, result)
+    upload_discard(request.session, token)
+    batch = result.batch
+    detail = (
+        f"{batch.file_name}: {batch.created} created, {batch.updated} updated, {batch.unchanged} unchanged"
+    )
+    access_log_record(
+        request, action="import", object_type="case extract", object_ref=batch.uuid, detail=detail
+    )
+    return render(request, "cases/import_done.html", {"result": result, "batch": batch})
+
+
+def _preview(request: HttpRequest, upload: StoredUpload, result: ImportResult, conflict: bool = False):
+    context = {"upload": upload, "result": result, "conflict": conflict}
+    return render(request, "cases/import_preview.html", context)

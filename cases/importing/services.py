@@ -1,0 +1,177 @@
+"""Importing case extracts: preview (reads only) and import (one transaction, all or nothing)."""
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from cases.importing import schema
+from cases.importing.checks import check_extract
+from cases.importing.parsing import ANNEX_A, Extract, ExtractError, Sample, parse_tables
+from cases.importing.planning import Diff, References, diff, reference_errors
+from cases.importing.reading import ExtractFileError, read_tables
+from cases.importing.writing import write_extract
+from cases.models import ImportBatch
+
+TEAMS, WORKERS = "teams", "workers"
+_LABELS = {t.name: t.label for t in schema.RECORD_TYPES} | {TEAMS: "Teams", WORKERS: "Workers"}
+
+
+@dataclass(frozen=True)
+class ExtractFile:
+    name: str
+    content: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, found: Diff) -> None:
+        self.created += len(found.to_create)
+        self.updated += len(found.to_update)
+        self.unchanged += len(found.unchanged)
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, from a preview, would do), or why it cannot be done."""
+
+    file_names: list[str]
+    formats: dict[str, str] = field(default_factory=dict)
+    rows: int = 0
+    counts: dict[str, Counts] = field(default_factory=dict)  # by record type name, plus teams and workers
+    errors: list[ExtractError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    samples: list[Sample] = field(default_factory=list)
+    batches: list[ImportBatch] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def batch(self) -> ImportBatch | None:
+        return self.batches[0] if self.batches else None
+
+    @property
+    def count_rows(self) -> list[tuple[str, Counts]]:
+        """(label, counts) per record type, in the order they are written."""
+        return [(_LABELS[name], counts) for name, counts in self.counts.items()]
+
+    def total(self, what: str) -> int:
+        return sum(getattr(c, what) for name, c in self.counts.items() if name not in (TEAMS, WORKERS))
+
+
+def cases_import_preview(*, file_name: str, content: bytes) -> ImportResult:
+    """Parse and check one file against the stored records, writing nothing."""
+    return cases_import_preview_files(files=[ExtractFile(file_name, content)])
+
+
+def cases_import_preview_files(*, files: list[ExtractFile]) -> ImportResult:
+    extract, refs, result = _checked(files)
+    if result.ok:
+        for record_type in schema.RECORD_TYPES:
+            records = extract.records.get(record_type.name)
+            if records:
+                result.counts.setdefault(record_type.name, Counts()).add(diff(record_type, records, refs))
+        _count_new_references(result, len(refs.missing("team")), len(refs.missing("worker")))
+    return result
+
+
+@transaction.atomic
+def cases_import(*, file_name: str, content: bytes, user: User | None) -> ImportResult:
+    """Import one CSV or XLSX extract: every row, or (if any row is bad) nothing at all."""
+    return cases_import_files(files=[ExtractFile(file_name, content)], user=user)
+
+
+@transaction.atomic
+def cases_import_files(*, files: list[ExtractFile], user: User | None) -> ImportResult:
+    """Import several files as one: records may point to records in another file of the same import.
+
+    Records one ImportBatch per file. Nothing is written if any file has any error.
+    """
+    extract, _, result = _checked(files)
+    if not result.ok:
+        return result
+    reason = "Imported from " + ", ".join(f.name for f in files)
+    diffs, teams_created, workers_created = write_extract(extract, user=user, reason=reason[:100])
+    by_file = {f.name: Counts() for f in files}
+    for name, found in diffs.items():
+        result.counts.setdefault(name, Counts()).add(found)
+        _count_by_file(by_file, found)
+    _count_new_references(result, teams_created, workers_created)
+    result.batches = [_record_batch(f, extract, by_file[f.name], user) for f in files]
+    return result
+
+
+def _checked(files: list[ExtractFile]) -> tuple[Extract, References, ImportResult]:
+    extract = Extract()
+    for extract_file in files:
+        try:
+            tables = read_tables(extract_file.name, extract_file.content)
+        except ExtractFileError as error:
+            extract.errors.append(ExtractError(extract_file.name, str(error)))
+            continue
+        parse_tables(extract, extract_file.name, tables)
+    check_extract(extract)
+    refs = References.load(extract)
+    extract.errors.extend(reference_errors(extract, refs))
+    result = ImportResult(
+        file_names=[f.name for f in files],
+        formats=dict(extract.formats),
+        rows=extract.rows,
+        errors=sorted(extract.errors, key=_error_order),
+        warnings=extract.warnings,
+        samples=extract.samples,
+    )
+    return extract, refs, result
+
+
+def _error_order(error: ExtractError) -> tuple:
+    return (error.file_name, error.sheet or "", error.row or 0)
+
+
+def _count_new_references(result: ImportResult, teams: int, workers: int) -> None:
+    if teams:
+        result.counts[TEAMS] = Counts(created=teams)
+    if workers:
+        result.counts[WORKERS] = Counts(created=workers)
+
+
+def _count_by_file(by_file: dict[str, Counts], found: Diff) -> None:
+    for record in found.to_create:
+        by_file[record.table.file_name].created += 1
+    for record, _, _ in found.to_update:
+        by_file[record.table.file_name].updated += 1
+    for record in found.unchanged:
+        by_file[record.table.file_name].unchanged += 1
+
+
+def format_label(file_name: str, extract_format: str) -> str:
+    kind = PurePath(file_name).suffix.lstrip(".").upper()
+    return f"{'Annex A List 5' if extract_format == ANNEX_A else 'Own format'} ({kind})"
+
+
+def _record_batch(
+    extract_file: ExtractFile, extract: Extract, counts: Counts, user: User | None
+) -> ImportBatch:
+    return ImportBatch.objects.create(
+        file_name=PurePath(extract_file.name).name[:255],
+        file_format=format_label(extract_file.name, extract.formats[extract_file.name]),
+        sha256=extract_file.sha256,
+        status=ImportBatch.Status.IMPORTED,
+        rows=extract.rows_by_file[extract_file.name],
+        created=counts.created,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        imported_by=user,
+    )

@@ -1,0 +1,87 @@
+"""Keeping an uploaded extract between its preview and the confirmed import.
+
+The bytes go to MEDIA_ROOT/imports (outside the web root, never served) under a random token; the
+session of the user who uploaded names the tokens it may use, so a token alone opens nothing.
+"""
+
+import contextlib
+import hashlib
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import Http404
+
+SESSION_KEY = "case_imports"
+MAX_PENDING = 5  # uploads a session may hold at once; older ones are discarded
+MAX_AGE_SECONDS = 24 * 60 * 60
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    token: str
+    file_name: str
+    content: bytes
+
+
+def upload_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def upload_store(session: SessionBase, *, file_name: str, content: bytes) -> str:
+    """Keep the upload; returns its token."""
+    _discard_stale_files()
+    token = secrets.token_urlsafe(24)
+    upload_dir().mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = _path(token)
+    path.touch(mode=0o600)
+    path.write_bytes(content)
+    pending = dict(session.get(SESSION_KEY, {}))
+    pending[token] = {
+        "file_name": file_name,
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "at": time.time(),
+    }
+    for old in sorted(pending, key=lambda t: pending[t]["at"])[:-MAX_PENDING]:
+        _path(old).unlink(missing_ok=True)
+        del pending[old]
+    session[SESSION_KEY] = pending
+    return token
+
+
+def upload_get(session: SessionBase, token: str) -> StoredUpload:
+    """The upload this session stored under `token`; 404 for any other token or a tampered file."""
+    entry = session.get(SESSION_KEY, {}).get(token) if _TOKEN.match(token) else None
+    path = _path(token) if entry else None
+    if path is None or not path.is_file():
+        raise Http404("No such upload. It may have expired: upload the file again.")
+    content = path.read_bytes()
+    if hashlib.sha256(content).hexdigest() != entry["sha256"]:
+        raise Http404("The upload has changed since it was checked: upload the file again.")
+    return StoredUpload(token, entry["file_name"], content)
+
+
+def upload_discard(session: SessionBase, token: str) -> None:
+    pending = dict(session.get(SESSION_KEY, {}))
+    if pending.pop(token, None) is not None:
+        _path(token).unlink(missing_ok=True)
+        session[SESSION_KEY] = pending
+
+
+def _path(token: str) -> Path:
+    if not _TOKEN.match(token):
+        raise Http404("No such upload.")
+    return upload_dir() / f"{token}.upload"
+
+
+def _discard_stale_files() -> None:
+    cutoff = time.time() - MAX_AGE_SECONDS
+    for path in upload_dir().glob("*.upload"):
+        with contextlib.suppress(FileNotFoundError):  # another request may have removed it
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
