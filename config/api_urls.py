@@ -2,7 +2,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from cases import api as cases_api
+
 router = DefaultRouter()
+router.register("children", cases_api.ChildViewSet, basename="api-child")
+router.register("referrals", cases_api.ReferralViewSet, basename="api-referral")
+router.register(
+    "strategy-discussions", cases_api.StrategyDiscussionViewSet, basename="api-strategy-discussion"
+)
+router.register("s47-enquiries", cases_api.S47EnquiryViewSet, basename="api-s47-enquiry")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
