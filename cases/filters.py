@@ -30,6 +30,7 @@ def _date_filter(label: str, lookup: str) -> django_filters.DateFilter:
         label=label,
         input_formats=DATE_FORMATS,
         help_text="For example, 03/03/2014",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"}),
     )
 
 
@@ -37,7 +38,7 @@ def _met_filter(label: str, condition) -> django_filters.ChoiceFilter:
     def apply(queryset, name, value):
         return queryset.filter(condition) if value == "met" else queryset.exclude(condition)
 
-    return django_filters.ChoiceFilter(label=label, choices=MET_CHOICES, method=lambda qs, n, v: apply(qs, n, v))
+    return django_filters.ChoiceFilter(label=label, choices=MET_CHOICES, empty_label="Any", method=apply)
 
 
 class S47EnquiryFilter(django_filters.FilterSet):
@@ -50,11 +51,13 @@ class S47EnquiryFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label="Status",
         choices=[("completed", "Completed"), ("open", "Open"), ("overdue", "Open and overdue")],
+        empty_label="Any",
         method="filter_status",
     )
     within_target = django_filters.ChoiceFilter(
         label="Completed within 15 working days",
         choices=MET_CHOICES,
+        empty_label="Any",
         method="filter_within_target",
     )
     consent = _met_filter("Consent decision recorded", standards.CONSENT_RECORDED)

@@ -13,11 +13,13 @@ NAV = (
 
 
 def nav_items(request) -> list[dict]:
-    items = []
-    for label, url_name, allowed in NAV:
-        if allowed is not None and not roles.has_role(request.user, *allowed):
-            continue
-        url = reverse(url_name)
-        active = request.path == url if url_name == "home" else request.path.startswith(url)
-        items.append({"label": label, "url": url, "active": active})
+    items = [
+        {"label": label, "url": reverse(url_name), "active": False}
+        for label, url_name, allowed in NAV
+        if allowed is None or roles.has_role(request.user, *allowed)
+    ]
+    # The entry whose URL is the longest prefix of this page is the current one.
+    matches = [item for item in items if request.path.startswith(item["url"])]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return items
