@@ -21,7 +21,11 @@ def _sees_all_cases(user: User | AnonymousUser) -> bool:
 def children_visible_to(user: User | AnonymousUser) -> QuerySet[Child]:
     if _sees_all_cases(user):
         return Child.objects.all()
-    # Auditors see only the children whose cases are assigned to them; assignments arrive with audits.
+    if roles.has_role(user, roles.AUDITOR):
+        # An auditor sees only the children whose cases are assigned to them.
+        from audits.models import CaseAudit  # audits builds on cases; the import stays local to avoid a cycle
+
+        return Child.objects.filter(pk__in=CaseAudit.objects.filter(auditor=user).values("child_id"))
     return Child.objects.none()
 
 

@@ -78,3 +78,33 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     referral_id = factory.Sequence(lambda n: f"R{n}")
     child = factory.SubFactory(ChildFactory)
     received_date = datetime.date(2014, 2, 20)
+
+
+# Audits -------------------------------------------------------------------------------------------
+from audits import models as am  # noqa: E402
+
+
+def tool_version(name: str = "Domestic abuse") -> "am.ToolVersion":
+    """A shipped tool's first version (loaded by the audits data migration)."""
+    return am.ToolVersion.objects.get(tool__name=name, number=1)
+
+
+class AuditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = am.Audit
+
+    title = factory.Sequence(lambda n: f"Themed audit {n}")
+    planned_month = datetime.date(2014, 2, 1)
+    tool_version = factory.LazyFunction(tool_version)
+    agencies = factory.LazyFunction(lambda: ["social_care"])
+
+
+class CaseAuditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = am.CaseAudit
+
+    audit = factory.SubFactory(AuditFactory)
+    child = factory.SubFactory(ChildFactory)
+    record_id = factory.Sequence(lambda n: n + 1)
+    record_date = datetime.date(2014, 1, 6)
+    agency = "social_care"

@@ -1,0 +1,80 @@
+"""Who may see and change audits: one place per object type (STYLE.md `access_*` guards).
+
+- Administrators, managers (QA leads) and moderators see every audit; report officers see audits and
+  their results but no case audit's answers; panel members see none of it.
+- Auditors see the audits they have case audits in, and only their own case audits.
+- Partner agency auditors see only their own agency's case audits that are assigned to them.
+A single object the user may not see is a 404, so its existence is not disclosed.
+"""
+
+import uuid
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from audits.models import Audit, CaseAudit
+from common import roles
+
+LEAD_ROLES = (roles.ADMINISTRATOR, roles.MANAGER)
+ALL_AUDITS_ROLES = (roles.ADMINISTRATOR, roles.MANAGER, roles.MODERATOR, roles.REPORT_OFFICER)
+ALL_CASE_AUDITS_ROLES = (roles.ADMINISTRATOR, roles.MANAGER, roles.MODERATOR)
+AUDIT_ROLES = (*ALL_AUDITS_ROLES, roles.AUDITOR, roles.PARTNER_AUDITOR)
+SCORING_ROLES = (roles.AUDITOR, roles.PARTNER_AUDITOR)
+MODERATION_ROLES = (roles.MODERATOR, roles.ADMINISTRATOR)
+RESULTS_ROLES = ALL_AUDITS_ROLES
+
+User_ = User | AnonymousUser
+
+
+def user_agency(user: User_) -> str | None:
+    profile = getattr(user, "auditor_profile", None)
+    return profile.agency if profile else None
+
+
+def case_audits_visible_to(user: User_) -> QuerySet[CaseAudit]:
+    if roles.has_role(user, *ALL_CASE_AUDITS_ROLES):
+        return CaseAudit.objects.all()
+    if roles.has_role(user, roles.AUDITOR):
+        return CaseAudit.objects.filter(auditor=user)
+    if roles.has_role(user, roles.PARTNER_AUDITOR):
+        return CaseAudit.objects.filter(auditor=user, agency=user_agency(user) or "")
+    return CaseAudit.objects.none()
+
+
+def audits_visible_to(user: User_) -> QuerySet[Audit]:
+    if roles.has_role(user, *ALL_AUDITS_ROLES):
+        return Audit.objects.all()
+    return Audit.objects.filter(pk__in=case_audits_visible_to(user).values("audit_id"))
+
+
+def access_audit(user: User_, audit_uuid: uuid.UUID, *, write: bool = False) -> Audit:
+    try:
+        audit = audits_visible_to(user).select_related("tool_version__tool", "programme").get(uuid=audit_uuid)
+    except Audit.DoesNotExist:
+        raise Http404("No such audit, or you may not see it.") from None
+    if write and not roles.has_role(user, *LEAD_ROLES):
+        raise PermissionDenied
+    return audit
+
+
+def access_case_audit(user: User_, case_audit_uuid: uuid.UUID, *, write: bool = False) -> CaseAudit:
+    """write=True: the assigned auditor (scoring); moderation uses access_case_audit_for_moderation."""
+    try:
+        case_audit = (
+            case_audits_visible_to(user)
+            .select_related("audit__tool_version__tool", "child", "team", "auditor")
+            .get(uuid=case_audit_uuid)
+        )
+    except CaseAudit.DoesNotExist:
+        raise Http404("No such case audit, or you may not see it.") from None
+    if write and case_audit.auditor_id != user.pk:
+        raise PermissionDenied
+    return case_audit
+
+
+def access_case_audit_for_moderation(user: User_, case_audit_uuid: uuid.UUID) -> CaseAudit:
+    if not roles.has_role(user, *MODERATION_ROLES):
+        raise PermissionDenied
+    return access_case_audit(user, case_audit_uuid)

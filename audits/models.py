@@ -1,0 +1,335 @@
+"""Audits: the year's programme, versioned audit tools, samples of case records, case audits and answers.
+
+Workflow status (planned ... reported; not started ... moderated) is kept apart from the result
+(Yes / Partly / No / Not applicable, and the overall grade), as STYLE.md asks.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from cases.models import Child, Team
+from common.models import PublicIdModel
+
+
+class Agency(models.TextChoices):
+    SOCIAL_CARE = "social_care", "Children's social care"
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+
+
+class AuditProgramme(PublicIdModel):
+    """A year's plan of themed audits, aligned to inspection readiness, reviewed every three months."""
+
+    title = models.CharField(max_length=200)
+    year_start = models.DateField(help_text="The first day of the year the programme covers.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year_start"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgrammeReview(models.Model):
+    programme = models.ForeignKey(AuditProgramme, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField()
+    note = models.TextField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-reviewed_on"]
+
+    def __str__(self) -> str:
+        return f"Review of {self.programme} on {self.reviewed_on:%d/%m/%Y}"
+
+
+class AuditTool(PublicIdModel):
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def latest_version(self) -> "ToolVersion | None":
+        return self.versions.order_by("-number").first()
+
+
+class ToolVersion(PublicIdModel):
+    """A fixed set of questions. A version in use is never changed: editing makes a new version."""
+
+    tool = models.ForeignKey(AuditTool, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    partly_counts_half = models.BooleanField(
+        default=True, help_text="Partly counts a half in results; off, it counts nothing."
+    )
+    change_note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["tool", "-number"]
+        constraints = [models.UniqueConstraint(fields=["tool", "number"], name="tool_version_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.tool.name} v{self.number}"
+
+    @property
+    def in_use(self) -> bool:
+        return self.audits.exists()
+
+
+class Section(models.Model):
+    version = models.ForeignKey(ToolVersion, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["version", "order"]
+        constraints = [models.UniqueConstraint(fields=["version", "order"], name="section_unique_order")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        RATING = "rating", "Yes / Partly / No / Not applicable"
+        TEXT = "text", "Free text"
+
+    class Measures(models.TextChoices):
+        """The population metric a question measures too, so recorded data and findings can be compared."""
+
+        NONE = "", "Nothing else"
+        S47_WITHIN_15_DAYS = "s47_within_15_days", "S47 completed within 15 working days"
+        CONSENT_RECORDED = "consent_recorded", "Consent decision recorded"
+        CHRONOLOGY = "chronology_on_file", "Chronology on file"
+        OVERSIGHT = "management_oversight", "Management oversight recorded"
+        STRATEGY_AGENCIES = "strategy_agencies", "Strategy discussion with police, health and social care"
+        REFERRER_ACKNOWLEDGED = "referrer_acknowledged", "Referrer acknowledged"
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveIntegerField()
+    code = models.CharField(max_length=20, help_text="A short reference, unique within the tool version.")
+    text = models.CharField(max_length=500)
+    guidance = models.TextField(blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.RATING)
+    applies_if = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dependants",
+        help_text="Asked only where this earlier question's answer is one of `applies_if_values`.",
+    )
+    applies_if_values = models.JSONField(default=list, blank=True)
+    subsample_only = models.BooleanField(default=False, help_text="Asked only of the audit's sub-sample.")
+    measures = models.CharField(max_length=30, choices=Measures.choices, blank=True)
+
+    class Meta:
+        ordering = ["section__order", "order"]
+        constraints = [models.UniqueConstraint(fields=["section", "order"], name="question_unique_order")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}"
+
+
+class Grade(models.TextChoices):
+    """Ofsted's four-point scale."""
+
+    OUTSTANDING = "outstanding", "Outstanding"
+    GOOD = "good", "Good"
+    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement to be good"
+    INADEQUATE = "inadequate", "Inadequate"
+
+
+class Audit(PublicIdModel):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        SAMPLING = "sampling", "Sampling"
+        IN_PROGRESS = "in_progress", "In progress"
+        IN_MODERATION = "in_moderation", "In moderation"
+        COMPLETE = "complete", "Complete"
+        REPORTED = "reported", "Reported"
+
+    class FrameType(models.TextChoices):
+        S47 = "s47", "S47 enquiries"
+        STRATEGY = "strategy", "Strategy discussions"
+        REFERRAL = "referral", "Referrals"
+
+    programme = models.ForeignKey(
+        AuditProgramme, null=True, blank=True, on_delete=models.SET_NULL, related_name="audits"
+    )
+    title = models.CharField(max_length=200)
+    theme = models.CharField(max_length=200, blank=True)
+    planned_month = models.DateField(help_text="The first day of the month the audit is planned for.")
+    tool_version = models.ForeignKey(ToolVersion, on_delete=models.PROTECT, related_name="audits")
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.PLANNED)
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    agencies = models.JSONField(
+        default=list, blank=True, help_text="For a multi-agency audit, the agencies auditing each case."
+    )
+    due_date = models.DateField(null=True, blank=True)
+    reaudit_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reaudits"
+    )
+    # The sampling frame and parameters, kept so the same parameters give the same sample.
+    frame_type = models.CharField(max_length=10, choices=FrameType.choices, default=FrameType.S47)
+    frame_start = models.DateField(null=True, blank=True)
+    frame_end = models.DateField(null=True, blank=True)
+    frame_teams = models.ManyToManyField(Team, blank=True, related_name="+")
+    frame_outcome = models.CharField(max_length=10, blank=True)
+    sample_size = models.PositiveIntegerField(null=True, blank=True)
+    sample_percent = models.PositiveIntegerField(null=True, blank=True)
+    stratify_by_team = models.BooleanField(default=False)
+    exclude_recently_audited = models.BooleanField(default=True)
+    subsample_percent = models.PositiveIntegerField(null=True, blank=True)
+    seed = models.BigIntegerField(null=True, blank=True)
+    sample_confirmed_at = models.DateTimeField(null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-planned_month", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(frame_end__isnull=True)
+                | Q(frame_start__isnull=True)
+                | Q(frame_end__gte=models.F("frame_start")),
+                name="audit_frame_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(sample_percent__isnull=True) | Q(sample_percent__gte=1, sample_percent__lte=100),
+                name="audit_sample_percent_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def multi_agency(self) -> bool:
+        return len(self.agencies) > 1
+
+    @property
+    def locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class CaseAudit(PublicIdModel):
+    """One case in an audit's sample, audited by one auditor (from one agency in a multi-agency audit)."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned to auditor"
+        MODERATED = "moderated", "Moderated"
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="case_audits")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="case_audits")
+    record_id = models.BigIntegerField(help_text="The id of the sampled record (of the audit's frame type).")
+    record_date = models.DateField(help_text="The sampled record's date (S47 start, discussion, referral).")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    agency = models.CharField(max_length=15, choices=Agency.choices, default=Agency.SOCIAL_CARE)
+    in_subsample = models.BooleanField(default=False)
+    auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="case_audits"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    grade = models.CharField(max_length=25, choices=Grade.choices, blank=True)
+    grade_note = models.TextField(blank=True)
+    escalated = models.BooleanField(default=False, help_text="An Inadequate grade, flagged for escalation.")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking of the grade: a save names the revision it started from; a stale one is refused.
+    revision = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["audit", "record_date", "child__child_id", "agency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audit", "record_id", "agency"], name="case_audit_unique_record_agency"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.audit} / {self.child.child_id} ({self.get_agency_display()})"
+
+
+class Answer(models.Model):
+    class Value(models.TextChoices):
+        YES = "yes", "Yes"
+        PARTLY = "partly", "Partly"
+        NO = "no", "No"
+        NOT_APPLICABLE = "na", "Not applicable"
+
+    case_audit = models.ForeignKey(CaseAudit, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    value = models.CharField(max_length=6, choices=Value.choices, blank=True)
+    text = models.TextField(blank=True, help_text="The answer to a free-text question.")
+    evidence = models.TextField(blank=True, help_text="Evidence notes.")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking per answer: a save names the revision it started from; a stale one is refused.
+    revision = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case_audit", "question"], name="answer_unique_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.code}: {self.get_value_display() or self.text[:30]}"
+
+
+class ModerationChange(models.Model):
+    """A moderator's change to an answer or grade, with the reason; the original is kept here."""
+
+    case_audit = models.ForeignKey(CaseAudit, on_delete=models.CASCADE, related_name="moderation_changes")
+    question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    field = models.CharField(max_length=20, help_text="value, evidence or grade")
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.before} -> {self.after}"
+
+
+class AuditorProfile(models.Model):
+    """Which agency a user audits for (partner agency auditors see only their agency's work)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="auditor_profile")
+    agency = models.CharField(max_length=15, choices=Agency.choices, default=Agency.SOCIAL_CARE)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_agency_display()})"

@@ -1,0 +1,622 @@
+"""Every change to audits, samples, answers and grades. Each records who did it.
+
+Answers and grades use optimistic locking: a save names the revision it was made from, and a save
+from a stale revision raises `EditConflict` instead of overwriting another person's work.
+"""
+
+import datetime
+import secrets
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from audits import sampling
+from audits.models import (
+    Agency,
+    Answer,
+    Audit,
+    AuditProgramme,
+    AuditTool,
+    CaseAudit,
+    Grade,
+    ModerationChange,
+    ProgrammeReview,
+    Question,
+    Section,
+    ToolVersion,
+)
+from audits.scoring import missing_answers, question_applies
+from cases.models import Team
+from common import roles
+
+EDITABLE_STATUSES = (CaseAudit.Status.NOT_STARTED, CaseAudit.Status.IN_PROGRESS, CaseAudit.Status.RETURNED)
+
+
+class EditConflict(Exception):
+    """Someone else saved this answer or grade since the editor loaded it."""
+
+    def __init__(self, message: str, current=None):
+        super().__init__(message)
+        self.current = current
+
+
+def _parameters(audit: Audit) -> sampling.SampleParameters:
+    exclude: frozenset[int] = frozenset()
+    if audit.exclude_recently_audited:
+        since = audit.planned_month - datetime.timedelta(days=sampling.RECENT_AUDIT_DAYS)
+        exclude = frozenset(
+            CaseAudit.objects.filter(
+                audit__planned_month__gte=since, audit__planned_month__lte=audit.planned_month
+            )
+            .exclude(audit=audit)
+            .values_list("child_id", flat=True)
+        )
+    return sampling.SampleParameters(
+        frame_type=audit.frame_type,
+        frame_start=audit.frame_start,
+        frame_end=audit.frame_end,
+        team_ids=tuple(sorted(audit.frame_teams.values_list("pk", flat=True))),
+        outcome=audit.frame_outcome,
+        size=audit.sample_size,
+        percent=audit.sample_percent,
+        stratify_by_team=audit.stratify_by_team,
+        exclude_child_ids=exclude,
+        subsample_percent=audit.subsample_percent,
+        seed=audit.seed or 0,
+    )
+
+
+@transaction.atomic
+def audit_create(
+    *,
+    user: User,
+    title: str,
+    tool_version: ToolVersion,
+    planned_month: datetime.date,
+    agencies: list[str] | None = None,
+    programme=None,
+    theme: str = "",
+    due_date: datetime.date | None = None,
+) -> Audit:
+    agencies = agencies or [Agency.SOCIAL_CARE]
+    unknown = set(agencies) - set(Agency.values)
+    if unknown:
+        raise ValidationError({"agencies": f"Unknown agency: {', '.join(sorted(unknown))}."})
+    return Audit.objects.create(
+        title=title,
+        tool_version=tool_version,
+        planned_month=planned_month.replace(day=1),
+        agencies=agencies,
+        programme=programme,
+        theme=theme,
+        due_date=due_date,
+        lead=user,
+    )
+
+
+@transaction.atomic
+def sample_draw(
+    *,
+    audit: Audit,
+    user: User,
+    frame_type: str,
+    frame_start: datetime.date | None,
+    frame_end: datetime.date | None,
+    teams: list[Team],
+    outcome: str = "",
+    size: int | None = None,
+    percent: int | None = None,
+    stratify_by_team: bool = False,
+    exclude_recently_audited: bool = True,
+    subsample_percent: int | None = None,
+    seed: int | None = None,
+) -> list[CaseAudit]:
+    """Records the parameters, draws the sample and freezes it as unconfirmed case audits.
+
+    Until the sample is confirmed it may be drawn again (the previous draw is replaced).
+    """
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    if audit.sample_confirmed_at:
+        raise ValidationError("The sample is already confirmed; it cannot be drawn again.")
+    if (size is None) == (percent is None):
+        raise ValidationError("Give either a number of cases or a percentage, not both.")
+    audit.frame_type, audit.frame_start, audit.frame_end = frame_type, frame_start, frame_end
+    audit.frame_outcome, audit.sample_size, audit.sample_percent = outcome, size, percent
+    audit.stratify_by_team, audit.exclude_recently_audited = stratify_by_team, exclude_recently_audited
+    audit.subsample_percent = subsample_percent
+    audit.seed = seed if seed is not None else secrets.randbelow(2**31)
+    audit.status = Audit.Status.SAMPLING
+    audit.full_clean(exclude=["lead", "locked_by"])
+    audit.save()
+    audit.frame_teams.set(teams)
+    audit.case_audits.all().delete()
+    drawn = sampling.draw(_parameters(audit))
+    return CaseAudit.objects.bulk_create(
+        CaseAudit(
+            audit=audit,
+            child_id=case.record.child_id,
+            record_id=case.record.record_id,
+            record_date=case.record.record_date,
+            team_id=case.record.team_id,
+            agency=agency,
+            in_subsample=case.in_subsample,
+            due_date=audit.due_date,
+        )
+        for case in drawn
+        for agency in audit.agencies
+    )
+
+
+@transaction.atomic
+def sample_confirm(*, audit: Audit, user: User) -> Audit:
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    if not audit.case_audits.exists():
+        raise ValidationError("Draw a sample with at least one case before confirming it.")
+    if audit.sample_confirmed_at is None:
+        audit.sample_confirmed_at = timezone.now()
+        audit.status = Audit.Status.IN_PROGRESS
+        audit.save(update_fields=["sample_confirmed_at", "status"])
+    return audit
+
+
+@transaction.atomic
+def case_audit_assign(
+    *, case_audit: CaseAudit, auditor: User | None, due_date: datetime.date | None, user: User
+) -> CaseAudit:
+    if case_audit.audit.locked:
+        raise ValidationError("The audit is locked.")
+    case_audit.auditor, case_audit.due_date = auditor, due_date
+    case_audit._change_reason = f"assigned by {user.get_username()}"
+    case_audit.save(update_fields=["auditor", "due_date"])
+    return case_audit
+
+
+def _lock_case_audit(case_audit: CaseAudit) -> CaseAudit:
+    return CaseAudit.objects.select_for_update().select_related("audit").get(pk=case_audit.pk)
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    case_audit: CaseAudit,
+    question: Question,
+    user: User,
+    value: str = "",
+    text: str = "",
+    evidence: str = "",
+    revision: int = 0,
+) -> Answer:
+    """Saves one answer; `revision` is the answer's revision the editor started from (0: no answer yet)."""
+    case_audit = _lock_case_audit(case_audit)
+    if case_audit.status not in EDITABLE_STATUSES:
+        raise ValidationError(
+            f"This case audit is {case_audit.get_status_display().lower()}: answers are closed."
+        )
+    if question.section.version_id != case_audit.audit.tool_version_id:
+        raise ValidationError("That question is not in this audit's tool.")
+    if value and value not in Answer.Value.values:
+        raise ValidationError({"value": "Choose Yes, Partly, No or Not applicable."})
+    if question.kind == Question.Kind.TEXT and value:
+        raise ValidationError({"value": "A free-text question takes text, not a rating."})
+    answer = Answer.objects.filter(case_audit=case_audit, question=question).first()
+    current = answer.revision if answer else 0
+    if revision != current:
+        raise EditConflict(
+            f"{answer.updated_by or 'Someone'} saved question {question.code} after you opened it. "
+            "Their answer is shown; check it and save yours again if it should replace it.",
+            current=answer,
+        )
+    if answer and (answer.value, answer.text, answer.evidence) == (value, text, evidence):
+        return answer
+    if answer is None:
+        answer = Answer(case_audit=case_audit, question=question, revision=0)
+    answer.value, answer.text, answer.evidence, answer.updated_by = value, text, evidence, user
+    answer.revision += 1
+    answer.save()
+    if case_audit.status == CaseAudit.Status.NOT_STARTED:
+        case_audit.status = CaseAudit.Status.IN_PROGRESS
+        case_audit.save(update_fields=["status"])
+    return answer
+
+
+@transaction.atomic
+def grade_save(*, case_audit: CaseAudit, user: User, grade: str, note: str = "", revision: int) -> CaseAudit:
+    case_audit = _lock_case_audit(case_audit)
+    if case_audit.status not in EDITABLE_STATUSES:
+        raise ValidationError("This case audit is closed to changes.")
+    if grade and grade not in Grade.values:
+        raise ValidationError({"grade": "Choose a grade on Ofsted's scale."})
+    if revision != case_audit.revision:
+        raise EditConflict(
+            "Someone else changed the overall grade after you opened this case audit.", case_audit
+        )
+    if (case_audit.grade, case_audit.grade_note) != (grade, note):
+        case_audit.grade, case_audit.grade_note = grade, note
+        case_audit.revision += 1
+        if case_audit.status == CaseAudit.Status.NOT_STARTED:
+            case_audit.status = CaseAudit.Status.IN_PROGRESS
+        case_audit.save()
+    return case_audit
+
+
+def _answers_by_question(case_audit: CaseAudit) -> dict[int, Answer]:
+    return {answer.question_id: answer for answer in case_audit.answers.all()}
+
+
+def _questions(case_audit: CaseAudit) -> list[Question]:
+    return list(
+        Question.objects.filter(section__version=case_audit.audit.tool_version_id).order_by(
+            "section__order", "order"
+        )
+    )
+
+
+@transaction.atomic
+def case_audit_submit(*, case_audit: CaseAudit, user: User) -> CaseAudit:
+    case_audit = _lock_case_audit(case_audit)
+    if case_audit.status not in EDITABLE_STATUSES:
+        raise ValidationError("This case audit has already been submitted.")
+    missing = missing_answers(case_audit, _questions(case_audit), _answers_by_question(case_audit))
+    errors = [f"Answer question {q.code}: {q.text}" for q in missing]
+    if not case_audit.grade:
+        errors.append("Give an overall grade.")
+    if errors:
+        raise ValidationError(errors)
+    case_audit.status = CaseAudit.Status.SUBMITTED
+    case_audit.submitted_at = timezone.now()
+    case_audit.escalated = case_audit.grade == Grade.INADEQUATE
+    case_audit.save()
+    return case_audit
+
+
+def _moderatable(case_audit: CaseAudit) -> CaseAudit:
+    case_audit = _lock_case_audit(case_audit)
+    if case_audit.audit.locked:
+        raise ValidationError("The audit is locked.")
+    if case_audit.status not in (CaseAudit.Status.SUBMITTED, CaseAudit.Status.MODERATED):
+        raise ValidationError("Only submitted case audits can be moderated.")
+    return case_audit
+
+
+def _require_reason(reason: str) -> str:
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for the change."})
+    return reason.strip()
+
+
+@transaction.atomic
+def answer_moderate(
+    *, case_audit: CaseAudit, question: Question, user: User, value: str, reason: str
+) -> Answer:
+    reason = _require_reason(reason)
+    case_audit = _moderatable(case_audit)
+    if value not in Answer.Value.values:
+        raise ValidationError({"value": "Choose Yes, Partly, No or Not applicable."})
+    answer = Answer.objects.filter(case_audit=case_audit, question=question).first()
+    before = answer.value if answer else ""
+    if before == value:
+        return answer
+    answers = _answers_by_question(case_audit)
+    if not question_applies(question, case_audit, answers):
+        raise ValidationError("That question does not apply to this case.")
+    if answer is None:
+        answer = Answer(case_audit=case_audit, question=question, revision=0)
+    answer.value, answer.updated_by = value, user
+    answer.revision += 1
+    answer._change_reason = reason
+    answer.save()
+    ModerationChange.objects.create(
+        case_audit=case_audit,
+        question=question,
+        field="value",
+        before=before,
+        after=value,
+        reason=reason,
+        changed_by=user,
+    )
+    return answer
+
+
+@transaction.atomic
+def grade_moderate(*, case_audit: CaseAudit, user: User, grade: str, reason: str) -> CaseAudit:
+    reason = _require_reason(reason)
+    case_audit = _moderatable(case_audit)
+    if grade not in Grade.values:
+        raise ValidationError({"grade": "Choose a grade on Ofsted's scale."})
+    if case_audit.grade == grade:
+        return case_audit
+    ModerationChange.objects.create(
+        case_audit=case_audit,
+        field="grade",
+        before=case_audit.grade,
+        after=grade,
+        reason=reason,
+        changed_by=user,
+    )
+    case_audit.grade = grade
+    case_audit.escalated = grade == Grade.INADEQUATE
+    case_audit.revision += 1
+    case_audit._change_reason = reason
+    case_audit.save()
+    return case_audit
+
+
+@transaction.atomic
+def case_audit_moderated(*, case_audit: CaseAudit, user: User) -> CaseAudit:
+    case_audit = _moderatable(case_audit)
+    case_audit.status = CaseAudit.Status.MODERATED
+    case_audit.save(update_fields=["status"])
+    return case_audit
+
+
+@transaction.atomic
+def case_audit_return(*, case_audit: CaseAudit, user: User, reason: str) -> CaseAudit:
+    reason = _require_reason(reason)
+    case_audit = _moderatable(case_audit)
+    ModerationChange.objects.create(
+        case_audit=case_audit,
+        field="status",
+        before=case_audit.status,
+        after=CaseAudit.Status.RETURNED,
+        reason=reason,
+        changed_by=user,
+    )
+    case_audit.status = CaseAudit.Status.RETURNED
+    case_audit.save(update_fields=["status"])
+    return case_audit
+
+
+@transaction.atomic
+def audit_lock(*, audit: Audit, user: User) -> Audit:
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    if audit.locked:
+        return audit
+    open_cases = audit.case_audits.exclude(status=CaseAudit.Status.MODERATED).count()
+    if open_cases:
+        raise ValidationError(f"{open_cases} case audit(s) are not yet moderated.")
+    audit.locked_at, audit.locked_by = timezone.now(), user
+    audit.status = Audit.Status.COMPLETE
+    audit.save()
+    return audit
+
+
+@transaction.atomic
+def reaudit_create(*, audit: Audit, user: User, planned_month: datetime.date, same_cases: bool) -> Audit:
+    """A new audit with the same tool version and sampling parameters: a fresh sample or the same cases."""
+    new = audit_create(
+        user=user,
+        title=f"{audit.title} (re-audit)",
+        tool_version=audit.tool_version,
+        planned_month=planned_month,
+        agencies=list(audit.agencies),
+        programme=audit.programme,
+        theme=audit.theme,
+    )
+    new.reaudit_of = audit
+    new.save(update_fields=["reaudit_of"])
+    teams = list(audit.frame_teams.all())
+    if same_cases:
+        for field in (
+            "frame_type",
+            "frame_start",
+            "frame_end",
+            "frame_outcome",
+            "sample_size",
+            "sample_percent",
+            "stratify_by_team",
+            "subsample_percent",
+            "seed",
+        ):
+            setattr(new, field, getattr(audit, field))
+        new.exclude_recently_audited = False
+        new.status = Audit.Status.SAMPLING
+        new.save()
+        new.frame_teams.set(teams)
+        originals = audit.case_audits.all()
+        CaseAudit.objects.bulk_create(
+            CaseAudit(
+                audit=new,
+                child_id=c.child_id,
+                record_id=c.record_id,
+                record_date=c.record_date,
+                team_id=c.team_id,
+                agency=c.agency,
+                in_subsample=c.in_subsample,
+            )
+            for c in originals
+        )
+    else:
+        sample_draw(
+            audit=new,
+            user=user,
+            frame_type=audit.frame_type,
+            frame_start=audit.frame_start,
+            frame_end=audit.frame_end,
+            teams=teams,
+            outcome=audit.frame_outcome,
+            size=audit.sample_size,
+            percent=audit.sample_percent,
+            stratify_by_team=audit.stratify_by_team,
+            exclude_recently_audited=False,
+            subsample_percent=audit.subsample_percent,
+            seed=None,
+        )
+    return new
+
+
+# The QA lead's pages: programmes, audit status, tool versions and assignment ----------------------
+
+
+@transaction.atomic
+def programme_create(*, user: User, title: str, year_start: datetime.date) -> AuditProgramme:
+    programme = AuditProgramme(title=title.strip(), year_start=year_start, created_by=user)
+    programme.full_clean(exclude=["created_by"])
+    programme.save()
+    return programme
+
+
+@transaction.atomic
+def programme_review_add(
+    *, programme: AuditProgramme, user: User, reviewed_on: datetime.date, note: str
+) -> ProgrammeReview:
+    if not note.strip():
+        raise ValidationError({"note": "Write what the review found."})
+    return ProgrammeReview.objects.create(
+        programme=programme, reviewed_on=reviewed_on, note=note.strip(), reviewed_by=user
+    )
+
+
+@transaction.atomic
+def audit_status_set(*, audit: Audit, user: User, status: str) -> Audit:
+    """Sets the workflow status; the change and who made it are kept in the audit's history."""
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    if status not in Audit.Status.values:
+        raise ValidationError({"status": "Choose a status from the list."})
+    if audit.status == status:
+        return audit
+    if audit.locked and status not in (Audit.Status.COMPLETE, Audit.Status.REPORTED):
+        raise ValidationError({"status": "The audit is locked: it can only be complete or reported."})
+    before = audit.get_status_display()
+    audit.status = status
+    audit._history_user = user
+    audit._change_reason = f"status {before} -> {audit.get_status_display()} by {user.get_username()}"
+    audit.save(update_fields=["status"])
+    return audit
+
+
+@transaction.atomic
+def tool_version_create(
+    *,
+    base: ToolVersion,
+    user: User,
+    change_note: str,
+    partly_counts_half: bool | None = None,
+    texts: dict[int, str] | None = None,
+    removed: set[int] | frozenset[int] = frozenset(),
+    added: list[dict] | None = None,
+) -> ToolVersion:
+    """A new version of the base's tool: a copy of `base` with the changes applied. `base` is never changed.
+
+    `texts` maps a base question's id to its new text; `removed` holds base question ids to leave out;
+    `added` holds new questions ({"section": section order, "code", "text", "kind"}), put at the end of
+    their section. Conditions (`applies_if`) point to the copies of the questions they pointed to.
+    """
+    texts, added = texts or {}, added or []
+    tool = AuditTool.objects.select_for_update().get(pk=base.tool_id)
+    sections = list(base.sections.order_by("order"))
+    questions = list(Question.objects.filter(section__version=base).select_related("applies_if"))
+    by_pk = {q.pk: q for q in questions}
+    errors = [f"Question {pk} is not in {base}." for pk in sorted({*texts, *removed} - set(by_pk))]
+    for question in questions:
+        if question.pk not in removed and question.applies_if_id in removed:
+            errors.append(
+                f"{question.code} is asked only where {question.applies_if.code} is answered: "
+                f"remove {question.code} too, or keep {question.applies_if.code}."
+            )
+    for pk, text in texts.items():
+        if pk in by_pk and not text.strip():
+            errors.append(f"Give the text of question {by_pk[pk].code}.")
+    section_orders = {s.order for s in sections}
+    codes = [q.code for q in questions if q.pk not in removed]
+    for new in added:
+        codes.append(new["code"])
+        if new["section"] not in section_orders:
+            errors.append(f"Choose a section for new question {new['code']}.")
+        if new.get("kind", Question.Kind.RATING) not in Question.Kind.values:
+            errors.append(f"Choose the kind of answer for new question {new['code']}.")
+    duplicates = sorted({code for code in codes if codes.count(code) > 1})
+    if duplicates:
+        errors.append(f"Each question needs its own code: {', '.join(duplicates)} used more than once.")
+    partly = base.partly_counts_half if partly_counts_half is None else partly_counts_half
+    changed_texts = {pk for pk, text in texts.items() if pk in by_pk and text.strip() != by_pk[pk].text}
+    if not errors and not (changed_texts or removed or added or partly != base.partly_counts_half):
+        errors.append("Nothing has changed: edit, add or remove a question, or change the Partly setting.")
+    if errors:
+        raise ValidationError(errors)
+
+    number = (tool.versions.aggregate(Max("number"))["number__max"] or 0) + 1
+    version = ToolVersion.objects.create(
+        tool=tool, number=number, partly_counts_half=partly, change_note=change_note.strip(), created_by=user
+    )
+    copies: dict[int, Question] = {}
+    for section in sections:
+        kept = [q for q in questions if q.section_id == section.pk and q.pk not in removed]
+        new_here = [n for n in added if n["section"] == section.order]
+        if not kept and not new_here:
+            continue
+        copy = Section.objects.create(version=version, order=section.order, title=section.title)
+        for question in sorted(kept, key=lambda q: q.order):
+            copies[question.pk] = Question.objects.create(
+                section=copy,
+                order=question.order,
+                code=question.code,
+                text=texts.get(question.pk, question.text).strip(),
+                guidance=question.guidance,
+                kind=question.kind,
+                applies_if_values=list(question.applies_if_values),
+                subsample_only=question.subsample_only,
+                measures=question.measures,
+            )
+        order = max((q.order for q in kept), default=0)
+        for offset, new in enumerate(new_here, start=1):
+            Question.objects.create(
+                section=copy,
+                order=order + offset,
+                code=new["code"].strip(),
+                text=new["text"].strip(),
+                kind=new.get("kind", Question.Kind.RATING),
+            )
+    # A second pass: a condition may point to any kept question, so every copy must exist first.
+    gated = []
+    for question in questions:
+        if question.pk in copies and question.applies_if_id:
+            copies[question.pk].applies_if = copies[question.applies_if_id]
+            gated.append(copies[question.pk])
+    Question.objects.bulk_update(gated, ["applies_if"])
+    return version
+
+
+def auditor_agency(user: User) -> str | None:
+    """The agency a user audits for: an Auditor without a profile audits for social care."""
+    profile = getattr(user, "auditor_profile", None)
+    if profile is not None:
+        return profile.agency
+    return Agency.SOCIAL_CARE if roles.has_role(user, roles.AUDITOR) else None
+
+
+def auditor_fits(user: User, agency: str) -> bool:
+    """An Auditor or partner agency auditor who audits for the case audit's agency (as access.py shows it)."""
+    return roles.has_role(user, roles.AUDITOR, roles.PARTNER_AUDITOR) and auditor_agency(user) == agency
+
+
+@transaction.atomic
+def case_audits_assign(
+    *,
+    audit: Audit,
+    user: User,
+    assignments: list[tuple[CaseAudit, User | None, datetime.date | None]],
+) -> int:
+    """Assigns many case audits at once: all of them or, if any row is wrong, none. Returns rows changed."""
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    if audit.sample_confirmed_at is None:
+        raise ValidationError("Confirm the sample before assigning auditors.")
+    errors = []
+    for case_audit, auditor, _due in assignments:
+        if case_audit.audit_id != audit.pk:
+            errors.append(f"Case {case_audit.child.child_id} is not in this audit.")
+        elif auditor is not None and not auditor_fits(auditor, case_audit.agency):
+            errors.append(
+                f"{auditor.get_username()} cannot audit case {case_audit.child.child_id} for "
+                f"{case_audit.get_agency_display().lower()}: choose an auditor from that agency."
+            )
+    if errors:
+        raise ValidationError(errors)
+    changed = 0
+    for case_audit, auditor, due_date in assignments:
+        if (case_audit.auditor_id, case_audit.due_date) != (auditor.pk if auditor else None, due_date):
+            case_audit_assign(case_audit=case_audit, auditor=auditor, due_date=due_date, user=user)
+            changed += 1
+    return changed
