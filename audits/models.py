@@ -328,7 +328,9 @@ class ModerationChange(models.Model):
 class AuditorProfile(models.Model):
     """Which agency a user audits for (partner agency auditors see only their agency's work)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="auditor_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="auditor_profile"
+    )
     agency = models.CharField(max_length=15, choices=Agency.choices, default=Agency.SOCIAL_CARE)
 
     def __str__(self) -> str:

@@ -205,7 +205,7 @@ def answer_save(
     current = answer.revision if answer else 0
     if revision != current:
         raise EditConflict(
-            f"{answer.updated_by or 'Someone'} saved question {question.code} after you opened it. "
+            f"{(answer and answer.updated_by) or 'Someone'} saved question {question.code} after you opened it. "
             "Their answer is shown; check it and save yours again if it should replace it.",
             current=answer,
         )
@@ -293,6 +293,10 @@ def answer_moderate(
 ) -> Answer:
     reason = _require_reason(reason)
     case_audit = _moderatable(case_audit)
+    if question.section.version_id != case_audit.audit.tool_version_id:
+        raise ValidationError("That question is not in this audit's tool.")
+    if question.kind != Question.Kind.RATING:
+        raise ValidationError("Only rated answers can be changed in moderation.")
     if value not in Answer.Value.values:
         raise ValidationError({"value": "Choose Yes, Partly, No or Not applicable."})
     answer = Answer.objects.filter(case_audit=case_audit, question=question).first()

@@ -63,7 +63,16 @@ class LookedAfterEpisodeAdmin(SimpleHistoryAdmin):
 
 @admin.register(m.ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ("file_name", "status", "rows", "created", "updated", "unchanged", "imported_by", "imported_at")
+    list_display = (
+        "file_name",
+        "status",
+        "rows",
+        "created",
+        "updated",
+        "unchanged",
+        "imported_by",
+        "imported_at",
+    )
     readonly_fields = [f.name for f in m.ImportBatch._meta.fields]
 
     def has_add_permission(self, request):

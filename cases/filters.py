@@ -77,7 +77,9 @@ class S47EnquiryFilter(django_filters.FilterSet):
         return queryset.filter(standards.s47_open_and_overdue(timezone.localdate()))
 
     def filter_within_target(self, queryset, name, value):
-        return queryset.filter(standards.S47_WITHIN_TARGET if value == "met" else standards.S47_OUTSIDE_TARGET)
+        return queryset.filter(
+            standards.S47_WITHIN_TARGET if value == "met" else standards.S47_OUTSIDE_TARGET
+        )
 
 
 class ChildFilter(django_filters.FilterSet):

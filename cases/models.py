@@ -133,7 +133,9 @@ class Referral(PublicIdModel):
     received_date = models.DateField()
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.OTHER)
     acknowledgement_date = models.DateField(null=True, blank=True)
-    acknowledgement_method = models.CharField(max_length=20, choices=AcknowledgementMethod.choices, blank=True)
+    acknowledgement_method = models.CharField(
+        max_length=20, choices=AcknowledgementMethod.choices, blank=True
+    )
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     history = HistoricalRecords()
 
@@ -142,7 +144,8 @@ class Referral(PublicIdModel):
         indexes = [models.Index(fields=["received_date", "team"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(acknowledgement_date__isnull=True) | Q(acknowledgement_date__gte=F("received_date")),
+                condition=Q(acknowledgement_date__isnull=True)
+                | Q(acknowledgement_date__gte=F("received_date")),
                 name="referral_ack_not_before_received",
             )
         ]
@@ -157,7 +160,9 @@ class Referral(PublicIdModel):
     def clean(self) -> None:
         if self.acknowledgement_date and self.acknowledgement_date < self.received_date:
             raise ValidationError(
-                {"acknowledgement_date": "The acknowledgement date cannot be before the referral was received."}
+                {
+                    "acknowledgement_date": "The acknowledgement date cannot be before the referral was received."
+                }
             )
 
 
@@ -215,7 +220,9 @@ class S47Enquiry(PublicIdModel):
         NOT_RECORDED = "", "Not recorded"
 
     # Annex A List 5 carries no enquiry ID: an enquiry is identified by its child and start date.
-    enquiry_id = models.CharField("Enquiry ID", max_length=80, blank=True, help_text="The council's own ID, if any.")
+    enquiry_id = models.CharField(
+        "Enquiry ID", max_length=80, blank=True, help_text="The council's own ID, if any."
+    )
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="s47_enquiries")
     strategy_discussion = models.ForeignKey(
         StrategyDiscussion, null=True, blank=True, on_delete=models.SET_NULL, related_name="s47_enquiries"
@@ -275,7 +282,9 @@ class S47Enquiry(PublicIdModel):
         if self.end_date and self.start_date and self.end_date < self.start_date:
             errors["end_date"] = "The end date cannot be before the start date."
         if self.icpc_date and self.start_date and self.icpc_date < self.start_date:
-            errors["icpc_date"] = "The ICPC date cannot be before the strategy discussion that started the S47."
+            errors["icpc_date"] = (
+                "The ICPC date cannot be before the strategy discussion that started the S47."
+            )
         if self.consent_date and self.consent == self.Consent.NOT_SOUGHT:
             errors["consent_date"] = "A consent date is given but consent is recorded as not sought."
         if errors:
@@ -311,7 +320,9 @@ class S47Enquiry(PublicIdModel):
     def consent_retrospective(self) -> bool:
         """Consent sought only after the information had already been shared."""
         return bool(
-            self.consent_date and self.information_shared_date and self.consent_date > self.information_shared_date
+            self.consent_date
+            and self.information_shared_date
+            and self.consent_date > self.information_shared_date
         )
 
     @property

@@ -61,7 +61,9 @@ def child_timeline(child: Child) -> list[dict]:
         events.append({"date": referral.received_date, "kind": "Referral", "record": referral})
     for discussion in StrategyDiscussion.objects.filter(child=child).select_related("team"):
         events.append({"date": discussion.date, "kind": "Strategy discussion", "record": discussion})
-    for enquiry in S47Enquiry.objects.filter(child=child).select_related("team", "worker", "oversight_manager"):
+    for enquiry in S47Enquiry.objects.filter(child=child).select_related(
+        "team", "worker", "oversight_manager"
+    ):
         events.append({"date": enquiry.start_date, "kind": "S47 enquiry", "record": enquiry})
     for plan in CPPlan.objects.filter(child=child):
         events.append({"date": plan.start_date, "kind": "Child protection plan", "record": plan})

@@ -17,12 +17,14 @@ CONSENT_RECORDED = (
     | (Q(consent="not_sought", consent_manager_decision=True) & ~Q(consent_not_sought_reason__regex=r"^\s*$"))
 )
 CONSENT_RETROSPECTIVE = Q(
-    consent_date__isnull=False, information_shared_date__isnull=False, consent_date__gt=F("information_shared_date")
+    consent_date__isnull=False,
+    information_shared_date__isnull=False,
+    consent_date__gt=F("information_shared_date"),
 )
 CHRONOLOGY_ON_FILE = Q(chronology_on_file=True)
-OVERSIGHT_RECORDED = Q(management_oversight_date__isnull=False, management_oversight_date__gte=F("start_date")) & (
-    Q(end_date__isnull=True) | Q(management_oversight_date__lte=F("end_date"))
-)
+OVERSIGHT_RECORDED = Q(
+    management_oversight_date__isnull=False, management_oversight_date__gte=F("start_date")
+) & (Q(end_date__isnull=True) | Q(management_oversight_date__lte=F("end_date")))
 CORE_AGENCIES_ATTENDED = Q(social_care_attended=True, police_attended=True, health_attended=True)
 REFERRER_ACKNOWLEDGED = Q(acknowledgement_date__isnull=False)
 

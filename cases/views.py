@@ -35,7 +35,9 @@ def child_list(request: HttpRequest) -> HttpResponse:
     filterset = ChildFilter(request.GET, queryset=selectors.children_visible_to(request.user))
     page = _page(request, filterset.qs if filterset.is_valid() else filterset.queryset.none())
     access_log_record(request, action="list", object_type="children", detail=request.GET.urlencode())
-    return render(request, "cases/child_list.html", {"filter": filterset, "page": page, "query": _without_page(request)})
+    return render(
+        request, "cases/child_list.html", {"filter": filterset, "page": page, "query": _without_page(request)}
+    )
 
 
 @role_required(*roles.CASE_RECORD_ROLES)

@@ -37,4 +37,6 @@ class AccessLogEntry(models.Model):
         verbose_name_plural = "access log entries"
 
     def __str__(self) -> str:
-        return f"{self.username} {self.action} {self.object_type} {self.object_ref} at {self.at:%Y-%m-%d %H:%M}"
+        return (
+            f"{self.username} {self.action} {self.object_type} {self.object_ref} at {self.at:%Y-%m-%d %H:%M}"
+        )

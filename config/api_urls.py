@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from audits import api as audits_api
 from cases import api as cases_api
 
 router = DefaultRouter()
@@ -11,6 +12,8 @@ router.register(
     "strategy-discussions", cases_api.StrategyDiscussionViewSet, basename="api-strategy-discussion"
 )
 router.register("s47-enquiries", cases_api.S47EnquiryViewSet, basename="api-s47-enquiry")
+router.register("audits", audits_api.AuditViewSet, basename="api-audit")
+router.register("case-audits", audits_api.CaseAuditViewSet, basename="api-case-audit")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("cases.urls")),
+    path("audits/", include("audits.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

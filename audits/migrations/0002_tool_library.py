@@ -9,16 +9,23 @@ def load_tools(apps, schema_editor):
     Section = apps.get_model("audits", "Section")
     Question = apps.get_model("audits", "Question")
     for spec in TOOLS:
-        tool, _ = AuditTool.objects.get_or_create(name=spec["name"], defaults={"description": spec["description"]})
+        tool, _ = AuditTool.objects.get_or_create(
+            name=spec["name"], defaults={"description": spec["description"]}
+        )
         if ToolVersion.objects.filter(tool=tool).exists():
             continue
         version = ToolVersion.objects.create(
-            tool=tool, number=1, partly_counts_half=spec["partly_counts_half"], change_note="Shipped with the product."
+            tool=tool,
+            number=1,
+            partly_counts_half=spec["partly_counts_half"],
+            change_note="Shipped with the product.",
         )
         by_code = {}
         for section_order, (title, questions) in enumerate(spec["sections"], start=1):
             section = Section.objects.create(version=version, order=section_order, title=title)
-            for order, (code, text, kind, applies_if, subsample_only, measures) in enumerate(questions, start=1):
+            for order, (code, text, kind, applies_if, subsample_only, measures) in enumerate(
+                questions, start=1
+            ):
                 question = Question.objects.create(
                     section=section,
                     order=order,

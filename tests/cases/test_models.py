@@ -58,7 +58,9 @@ def test_an_unknown_legal_status_is_refused_naming_the_field():
 
 def test_a_strategy_discussion_needs_police_health_and_social_care():
     full = StrategyDiscussionFactory()
-    no_health = StrategyDiscussionFactory(health_attended=False, education_attended=True, other_attended="Probation")
+    no_health = StrategyDiscussionFactory(
+        health_attended=False, education_attended=True, other_attended="Probation"
+    )
     assert full.core_agencies_attended
     assert not no_health.core_agencies_attended
     assert no_health.agencies == ["Social care", "Police", "Education", "Probation"]

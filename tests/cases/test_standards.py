@@ -48,13 +48,29 @@ def test_an_open_enquiry_is_overdue_only_after_its_target():
         ({"consent": "given"}, True),
         ({"consent": "refused", "consent_manager_decision": True}, True),
         ({"consent": "refused", "consent_manager_decision": False}, False),
-        ({"consent": "not_sought", "consent_manager_decision": True, "consent_not_sought_reason": "Risk"}, True),
-        ({"consent": "not_sought", "consent_manager_decision": True, "consent_not_sought_reason": "  "}, False),
-        ({"consent": "not_sought", "consent_manager_decision": False, "consent_not_sought_reason": "Risk"}, False),
+        (
+            {"consent": "not_sought", "consent_manager_decision": True, "consent_not_sought_reason": "Risk"},
+            True,
+        ),
+        (
+            {"consent": "not_sought", "consent_manager_decision": True, "consent_not_sought_reason": "  "},
+            False,
+        ),
+        (
+            {"consent": "not_sought", "consent_manager_decision": False, "consent_not_sought_reason": "Risk"},
+            False,
+        ),
         ({"consent": ""}, False),
     ],
-    ids=["given", "refused-with-decision", "refused-no-decision", "not-sought-complete", "not-sought-blank-reason",
-         "not-sought-no-decision", "not-recorded"],
+    ids=[
+        "given",
+        "refused-with-decision",
+        "refused-no-decision",
+        "not-sought-complete",
+        "not-sought-blank-reason",
+        "not-sought-no-decision",
+        "not-recorded",
+    ],
 )
 def test_it_counts_only_the_three_auditable_consent_states_as_recorded(fields, recorded):
     enquiry = S47EnquiryFactory(**fields)
@@ -63,16 +79,25 @@ def test_it_counts_only_the_three_auditable_consent_states_as_recorded(fields, r
 
 
 def test_consent_sought_after_information_was_shared_is_retrospective():
-    late = S47EnquiryFactory(consent="given", consent_date=D(2014, 3, 6), information_shared_date=D(2014, 3, 4))
-    timely = S47EnquiryFactory(consent="given", consent_date=D(2014, 3, 4), information_shared_date=D(2014, 3, 4))
+    late = S47EnquiryFactory(
+        consent="given", consent_date=D(2014, 3, 6), information_shared_date=D(2014, 3, 4)
+    )
+    timely = S47EnquiryFactory(
+        consent="given", consent_date=D(2014, 3, 4), information_shared_date=D(2014, 3, 4)
+    )
     assert late.consent_retrospective and _matches(late, standards.CONSENT_RETROSPECTIVE)
     assert not timely.consent_retrospective and not _matches(timely, standards.CONSENT_RETROSPECTIVE)
 
 
 @pytest.mark.parametrize(
     ("oversight", "end", "recorded"),
-    [(D(2014, 3, 5), D(2014, 3, 20), True), (D(2014, 3, 21), D(2014, 3, 20), False),
-     (D(2014, 2, 28), None, False), (D(2014, 3, 10), None, True), (None, None, False)],
+    [
+        (D(2014, 3, 5), D(2014, 3, 20), True),
+        (D(2014, 3, 21), D(2014, 3, 20), False),
+        (D(2014, 2, 28), None, False),
+        (D(2014, 3, 10), None, True),
+        (None, None, False),
+    ],
     ids=["during", "after-completion", "before-start", "open-during", "none"],
 )
 def test_management_oversight_counts_only_between_start_and_completion(oversight, end, recorded):

@@ -16,10 +16,17 @@ CASE_PAGES = ["cases-s47-list", "cases-child-list"]
 def enquiries():
     north, south = TeamFactory(code="N", name="North"), TeamFactory(code="S", name="South")
     return {
-        "met": S47EnquiryFactory(child__child_id="C-MET", team=north, start_date=D(2014, 3, 3), end_date=D(2014, 3, 24),
-                                 consent="given", chronology_on_file=True),
-        "missed": S47EnquiryFactory(child__child_id="C-MISSED", team=south, start_date=D(2014, 3, 3),
-                                    end_date=D(2014, 3, 25)),
+        "met": S47EnquiryFactory(
+            child__child_id="C-MET",
+            team=north,
+            start_date=D(2014, 3, 3),
+            end_date=D(2014, 3, 24),
+            consent="given",
+            chronology_on_file=True,
+        ),
+        "missed": S47EnquiryFactory(
+            child__child_id="C-MISSED", team=south, start_date=D(2014, 3, 3), end_date=D(2014, 3, 25)
+        ),
         "open": S47EnquiryFactory(child__child_id="C-OPEN", team=south, start_date=D(2014, 3, 3)),
     }
 
@@ -94,7 +101,9 @@ def test_the_case_list_shows_met_and_missed_tags(client, manager, enquiries):
 
 
 @pytest.mark.parametrize("page", CASE_PAGES)
-@pytest.mark.parametrize("persona", ["report_officer", "panel_member", "partner_auditor", "outsider"], indirect=True)
+@pytest.mark.parametrize(
+    "persona", ["report_officer", "panel_member", "partner_auditor", "outsider"], indirect=True
+)
 def test_roles_without_case_access_are_refused(client, persona, page):
     client.force_login(persona)
     assert client.get(reverse(page)).status_code == 403
@@ -131,13 +140,21 @@ def test_the_child_page_shows_the_timeline_and_logs_the_view(client, manager, en
 
 def test_the_child_page_of_an_unknown_child_is_404(client, manager):
     client.force_login(manager)
-    assert client.get(reverse("cases-child-detail", args=["00000000-0000-0000-0000-000000000000"])).status_code == 404
+    assert (
+        client.get(reverse("cases-child-detail", args=["00000000-0000-0000-0000-000000000000"])).status_code
+        == 404
+    )
 
 
 def test_listing_cases_is_recorded_in_the_access_log(client, manager, enquiries):
     client.force_login(manager)
     client.get(reverse("cases-s47-list"), {"team": enquiries["met"].team.pk})
-    assert AccessLogEntry.objects.filter(action="list", object_type="S47 enquiries", username="manager-mo").count() == 1
+    assert (
+        AccessLogEntry.objects.filter(
+            action="list", object_type="S47 enquiries", username="manager-mo"
+        ).count()
+        == 1
+    )
 
 
 def test_each_page_states_the_roles_that_may_see_it(client, manager):
