@@ -65,3 +65,12 @@ def test_production_static_files_collect_with_the_manifest_storage(tmp_path):
     result = _manage("collectstatic", "--noinput", STATIC_ROOT=str(tmp_path / "static"))
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+def test_celery_beat_runs_every_job_declared_in_the_schedule_module():
+    from django.conf import settings
+
+    from config.schedule import CELERY_BEAT_SCHEDULE
+
+    assert settings.CELERY_BEAT_SCHEDULE == CELERY_BEAT_SCHEDULE
+    assert "cases.tasks.s47_targets_refresh_task" in {job["task"] for job in CELERY_BEAT_SCHEDULE.values()}
