@@ -1,0 +1,814 @@
+"""The seeded generator of synthetic demo case records.
+
+Everything here is made up: names are Faker's generated first and last names combined at random, and
+no record is copied from a real case. The same seed, size, start year and "today" give the same data:
+child `DEMO0000042` of seed 2014 is always the same child, with the same dates and states, however many
+children are generated around it (each child draws from its own random.Random, seeded from the run's
+seed and the child's number).
+
+Compliance tells a story for the dashboards: each team has a base rate per standard (DOMAIN.md's
+metrics), and every team gets a few points better each year.
+
+Speed: a chunk of children at a time is built in memory as plain rows (dicts of column values; a row
+that points to another row of the chunk holds that row until it is written), in a second thread
+while the chunk before is written by cases.bulk (COPY on PostgreSQL, bulk_create elsewhere).
+About 2.5 S47 enquiries per child: 400,000 children give about a million enquiries.
+"""
+
+import bisect
+import dataclasses
+import datetime
+import functools
+import random
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+from django.db import connection, transaction
+from faker import Faker
+
+from cases.bulk import Row, insert_rows
+from cases.models import (
+    Child,
+    CPPlan,
+    Gender,
+    LookedAfterEpisode,
+    Referral,
+    S47Enquiry,
+    StrategyDiscussion,
+    Team,
+    Worker,
+    YesNoUnknown,
+    s47_target_date,
+)
+from common.workdays import add_working_days, is_working_day
+
+CHILD_PREFIX = "DEMO"
+DEFAULT_SEED = 2014
+DEFAULT_START_YEAR = 2019
+S47_PER_CHILD = 2.5  # the mean of S47_COUNT_WEIGHTS; documented in generate_demo_data's help
+BATCH_SIZE = 5000
+CHUNK_CHILDREN = 5000
+
+DAY = datetime.timedelta(days=1)
+
+# How many S47 enquiries a child has (1 to 5): mean 2.5.
+S47_COUNT_WEIGHTS = (30, 25, 20, 15, 10)
+# Referrals that led to no S47 (some of them to a strategy discussion that decided against one).
+EXTRA_REFERRAL_WEIGHTS = (50, 35, 15)
+
+
+@dataclasses.dataclass(frozen=True)
+class TeamProfile:
+    code: str
+    name: str
+    weight: float  # share of the children allocated to the team
+    offset: float  # points above or below the standard's base rate in the first year
+    improvement: float  # points gained per year
+    bias: dict[str, float] = dataclasses.field(default_factory=dict)  # per-standard strengths and gaps
+
+
+# Base rates in the first year (start year), before the team's offset: the share of records that meet
+# each standard of DOMAIN.md.
+STANDARD_BASE = {
+    "s47_in_time": 0.55,
+    "icpc_in_time": 0.66,
+    "consent": 0.58,
+    "chronology": 0.62,
+    "oversight": 0.64,
+    "core_agencies": 0.60,
+    "acknowledged": 0.72,
+}
+
+TEAMS = (
+    TeamProfile("DEMO-FR", "First Response", 0.22, 0.08, 0.03, {"acknowledged": 0.12}),
+    TeamProfile("DEMO-AN", "Assessment North", 0.18, 0.04, 0.04, {"chronology": 0.06}),
+    TeamProfile("DEMO-AS", "Assessment South", 0.18, -0.03, 0.05, {"consent": -0.08}),
+    TeamProfile("DEMO-SSN", "Safeguarding and Support North", 0.16, 0.0, 0.035, {"oversight": 0.08}),
+    TeamProfile("DEMO-SSS", "Safeguarding and Support South", 0.16, -0.12, 0.06, {"s47_in_time": -0.05}),
+    TeamProfile("DEMO-CWD", "Children with Disabilities", 0.10, -0.05, 0.025, {"core_agencies": -0.10}),
+)
+
+GENDER_WEIGHTS = (
+    (Gender.MALE, 49),
+    (Gender.FEMALE, 49),
+    (Gender.UNKNOWN, 1.5),
+    (Gender.INDETERMINATE, 0.5),
+)
+ETHNICITY_WEIGHTS = (
+    ("WBRI", 60),
+    ("WIRI", 1),
+    ("WOTH", 6),
+    ("WIRT", 0.5),
+    ("WROM", 1),
+    ("MWBC", 3),
+    ("MWBA", 1.5),
+    ("MWAS", 2),
+    ("MOTH", 3),
+    ("AIND", 2),
+    ("APKN", 4),
+    ("ABAN", 2),
+    ("AOTH", 2),
+    ("BCRB", 2),
+    ("BAFR", 5),
+    ("BOTH", 1.5),
+    ("CHNE", 0.5),
+    ("OOTH", 2),
+    ("REFU", 0.5),
+    ("NOBT", 1.5),
+)
+REFERRAL_SOURCE_WEIGHTS = (
+    (Referral.Source.POLICE, 30),
+    (Referral.Source.SCHOOL, 20),
+    (Referral.Source.HEALTH, 15),
+    (Referral.Source.LA, 10),
+    (Referral.Source.INDIVIDUAL, 10),
+    (Referral.Source.ANONYMOUS, 5),
+    (Referral.Source.OTHER, 10),
+)
+ACK_METHODS = (
+    Referral.AcknowledgementMethod.EMAIL,
+    Referral.AcknowledgementMethod.EMAIL,
+    Referral.AcknowledgementMethod.LETTER,
+    Referral.AcknowledgementMethod.TELEPHONE,
+)
+OTHER_AGENCIES = ("Probation", "Housing", "Youth Justice Service", "Adult mental health services")
+NOT_SOUGHT_REASONS = (
+    "Seeking consent would place the child at increased risk of significant harm.",
+    "Seeking consent could prejudice a police investigation.",
+    "The alleged perpetrator lives in the household.",
+    "Parents could not be contacted and the risk required information to be shared at once.",
+)
+CP_CATEGORY_WEIGHTS = (
+    (CPPlan.Category.NEGLECT, 50),
+    (CPPlan.Category.EMOTIONAL, 37),
+    (CPPlan.Category.PHYSICAL, 7),
+    (CPPlan.Category.SEXUAL, 4),
+    (CPPlan.Category.MULTIPLE, 2),
+)
+S47_OUTCOME_WEIGHTS = (
+    (S47Enquiry.Outcome.NFA, 42),
+    (S47Enquiry.Outcome.CIN, 28),
+    (S47Enquiry.Outcome.ICPC, 30),
+)
+
+
+def _weighted(pairs):
+    """Values (plain, not enum members) and cumulative weights, for DemoRandom.pick."""
+    values = tuple(getattr(value, "value", value) for value, _ in pairs)
+    cumulative = []
+    total = 0.0
+    for _, weight in pairs:
+        total += weight
+        cumulative.append(total)
+    return values, tuple(cumulative)
+
+
+_GENDERS = _weighted(GENDER_WEIGHTS)
+_ETHNICITIES = _weighted(ETHNICITY_WEIGHTS)
+_SOURCES = _weighted(REFERRAL_SOURCE_WEIGHTS)
+_CATEGORIES = _weighted(CP_CATEGORY_WEIGHTS)
+_OUTCOMES = _weighted(S47_OUTCOME_WEIGHTS)
+_S47_COUNTS = _weighted(tuple(zip(range(1, 6), S47_COUNT_WEIGHTS, strict=True)))
+_EXTRA_REFERRALS = _weighted(tuple(zip(range(3), EXTRA_REFERRAL_WEIGHTS, strict=True)))
+_TEAM_WEIGHTS = _weighted(tuple((index, team.weight) for index, team in enumerate(TEAMS)))
+_ACK_METHODS = tuple(method.value for method in ACK_METHODS)
+_MALE, _FEMALE = Gender.MALE.value, Gender.FEMALE.value
+_ICPC, _CIN = S47Enquiry.Outcome.ICPC.value, S47Enquiry.Outcome.CIN.value
+_GIVEN, _REFUSED = S47Enquiry.Consent.GIVEN.value, S47Enquiry.Consent.REFUSED.value
+_NOT_SOUGHT, _NOT_RECORDED = S47Enquiry.Consent.NOT_SOUGHT.value, S47Enquiry.Consent.NOT_RECORDED.value
+_YES, _NO, _UNKNOWN = YesNoUnknown.YES.value, YesNoUnknown.NO.value, YesNoUnknown.UNKNOWN.value
+
+
+class DemoRandom(random.Random):
+    """random.Random with cheaper draws: a million enquiries take tens of millions of them."""
+
+    def pick(self, weighted):
+        """A value drawn by weight (as random.choices with cum_weights, one value)."""
+        values, cumulative = weighted
+        return values[bisect.bisect(cumulative, self.random() * cumulative[-1], 0, len(values) - 1)]
+
+    def between(self, low: int, high: int) -> int:
+        """An integer from low to high inclusive."""
+        return low + int(self.random() * (high - low + 1))
+
+    def one_of(self, values):
+        return values[int(self.random() * len(values))]
+
+    def days(self, low: int, high: int) -> datetime.timedelta:
+        return datetime.timedelta(days=low + int(self.random() * (high - low + 1)))
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none: the birthday falls on 1 March
+        return day.replace(year=day.year + years, month=3, day=1)
+
+
+class WorkingDayCalendar:
+    """Constant-time "N working days after D" over a fixed span (the same answers as common.workdays)."""
+
+    def __init__(self, first: datetime.date, last: datetime.date):
+        self.first = first
+        self.last = last
+        self.working: list[datetime.date] = []
+        self._count_to: list[int] = []  # working days on or before first + i
+        day = first
+        while day <= last:
+            if is_working_day(day):
+                self.working.append(day)
+            self._count_to.append(len(self.working))
+            day += DAY
+
+    def add(self, start: datetime.date, days: int) -> datetime.date:
+        if days < 1 or not self.first <= start <= self.last:
+            return add_working_days(start, days)
+        index = self._count_to[(start - self.first).days] + days - 1
+        if index >= len(self.working):
+            return add_working_days(start, days)
+        return self.working[index]
+
+    def on_or_after(self, day: datetime.date) -> datetime.date:
+        return day if is_working_day(day) else self.add(day, 1)
+
+    def on_or_before(self, day: datetime.date) -> datetime.date:
+        while not is_working_day(day):
+            day -= DAY
+        return day
+
+
+@dataclasses.dataclass
+class TeamStaff:
+    """A demo team's primary key and profile, and the primary keys of its workers and managers."""
+
+    team_id: int
+    profile: TeamProfile
+    worker_ids: list[int]
+    manager_ids: list[int]
+
+
+@dataclasses.dataclass
+class ChunkRecords:
+    """The rows of a chunk of children, by the model's attribute names (`child_id` holds the child's row)."""
+
+    children: list[Row] = dataclasses.field(default_factory=list)
+    referrals: list[Row] = dataclasses.field(default_factory=list)
+    discussions: list[Row] = dataclasses.field(default_factory=list)
+    enquiries: list[Row] = dataclasses.field(default_factory=list)
+    cp_plans: list[Row] = dataclasses.field(default_factory=list)
+    episodes: list[Row] = dataclasses.field(default_factory=list)
+
+
+# In the order they are written: each table after the tables its rows point to.
+TABLES = (
+    ("children", Child),
+    ("referrals", Referral),
+    ("discussions", StrategyDiscussion),
+    ("enquiries", S47Enquiry),
+    ("cp_plans", CPPlan),
+    ("episodes", LookedAfterEpisode),
+)
+
+
+@dataclasses.dataclass
+class DemoCounts:
+    teams: int = 0
+    workers: int = 0
+    children: int = 0
+    referrals: int = 0
+    strategy_discussions: int = 0
+    s47_enquiries: int = 0
+    cp_plans: int = 0
+    looked_after_episodes: int = 0
+    seconds: float = 0.0
+
+    def add(self, chunk: ChunkRecords) -> None:
+        self.children += len(chunk.children)
+        self.referrals += len(chunk.referrals)
+        self.strategy_discussions += len(chunk.discussions)
+        self.s47_enquiries += len(chunk.enquiries)
+        self.cp_plans += len(chunk.cp_plans)
+        self.looked_after_episodes += len(chunk.episodes)
+
+    def lines(self) -> list[str]:
+        return [
+            f"Teams: {self.teams}",
+            f"Workers and managers: {self.workers}",
+            f"Children: {self.children}",
+            f"Referrals: {self.referrals}",
+            f"Strategy discussions: {self.strategy_discussions}",
+            f"S47 enquiries: {self.s47_enquiries}",
+            f"CP plans: {self.cp_plans}",
+            f"Looked-after episodes: {self.looked_after_episodes}",
+        ]
+
+
+@functools.lru_cache(maxsize=4)
+def name_pools(seed: int) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Faker's generated first names (male, female) and last names, to be combined at random."""
+    fake = Faker("en_GB")
+    fake.seed_instance(seed)
+
+    def unique(draw: Callable[[], str], count: int) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(draw() for _ in range(count)))
+
+    return (
+        unique(fake.first_name_male, 400),
+        unique(fake.first_name_female, 400),
+        unique(fake.last_name, 1000),
+    )
+
+
+def ensure_teams_and_workers(*, seed: int, children: int) -> list[TeamStaff]:
+    """The demo teams with their social workers and managers; ones already in the database are reused."""
+    male, female, last = name_pools(seed)
+    first = male + female
+    per_team = min(40, max(8, children // 250))
+    staff = []
+    for profile in TEAMS:
+        team, _ = Team.objects.get_or_create(code=profile.code, defaults={"name": profile.name})
+        worker_prefix, manager_prefix = f"{profile.code}-W", f"{profile.code}-M"
+        if not Worker.objects.filter(code__startswith=f"{profile.code}-").exists():
+            r = random.Random(f"demo-staff:{seed}:{profile.code}")
+            rows = [
+                Worker(code=f"{worker_prefix}{i:03d}", name=f"{r.choice(first)} {r.choice(last)}", team=team)
+                for i in range(1, per_team + 1)
+            ]
+            rows += [
+                Worker(code=f"{manager_prefix}{i:02d}", name=f"{r.choice(first)} {r.choice(last)}", team=team)
+                for i in range(1, max(2, per_team // 5) + 1)
+            ]
+            Worker.objects.bulk_create(rows)
+
+        def ids(prefix: str) -> list[int]:
+            return list(
+                Worker.objects.filter(code__startswith=prefix).order_by("code").values_list("pk", flat=True)
+            )
+
+        staff.append(
+            TeamStaff(
+                team_id=team.pk,
+                profile=profile,
+                worker_ids=ids(worker_prefix),
+                manager_ids=ids(manager_prefix),
+            )
+        )
+    return staff
+
+
+class DemoGenerator:
+    """Builds each child's records from the child's number alone: no database access."""
+
+    def __init__(
+        self,
+        *,
+        seed: int,
+        staff: list[TeamStaff],
+        start_year: int = DEFAULT_START_YEAR,
+        today: datetime.date | None = None,
+    ):
+        self.seed = seed
+        self.staff = staff
+        self.start_year = start_year
+        self.today = today or datetime.date.today()
+        self.window_start = datetime.date(start_year, 1, 1)
+        if self.window_start >= self.today - datetime.timedelta(days=120):
+            raise ValueError("The start year must be before this year.")
+        self.calendar = WorkingDayCalendar(
+            self.window_start - datetime.timedelta(days=60), self.today + 400 * DAY
+        )
+        self.first_window_day = self.calendar.on_or_after(self.window_start)
+        self.male_names, self.female_names, self.last_names = name_pools(seed)
+        self._rates: dict[tuple[int, int], dict[str, float]] = {}
+
+    def rates(self, team_index: int, year: int) -> dict[str, float]:
+        """The chance that a record of this team, in this year, meets each standard."""
+        key = (team_index, year)
+        if key not in self._rates:
+            profile = self.staff[team_index].profile
+            years = max(0, year - self.start_year)
+            self._rates[key] = {
+                standard: min(
+                    0.97,
+                    max(
+                        0.05,
+                        base + profile.offset + profile.bias.get(standard, 0.0) + profile.improvement * years,
+                    ),
+                )
+                for standard, base in STANDARD_BASE.items()
+            }
+        return self._rates[key]
+
+    def build(self, first: int, count: int) -> ChunkRecords:
+        chunk = ChunkRecords()
+        for number in range(first, first + count):
+            self._child(number, chunk)
+        return chunk
+
+    # One child and everything on their file.
+    def _child(self, number: int, out: ChunkRecords) -> None:
+        r = DemoRandom(f"demo:{self.seed}:{number}")
+        today, cal = self.today, self.calendar
+        team_index = r.pick(_TEAM_WEIGHTS)
+        gender = r.pick(_GENDERS)
+        if gender == _MALE:
+            first_name = r.one_of(self.male_names)
+        elif gender == _FEMALE:
+            first_name = r.one_of(self.female_names)
+        else:
+            first_name = r.one_of(self.male_names if r.random() < 0.5 else self.female_names)
+        # Every 40th child turns 18 within the next nine months, looked after (care leavers to come).
+        leaving_care = number % 40 == 0
+
+        # The S47 start dates: a cluster of strategy discussions at least four weeks apart, on working days.
+        count = r.pick(_S47_COUNTS)
+        gaps = [28 + min(1500, int(r.expovariate(1 / 240))) for _ in range(count - 1)]
+        earliest = self.window_start
+        if leaving_care:
+            dob = _add_years(today + r.days(10, 270), -18)
+            earliest = max(earliest, dob)
+        latest_first = today - datetime.timedelta(days=sum(gaps) + 1)
+        if latest_first <= earliest:
+            gaps, latest_first = [], today - DAY
+        dates = [earliest + r.days(0, (latest_first - earliest).days)]
+        for gap in gaps:
+            dates.append(dates[-1] + datetime.timedelta(days=gap))
+        dates = sorted({self._working_day_in_window(day) for day in dates})
+
+        if not leaving_care:
+            # Aged 0 to 17 at every enquiry, with a margin so that conferences come before the 18th birthday.
+            oldest = _add_years(dates[-1], -18) + 200 * DAY
+            dob = oldest + r.days(0, max(0, (dates[0] - oldest).days))
+        birthday_18 = _add_years(dob, 18)
+
+        child = {
+            "child_id": f"{CHILD_PREFIX}{number:07d}",
+            "name": f"{first_name} {r.one_of(self.last_names)}",
+            "date_of_birth": dob,
+            "gender": gender,
+            "ethnicity": r.pick(_ETHNICITIES),
+            "disability": self._disability(r, team_index),
+        }
+        out.children.append(child)
+
+        referrals: list[Row] = []
+        discussions: list[Row] = []
+        enquiries: list[Row] = []
+        for start in dates:
+            s47_team = team_index if r.random() < 0.9 else r.between(0, len(self.staff) - 1)
+            rates = self.rates(s47_team, start.year)
+            received = max(self.window_start, start - r.days(0, 7))
+            referrals.append(self._referral(r, child, received, s47_team))
+            discussion = self._discussion(r, child, start, s47_team, rates, dob)
+            discussions.append(discussion)
+            enquiries.append(self._s47(r, child, discussion, s47_team, rates))
+
+        # Referrals that led to no S47; a quarter of them to a strategy discussion that decided against one.
+        low = max(self.window_start, dob)
+        high = min(today, birthday_18 - DAY)
+        for _ in range(r.pick(_EXTRA_REFERRALS)):
+            if high <= low:
+                break
+            received = low + r.days(0, (high - low).days)
+            referrals.append(self._referral(r, child, received, team_index))
+            if r.random() < 0.25:
+                day = cal.on_or_after(received + r.days(0, 3))
+                if day <= today and day < birthday_18 and day not in dates:
+                    rates = self.rates(team_index, day.year)
+                    discussions.append(self._discussion(r, child, day, team_index, rates, dob))
+
+        plans = self._cp_plans(r, child, enquiries, birthday_18)
+        episodes = self._episodes(r, child, enquiries, plans, dob, birthday_18, leaving_care)
+
+        referrals.sort(key=lambda row: row["received_date"])
+        discussions.sort(key=lambda row: row["date"])
+        for prefix, key, rows in (
+            ("DREF", "referral_id", referrals),
+            ("DSD", "discussion_id", discussions),
+            ("DCP", "plan_id", plans),
+            ("DLA", "episode_id", episodes),
+        ):
+            for i, row in enumerate(rows, 1):
+                row[key] = f"{prefix}{number:07d}-{i:02d}"
+        out.referrals += referrals
+        out.discussions += discussions
+        out.enquiries += enquiries
+        out.cp_plans += plans
+        out.episodes += episodes
+
+    def _working_day_in_window(self, day: datetime.date) -> datetime.date:
+        day = self.calendar.on_or_after(max(day, self.window_start))
+        if day > self.today:
+            day = self.calendar.on_or_before(self.today)
+        return max(day, self.first_window_day)
+
+    def _disability(self, r: DemoRandom, team_index: int) -> str:
+        if self.staff[team_index].profile.code == "DEMO-CWD":
+            return _YES if r.random() < 0.9 else _UNKNOWN
+        roll = r.random()
+        return _YES if roll < 0.08 else _UNKNOWN if roll < 0.15 else _NO
+
+    def _referral(self, r: DemoRandom, child: Row, received: datetime.date, team_index: int) -> Row:
+        rates = self.rates(team_index, received.year)
+        acknowledged = None
+        method = ""
+        if r.random() < rates["acknowledged"]:
+            day = received + datetime.timedelta(days=r.one_of((0, 0, 1, 1, 2, 3, 5)))
+            if day <= self.today:
+                acknowledged, method = day, r.one_of(_ACK_METHODS)
+        return {
+            "child_id": child,
+            "received_date": received,
+            "source": r.pick(_SOURCES),
+            "acknowledgement_date": acknowledged,
+            "acknowledgement_method": method,
+            "team_id": self.staff[team_index].team_id,
+        }
+
+    def _discussion(self, r: DemoRandom, child: Row, day, team_index: int, rates, dob) -> Row:
+        police = health = True
+        if r.random() >= rates["core_agencies"]:
+            missing = r.random()
+            police = missing >= 0.45
+            health = missing < 0.45 or missing >= 0.8
+        school_age = (day - dob).days >= 5 * 365
+        roll = r.random()
+        return {
+            "child_id": child,
+            "date": day,
+            "social_care_attended": r.random() < 0.99,
+            "police_attended": police,
+            "health_attended": health,
+            "education_attended": r.random() < (0.7 if school_age else 0.15),
+            "other_attended": OTHER_AGENCIES[int(roll / 0.025)] if roll < 0.1 else "",
+            "team_id": self.staff[team_index].team_id,
+        }
+
+    def _s47(self, r: DemoRandom, child: Row, discussion: Row, team_index: int, rates) -> Row:
+        today, cal = self.today, self.calendar
+        staff = self.staff[team_index]
+        start = discussion["date"]
+        if r.random() < rates["s47_in_time"]:
+            working_days = int(r.triangular(3, 15.99, 12))
+        else:
+            working_days = min(120, 16 + int(r.expovariate(1 / 10)))
+        end = cal.add(start, working_days)
+        outcome = r.pick(_OUTCOMES)
+        icpc = cp_plan = None
+        if outcome == _ICPC:
+            if r.random() < rates["icpc_in_time"]:
+                icpc = cal.add(start, r.between(7, 15))
+            else:
+                icpc = cal.add(start, min(80, 16 + int(r.expovariate(1 / 7))))
+            end = min(end, icpc)  # the enquiry concludes by the conference
+            cp_plan = r.random() < 0.85
+            if icpc > today:  # the conference is still to come
+                icpc = cp_plan = None
+        # A few enquiries stay open long after their target (the "open and overdue" figure).
+        stuck = r.random() < 0.005 and (today - start).days < 365
+        if end > today or stuck:
+            end = outcome = icpc = cp_plan = None
+
+        shared = start + datetime.timedelta(days=r.one_of((0, 0, 0, 1, 2)))
+        if shared > today:
+            shared = None
+        consent, consent_date, reason, manager_decision = self._consent(r, start, shared, rates)
+
+        oversight = manager = None
+        if r.random() < rates["oversight"]:
+            oversight = start + r.days(0, min(5, ((end or today) - start).days))
+        elif end is not None and r.random() < 0.3:
+            late = end + r.days(1, 20)  # recorded only after the enquiry closed: not oversight
+            oversight = late if late <= today else None
+        if oversight is not None:
+            manager = r.one_of(staff.manager_ids)
+
+        chronology = True if r.random() < rates["chronology"] else False if r.random() < 0.85 else None
+        roll = r.random()
+        return {
+            "child_id": child,
+            "strategy_discussion_id": discussion,
+            "start_date": start,
+            "target_date": s47_target_date(start),
+            "end_date": end,
+            "outcome": outcome or "",
+            "icpc_not_required": None if outcome is None else outcome != _ICPC,
+            "icpc_date": icpc,
+            "icpc_cp_plan": cp_plan,
+            "consent": consent,
+            "consent_date": consent_date,
+            "consent_not_sought_reason": reason,
+            "consent_manager_decision": manager_decision,
+            "information_shared_date": shared,
+            "management_oversight_date": oversight,
+            "oversight_manager_id": manager,
+            "chronology_on_file": chronology,
+            "abe_considered": True if roll < 0.35 else False if roll < 0.45 else None,
+            "team_id": staff.team_id,
+            "worker_id": r.one_of(staff.worker_ids),
+        }
+
+    def _consent(self, r: DemoRandom, start, shared, rates) -> tuple[str, datetime.date | None, str, bool]:
+        """The consent state, when it was sought, the reason it was not, and the manager's decision."""
+        if r.random() < rates["consent"]:
+            roll = r.random()
+            if roll < 0.2:
+                return _NOT_SOUGHT, None, r.one_of(NOT_SOUGHT_REASONS), True
+            state = _GIVEN if roll < 0.9 else _REFUSED
+            sought = start
+            # Retrospective consent (sought after sharing) becomes rarer as practice improves.
+            if shared is not None and r.random() < (1 - rates["consent"]) * 0.35:
+                sought = min(self.today, shared + r.days(1, 10))
+            return state, sought, "", True
+        roll = r.random()
+        if roll < 0.6:
+            return _NOT_RECORDED, None, "", False
+        if roll < 0.8:  # refused, but no manager's decision to proceed
+            return _REFUSED, start, "", False
+        return _NOT_SOUGHT, None, "", r.random() < 0.5  # no reason given
+
+    def _cp_plans(self, r: DemoRandom, child: Row, enquiries: list[Row], birthday_18) -> list[Row]:
+        plans: list[Row] = []
+        # By conference date: a late conference can come after the next enquiry's.
+        for enquiry in sorted((e for e in enquiries if e["icpc_cp_plan"]), key=lambda e: e["icpc_date"]):
+            start = enquiry["icpc_date"]
+            if start >= birthday_18:
+                continue
+            if plans and (plans[-1]["end_date"] is None or plans[-1]["end_date"] > start):
+                plans[-1]["end_date"] = start  # a new plan replaces the one in force
+            end = min(start + datetime.timedelta(days=int(r.triangular(90, 900, 300))), birthday_18)
+            plans.append(
+                {
+                    "child_id": child,
+                    "start_date": start,
+                    "end_date": end if end <= self.today else None,
+                    "category": r.pick(_CATEGORIES),
+                    "team_id": enquiry["team_id"],
+                }
+            )
+        return plans
+
+    def _episodes(self, r, child: Row, enquiries, plans, dob, birthday_18, leaving_care: bool) -> list[Row]:
+        """Looked-after episodes: police protection, accommodation under s20, care and placement orders."""
+        episodes: list[Row] = []
+        today = self.today
+        busy_until = datetime.date.min  # no new episode starts while one is in force
+
+        def chain(start: datetime.date, status: str, team_id: int) -> None:
+            nonlocal busy_until
+            while start <= today and start < birthday_18:
+                if status == "L1":  # police protection: at most 72 hours
+                    length, following = r.between(0, 3), r.one_of(("V2", "C1", None, None))
+                elif status == "V2":
+                    length, following = r.between(20, 500), "C1" if r.random() < 0.25 else None
+                elif status == "C1":
+                    length, following = r.between(90, 300), "C2" if r.random() < 0.85 else None
+                elif status == "C2":
+                    if (start - dob).days < 5 * 365 and r.random() < 0.4:
+                        length, following = r.between(180, 400), "E1"
+                    else:  # most stay in care until 18
+                        length, following = 10_000 if r.random() < 0.6 else r.between(365, 2500), None
+                else:  # E1 placement order, ending in adoption
+                    length, following = r.between(200, 500), None
+                end = min(start + datetime.timedelta(days=length), birthday_18)
+                open_now = end > today
+                episodes.append(
+                    {
+                        "child_id": child,
+                        "start_date": start,
+                        "end_date": None if open_now else end,
+                        "legal_status": status,
+                        "team_id": team_id,
+                    }
+                )
+                busy_until = datetime.date.max if open_now else end
+                if open_now or following is None or end >= birthday_18:
+                    return
+                start, status = end, following
+
+        plan_from = {plan["start_date"]: plan for plan in plans}
+        for enquiry in enquiries:
+            if enquiry["start_date"] <= busy_until:
+                continue
+            team_id = enquiry["team_id"]
+            if r.random() < 0.03:
+                chain(enquiry["start_date"], "L1", team_id)
+                continue
+            plan = plan_from.get(enquiry["icpc_date"]) if enquiry["icpc_date"] else None
+            if plan is not None and r.random() < 0.15:
+                start = plan["start_date"] + r.days(30, 400)
+                if (
+                    start <= today
+                    and start < birthday_18
+                    and (plan["end_date"] is None or start < plan["end_date"])
+                ):
+                    plan["end_date"] = start  # the child protection plan ends when the child comes into care
+                    chain(start, "C1" if r.random() < 0.6 else "V2", team_id)
+            elif enquiry["outcome"] == _CIN and r.random() < 0.03:
+                chain(enquiry["end_date"] + r.days(1, 120), "V2", team_id)
+
+        if leaving_care and (not episodes or episodes[-1]["end_date"] is not None):
+            last = enquiries[-1]
+            start = max(
+                last["start_date"] + 14 * DAY,
+                episodes[-1]["end_date"] if episodes else datetime.date.min,
+                today - 800 * DAY,
+            )
+            episodes.append(
+                {
+                    "child_id": child,
+                    "start_date": min(start, today - DAY),
+                    "end_date": None,
+                    "legal_status": "C2" if r.random() < 0.7 else "V2",
+                    "team_id": last["team_id"],
+                }
+            )
+        return episodes
+
+
+def save_chunk(chunk: ChunkRecords, *, batch_size: int = BATCH_SIZE) -> None:
+    """Writes a chunk, table by table; a row that points to another row of the chunk gets its id."""
+    for attribute, model in TABLES:
+        rows = getattr(chunk, attribute)
+        for attname in _chunk_references(model):
+            for row in rows:
+                row[attname] = row[attname]["id"]
+        unique_key = {Child: "child_id", StrategyDiscussion: "discussion_id"}.get(model, "")
+        insert_rows(model, rows, batch_size=batch_size, unique_key=unique_key)
+
+
+def _chunk_references(model) -> list[str]:
+    """The columns that point to a row of the same chunk (a child or a strategy discussion)."""
+    return [
+        field.attname
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model in (Child, StrategyDiscussion)
+    ]
+
+
+def demo_children_exist() -> bool:
+    return Child.objects.filter(child_id__startswith=CHILD_PREFIX).exists()
+
+
+def next_child_number() -> int:
+    """The number after the highest demo child in the database (1 when there is none)."""
+    last = (
+        Child.objects.filter(child_id__startswith=CHILD_PREFIX)
+        .order_by("-child_id")
+        .values_list("child_id", flat=True)
+        .first()
+    )
+    return int(last[len(CHILD_PREFIX) :]) + 1 if last else 1
+
+
+def chunks(first: int, count: int, size: int) -> Iterator[tuple[int, int]]:
+    end = first + count
+    for start in range(first, end, size):
+        yield start, min(size, end - start)
+
+
+@transaction.atomic
+def generate(
+    *,
+    seed: int = DEFAULT_SEED,
+    children: int = 2000,
+    start_year: int = DEFAULT_START_YEAR,
+    first_number: int = 1,
+    today: datetime.date | None = None,
+    batch_size: int = BATCH_SIZE,
+    chunk_children: int = CHUNK_CHILDREN,
+    progress: Callable[[DemoCounts], None] | None = None,
+) -> DemoCounts:
+    """Generates and saves `children` demo children, numbered from `first_number`, with their records.
+
+    On PostgreSQL, foreign keys are checked as each chunk is written (SET CONSTRAINTS ALL IMMEDIATE)
+    for the rest of the enclosing transaction.
+    """
+    started = time.monotonic()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Demo data is disposable: a crash loses the run, which is all this risks.
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            # Foreign keys checked as each COPY ends, not all at commit: a million deferred checks queued
+            # for the commit cost more than the same checks made a chunk at a time.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    staff = ensure_teams_and_workers(seed=seed, children=children)
+    generator = DemoGenerator(seed=seed, staff=staff, start_year=start_year, today=today)
+    counts = DemoCounts(teams=len(staff), workers=sum(len(s.worker_ids) + len(s.manager_ids) for s in staff))
+    # The next chunk is built in a second thread while this one is written: building is pure Python
+    # with no database access, and the writer spends much of its time waiting for the database.
+    todo = list(chunks(first_number, children, chunk_children))
+    with ThreadPoolExecutor(max_workers=1) as builder:
+        pending = builder.submit(generator.build, *todo[0]) if todo else None
+        for following in range(1, len(todo) + 1):
+            chunk = pending.result()
+            if following < len(todo):
+                pending = builder.submit(generator.build, *todo[following])
+            save_chunk(chunk, batch_size=batch_size)
+            counts.add(chunk)
+            if progress:
+                counts.seconds = time.monotonic() - started
+                progress(counts)
+    counts.seconds = time.monotonic() - started
+    return counts

@@ -1,0 +1,84 @@
+"""python manage.py load_demo [--children N] [--force]
+
+What `make run` calls every time. Into an empty database it loads a small synthetic demo set (fixed
+seed) and creates one demo user per role, each with the password `demo-password` (README, "Demo
+log-ins"). Run again, it changes nothing: no duplicates, nothing wiped, no password reset.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from cases import demo
+from cases.models import Child
+from common import roles
+
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - published in the README; demo users exist only under DEBUG
+DEMO_SEED = demo.DEFAULT_SEED
+DEMO_CHILDREN = 3000
+
+
+def demo_username(role: str) -> str:
+    """ "Report officer" -> "report-officer"."""
+    return role.lower().replace(" ", "-")
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the synthetic demo data set (once, into an empty database) and create one demo user per "
+        f"role with the password {DEMO_PASSWORD!r}. Refuses to run when DEBUG is off."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--children", type=int, default=DEMO_CHILDREN, help="Size of the demo set. Default: %(default)s."
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even when DEBUG is off. Only for a throwaway database: the demo users' password is public.",
+        )
+
+    def handle(self, *args, children: int, force: bool, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off: load_demo creates users whose password is published in the README, so it "
+                "refuses to run. Use --force only on a throwaway demonstration database."
+            )
+        with transaction.atomic():
+            self._load_records(children)
+            self._create_users()
+
+    def _load_records(self, children: int) -> None:
+        if demo.demo_children_exist():
+            self.stdout.write("Demo data already loaded.")
+            return
+        if Child.objects.exists():
+            self.stdout.write(
+                "Case records are already present: the demo set is loaded only into an empty database."
+            )
+            return
+        self.stdout.write(f"Loading the synthetic demo set ({children} children, seed {DEMO_SEED})...")
+        counts = demo.generate(seed=DEMO_SEED, children=children)
+        for line in counts.lines():
+            self.stdout.write(f"  {line}")
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {counts.seconds:.1f} seconds."))
+
+    def _create_users(self) -> None:
+        created = []
+        for role in roles.ALL_ROLES:
+            username = demo_username(role)
+            if User.objects.filter(username=username).exists():
+                continue  # never reset a password or roles someone may have changed
+            user = User(username=username)
+            if role == roles.ADMINISTRATOR:
+                user.is_staff = user.is_superuser = True  # also signs in to Django admin
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user.groups.add(Group.objects.get(name=role))
+            created.append(username)
+        if created:
+            self.stdout.write(f"Demo users created ({DEMO_PASSWORD!r}): {', '.join(created)}.")
+        else:
+            self.stdout.write("Demo users already exist.")
