@@ -2,13 +2,19 @@
 
 from django.urls import reverse
 
+from audits import access as audit_access
 from common import roles
+from reporting.access import DASHBOARD_ROLES
 
 NAV = (
     ("Home", "home", None),
+    ("My audits", "audits-mine", audit_access.SCORING_ROLES),
+    ("Audits", "audits-list", audit_access.ALL_AUDITS_ROLES),
+    ("Moderation", "audits-moderation", audit_access.MODERATION_ROLES),
     ("Cases", "cases-s47-list", roles.CASE_RECORD_ROLES),
     ("Children", "cases-child-list", roles.CASE_RECORD_ROLES),
     ("Import", "cases-import", roles.IMPORT_ROLES),
+    ("Dashboard", "reporting-dashboard", DASHBOARD_ROLES),
 )
 
 

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from audits import api as audits_api
 from cases import api as cases_api
+from reporting import api as reporting_api
 
 router = DefaultRouter()
 router.register("children", cases_api.ChildViewSet, basename="api-child")
@@ -14,6 +15,8 @@ router.register(
 router.register("s47-enquiries", cases_api.S47EnquiryViewSet, basename="api-s47-enquiry")
 router.register("audits", audits_api.AuditViewSet, basename="api-audit")
 router.register("case-audits", audits_api.CaseAuditViewSet, basename="api-case-audit")
+router.register("metrics", reporting_api.MetricDefinitionViewSet, basename="api-metric")
+router.register("metric-snapshots", reporting_api.MetricSnapshotViewSet, basename="api-metric-snapshot")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -8,4 +8,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.s47_targets_refresh_task",
         "schedule": crontab(hour=2, minute=0),
     },
+    # After the targets are refreshed: the metrics compare end dates with the stored targets.
+    "metrics-recompute": {
+        "task": "reporting.tasks.metrics_recompute_task",
+        "schedule": crontab(hour=2, minute=30),
+        "kwargs": {"trigger": "nightly"},
+    },
 }

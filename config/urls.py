@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("cases.urls")),
     path("audits/", include("audits.urls")),
+    path("dashboard/", include("reporting.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,7 @@
 import pytest
 
 from common import roles
+from tests.browser_fixtures import assert_accessible, axe, browser, page  # noqa: F401  (fixtures)
 from tests.factories import UserFactory
 
 

@@ -110,6 +110,9 @@ def cases_import_files(*, files: list[ExtractFile], user: User | None) -> Import
         _count_by_file(by_file, found)
     _count_new_references(result, teams_created, workers_created)
     result.batches = [_record_batch(f, extract, by_file[f.name], user) for f in files]
+    from reporting.tasks import metrics_recompute_task  # imported here: reporting reads cases
+
+    transaction.on_commit(lambda: metrics_recompute_task.delay(trigger="import"))
     return result
 
 

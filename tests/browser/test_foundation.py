@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from common import roles
-from tests.browser.conftest import log_in
+from tests.browser_fixtures import log_in
 from tests.factories import UserFactory
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "annex_a_list5.csv"

@@ -1,9 +1,11 @@
-"""Browser tests: Playwright driving Debian's chromium (never a downloaded browser), axe-core offline."""
+"""Browser-test fixtures (made available to every test by tests/conftest.py): Playwright driving Debian's
+chromium (never a downloaded browser), and axe-core, which runs offline."""
 
 import os
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.db import DEFAULT_DB_ALIAS, connections
 from playwright.sync_api import sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the test's own database calls are still sync.
@@ -17,7 +19,13 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 def browser():
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs it with apt-get.")
+    # Playwright's sync API runs the tests in a greenlet where Django opens new connection objects; without
+    # the snapshot taken when the test database was made, serialized_rollback would restore nothing (roles
+    # and audit tools come from data migrations) once any earlier test had flushed the database.
+    snapshot = getattr(connections[DEFAULT_DB_ALIAS], "_test_serialized_contents", None)
     with sync_playwright() as playwright:
+        if snapshot is not None:
+            connections[DEFAULT_DB_ALIAS]._test_serialized_contents = snapshot
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()

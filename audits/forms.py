@@ -1,0 +1,484 @@
+"""Forms for the QA lead's pages. They validate and normalise; the views hand `cleaned_data` to services."""
+
+import datetime
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
+from django import forms
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+
+from audits import services
+from audits.models import Agency, Audit, AuditProgramme, AuditTool, CaseAudit, Question, ToolVersion
+from cases.models import S47Enquiry, Team
+from common import roles
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+MONTH_FORMATS = ["%m/%Y", "%Y-%m", *DATE_FORMATS]
+DATE_HINT = "For example, 03/03/2014"
+# A service's error on a model field, shown against the form field that set it.
+MODEL_TO_FORM_FIELD = {"sample_size": "size", "sample_percent": "percent", "frame_outcome": "outcome"}
+
+
+def date_field(
+    label: str, *, required: bool = True, help_text: str = DATE_HINT, name: str = ""
+) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        help_text=help_text,
+        error_messages={
+            "invalid": f"Enter {name or label.lower()} as a real date, like 03/03/2014",
+            "required": f"Enter {name or label.lower()}",
+        },
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "govuk-input"}),
+    )
+
+
+def number_input() -> forms.TextInput:
+    """GOV.UK asks for a text input with a numeric keyboard, not type=number, for whole numbers."""
+    return forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})
+
+
+def percent_field(label: str, help_text: str = "") -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=1,
+        max_value=100,
+        help_text=help_text,
+        widget=number_input(),
+        error_messages={
+            "min_value": "Enter a percentage from 1 to 100",
+            "max_value": "Enter a percentage from 1 to 100",
+            "invalid": "Enter a percentage from 1 to 100",
+        },
+    )
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Puts a service's ValidationError on the form, so it shows in the error summary, never as a 500."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        name = MODEL_TO_FORM_FIELD.get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _helper(*fields, button: str) -> FormHelper:
+    helper = FormHelper()
+    helper.layout = Layout(*fields, Button.primary("submit", button))
+    return helper
+
+
+class ProgrammeForm(forms.Form):
+    title = forms.CharField(
+        label="Title", max_length=200, help_text="For example, QA audit programme 2014 to 2015"
+    )
+    year_start = date_field("Year starts on", help_text="The first day of the year, for example, 01/04/2014")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("title"), Field.text("year_start", field_width=10), button="Add programme"
+        )
+
+
+class ProgrammeReviewForm(forms.Form):
+    reviewed_on = date_field("Reviewed on")
+    note = forms.CharField(
+        label="What the review found and decided", widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("reviewed_on", field_width=10),
+            Field.textarea("note", rows=4),
+            button="Add review note",
+        )
+
+
+class AuditStatusForm(forms.Form):
+    status = forms.ChoiceField(label="Status", choices=Audit.Status.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.select("status"), button="Change status")
+
+
+class AuditCreateForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    theme = forms.CharField(
+        label="Theme", max_length=200, required=False, help_text="For example, domestic abuse"
+    )
+    programme = forms.ModelChoiceField(
+        label="Programme",
+        queryset=AuditProgramme.objects.all(),
+        to_field_name="uuid",
+        required=False,
+        empty_label="Not part of a programme",
+    )
+    planned_month = forms.DateField(
+        label="Planned month",
+        input_formats=MONTH_FORMATS,
+        help_text="For example, 03/2014",
+        error_messages={"invalid": "Enter the planned month like 03/2014"},
+        widget=forms.DateInput(format="%m/%Y", attrs={"class": "govuk-input"}),
+    )
+    tool = forms.ModelChoiceField(
+        label="Audit tool",
+        queryset=AuditTool.objects.all(),
+        to_field_name="uuid",
+        required=False,
+        empty_label="Choose a tool",
+        help_text="The audit uses the tool's latest version.",
+    )
+    tool_version = forms.ModelChoiceField(
+        label="Or a particular version of a tool",
+        queryset=ToolVersion.objects.select_related("tool"),
+        to_field_name="uuid",
+        required=False,
+        empty_label="The latest version",
+    )
+    agencies = forms.MultipleChoiceField(
+        label="Which agencies audit each case?",
+        choices=Agency.choices,
+        initial=[Agency.SOCIAL_CARE],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose more than one for a multi-agency audit.",
+        error_messages={"required": "Choose at least one agency"},
+    )
+    due_date = date_field("Due date", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("title"),
+            Field.text("theme"),
+            Field.select("programme"),
+            Field.text("planned_month", field_width=10),
+            Field.select("tool"),
+            Field.select("tool_version"),
+            Field.checkboxes("agencies", legend_size=Size.SMALL),
+            Field.text("due_date", field_width=10),
+            button="Create audit",
+        )
+
+    def clean(self):
+        data = super().clean()
+        tool, version = data.get("tool"), data.get("tool_version")
+        if version is None and tool is None:
+            self.add_error("tool", "Choose an audit tool")
+        elif version is not None and tool is not None and version.tool_id != tool.pk:
+            self.add_error("tool_version", f"{version} is not a version of {tool}: choose one or the other")
+        elif version is None:
+            version = tool.latest_version()
+            if version is None:
+                self.add_error("tool", f"{tool} has no version yet")
+        data["tool_version"] = version
+        return data
+
+
+class SampleForm(forms.Form):
+    frame_type = forms.ChoiceField(
+        label="Which records?", choices=Audit.FrameType.choices, widget=forms.RadioSelect
+    )
+    frame_start = date_field("From", required=False, help_text="The record's date, for example, 01/01/2014")
+    frame_end = date_field("To", required=False)
+    teams = forms.ModelMultipleChoiceField(
+        label="Teams",
+        queryset=Team.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked for every team.",
+    )
+    outcome = forms.ChoiceField(
+        label="S47 outcome",
+        choices=[("", "Any outcome"), *S47Enquiry.Outcome.choices],
+        required=False,
+        help_text="S47 enquiries only.",
+    )
+    size = forms.IntegerField(
+        label="Number of cases",
+        required=False,
+        min_value=1,
+        widget=number_input(),
+        error_messages={
+            "min_value": "Enter a number of cases of 1 or more",
+            "invalid": "Enter the number of cases as a whole number",
+        },
+    )
+    percent = percent_field("Or a percentage of the records", help_text="From 1 to 100.")
+    stratify_by_team = forms.BooleanField(
+        label="Stratify by team: each team's share of the sample matches its share of the records",
+        required=False,
+    )
+    exclude_recently_audited = forms.BooleanField(
+        label="Leave out children audited in the last 12 months", required=False, initial=True
+    )
+    subsample_percent = percent_field(
+        "Sub-sample percentage",
+        help_text="Cases asked the sub-sample questions (for example, 10 for the consent questions).",
+    )
+    seed = forms.IntegerField(
+        label="Seed",
+        required=False,
+        min_value=0,
+        max_value=2**63 - 1,
+        widget=number_input(),
+        help_text="Leave blank for a random seed. The seed is recorded: the same seed draws the same sample.",
+        error_messages={
+            "min_value": "Enter a seed of 0 or more",
+            "max_value": "Enter a shorter seed",
+            "invalid": "Enter the seed as a whole number",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Fieldset(
+                Field.radios("frame_type", small=True),
+                Field.text("frame_start", field_width=10),
+                Field.text("frame_end", field_width=10),
+                Field.checkboxes("teams", small=True),
+                Field.select("outcome"),
+                legend="Sampling frame",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("size", field_width=4),
+                Field.text("percent", field_width=3),
+                Field.checkbox("stratify_by_team", small=True),
+                Field.checkbox("exclude_recently_audited", small=True),
+                Field.text("subsample_percent", field_width=3),
+                Field.text("seed", field_width=Fluid.ONE_THIRD),
+                legend="Sample",
+                legend_size=Size.MEDIUM,
+            ),
+            button="Draw the sample",
+        )
+
+    def clean(self):
+        data = super().clean()
+        size, percent = data.get("size"), data.get("percent")
+        if "size" in data and "percent" in data:
+            if size is None and percent is None:
+                self.add_error("size", "Enter a number of cases or a percentage")
+            elif size is not None and percent is not None:
+                self.add_error("percent", "Enter a number of cases or a percentage, not both")
+        if data.get("frame_type") != Audit.FrameType.S47:
+            data["outcome"] = ""  # only S47 enquiries have an outcome to filter on
+        start, end = data.get("frame_start"), data.get("frame_end")
+        if start and end and end < start:
+            self.add_error("frame_end", "The end date must be the same as or after the start date")
+        return data
+
+
+class ToolEditForm(forms.Form):
+    """One field per question of the base version, plus rows for new questions."""
+
+    NEW_ROWS = 3
+
+    partly_counts_half = forms.BooleanField(label="Partly counts a half in results", required=False)
+    change_note = forms.CharField(
+        label="What changed, and why", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def __init__(self, *args, base: ToolVersion, **kwargs):
+        kwargs.setdefault("initial", {"partly_counts_half": base.partly_counts_half})
+        super().__init__(*args, **kwargs)
+        self.base = base
+        self.sections = list(base.sections.prefetch_related("questions").order_by("order"))
+        section_choices = [("", "Choose a section"), *((s.order, s.title) for s in self.sections)]
+        layout = [Field.checkbox("partly_counts_half")]
+        for section in self.sections:
+            fields = []
+            for question in section.questions.all():
+                self.fields[f"q{question.pk}_text"] = forms.CharField(
+                    label=question.code,
+                    max_length=500,
+                    initial=question.text,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+                self.fields[f"q{question.pk}_remove"] = forms.BooleanField(
+                    label=f"Remove {question.code}", required=False
+                )
+                fields += [
+                    Field.textarea(f"q{question.pk}_text", rows=2),
+                    Field.checkbox(f"q{question.pk}_remove", small=True),
+                ]
+            layout.append(Fieldset(*fields, legend=section.title, legend_size=Size.MEDIUM))
+        new_fields = []
+        for n in range(1, self.NEW_ROWS + 1):
+            self.fields[f"new{n}_section"] = forms.TypedChoiceField(
+                label=f"New question {n}: section",
+                choices=section_choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+            self.fields[f"new{n}_code"] = forms.CharField(label="Code", max_length=20, required=False)
+            self.fields[f"new{n}_text"] = forms.CharField(label="Question", max_length=500, required=False)
+            self.fields[f"new{n}_kind"] = forms.ChoiceField(
+                label="Answer", choices=Question.Kind.choices, initial=Question.Kind.RATING
+            )
+            new_fields += [
+                Field.select(f"new{n}_section"),
+                Field.text(f"new{n}_code", field_width=5),
+                Field.text(f"new{n}_text"),
+                Field.select(f"new{n}_kind"),
+            ]
+        layout.append(Fieldset(*new_fields, legend="Add questions", legend_size=Size.MEDIUM))
+        layout.append(Field.textarea("change_note", rows=3))
+        self.helper = _helper(*layout, button=f"Save as version {self._next_number()}")
+
+    def _next_number(self) -> int:
+        return max(self.base.tool.versions.values_list("number", flat=True), default=0) + 1
+
+    def clean(self):
+        data = super().clean()
+        for n in range(1, self.NEW_ROWS + 1):
+            section, code, text = (data.get(f"new{n}_{part}") for part in ("section", "code", "text"))
+            if not (code or text):
+                continue
+            if section is None:
+                self.add_error(f"new{n}_section", f"Choose a section for new question {n}")
+            if not code:
+                self.add_error(f"new{n}_code", f"Give new question {n} a code")
+            if not text:
+                self.add_error(f"new{n}_text", f"Write the text of new question {n}")
+        return data
+
+    def changes(self) -> dict:
+        """The edits, as `services.tool_version_create` takes them."""
+        data = self.cleaned_data
+        questions = [q for section in self.sections for q in section.questions.all()]
+        return {
+            "partly_counts_half": data["partly_counts_half"],
+            "change_note": data["change_note"],
+            "texts": {q.pk: data[f"q{q.pk}_text"] for q in questions},
+            "removed": {q.pk for q in questions if data[f"q{q.pk}_remove"]},
+            "added": [
+                {
+                    "section": data[f"new{n}_section"],
+                    "code": data[f"new{n}_code"],
+                    "text": data[f"new{n}_text"],
+                    "kind": data[f"new{n}_kind"],
+                }
+                for n in range(1, self.NEW_ROWS + 1)
+                if data.get(f"new{n}_code") or data.get(f"new{n}_text")
+            ],
+        }
+
+
+def auditors_by_agency() -> dict[str, list[User]]:
+    """Auditors and partner agency auditors by the agency they audit for (services.auditor_fits)."""
+    users = (
+        User.objects.filter(is_active=True, groups__name__in=[roles.AUDITOR, roles.PARTNER_AUDITOR])
+        .select_related("auditor_profile")
+        .prefetch_related("groups")
+        .distinct()
+        .order_by("username")
+    )
+    by_agency: dict[str, list[User]] = {}
+    for user in users:
+        # Read the prefetched groups rather than one query per user.
+        user._role_names = frozenset(g.name for g in user.groups.all())
+        agency = services.auditor_agency(user)
+        if agency:
+            by_agency.setdefault(agency, []).append(user)
+    return by_agency
+
+
+def _user_label(user: User) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class AssignmentForm(forms.Form):
+    """One auditor and one due date per case audit; field names carry the case audit's UUID."""
+
+    def __init__(self, *args, case_audits: list[CaseAudit], auditors: dict[str, list[User]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case_audits = case_audits
+        self.users = {user.pk: user for people in auditors.values() for user in people}
+        self.fields["assign_unassigned"] = forms.TypedChoiceField(
+            label="Assign every case left unassigned below to",
+            help_text="Only cases of the auditor's own agency are assigned.",
+            choices=[
+                ("", "Nobody"),
+                *(
+                    (u.pk, f"{_user_label(u)} ({Agency(a).label})")
+                    for a, people in auditors.items()
+                    for u in people
+                ),
+            ],
+            coerce=int,
+            empty_value=None,
+            required=False,
+        )
+        self.rows = []
+        for case_audit in case_audits:
+            key = case_audit.uuid.hex
+            people = list(auditors.get(case_audit.agency, []))
+            if case_audit.auditor and case_audit.auditor.pk not in {u.pk for u in people}:
+                # Keep the current auditor selectable, so saving other rows does not unassign them silently.
+                people.append(case_audit.auditor)
+                self.users.setdefault(case_audit.auditor.pk, case_audit.auditor)
+            row = f"case {case_audit.child.child_id} ({case_audit.get_agency_display()})"
+            self.fields[f"auditor_{key}"] = forms.TypedChoiceField(
+                label=f"Auditor for {row}",
+                choices=[("", "Not assigned"), *((u.pk, _user_label(u)) for u in people)],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=case_audit.auditor_id,
+                error_messages={
+                    "invalid_choice": f"Choose an auditor from {case_audit.get_agency_display()} for {row}"
+                },
+                widget=forms.Select(attrs={"class": "govuk-select"}),
+            )
+            self.fields[f"due_{key}"] = date_field(
+                f"Due date for {row}", required=False, name=f"the due date for {row}", help_text=""
+            )
+            self.fields[f"due_{key}"].initial = case_audit.due_date
+            self.fields[f"due_{key}"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
+            self.rows.append((case_audit, self[f"auditor_{key}"], self[f"due_{key}"]))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.select("assign_unassigned"))
+
+    def assignments(self) -> list[tuple[CaseAudit, User | None, datetime.date | None]]:
+        data = self.cleaned_data
+        everyone = self.users.get(data["assign_unassigned"])
+        rows = []
+        for case_audit in self.case_audits:
+            auditor = self.users.get(data[f"auditor_{case_audit.uuid.hex}"])
+            if auditor is None and everyone and services.auditor_fits(everyone, case_audit.agency):
+                auditor = everyone
+            rows.append((case_audit, auditor, data[f"due_{case_audit.uuid.hex}"]))
+        return rows
+
+
+class AuditFilterForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        label="Programme",
+        queryset=AuditProgramme.objects.all(),
+        to_field_name="uuid",
+        required=False,
+        empty_label="All programmes",
+    )
+    status = forms.ChoiceField(
+        label="Status", choices=[("", "Any status"), *Audit.Status.choices], required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Field.select("programme"), Field.select("status"), Button.secondary("filter", "Apply filters")
+        )

@@ -1,0 +1,347 @@
+"""An audit's results, read from its submitted and moderated case audits (reads only, no writes).
+
+Per rating question (DOMAIN.md "Metrics"): Yes counts 1, Partly a half (or nothing where the tool
+version says so), No 0; Not applicable, and a question that does not apply to a case (asked only where an
+earlier answer holds, or only of the sub-sample), leave the case out of the denominator.
+
+Everything is loaded in a constant number of queries (questions, case audits, answers), then counted in
+Python, so a page of results costs the same for 5 cases as for 500.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from audits.models import Agency, Answer, Audit, CaseAudit, Grade, Question, Section
+from audits.scoring import question_applies
+from common.figures import Figure
+
+SCORED_STATUSES = (CaseAudit.Status.SUBMITTED, CaseAudit.Status.MODERATED)
+STRENGTHS_PREFIX = "strengths"
+AREAS_PREFIX = "areas for development"
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    partly_counts_half: bool
+    yes: int = 0
+    partly: int = 0
+    no: int = 0
+    not_applicable: int = 0
+    does_not_apply: int = 0
+    unanswered: int = 0
+
+    @property
+    def numerator(self) -> float:
+        return self.yes + (self.partly * 0.5 if self.partly_counts_half else 0)
+
+    @property
+    def denominator(self) -> int:
+        return self.yes + self.partly + self.no
+
+    @property
+    def figure(self) -> Figure:
+        return Figure(self.numerator, self.denominator)
+
+    def count(self, value: str) -> None:
+        attribute = {
+            Answer.Value.YES: "yes",
+            Answer.Value.PARTLY: "partly",
+            Answer.Value.NO: "no",
+            Answer.Value.NOT_APPLICABLE: "not_applicable",
+        }.get(value, "unanswered")
+        setattr(self, attribute, getattr(self, attribute) + 1)
+
+
+@dataclass
+class SectionResult:
+    section: Section
+    questions: list[QuestionResult]
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    grade: str
+    label: str
+    figure: Figure
+
+    @property
+    def count(self) -> int:
+        return int(self.figure.numerator)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A strength or area for development as the auditor wrote it; `child_id` only when asked for."""
+
+    text: str
+    question_code: str
+    agency: str
+    child_id: str = ""
+
+
+@dataclass
+class AuditResults:
+    audit: Audit
+    agency: str | None
+    case_count: int
+    sections: list[SectionResult]
+    grades: list[GradeResult]
+    graded_count: int
+    strengths: list[Finding] = field(default_factory=list)
+    areas_for_development: list[Finding] = field(default_factory=list)
+
+    @property
+    def questions(self) -> list[QuestionResult]:
+        return [result for section in self.sections for result in section.questions]
+
+    def question(self, code: str) -> QuestionResult:
+        for result in self.questions:
+            if result.question.code == code:
+                return result
+        raise KeyError(code)
+
+
+@dataclass
+class _Loaded:
+    """One audit's questions, scored case audits and their answers, loaded in three queries."""
+
+    audit: Audit
+    questions: list[Question]
+    case_audits: list[CaseAudit]
+    answers: dict[int, dict[int, Answer]]  # case audit pk -> question pk -> answer
+
+
+def _load(audit: Audit, *, agency: str | None = None) -> _Loaded:
+    questions = list(
+        Question.objects.filter(section__version=audit.tool_version_id)
+        .select_related("section")
+        .order_by("section__order", "order")
+    )
+    case_audits = CaseAudit.objects.filter(audit=audit, status__in=SCORED_STATUSES).select_related("child")
+    answers = Answer.objects.filter(case_audit__audit=audit, case_audit__status__in=SCORED_STATUSES)
+    if agency is not None:
+        case_audits = case_audits.filter(agency=agency)
+        answers = answers.filter(case_audit__agency=agency)
+    by_case: dict[int, dict[int, Answer]] = defaultdict(dict)
+    for answer in answers.only("case_audit_id", "question_id", "value", "text", "evidence"):
+        by_case[answer.case_audit_id][answer.question_id] = answer
+    return _Loaded(audit=audit, questions=questions, case_audits=list(case_audits), answers=by_case)
+
+
+def _finding_kind(question: Question) -> str | None:
+    if question.kind != Question.Kind.TEXT:
+        return None
+    text = question.text.strip().lower()
+    if text.startswith(STRENGTHS_PREFIX):
+        return "strengths"
+    if text.startswith(AREAS_PREFIX):
+        return "areas"
+    return None
+
+
+def _tally(
+    loaded: _Loaded, case_audits: Sequence[CaseAudit], *, agency: str | None, child_ids: bool
+) -> AuditResults:
+    partly_counts_half = loaded.audit.tool_version.partly_counts_half
+    by_question = {
+        q.pk: QuestionResult(question=q, partly_counts_half=partly_counts_half)
+        for q in loaded.questions
+        if q.kind == Question.Kind.RATING
+    }
+    findings: dict[str, list[Finding]] = {"strengths": [], "areas": []}
+    grade_counts: dict[str, int] = defaultdict(int)
+    agency_labels = dict(Agency.choices)
+    for case_audit in case_audits:
+        answers = loaded.answers.get(case_audit.pk, {})
+        if case_audit.grade:
+            grade_counts[case_audit.grade] += 1
+        for question in loaded.questions:
+            applies = question_applies(question, case_audit, answers)
+            answer = answers.get(question.pk)
+            result = by_question.get(question.pk)
+            if result is not None:
+                if not applies:
+                    result.does_not_apply += 1
+                else:
+                    result.count(answer.value if answer else "")
+                continue
+            kind = _finding_kind(question)
+            if kind is None or not applies or answer is None:
+                continue
+            for note in (answer.text, answer.evidence):
+                if note.strip():
+                    findings[kind].append(
+                        Finding(
+                            text=note.strip(),
+                            question_code=question.code,
+                            agency=agency_labels.get(case_audit.agency, case_audit.agency),
+                            child_id=case_audit.child.child_id if child_ids else "",
+                        )
+                    )
+    sections: dict[int, SectionResult] = {}
+    for question in loaded.questions:
+        if question.pk in by_question:
+            section = sections.setdefault(question.section_id, SectionResult(question.section, []))
+            section.questions.append(by_question[question.pk])
+    graded = sum(grade_counts.values())
+    return AuditResults(
+        audit=loaded.audit,
+        agency=agency,
+        case_count=len(case_audits),
+        sections=list(sections.values()),
+        grades=[
+            GradeResult(value, label, Figure(grade_counts[value], graded)) for value, label in Grade.choices
+        ],
+        graded_count=graded,
+        strengths=findings["strengths"],
+        areas_for_development=findings["areas"],
+    )
+
+
+def audit_results(audit: Audit, *, agency: str | None = None, child_ids: bool = False) -> AuditResults:
+    """The audit's results over its submitted and moderated case audits (one agency's, if given).
+
+    `child_ids=True` names the case behind each strength and area for development; pass it only for a
+    role that may see case records. Results for panels carry no child identifier.
+    """
+    loaded = _load(audit, agency=agency)
+    return _tally(loaded, loaded.case_audits, agency=agency, child_ids=child_ids)
+
+
+# Multi-agency audits: the same cases seen by each agency, side by side ----------------------------------
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    question: Question
+    figures: list[Figure]  # in the order of AgencyComparison.agencies
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A case where the agencies answered the same question differently."""
+
+    case_label: str  # the child's ID, or "Case 3" where the viewer may not see case records
+    record_date: datetime.date
+    question: Question
+    answers: list[tuple[str, str]]  # (agency label, answer label), in the audit's agency order
+
+
+@dataclass
+class AgencyComparison:
+    agencies: list[tuple[str, str]]  # (value, label)
+    rows: list[AgencyRow]
+    disagreements: list[Disagreement]
+
+
+def _case_labels(case_audits: Iterable[CaseAudit], *, child_ids: bool) -> dict[int, str]:
+    """One label per sampled record: the child's ID, or a number in the order of the sample."""
+    labels: dict[int, str] = {}
+    for case_audit in sorted(case_audits, key=lambda c: (c.record_date, c.record_id)):
+        if case_audit.record_id not in labels:
+            labels[case_audit.record_id] = (
+                case_audit.child.child_id if child_ids else f"Case {len(labels) + 1}"
+            )
+    return labels
+
+
+def agency_comparison(audit: Audit, *, child_ids: bool = False) -> AgencyComparison:
+    """Each question's figure per agency, and the cases where agencies disagree.
+
+    `child_ids=True` names the cases by the child's ID (for roles that see every case audit); otherwise
+    they are numbered "Case 1", "Case 2" ... in the order of the sample.
+    """
+    loaded = _load(audit)
+    labels = dict(Agency.choices)
+    agencies = [(value, labels.get(value, value)) for value in audit.agencies]
+    per_agency = {
+        value: _tally(
+            loaded, [c for c in loaded.case_audits if c.agency == value], agency=value, child_ids=False
+        )
+        for value, _label in agencies
+    }
+    rows = []
+    for question in loaded.questions:
+        if question.kind != Question.Kind.RATING:
+            continue
+        figures = [per_agency[value].question(question.code).figure for value, _label in agencies]
+        rows.append(AgencyRow(question=question, figures=figures))
+
+    case_labels = _case_labels(loaded.case_audits, child_ids=child_ids)
+    by_record: dict[int, dict[str, CaseAudit]] = defaultdict(dict)
+    for case_audit in loaded.case_audits:
+        by_record[case_audit.record_id][case_audit.agency] = case_audit
+    value_labels = dict(Answer.Value.choices)
+    disagreements = []
+    for record_id, label in case_labels.items():
+        cases = by_record[record_id]
+        for question in loaded.questions:
+            if question.kind != Question.Kind.RATING:
+                continue
+            given = []
+            for value, agency_label in agencies:
+                case_audit = cases.get(value)
+                if case_audit is None:
+                    continue
+                answers = loaded.answers.get(case_audit.pk, {})
+                answer = answers.get(question.pk)
+                if answer and answer.value and question_applies(question, case_audit, answers):
+                    given.append((agency_label, answer.value))
+            if len({v for _a, v in given}) > 1:
+                first = next(iter(cases.values()))
+                disagreements.append(
+                    Disagreement(
+                        case_label=label,
+                        record_date=first.record_date,
+                        question=question,
+                        answers=[(a, value_labels[v]) for a, v in given],
+                    )
+                )
+    return AgencyComparison(agencies=agencies, rows=rows, disagreements=disagreements)
+
+
+# Re-audits: the same tool version later in the year, question by question ----------------------------
+
+
+@dataclass(frozen=True)
+class ReauditRow:
+    code: str
+    text: str
+    before: Figure | None
+    after: Figure | None
+
+    @property
+    def change(self) -> int | None:
+        """The change in percentage points between the rounded percentages shown."""
+        if self.before is None or self.after is None:
+            return None
+        if self.before.percent is None or self.after.percent is None:
+            return None
+        return self.after.percent - self.before.percent
+
+
+def reaudit_comparison(audit: Audit) -> list[ReauditRow]:
+    """Each question's figure in the original audit and in this re-audit, matched by question code."""
+    if audit.reaudit_of_id is None:
+        raise ValueError("This audit is not a re-audit.")
+    before = {r.question.code: r for r in audit_results(audit.reaudit_of).questions}
+    after = audit_results(audit).questions
+    rows = [
+        ReauditRow(
+            code=r.question.code,
+            text=r.question.text,
+            before=before[r.question.code].figure if r.question.code in before else None,
+            after=r.figure,
+        )
+        for r in after
+    ]
+    seen = {r.question.code for r in after}
+    rows += [
+        ReauditRow(code=code, text=r.question.text, before=r.figure, after=None)
+        for code, r in before.items()
+        if code not in seen
+    ]
+    return rows

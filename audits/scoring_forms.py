@@ -1,0 +1,45 @@
+"""Forms for scoring and moderating a case audit. They validate and normalise; the services decide.
+
+The templates write the GOV.UK markup by hand (one small form per question), so these forms carry
+no layout helper.
+"""
+
+from django import forms
+
+from audits.models import Answer, Grade
+
+NOTE_MAX = 10_000
+REASON_REQUIRED = {"required": "Give the reason for the change"}
+
+
+class AnswerForm(forms.Form):
+    """One question's answer; `revision` is the answer's revision the editor started from (0: none yet)."""
+
+    value = forms.ChoiceField(choices=[("", "Not answered"), *Answer.Value.choices], required=False)
+    text = forms.CharField(required=False, max_length=NOTE_MAX)
+    evidence = forms.CharField(required=False, max_length=NOTE_MAX)
+    revision = forms.IntegerField(min_value=0)
+
+
+class GradeForm(forms.Form):
+    grade = forms.ChoiceField(choices=[("", "No grade yet"), *Grade.choices], required=False)
+    note = forms.CharField(required=False, max_length=NOTE_MAX)
+    revision = forms.IntegerField(min_value=0)
+
+
+class ModerateAnswerForm(forms.Form):
+    value = forms.ChoiceField(
+        choices=Answer.Value.choices, error_messages={"required": "Choose Yes, Partly, No or Not applicable"}
+    )
+    reason = forms.CharField(max_length=NOTE_MAX, error_messages=REASON_REQUIRED)
+
+
+class ModerateGradeForm(forms.Form):
+    grade = forms.ChoiceField(choices=Grade.choices, error_messages={"required": "Choose a grade"})
+    reason = forms.CharField(max_length=NOTE_MAX, error_messages=REASON_REQUIRED)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        max_length=NOTE_MAX, error_messages={"required": "Give the reason for returning it to the auditor"}
+    )

@@ -1,0 +1,20 @@
+"""The QA lead's pages: the audit list, programmes, tools, creating an audit, its sample and assignment."""
+
+from django.urls import path
+
+from audits.views import lead, programme, tools
+
+urlpatterns = [
+    path("", lead.audit_list, name="audits-list"),
+    path("new/", lead.audit_create, name="audits-create"),
+    path("programmes/", programme.programme_list, name="audits-programme-list"),
+    path("programmes/<uuid:programme_uuid>/", programme.programme_detail, name="audits-programme-detail"),
+    path("tools/", tools.tool_list, name="audits-tool-list"),
+    path("tools/versions/<uuid:version_uuid>/", tools.tool_version, name="audits-tool-version"),
+    path("tools/versions/<uuid:version_uuid>/edit/", tools.tool_edit, name="audits-tool-edit"),
+    path("<uuid:audit_uuid>/", lead.audit_detail, name="audits-detail"),
+    path("<uuid:audit_uuid>/status/", programme.audit_status, name="audits-status"),
+    path("<uuid:audit_uuid>/sample/", lead.sample, name="audits-sample"),
+    path("<uuid:audit_uuid>/sample/confirm/", lead.sample_confirm, name="audits-sample-confirm"),
+    path("<uuid:audit_uuid>/assign/", lead.assign, name="audits-assign"),
+]

@@ -1,0 +1,204 @@
+"""Moderation: submitted case audits (escalations first), changes with a reason, returning, locking.
+
+Every change goes through a service that keeps the original in a ModerationChange row, shown as the
+case audit's history.
+"""
+
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from audits import access, services
+from audits.models import Answer, Audit, CaseAudit, Grade
+from audits.scoring_forms import ModerateAnswerForm, ModerateGradeForm, ReturnForm
+from audits.views.scoring import GradeItem, Sheet, case_record, person
+from common.access_log import access_log_record
+from common.decorators import role_required
+
+MODERATABLE = (CaseAudit.Status.SUBMITTED, CaseAudit.Status.MODERATED)
+LABELS = {
+    "value": dict(Answer.Value.choices),
+    "grade": dict(Grade.choices),
+    "status": dict(CaseAudit.Status.choices),
+}
+WHAT = {"grade": "Overall grade", "status": "Status"}
+
+
+@role_required(*access.MODERATION_ROLES)
+@require_GET
+def moderation_list(request: HttpRequest) -> HttpResponse:
+    visible = access.case_audits_visible_to(request.user)
+    submitted = (
+        visible.filter(status=CaseAudit.Status.SUBMITTED, audit__locked_at__isnull=True)
+        .select_related("audit", "child", "auditor")
+        .order_by("-escalated", "submitted_at", "audit__title")
+    )
+    audits = (
+        access.audits_visible_to(request.user)
+        .filter(locked_at__isnull=True, pk__in=visible.filter(status__in=MODERATABLE).values("audit_id"))
+        .annotate(
+            total=Count("case_audits"),
+            moderated=Count("case_audits", filter=Q(case_audits__status=CaseAudit.Status.MODERATED)),
+        )
+        .order_by("title")
+    )
+    return render(request, "audits/moderation_list.html", {"submitted": submitted, "audits": audits})
+
+
+def _history(case_audit: CaseAudit) -> list[dict]:
+    rows = []
+    for change in case_audit.moderation_changes.select_related("question", "changed_by"):
+        labels = LABELS.get(change.field, {})
+        rows.append(
+            {
+                "change": change,
+                "what": f"Question {change.question.code}"
+                if change.question
+                else WHAT.get(change.field, change.field),
+                "who": person(change.changed_by),
+                "before": labels.get(change.before, change.before) or "No answer",
+                "after": labels.get(change.after, change.after),
+            }
+        )
+    return rows
+
+
+def _page(
+    request: HttpRequest,
+    case_audit: CaseAudit,
+    *,
+    failed: str = "",
+    form: forms.Form | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """`failed` names the form that was refused (answer-<question id>, grade, return, moderated)."""
+    sheet = Sheet.load(case_audit)
+    errors = []
+    if form is not None:
+        for name, messages_ in form.errors.items():
+            anchor = failed if name == "__all__" else f"{failed}-{name}"
+            errors += [(message, f"#{anchor}") for message in messages_]
+    context = {
+        "case_audit": case_audit,
+        "audit": case_audit.audit,
+        "sections": sheet.sections(),
+        "record": case_record(case_audit),
+        "grade": GradeItem.of(case_audit),
+        "history": _history(case_audit),
+        "can_moderate": case_audit.status in MODERATABLE and not case_audit.audit.locked,
+        "value_choices": Answer.Value.choices,
+        "grade_choices": Grade.choices,
+        "failed": failed,
+        "form": form,
+        "errors": errors,
+    }
+    return render(request, "audits/moderation_case.html", context, status=status)
+
+
+def _refused(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _back(case_audit: CaseAudit) -> HttpResponse:
+    return redirect("audits-moderate", case_audit_uuid=case_audit.uuid)
+
+
+@role_required(*access.MODERATION_ROLES)
+@require_GET
+def moderate(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
+    case_audit = access.access_case_audit_for_moderation(request.user, case_audit_uuid)
+    access_log_record(
+        request, action="view", object_type="case audit", object_ref=case_audit.uuid, detail="moderation"
+    )
+    return _page(request, case_audit)
+
+
+@role_required(*access.MODERATION_ROLES)
+@require_POST
+def moderate_answer(request: HttpRequest, case_audit_uuid: uuid.UUID, question_id: int) -> HttpResponse:
+    case_audit = access.access_case_audit_for_moderation(request.user, case_audit_uuid)
+    question = Sheet.load(case_audit).question(question_id)
+    form = ModerateAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_moderate(
+                case_audit=case_audit, question=question, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, f"The answer to question {question.code} is changed.")
+            return _back(case_audit)
+    return _page(request, case_audit, failed=f"answer-{question.pk}", form=form, status=400)
+
+
+@role_required(*access.MODERATION_ROLES)
+@require_POST
+def moderate_grade(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
+    case_audit = access.access_case_audit_for_moderation(request.user, case_audit_uuid)
+    form = ModerateGradeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.grade_moderate(case_audit=case_audit, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, "The overall grade is changed.")
+            return _back(case_audit)
+    return _page(request, case_audit, failed="grade", form=form, status=400)
+
+
+@role_required(*access.MODERATION_ROLES)
+@require_POST
+def return_to_auditor(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
+    case_audit = access.access_case_audit_for_moderation(request.user, case_audit_uuid)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_audit_return(case_audit=case_audit, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(
+                request, f"Case audit of child {case_audit.child.child_id} returned to the auditor."
+            )
+            return redirect("audits-moderation")
+    return _page(request, case_audit, failed="return", form=form, status=400)
+
+
+@role_required(*access.MODERATION_ROLES)
+@require_POST
+def mark_moderated(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
+    case_audit = access.access_case_audit_for_moderation(request.user, case_audit_uuid)
+    try:
+        services.case_audit_moderated(case_audit=case_audit, user=request.user)
+    except ValidationError as error:
+        form = forms.Form({})
+        form.is_valid()
+        _refused(form, error)
+        return _page(request, case_audit, failed="moderated", form=form, status=400)
+    messages.success(request, f"Case audit of child {case_audit.child.child_id} is moderated.")
+    return redirect("audits-moderation")
+
+
+@role_required(*access.MODERATION_ROLES)
+@require_POST
+def lock(request: HttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
+    audit: Audit = access.access_audit(request.user, audit_uuid)
+    try:
+        services.audit_lock(audit=audit, user=request.user)
+    except ValidationError as error:
+        messages.error(request, f"{audit.title} cannot be locked yet: {' '.join(error.messages)}")
+    else:
+        messages.success(request, f"{audit.title} is locked and complete.")
+    return redirect("audits-moderation")

@@ -1,0 +1,194 @@
+"""An audit's results, the multi-agency comparison, re-audits, and answers as an Excel workbook."""
+
+import datetime
+
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from audits import access, exchange, results, services
+from common import roles
+from common.access_log import access_log_record
+from common.decorators import role_required
+
+# Who may download and upload answers: the roles that see case audits (an auditor sees only their own).
+EXCHANGE_ROLES = (*access.ALL_CASE_AUDITS_ROLES, *access.SCORING_ROLES)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# Forms (validate and normalise only; the views hand cleaned_data to a service) -------------------------
+
+
+class ReauditForm(forms.Form):
+    FRESH, SAME = "fresh", "same"
+
+    month = forms.IntegerField(
+        label="Month",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        min_value=1,
+        max_value=12,
+        error_messages={
+            "required": "Enter the month the re-audit is planned for",
+            "invalid": "The month must be a number from 1 to 12",
+            "min_value": "The month must be a number from 1 to 12",
+            "max_value": "The month must be a number from 1 to 12",
+        },
+    )
+    year = forms.IntegerField(
+        label="Year",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "required": "Enter the year the re-audit is planned for",
+            "invalid": "Enter the year as 4 digits, for example 2014",
+            "min_value": "Enter the year as 4 digits, for example 2014",
+            "max_value": "Enter the year as 4 digits, for example 2014",
+        },
+    )
+    sample = forms.ChoiceField(
+        label="Which cases should be audited again?",
+        choices=(
+            Choice(FRESH, "A fresh sample", hint="Drawn with the same sampling parameters and a new seed."),
+            Choice(
+                SAME, "The same cases", hint="The cases of this audit, for each agency that audited them."
+            ),
+        ),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a fresh sample or the same cases"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(
+                Field.text("month", field_width=2),
+                Field.text("year", field_width=4),
+                legend="Planned month",
+                legend_size=Size.MEDIUM,
+            ),
+            Field.radios("sample", legend_size=Size.MEDIUM),
+            Button.primary("create", "Create the re-audit"),
+        )
+
+    @property
+    def planned_month(self) -> datetime.date:
+        return datetime.date(self.cleaned_data["year"], self.cleaned_data["month"], 1)
+
+
+class AnswersUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload the answers workbook",
+        help_text="The Excel (.xlsx) workbook downloaded from this audit, with your answers filled in.",
+        error_messages={"required": "Select the answers workbook", "empty": "The selected file is empty"},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.label_size = Size.MEDIUM
+        self.helper.layout = Layout(Field("file"), Button.primary("upload", "Check and import"))
+
+    def clean_file(self) -> dict:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("The selected file must be an Excel workbook (.xlsx)")
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
+            raise forms.ValidationError(f"The selected file must be smaller than {limit} MB")
+        return {"name": upload.name, "content": upload.read()}
+
+
+# Results ------------------------------------------------------------------------------------------------
+
+
+@role_required(*access.RESULTS_ROLES)
+@require_GET
+def audit_results(request: HttpRequest, audit_uuid) -> HttpResponse:
+    audit = access.access_audit(request.user, audit_uuid)
+    context = {
+        "audit": audit,
+        # The page may go to a panel: strengths and areas for development carry no child identifier.
+        "results": results.audit_results(audit),
+        "comparison": None,
+        "may_exchange": roles.has_role(request.user, *EXCHANGE_ROLES),
+        "may_reaudit": roles.has_role(request.user, *access.LEAD_ROLES),
+    }
+    if audit.multi_agency:
+        child_ids = roles.has_role(request.user, *access.ALL_CASE_AUDITS_ROLES)
+        context["comparison"] = results.agency_comparison(audit, child_ids=child_ids)
+    access_log_record(request, action="view", object_type="audit results", object_ref=audit.uuid)
+    return render(request, "audits/results_audit.html", context)
+
+
+@role_required(*access.RESULTS_ROLES)
+@require_GET
+def audit_compare(request: HttpRequest, audit_uuid) -> HttpResponse:
+    audit = access.access_audit(request.user, audit_uuid)
+    if audit.reaudit_of_id is None:
+        raise Http404("This audit is not a re-audit.")
+    rows = results.reaudit_comparison(audit)
+    return render(request, "audits/compare_reaudit.html", {"audit": audit, "rows": rows})
+
+
+@role_required(*access.LEAD_ROLES)
+@require_http_methods(["GET", "POST"])
+def audit_reaudit(request: HttpRequest, audit_uuid) -> HttpResponse:
+    audit = access.access_audit(request.user, audit_uuid, write=True)
+    form = ReauditForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.reaudit_create(
+                audit=audit,
+                user=request.user,
+                planned_month=form.planned_month,
+                same_cases=form.cleaned_data["sample"] == ReauditForm.SAME,
+            )
+        except ValidationError as error:  # e.g. a fresh sample of an audit that never drew one
+            form.add_error(None, error.messages)
+        else:
+            return redirect(f"/audits/{new.uuid}/")
+    return render(request, "audits/results_reaudit.html", {"audit": audit, "form": form})
+
+
+# Answers as a workbook ------------------------------------------------------------------------------------
+
+
+@role_required(*EXCHANGE_ROLES)
+@require_GET
+def answers_export(request: HttpRequest, audit_uuid) -> HttpResponse:
+    audit = access.access_audit(request.user, audit_uuid)
+    content = exchange.answers_export(audit=audit, user=request.user)
+    access_log_record(request, action="export", object_type="audit answers", object_ref=audit.uuid)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="audit-{audit.uuid}-answers.xlsx"'
+    return response
+
+
+@role_required(*EXCHANGE_ROLES)
+@require_http_methods(["GET", "POST"])
+def answers_import(request: HttpRequest, audit_uuid) -> HttpResponse:
+    audit = access.access_audit(request.user, audit_uuid)
+    form = AnswersUploadForm(request.POST or None, request.FILES or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        outcome = exchange.answers_import(
+            audit=audit, user=request.user, file_name=upload["name"], content=upload["content"]
+        )
+        if outcome.ok:
+            detail = f"{upload['name']}: {outcome.answers_saved} answers, {outcome.grades_saved} grades saved"
+            access_log_record(
+                request, action="import", object_type="audit answers", object_ref=audit.uuid, detail=detail
+            )
+            return render(request, "audits/exchange_done.html", {"audit": audit, "outcome": outcome})
+    context = {"audit": audit, "form": form, "outcome": outcome}
+    return render(request, "audits/exchange_import.html", context)

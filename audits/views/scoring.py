@@ -1,0 +1,389 @@
+"""Scoring in the browser: "My audits", the scoring page, and one small form per question.
+
+Each question is its own form, autosaved by htmx and saved by a plain POST without JavaScript. The
+same partial renders the question in the full page and as the htmx response. Saves carry the revision
+the editor started from; a stale one is shown as a conflict and overwrites nothing.
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from audits import access, services
+from audits.models import Answer, Audit, CaseAudit, Grade, ModerationChange, Question, Section
+from audits.scoring import missing_answers, question_applies
+from audits.scoring_forms import AnswerForm, GradeForm
+from cases.models import Referral, S47Enquiry, StrategyDiscussion
+from common.access_log import access_log_record
+from common.decorators import role_required
+
+# Moderators and QA leads may open the scoring page read-only; only the assigned auditor saves.
+SCORING_PAGE_ROLES = (*access.SCORING_ROLES, *access.ALL_CASE_AUDITS_ROLES)
+OPEN_STATUSES = services.EDITABLE_STATUSES
+
+
+def person(user: User | None) -> str:
+    if user is None:
+        return "Someone"
+    return user.get_full_name() or user.get_username()
+
+
+@dataclass
+class Conflict:
+    """Another person's save that beat this one: who, when, and the answer this editor tried to save."""
+
+    who: str
+    at: datetime.datetime | None
+    yours: dict
+
+
+@dataclass
+class QuestionItem:
+    question: Question
+    answer: Answer | None
+    is_gate: bool = False
+    asked_because: str = ""
+    saved_now: bool = False
+    conflict: Conflict | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"q-{self.question.code}"
+
+    @property
+    def revision(self) -> int:
+        return self.answer.revision if self.answer else 0
+
+
+@dataclass
+class GradeItem:
+    grade: str
+    note: str
+    revision: int
+    saved_now: bool = False
+    conflict: Conflict | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, case_audit: CaseAudit, **kwargs) -> "GradeItem":
+        return cls(case_audit.grade, case_audit.grade_note, case_audit.revision, **kwargs)
+
+    @property
+    def grade_label(self) -> str:
+        return Grade(self.grade).label if self.grade else ""
+
+
+@dataclass
+class Sheet:
+    """A case audit's questions and answers, read in two queries whatever the tool's length."""
+
+    case_audit: CaseAudit
+    questions: list[Question]
+    answers: dict[int, Answer]
+    overrides: dict[int, QuestionItem] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, case_audit: CaseAudit) -> "Sheet":
+        questions = list(
+            Question.objects.filter(section__version_id=case_audit.audit.tool_version_id)
+            .select_related("section")
+            .order_by("section__order", "order")
+        )
+        answers = {
+            a.question_id: a
+            for a in Answer.objects.filter(case_audit=case_audit).select_related("updated_by")
+        }
+        return cls(case_audit, questions, answers)
+
+    @cached_property
+    def gates(self) -> set[int]:
+        return {q.applies_if_id for q in self.questions if q.applies_if_id}
+
+    def question(self, question_id: int) -> Question:
+        for question in self.questions:
+            if question.pk == question_id:
+                return question
+        raise Http404("No such question in this audit's tool.")
+
+    def item(self, question: Question, **kwargs) -> QuestionItem:
+        if question.pk in self.overrides and not kwargs:
+            return self.overrides[question.pk]
+        kwargs.setdefault("answer", self.answers.get(question.pk))
+        return QuestionItem(
+            question, is_gate=question.pk in self.gates, asked_because=self._why(question), **kwargs
+        )
+
+    def _why(self, question: Question) -> str:
+        reasons = []
+        if question.applies_if_id:
+            gate = next((q for q in self.questions if q.pk == question.applies_if_id), None)
+            values = " or ".join(
+                Answer.Value(v).label for v in question.applies_if_values if v in Answer.Value.values
+            )
+            reasons.append(f"the answer to question {gate.code if gate else ''} is {values or 'given'}")
+        if question.subsample_only:
+            reasons.append("this case is in the sub-sample")
+        return "Asked because " + " and ".join(reasons) + "." if reasons else ""
+
+    def applies(self, question: Question) -> bool:
+        return question_applies(question, self.case_audit, self.answers)
+
+    def sections(self) -> list[tuple[Section, list[QuestionItem]]]:
+        """Only the questions that apply to this case, under their sections; empty sections left out."""
+        grouped: dict[int, tuple[Section, list[QuestionItem]]] = {}
+        for question in self.questions:
+            if self.applies(question):
+                grouped.setdefault(question.section_id, (question.section, []))[1].append(self.item(question))
+        return list(grouped.values())
+
+    def missing(self) -> list[Question]:
+        return missing_answers(self.case_audit, self.questions, self.answers)
+
+
+def case_record(case_audit: CaseAudit):
+    """The sampled record the case audit is about, read from the case records."""
+    frame_type = case_audit.audit.frame_type
+    if frame_type == Audit.FrameType.STRATEGY:
+        queryset = StrategyDiscussion.objects.select_related("team")
+    elif frame_type == Audit.FrameType.REFERRAL:
+        queryset = Referral.objects.select_related("team")
+    else:
+        queryset = S47Enquiry.objects.select_related(
+            "team", "worker", "oversight_manager", "strategy_discussion"
+        )
+    return queryset.filter(pk=case_audit.record_id, child_id=case_audit.child_id).first()
+
+
+def can_score(user: User, case_audit: CaseAudit) -> bool:
+    return (
+        case_audit.auditor_id == user.pk
+        and case_audit.status in OPEN_STATUSES
+        and not case_audit.audit.locked
+    )
+
+
+def _common_context(request: HttpRequest, case_audit: CaseAudit) -> dict:
+    return {
+        "case_audit": case_audit,
+        "editable": can_score(request.user, case_audit),
+        "value_choices": Answer.Value.choices,
+        "grade_choices": Grade.choices,
+    }
+
+
+def _returned_reason(case_audit: CaseAudit) -> ModerationChange | None:
+    if case_audit.status != CaseAudit.Status.RETURNED:
+        return None
+    return case_audit.moderation_changes.filter(field="status").select_related("changed_by").last()
+
+
+def _page(
+    request: HttpRequest,
+    case_audit: CaseAudit,
+    sheet: Sheet,
+    *,
+    grade: GradeItem | None = None,
+    submit_errors: list[tuple[str, str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = _common_context(request, case_audit) | {
+        "audit": case_audit.audit,
+        "sheet": sheet,
+        "sections": sheet.sections(),
+        "record": case_record(case_audit),
+        "grade": grade or GradeItem.of(case_audit),
+        "submit_errors": submit_errors or [],
+        "returned": _returned_reason(case_audit),
+        "today": timezone.localdate(),
+    }
+    return render(request, "audits/scoring_page.html", context, status=status)
+
+
+def _fragment(
+    request: HttpRequest, case_audit: CaseAudit, template: str, live: str, **context
+) -> HttpResponse:
+    """An htmx response: the fragment, and the page's live region updated out of band for screen readers.
+
+    Always 200: htmx does not swap 4xx responses, and a conflict or an error must be shown in place.
+    """
+    context = _common_context(request, case_audit) | context | {"fragment": template, "live": live}
+    return render(request, "audits/scoring_fragment.html", context)
+
+
+def _score_url(case_audit: CaseAudit, anchor: str = "") -> str:
+    url = reverse("audits-score", args=[case_audit.uuid])
+    return f"{url}#{anchor}" if anchor else url
+
+
+@role_required(*access.SCORING_ROLES)
+@require_GET
+def my_audits(request: HttpRequest) -> HttpResponse:
+    case_audits = list(
+        access.case_audits_visible_to(request.user)
+        .filter(auditor=request.user)  # someone who also leads sees every case audit; this page is their own
+        .select_related("audit", "child")
+        .order_by(F("due_date").asc(nulls_last=True), "audit__title", "record_date", "child__child_id")
+    )
+    to_do = [c for c in case_audits if c.status in OPEN_STATUSES]
+    done = [c for c in case_audits if c.status not in OPEN_STATUSES]
+    context = {
+        "groups": [("To score", to_do, True), ("Submitted", done, False)],
+        "to_do": to_do,
+        "done": done,
+        "today": timezone.localdate(),
+    }
+    return render(request, "audits/my_audits.html", context)
+
+
+@role_required(*SCORING_PAGE_ROLES)
+@require_GET
+def score(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
+    case_audit = access.access_case_audit(request.user, case_audit_uuid)
+    access_log_record(request, action="view", object_type="case audit", object_ref=case_audit.uuid)
+    return _page(request, case_audit, Sheet.load(case_audit))
+
+
+@role_required(*access.SCORING_ROLES)
+@require_POST
+def answer(request: HttpRequest, case_audit_uuid: uuid.UUID, question_id: int) -> HttpResponse:
+    case_audit = access.access_case_audit(request.user, case_audit_uuid, write=True)
+    sheet = Sheet.load(case_audit)
+    question = sheet.question(question_id)
+    before = sheet.answers.get(question.pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        errors = [e for errors in form.errors.values() for e in errors]
+        return _answer_response(request, sheet, sheet.item(question, errors=errors), status=400)
+    data = form.cleaned_data
+    try:
+        saved = services.answer_save(case_audit=case_audit, question=question, user=request.user, **data)
+    except services.EditConflict as conflict:
+        theirs = conflict.current
+        yours = data | {"value_label": Answer.Value(data["value"]).label if data["value"] else ""}
+        clash = Conflict(person(theirs.updated_by if theirs else None), theirs and theirs.updated_at, yours)
+        return _answer_response(
+            request, sheet, sheet.item(question, answer=theirs, conflict=clash), status=409
+        )
+    except ValidationError as error:
+        return _answer_response(request, sheet, sheet.item(question, errors=error.messages), status=400)
+    if not request.htmx:
+        return redirect(_score_url(case_audit, f"q-{question.code}"))
+    sheet.answers[question.pk] = saved
+    live = f"Question {question.code} saved at {timezone.localtime(saved.updated_at):%H:%M}."
+    sheet.overrides[question.pk] = sheet.item(question, saved_now=True)
+    if question.pk in sheet.gates and (before.value if before else "") != saved.value:
+        # Which questions apply depends on this answer: redraw them all (typed text is kept, hx-preserve).
+        response = _fragment(
+            request, case_audit, "audits/scoring_questions.html", live, sections=sheet.sections()
+        )
+        response["HX-Retarget"], response["HX-Reswap"] = "#questions", "outerHTML"
+        return response
+    return _fragment(
+        request, case_audit, "audits/scoring_question.html", live, item=sheet.overrides[question.pk]
+    )
+
+
+def _answer_response(request: HttpRequest, sheet: Sheet, item: QuestionItem, *, status: int) -> HttpResponse:
+    code = item.question.code
+    if request.htmx:
+        live = (
+            f"Question {code} not saved: {item.conflict.who} saved it first."
+            if item.conflict
+            else f"Question {code} not saved: {' '.join(item.errors)}"
+        )
+        return _fragment(request, sheet.case_audit, "audits/scoring_question.html", live, item=item)
+    sheet.overrides[item.question.pk] = item
+    return _page(request, sheet.case_audit, sheet, status=status)
+
+
+@role_required(*access.SCORING_ROLES)
+@require_POST
+def grade(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
+    case_audit = access.access_case_audit(request.user, case_audit_uuid, write=True)
+    form = GradeForm(request.POST)
+    if not form.is_valid():
+        errors = [e for errors in form.errors.values() for e in errors]
+        return _grade_response(request, case_audit, GradeItem.of(case_audit, errors=errors), status=400)
+    data = form.cleaned_data
+    try:
+        saved = services.grade_save(case_audit=case_audit, user=request.user, **data)
+    except services.EditConflict as conflict:
+        theirs: CaseAudit = conflict.current
+        who, at = _last_grade_change(theirs)
+        yours = data | {"grade_label": Grade(data["grade"]).label if data["grade"] else ""}
+        item = GradeItem.of(theirs, conflict=Conflict(who, at, yours))
+        return _grade_response(request, case_audit, item, status=409)
+    except ValidationError as error:
+        return _grade_response(
+            request, case_audit, GradeItem.of(case_audit, errors=error.messages), status=400
+        )
+    if not request.htmx:
+        return redirect(_score_url(case_audit, "grade"))
+    live = f"Overall grade saved at {timezone.localtime():%H:%M}."
+    return _fragment(
+        request, case_audit, "audits/scoring_grade.html", live, grade=GradeItem.of(saved, saved_now=True)
+    )
+
+
+def _last_grade_change(case_audit: CaseAudit) -> tuple[str, datetime.datetime | None]:
+    """Who made the grade's current revision, from the case audit's history."""
+    record = (
+        case_audit.history.filter(revision=case_audit.revision)
+        .select_related("history_user")
+        .order_by("history_date")
+        .first()
+    )
+    return (person(record.history_user), record.history_date) if record else ("Someone", None)
+
+
+def _grade_response(
+    request: HttpRequest, case_audit: CaseAudit, item: GradeItem, *, status: int
+) -> HttpResponse:
+    if request.htmx:
+        live = (
+            f"Overall grade not saved: {item.conflict.who} changed it first."
+            if item.conflict
+            else f"Overall grade not saved: {' '.join(item.errors)}"
+        )
+        return _fragment(request, case_audit, "audits/scoring_grade.html", live, grade=item)
+    return _page(request, case_audit, Sheet.load(case_audit), grade=item, status=status)
+
+
+@role_required(*access.SCORING_ROLES)
+@require_POST
+def submit(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
+    case_audit = access.access_case_audit(request.user, case_audit_uuid, write=True)
+    try:
+        services.case_audit_submit(case_audit=case_audit, user=request.user)
+    except ValidationError as error:
+        sheet = Sheet.load(case_audit)
+        errors = _submit_errors(sheet, error)
+        return _page(request, case_audit, sheet, submit_errors=errors, status=400)
+    messages.success(request, f"Case audit of child {case_audit.child.child_id} submitted for moderation.")
+    return redirect("audits-mine")
+
+
+def _submit_errors(sheet: Sheet, error: ValidationError) -> list[tuple[str, str]]:
+    """Each missing answer linked to its question, which is marked as needing an answer too."""
+    case_audit = sheet.case_audit
+    if case_audit.status not in OPEN_STATUSES:
+        return [(message, "") for message in error.messages]
+    errors = []
+    for question in sheet.missing():
+        errors.append((f"Answer question {question.code}: {question.text}", f"#q-{question.code}"))
+        sheet.overrides[question.pk] = sheet.item(question, errors=[f"Answer question {question.code}"])
+    if not case_audit.grade:
+        errors.append(("Give an overall grade", "#grade"))
+    return errors or [(message, "") for message in error.messages]

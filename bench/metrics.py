@@ -1,0 +1,190 @@
+"""The metrics benchmark (`make bench`): a million S47 enquiries on PostgreSQL.
+
+Creates a scratch database, fills it with the demo generator (`generate_demo_data --children 400000` gives
+about a million S47 enquiries), then times:
+
+- a full recomputation of every metric for every month and team (`reporting.services.metrics_recompute`);
+- the dashboard page, and the first page of a drill-down (Django's test client: server time, no network).
+
+Each figure is printed on a line of its own as `name: value`. Targets on the 2-core reference machine:
+recomputation under 5 s, dashboard under 50 ms, drill-down's first page under 150 ms. The scratch database
+is dropped at the end unless --keep is given; --reuse times an existing one without regenerating it.
+
+    python bench/metrics.py [--children 400000] [--seed 2014] [--database-url postgres://...] [--keep|--reuse]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_metrics"
+RECOMPUTE_RUNS = 3
+PAGE_RUNS = 15
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--children", type=int, default=400_000, help="Demo children (2.5 S47 enquiries each).")
+    parser.add_argument("--seed", type=int, default=2014)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--keep", action="store_true", help="Keep the scratch database afterwards.")
+    parser.add_argument("--reuse", action="store_true", help="Time an existing database; implies --keep.")
+    return parser.parse_args()
+
+
+def _admin_connection(url: str):
+    """A connection to the server's `postgres` database, to create and drop the scratch one."""
+    import psycopg
+
+    parts = urlsplit(url)
+    return psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True)
+
+
+def _database_name(url: str) -> str:
+    name = urlsplit(url).path.lstrip("/")
+    if not name.startswith("bench"):
+        sys.exit(f"Refusing to create or drop {name!r}: the scratch database's name must start with 'bench'.")
+    return name
+
+
+def _create(url: str) -> None:
+    from psycopg import sql
+
+    name = _database_name(url)
+    with _admin_connection(url) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def _drop(url: str) -> None:
+    from psycopg import sql
+
+    with _admin_connection(url) as admin:
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(_database_name(url)))
+        )
+
+
+def _setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["DEMO_MODE"] = "false"
+    os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+    os.environ["CELERY_BROKER_URL"] = ""  # tasks in-process: nothing here needs a worker
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False  # no query log kept in memory while timing
+
+
+def _say(name: str, value) -> None:
+    print(f"{name}: {value}", flush=True)
+
+
+def _fill(seed: int, children: int) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    started = time.monotonic()
+    call_command("generate_demo_data", seed=seed, children=children, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    _say("generate_demo_data_s", round(time.monotonic() - started, 1))
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # as autovacuum would after a bulk load: statistics, visibility map
+
+
+def _time_recompute() -> None:
+    from cases.models import S47Enquiry
+    from reporting.services import metrics_recompute
+
+    _say("s47_enquiries", S47Enquiry.objects.count())
+    seconds = []
+    for _ in range(RECOMPUTE_RUNS):
+        started = time.perf_counter()
+        written = metrics_recompute()
+        seconds.append(time.perf_counter() - started)
+    _say("snapshots", written)
+    _say("metrics_recompute_1m_s", round(statistics.median(seconds), 2))
+    _say("metrics_recompute_1m_first_s", round(seconds[0], 2))
+
+
+def _time_page(client, url: str, data: dict | None = None) -> float:
+    for _ in range(2):  # warm: the first request of a process compiles templates and URL patterns
+        response = client.get(url, data)
+        assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(PAGE_RUNS):
+        started = time.perf_counter()
+        response = client.get(url, data)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    return statistics.median(times) * 1000
+
+
+def _time_pages() -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from reporting.periods import last_complete_month, month_param
+
+    user, _ = User.objects.get_or_create(
+        username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
+    )
+    client = Client()
+    client.force_login(user)
+    _say("dashboard_ms", round(_time_page(client, reverse("reporting-dashboard"))))
+    month = month_param(last_complete_month(timezone.localdate()))
+    _say(
+        "drilldown_first_page_ms",
+        round(
+            _time_page(
+                client,
+                reverse("reporting-drilldown", args=["s47_within_15_days"]),
+                {"start": month, "end": month},
+            )
+        ),
+    )
+    year_ago = month_param(last_complete_month(timezone.localdate()).replace(year=timezone.localdate().year - 1))
+    _say(
+        "drilldown_not_met_12_months_ms",
+        round(
+            _time_page(
+                client,
+                reverse("reporting-drilldown", args=["consent_recorded"]),
+                {"start": year_ago, "end": month, "met": "missed"},
+            )
+        ),
+    )
+
+
+def main() -> None:
+    arguments = _arguments()
+    url = arguments.database_url
+    if not arguments.reuse:
+        _create(url)
+    try:
+        _setup_django(url)
+        if not arguments.reuse:
+            _fill(arguments.seed, arguments.children)
+        _time_recompute()
+        _time_pages()
+    finally:
+        if not (arguments.keep or arguments.reuse):
+            from django.db import connections
+
+            connections.close_all()
+            _drop(url)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""The metrics through the REST API: their definitions and the stored snapshots (routed in
+config/api_urls.py). The same roles as the dashboard; snapshots are counts, never case records."""
+
+import django_filters
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from common.api import HasRole
+from reporting import metrics
+from reporting.access import DASHBOARD_ROLES
+from reporting.models import MetricSnapshot
+
+MONTH_HELP = "A month as YYYY-MM-DD, its first day (for example 2014-03-01)."
+
+
+class MetricDefinitionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    definition = serializers.CharField()
+    kind = serializers.CharField(help_text="percentage (numerator of denominator) or count")
+    records = serializers.CharField(allow_blank=True, help_text="What the denominator counts.")
+    period = serializers.CharField(allow_blank=True, help_text="How a record falls in a month.")
+    related = serializers.CharField(allow_blank=True, help_text="The count reported beside the figure.")
+    audit_question = serializers.BooleanField(help_text="Audit questions measure this too.")
+
+
+def _definitions() -> list[dict]:
+    rows = [
+        {
+            "key": m.key,
+            "name": m.name,
+            "definition": m.definition,
+            "kind": "percentage",
+            "records": m.records,
+            "period": f"{m.period_label} in the month",
+            "related": m.related.label if m.related else "",
+            "audit_question": m.audit_question,
+        }
+        for m in metrics.METRICS
+    ]
+    rows += [
+        {
+            "key": c.key,
+            "name": c.name,
+            "definition": c.definition,
+            "kind": "count",
+            "records": "",
+            "period": "",
+            "related": "",
+            "audit_question": False,
+        }
+        for c in metrics.COUNT_MEASURES
+    ]
+    return rows
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Metric definitions"),
+    retrieve=extend_schema(
+        summary="A metric definition",
+        parameters=[
+            OpenApiParameter(
+                "key", str, OpenApiParameter.PATH, enum=list(metrics.ALL_KEYS), description="Metric key"
+            )
+        ],
+    ),
+)
+class MetricDefinitionViewSet(viewsets.ViewSet):
+    """Each metric's name, plain-English definition and what it counts (from reporting/metrics.py)."""
+
+    allowed_roles = DASHBOARD_ROLES
+    permission_classes = [IsAuthenticated, HasRole]
+    lookup_field = "key"
+    serializer_class = MetricDefinitionSerializer
+
+    def list(self, request):
+        return Response(MetricDefinitionSerializer(_definitions(), many=True).data)
+
+    def retrieve(self, request, key=None):
+        for row in _definitions():
+            if row["key"] == key:
+                return Response(MetricDefinitionSerializer(row).data)
+        raise NotFound("No such metric.")
+
+
+class MetricSnapshotSerializer(serializers.ModelSerializer):
+    team_code = serializers.CharField(
+        source="team.code", read_only=True, allow_null=True, help_text="Empty: all teams."
+    )
+    percent = serializers.SerializerMethodField(help_text="Rounded half away from zero; null for counts.")
+
+    class Meta:
+        model = MetricSnapshot
+        fields = [
+            "metric",
+            "source",
+            "period",
+            "team_code",
+            "numerator",
+            "denominator",
+            "percent",
+            "related_count",
+            "computed_at",
+        ]
+
+    def get_percent(self, snapshot) -> int | None:
+        return snapshot.figure.percent
+
+
+class MetricSnapshotFilter(django_filters.FilterSet):
+    metric = django_filters.ChoiceFilter(choices=metrics.ALL_CHOICES)
+    source = django_filters.ChoiceFilter(choices=MetricSnapshot.Source.choices)
+    team = django_filters.CharFilter(
+        method="filter_team", help_text="A team code; 'all' (the default) for all teams together."
+    )
+    period_from = django_filters.DateFilter(field_name="period", lookup_expr="gte", help_text=MONTH_HELP)
+    period_to = django_filters.DateFilter(field_name="period", lookup_expr="lte", help_text=MONTH_HELP)
+
+    class Meta:
+        model = MetricSnapshot
+        fields: list[str] = []
+
+    def filter_team(self, queryset, name, value):
+        if value in ("", "all"):
+            return queryset.filter(team__isnull=True)
+        return queryset.filter(team__code=value)
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("team"):
+            queryset = queryset.filter(team__isnull=True)
+        return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Metric snapshots"), retrieve=extend_schema(summary="A snapshot")
+)
+class MetricSnapshotViewSet(viewsets.ReadOnlyModelViewSet):
+    """Stored figures by metric, source (case records or auditors' findings), month and team."""
+
+    allowed_roles = DASHBOARD_ROLES
+    permission_classes = [IsAuthenticated, HasRole]
+    serializer_class = MetricSnapshotSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = MetricSnapshotFilter
+
+    def get_queryset(self):
+        return MetricSnapshot.objects.select_related("team").order_by("metric", "source", "period", "pk")
