@@ -21,6 +21,7 @@ migrate: install
 # Loads the small synthetic demo set once; running it again neither duplicates nor wipes data.
 demo: migrate
 	$(PY) manage.py load_demo
+	$(PY) manage.py recompute_metrics
 
 run: demo
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with a demo log-in from the README."
