@@ -33,11 +33,15 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A fresh page; the test fails if the page broke the Content Security Policy (inline script or style)."""
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    violations: list[str] = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
     yield page
     context.close()
+    assert not violations, f"Content Security Policy violations: {violations}"
 
 
 @pytest.fixture(scope="session")

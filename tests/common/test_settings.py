@@ -74,3 +74,13 @@ def test_celery_beat_runs_every_job_declared_in_the_schedule_module():
 
     assert settings.CELERY_BEAT_SCHEDULE == CELERY_BEAT_SCHEDULE
     assert "cases.tasks.s47_targets_refresh_task" in {job["task"] for job in CELERY_BEAT_SCHEDULE.values()}
+
+
+@pytest.mark.django_db
+def test_every_page_carries_a_content_security_policy_without_inline_script_or_style(client):
+    policy = client.get("/login/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in policy
