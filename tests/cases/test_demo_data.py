@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import F, Q
 
+from audits.models import Audit, CaseAudit
 from cases import demo, standards
 from cases.management.commands.load_demo import demo_username
 from cases.models import (
@@ -251,7 +252,19 @@ def debug_on(settings):
 
 
 def _counts() -> dict[str, int]:
-    models = (Child, Referral, StrategyDiscussion, S47Enquiry, CPPlan, LookedAfterEpisode, Team, Worker, User)
+    models = (
+        Child,
+        Referral,
+        StrategyDiscussion,
+        S47Enquiry,
+        CPPlan,
+        LookedAfterEpisode,
+        Team,
+        Worker,
+        User,
+        Audit,
+        CaseAudit,
+    )
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -275,6 +288,16 @@ def test_load_demo_loads_the_demo_set_and_one_user_per_role(debug_on):
         assert list(user.groups.values_list("name", flat=True)) == [role]
         assert user.check_password("demo-password")
         assert user.is_superuser == user.is_staff == (role == roles.ADMINISTRATOR)
+
+
+def test_load_demo_gives_the_demo_auditor_a_confirmed_sample_to_score(debug_on):
+    call_command("load_demo", "--children", "200", stdout=StringIO())
+    audit = Audit.objects.get()
+    assert audit.status == Audit.Status.IN_PROGRESS and audit.sample_confirmed_at is not None
+    assert audit.tool_version.tool.name == "S47 and information sharing"
+    case_audits = list(audit.case_audits.all())
+    assert 0 < len(case_audits) <= 10
+    assert {c.auditor.username for c in case_audits} == {"auditor"}
 
 
 def test_load_demo_run_again_neither_duplicates_nor_wipes_anything(debug_on):

@@ -5,15 +5,19 @@ seed) and creates one demo user per role, each with the password `demo-password`
 log-ins"). Run again, it changes nothing: no duplicates, nothing wiped, no password reset.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from cases import demo
 from cases.models import Child
 from common import roles
 
+DEMO_AUDIT_TITLE = "S47 and information sharing audit (demo)"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - published in the README; demo users exist only under DEBUG
 DEMO_SEED = demo.DEFAULT_SEED
 DEMO_CHILDREN = 3000
@@ -49,6 +53,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._load_records(children)
             self._create_users()
+            self._create_demo_audit()
 
     def _load_records(self, children: int) -> None:
         if demo.demo_children_exist():
@@ -82,3 +87,43 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo users created ({DEMO_PASSWORD!r}): {', '.join(created)}.")
         else:
             self.stdout.write("Demo users already exist.")
+
+    def _create_demo_audit(self) -> None:
+        """One audit in progress, its sample assigned to the demo auditor, so every role has work to see."""
+        from audits import services as audit_services  # the demo spans apps; audits builds on cases
+        from audits.models import Audit, ToolVersion
+
+        if Audit.objects.filter(title=DEMO_AUDIT_TITLE).exists() or not demo.demo_children_exist():
+            return
+        lead = User.objects.get(username=demo_username(roles.MANAGER))
+        auditor = User.objects.get(username=demo_username(roles.AUDITOR))
+        today = timezone.localdate()
+        audit = audit_services.audit_create(
+            user=lead,
+            title=DEMO_AUDIT_TITLE,
+            theme="S47 and information sharing",
+            tool_version=ToolVersion.objects.filter(tool__name="S47 and information sharing").latest(
+                "number"
+            ),
+            planned_month=today,
+            due_date=today + datetime.timedelta(days=28),
+        )
+        audit_services.sample_draw(
+            audit=audit,
+            user=lead,
+            frame_type=Audit.FrameType.S47,
+            frame_start=today - datetime.timedelta(days=365),
+            frame_end=today - datetime.timedelta(days=30),
+            teams=[],
+            size=10,
+            subsample_percent=10,
+            exclude_recently_audited=False,
+            seed=DEMO_SEED,
+        )
+        audit_services.sample_confirm(audit=audit, user=lead)
+        for case_audit in audit.case_audits.all():
+            audit_services.case_audit_assign(
+                case_audit=case_audit, auditor=auditor, due_date=audit.due_date, user=lead
+            )
+        count = audit.case_audits.count()
+        self.stdout.write(f"Demo audit {DEMO_AUDIT_TITLE!r}: {count} cases assigned to {auditor.username}.")
