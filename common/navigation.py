@@ -25,7 +25,11 @@ def nav_items(request) -> list[dict]:
         if allowed is None or roles.has_role(request.user, *allowed)
     ]
     # The entry whose URL is the longest prefix of this page is the current one.
-    matches = [item for item in items if request.path.startswith(item["url"])]
+    matches = [
+        item
+        for item in items
+        if request.path == item["url"] or (item["url"] != "/" and request.path.startswith(item["url"]))
+    ]
     if matches:
         max(matches, key=lambda item: len(item["url"]))["active"] = True
     return items
