@@ -40,3 +40,20 @@ class AccessLogEntry(models.Model):
         return (
             f"{self.username} {self.action} {self.object_type} {self.object_ref} at {self.at:%Y-%m-%d %H:%M}"
         )
+
+
+class AccessLogChild(models.Model):
+    """A child whose record an entry's page, list or export showed, by the council's child ID.
+
+    Kept beside the entry so one search answers "who looked at this child?" across child records, case
+    audits, drill-down lists and exports. The ID is copied, not a foreign key: the log outlives records.
+    """
+
+    entry = models.ForeignKey(AccessLogEntry, on_delete=models.CASCADE, related_name="children")
+    child_ref = models.CharField("Child ID", max_length=50, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "child_ref"], name="access_log_child_once")]
+
+    def __str__(self) -> str:
+        return self.child_ref
