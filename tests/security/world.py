@@ -5,7 +5,8 @@ discussion and a referral; a multi-agency audit in which
 - child A's social care case audit is assigned to the auditor persona,
 - child A's police case audit to the partner agency auditor persona (police),
 - child A's health case audit to a health partner auditor (not a persona),
-- child B's social care case audit to another auditor (not a persona);
+- child B's social care case audit to another auditor, and its police case audit to another police
+  auditor (neither a persona);
 a re-audit of it, a programme, a metric run and a snapshot.
 """
 
@@ -53,6 +54,7 @@ class World:
     case_audit_police: am.CaseAudit  # child A, police, the partner agency auditor persona's
     case_audit_health: am.CaseAudit  # child A, health, another partner agency's
     case_audit_b: am.CaseAudit  # child B, social care, another auditor's
+    case_audit_police_b: am.CaseAudit  # child B, police, another police auditor's
     programme: am.AuditProgramme
     question: am.Question
     run: MetricRun
@@ -64,7 +66,13 @@ class World:
 
     @property
     def case_audits(self) -> list[am.CaseAudit]:
-        return [self.case_audit_a, self.case_audit_police, self.case_audit_health, self.case_audit_b]
+        return [
+            self.case_audit_a,
+            self.case_audit_police,
+            self.case_audit_health,
+            self.case_audit_b,
+            self.case_audit_police_b,
+        ]
 
     @property
     def s47_enquiries(self) -> list[m.S47Enquiry]:
@@ -86,6 +94,7 @@ def build_world() -> World:
         users[role] = _user(f"world-{slug}", role, agency)
     other_auditor = _user("world-other-auditor", roles.AUDITOR, am.Agency.SOCIAL_CARE)
     health_auditor = _user("world-health-auditor", roles.PARTNER_AUDITOR, am.Agency.HEALTH)
+    other_police_auditor = _user("world-other-police-auditor", roles.PARTNER_AUDITOR, am.Agency.POLICE)
 
     north, south = TeamFactory(code="N", name="North"), TeamFactory(code="S", name="South")
     child_a, child_b = ChildFactory(child_id="WORLD-A"), ChildFactory(child_id="WORLD-B")
@@ -138,6 +147,7 @@ def build_world() -> World:
         case_audit_police=case_audit(child_a, s47_a, "police", users[roles.PARTNER_AUDITOR]),
         case_audit_health=case_audit(child_a, s47_a, "health", health_auditor),
         case_audit_b=case_audit(child_b, s47_b, "social_care", other_auditor),
+        case_audit_police_b=case_audit(child_b, s47_b, "police", other_police_auditor),
         programme=programme,
         question=question,
         run=run,
