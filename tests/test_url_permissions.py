@@ -247,7 +247,7 @@ def test_every_url_has_a_row():
     unnamed = sorted(route for route, pattern in _patterns() if not pattern.name)
     missing = sorted(names - set(MATRIX) - {None})
     stale = sorted(set(MATRIX) - names)
-    suggestions = "\n".join(f'    "{name}": "{_suggested_row(name)}",' for name in missing)
+    suggestions = "\n".join(_suggested_line(name) for name in missing)
     assert not unnamed, f"URL patterns without a name (the table is keyed by name): {unnamed}"
     assert not missing, (
         f"URL names without a row in MATRIX (tests/test_url_permissions.py): {missing}\n"
@@ -265,6 +265,11 @@ def _allowed_roles(pattern: URLPattern) -> tuple[str, ...] | None:
     view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
     found = getattr(callback, "allowed_roles", None) or getattr(view_class, "allowed_roles", None)
     return tuple(found) if found else None
+
+
+def _suggested_line(name: str) -> str:
+    key = f'"{name}":'
+    return f'    {key:<42}"{_suggested_row(name)}",'
 
 
 def _suggested_row(name: str) -> str:

@@ -255,3 +255,15 @@ def test_a_refused_import_writes_no_access_log_entry(manager):
     result = cases_import_files(files=[ExtractFile("s47_enquiries.csv", b"nonsense\n1\n")], user=manager)
     assert not result.ok
     assert not AccessLogEntry.objects.exists()
+
+
+def test_api_lists_and_reads_name_the_children_they_returned(client, manager, child, enquiry):
+    ChildFactory(child_id="C-ALSO-LISTED")
+    client.force_login(manager)
+    assert client.get(reverse("api-child-list")).status_code == 200
+    assert client.get(reverse("api-s47-enquiry-detail", args=[enquiry.uuid])).status_code == 200
+    named = {
+        entry.object_type: sorted(c.child_ref for c in entry.children.all())
+        for entry in AccessLogEntry.objects.prefetch_related("children")
+    }
+    assert named == {"children": ["C-ALSO-LISTED", "C-LOOKED-AT"], "S47 enquiry": ["C-LOOKED-AT"]}
