@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 
 from cases.filters import DATE_FORMATS, FilterForm
 from common.models import AccessLogChild, AccessLogEntry
@@ -42,7 +41,5 @@ class AccessLogFilter(django_filters.FilterSet):
         form = FilterForm
 
     def filter_child(self, queryset, name, value):
-        ref = value.strip()
-        # Older entries (and the API's case record reads) name the child in object_ref only.
-        named = AccessLogChild.objects.filter(child_ref__iexact=ref).values("entry_id")
-        return queryset.filter(Q(pk__in=named) | Q(object_ref__iexact=ref))
+        named = AccessLogChild.objects.filter(child_ref__iexact=value.strip()).values("entry_id")
+        return queryset.filter(pk__in=named)

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 
 
 class PublicIdModel(models.Model):
@@ -50,10 +51,11 @@ class AccessLogChild(models.Model):
     """
 
     entry = models.ForeignKey(AccessLogEntry, on_delete=models.CASCADE, related_name="children")
-    child_ref = models.CharField("Child ID", max_length=50, db_index=True)
+    child_ref = models.CharField("Child ID", max_length=50)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["entry", "child_ref"], name="access_log_child_once")]
+        indexes = [models.Index(Upper("child_ref"), name="access_log_child_ref_upper")]
 
     def __str__(self) -> str:
         return self.child_ref

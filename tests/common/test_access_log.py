@@ -2,11 +2,13 @@
 
 import csv
 import datetime
+import importlib
 import io
 from pathlib import Path
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.contrib.admin.sites import site
 from django.core.management import call_command
 from django.test import RequestFactory
@@ -82,12 +84,22 @@ def test_searching_by_child_finds_every_view_list_and_export_that_showed_the_chi
     assert all(e.ip_address == "127.0.0.1" and e.path for e in found)
 
 
-def test_older_entries_naming_the_child_only_as_their_reference_are_found_too(client, administrator):
-    access_log_write(
-        user=None, action="view", object_type="child", object_ref="C-OLD", path="/cases/children/x/"
+def test_older_entries_naming_the_child_only_as_their_reference_are_found_after_the_migration(
+    client, administrator
+):
+    older = AccessLogEntry.objects.create(
+        action="view", object_type="child", object_ref="C-OLD", path="/cases/children/x/"
     )
+    AccessLogEntry.objects.create(action="view", object_type="S47 enquiry", object_ref="C-OLD", path="/api/")
+    AccessLogEntry.objects.create(action="view", object_type="audit", object_ref="C-OLD", path="/audits/")
+    migration = importlib.import_module("common.migrations.0003_access_log_children")
+
+    migration.name_children_of_older_entries(django_apps, None)
+
     client.force_login(administrator)
-    assert [e.object_ref for e in _search(client, child="C-OLD")] == ["C-OLD"]
+    found = _search(client, child="c-old")
+    assert sorted(e.object_type for e in found) == ["S47 enquiry", "child"]
+    assert older in found
 
 
 def test_the_search_is_itself_recorded(client, administrator):
