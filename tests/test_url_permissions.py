@@ -23,6 +23,9 @@ agree with it, so the decorator and the table cannot drift apart.
 Left out: the Django admin (`admin/`), which has its own staff check (tested below), and static files.
 
 To add a URL: copy a row with the same roles, change the name. Columns follow `common.roles.ALL_ROLES`.
+A URL argument the world has no object for gets a dummy value (so `Y` also accepts the 404); to exercise
+the real page and its object rules, add the object to tests/security/world.py and its argument name to
+ARGUMENTS (or ARGUMENTS_BY_URL), then mark with `H` the personas the object guard hides it from.
 """
 
 import uuid
@@ -171,13 +174,13 @@ def _patterns() -> list[tuple[str, URLPattern]]:
 
 
 def _tested_patterns() -> list[tuple[str, URLPattern]]:
-    """One pattern per name: a format-suffix variant (`.json`) of an API route has the same view."""
-    first: dict[str, tuple[str, URLPattern]] = {}
+    """Each pattern, less the format-suffix variants (`.json`) of API routes: same name, same view."""
+    tested, seen = [], set()
     for route, pattern in _patterns():
-        if pattern.name in first and first[pattern.name][1].callback is pattern.callback:
-            continue
-        first.setdefault(pattern.name or route, (route, pattern))
-    return list(first.values())
+        if (pattern.name, pattern.callback) not in seen:
+            seen.add((pattern.name, pattern.callback))
+            tested.append((route, pattern))
+    return tested
 
 
 PATTERNS = _tested_patterns()
