@@ -279,3 +279,11 @@ def test_api_lists_and_reads_name_the_children_they_returned(client, manager, ch
         for entry in AccessLogEntry.objects.prefetch_related("children")
     }
     assert named == {"children": ["C-ALSO-LISTED", "C-LOOKED-AT"], "S47 enquiry": ["C-LOOKED-AT"]}
+
+
+def test_a_retention_period_under_one_day_stops_the_app_starting():
+    from tests.common.test_settings import _manage
+
+    result = _manage("check", ACCESS_LOG_RETENTION_DAYS="0")
+    assert result.returncode != 0
+    assert "ACCESS_LOG_RETENTION_DAYS must be a whole number of days" in result.stderr
