@@ -217,6 +217,7 @@ class CaseAuditViewSet(AccessLoggedMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = CaseAuditFilter
     access_log_names = ("case audit", "case audits")
+    access_log_child = "child.child_id"
 
     def get_queryset(self):
         answers = Answer.objects.select_related("question").order_by(

@@ -181,6 +181,7 @@ class _CaseRecordViewSet(AccessLoggedMixin, viewsets.ReadOnlyModelViewSet):
     allowed_roles = roles.CASE_RECORD_ROLES
     permission_classes = [IsAuthenticated, HasRole]
     lookup_field = "uuid"
+    access_log_child = "child.child_id"
 
     def access_log_ref(self, instance) -> str:
         # Logged by the child's ID, as the pages log child records: "who has seen this child's file".
@@ -198,6 +199,7 @@ class ChildViewSet(_CaseRecordViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = ChildFilter
     access_log_names = ("child", "children")
+    access_log_child = "child_id"
 
     def get_queryset(self):
         return selectors.children_visible_to(self.request.user).order_by("child_id")

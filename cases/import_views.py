@@ -9,7 +9,7 @@ from cases.forms import ImportUploadForm
 from cases.importing import ImportResult, cases_import, cases_import_preview
 from cases.importing.uploads import StoredUpload, upload_discard, upload_get, upload_store
 from common import roles
-from common.access_log import access_log_record
+from common.access_log import Origin
 from common.decorators import role_required
 
 
@@ -37,21 +37,16 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
 def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     upload = upload_get(request.session, token)
     try:
-        result = cases_import(file_name=upload.file_name, content=upload.content, user=request.user)
+        result = cases_import(
+            file_name=upload.file_name, content=upload.content, user=request.user, origin=Origin.of(request)
+        )
     except IntegrityError:  # another import changed the same records between the checks and the writes
         result = cases_import_preview(file_name=upload.file_name, content=upload.content)
         return _preview(request, upload, result, conflict=True)
     if not result.ok:
         return _preview(request, upload, result)
-    upload_discard(request.session, token)
-    batch = result.batch
-    detail = (
-        f"{batch.file_name}: {batch.created} created, {batch.updated} updated, {batch.unchanged} unchanged"
-    )
-    access_log_record(
-        request, action="import", object_type="case extract", object_ref=batch.uuid, detail=detail
-    )
-    return render(request, "cases/import_done.html", {"result": result, "batch": batch})
+    upload_discard(request.session, token)  # the import wrote its own access log entry
+    return render(request, "cases/import_done.html", {"result": result, "batch": result.batch})
 
 
 def _preview(request: HttpRequest, upload: StoredUpload, result: ImportResult, conflict: bool = False):

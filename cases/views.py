@@ -22,7 +22,10 @@ def s47_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.s47_enquiries_visible_to(request.user).select_related("child", "team", "worker")
     filterset = S47EnquiryFilter(request.GET, queryset=queryset)
     page = _page(request, filterset.qs if filterset.is_valid() else queryset.none())
-    access_log_record(request, action="list", object_type="S47 enquiries", detail=request.GET.urlencode())
+    access_log_record(
+        request, action="list", object_type="S47 enquiries", detail=request.GET.urlencode(),
+        child_ids=[enquiry.child.child_id for enquiry in page],
+    )  # fmt: skip
     return render(
         request,
         "cases/s47_list.html",
@@ -34,7 +37,10 @@ def s47_list(request: HttpRequest) -> HttpResponse:
 def child_list(request: HttpRequest) -> HttpResponse:
     filterset = ChildFilter(request.GET, queryset=selectors.children_visible_to(request.user))
     page = _page(request, filterset.qs if filterset.is_valid() else filterset.queryset.none())
-    access_log_record(request, action="list", object_type="children", detail=request.GET.urlencode())
+    access_log_record(
+        request, action="list", object_type="children", detail=request.GET.urlencode(),
+        child_ids=[child.child_id for child in page],
+    )  # fmt: skip
     return render(
         request, "cases/child_list.html", {"filter": filterset, "page": page, "query": _without_page(request)}
     )
@@ -43,7 +49,9 @@ def child_list(request: HttpRequest) -> HttpResponse:
 @role_required(*roles.CASE_RECORD_ROLES)
 def child_detail(request: HttpRequest, child_uuid) -> HttpResponse:
     child = selectors.access_child(request.user, child_uuid)
-    access_log_record(request, action="view", object_type="child", object_ref=child.child_id)
+    access_log_record(
+        request, action="view", object_type="child", object_ref=child.child_id, child_ids=[child.child_id]
+    )
     return render(
         request,
         "cases/child_detail.html",

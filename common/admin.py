@@ -9,7 +9,7 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
 
     list_display = ("at", "username", "action", "object_type", "object_ref", "ip_address")
     list_filter = ("action", "object_type")
-    search_fields = ("username", "object_ref", "path")
+    search_fields = ("username", "object_ref", "path", "children__child_ref")
     date_hierarchy = "at"
 
     def get_readonly_fields(self, request, obj=None):

@@ -4,6 +4,8 @@ The pages say who may see them with `role_required(...)`; an API view says the s
 `allowed_roles` tuple, checked by `HasRole`. Object-level limits come from the selectors, as on the pages.
 """
 
+from operator import attrgetter
+
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
@@ -26,21 +28,32 @@ class AccessLoggedMixin:
     """Records each list and each record read in the access log, as the pages do.
 
     A view sets `access_log_names` (singular, plural) and may name the record with `access_log_ref`.
+    `access_log_child` is the attribute path to the child's ID on each object ("child.child_id"), so the
+    entry names the children it showed (the page of a list, or the one record); None when there is none.
     Only successful reads are logged: a refused filter or a 404 shows nothing.
     """
 
     access_log_names: tuple[str, str]
+    access_log_child: str | None = None
 
     def access_log_ref(self, instance) -> str:
         return str(instance.uuid)
 
+    def access_log_child_ids(self, objects) -> list[str]:
+        if not self.access_log_child:
+            return []
+        child_id = attrgetter(self.access_log_child)
+        return [child_id(instance) for instance in objects]
+
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
+        page = getattr(getattr(self, "paginator", None), "page", None)
         access_log_record(
             request,
             action=AccessLogEntry.Action.LIST,
             object_type=self.access_log_names[1],
             detail=request.GET.urlencode(),
+            child_ids=self.access_log_child_ids(page.object_list if page is not None else []),
         )
         return response
 
@@ -51,5 +64,6 @@ class AccessLoggedMixin:
             action=AccessLogEntry.Action.VIEW,
             object_type=self.access_log_names[0],
             object_ref=self.access_log_ref(instance),
+            child_ids=self.access_log_child_ids([instance]),
         )
         return Response(self.get_serializer(instance).data)

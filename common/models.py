@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 
 
 class PublicIdModel(models.Model):
@@ -40,3 +41,21 @@ class AccessLogEntry(models.Model):
         return (
             f"{self.username} {self.action} {self.object_type} {self.object_ref} at {self.at:%Y-%m-%d %H:%M}"
         )
+
+
+class AccessLogChild(models.Model):
+    """A child whose record an entry's page, list or export showed, by the council's child ID.
+
+    Kept beside the entry so one search answers "who looked at this child?" across child records, case
+    audits, drill-down lists and exports. The ID is copied, not a foreign key: the log outlives records.
+    """
+
+    entry = models.ForeignKey(AccessLogEntry, on_delete=models.CASCADE, related_name="children")
+    child_ref = models.CharField("Child ID", max_length=50)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "child_ref"], name="access_log_child_once")]
+        indexes = [models.Index(Upper("child_ref"), name="access_log_child_ref_upper")]
+
+    def __str__(self) -> str:
+        return self.child_ref

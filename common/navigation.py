@@ -15,6 +15,7 @@ NAV = (
     ("Children", "cases-child-list", roles.CASE_RECORD_ROLES),
     ("Import", "cases-import", roles.IMPORT_ROLES),
     ("Dashboard", "reporting-dashboard", DASHBOARD_ROLES),
+    ("Access log", "common-access-log", (roles.ADMINISTRATOR,)),
 )
 
 

@@ -1,11 +1,73 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
 
+from common import roles
+from common.access_log import access_log_record
+from common.decorators import role_required
+from common.filters import AccessLogFilter
+from common.models import AccessLogEntry
 from common.roles import user_roles
+from reporting.drilldown import csv_response
+
+PAGE_SIZE = 50
+CSV_HEADER = ["When", "Username", "Action", "What", "Reference", "Child IDs", "Detail", "Path", "IP address"]
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Every signed-in user may see this page; it lists what their roles give them."""
     return render(request, "common/home.html", {"roles": sorted(user_roles(request.user))})
+
+
+@role_required(roles.ADMINISTRATOR)
+@require_GET
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Search the access log ("who looked at this child?"); the search is itself logged."""
+    entries = AccessLogEntry.objects.prefetch_related("children").order_by("-at", "-pk")
+    filterset = AccessLogFilter(request.GET, queryset=entries)
+    found = filterset.qs if filterset.is_valid() else entries.none()
+    query = _without(request, "page", "format")
+    if request.GET.get("format") == "csv":
+        access_log_record(
+            request, action=AccessLogEntry.Action.EXPORT, object_type="access log", detail=query
+        )
+        rows = (_csv_row(entry) for entry in found.iterator(chunk_size=2000))
+        return csv_response(f"access-log-{timezone.localdate():%Y-%m-%d}", CSV_HEADER, rows)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    access_log_record(request, action=AccessLogEntry.Action.LIST, object_type="access log", detail=query)
+    return render(
+        request,
+        "common/access_log.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query,
+            "retention_days": settings.ACCESS_LOG_RETENTION_DAYS,
+        },
+    )
+
+
+def _csv_row(entry: AccessLogEntry) -> list[str]:
+    return [
+        f"{timezone.localtime(entry.at):%d/%m/%Y %H:%M:%S}",
+        entry.username,
+        entry.get_action_display(),
+        entry.object_type,
+        entry.object_ref,
+        " ".join(child.child_ref for child in entry.children.all()),
+        entry.detail,
+        entry.path,
+        entry.ip_address or "",
+    ]
+
+
+def _without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()

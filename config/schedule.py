@@ -14,4 +14,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
         "kwargs": {"trigger": "nightly"},
     },
+    # Access log entries older than ACCESS_LOG_RETENTION_DAYS are deleted (settings.py says why 6 years).
+    "access-log-purge": {
+        "task": "common.tasks.access_log_purge_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }

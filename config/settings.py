@@ -133,6 +133,13 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 
 # Upload limits: a case extract may be a few MB; refuse anything far larger before it is parsed.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+
+# How long the access log is kept. Six years (6 x 365 days) by default: local authority retention
+# schedules usually keep audit trails of access to children's records for six years (Limitation Act 1980
+# s.2: six years to bring a claim), after which they are deleted daily (config/schedule.py).
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=6 * 365)
+if ACCESS_LOG_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("ACCESS_LOG_RETENTION_DAYS must be a whole number of days, at least 1.")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

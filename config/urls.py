@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("audits/", include("audits.urls")),
     path("dashboard/", include("reporting.urls")),
+    path("access-log/", common_views.access_log, name="common-access-log"),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -77,13 +77,15 @@ def drilldown_view(request: HttpRequest, metric_key: str) -> HttpResponse:
     overdue = related and metric.related.at_period_end
     columns = drilldown.columns(metric, overdue=overdue)
     met_header = None if overdue else metric.short_name
-    export = _export(request, metric.key, columns, met_header, records, "metric drill-down")
+    export = _export(
+        request, metric.key, columns, met_header, records, "metric drill-down", "child__child_id"
+    )
     if export:
         return export
     page = _page(request, records)
     access_log_record(
         request, action=AccessLogEntry.Action.LIST, object_type="metric drill-down", object_ref=metric.key,
-        detail=request.GET.urlencode(),
+        detail=request.GET.urlencode(), child_ids=[record.child.child_id for record in page],
     )  # fmt: skip
     return render(
         request,
@@ -118,13 +120,21 @@ def audit_drilldown(request: HttpRequest, metric_key: str) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         answers = answers.none()
     columns = drilldown.ANSWER_COLUMNS
-    export = _export(request, f"{metric.key}-audit", columns, None, answers, "audit drill-down")
+    export = _export(
+        request,
+        f"{metric.key}-audit",
+        columns,
+        None,
+        answers,
+        "audit drill-down",
+        "case_audit__child__child_id",
+    )
     if export:
         return export
     page = _page(request, answers)
     access_log_record(
         request, action=AccessLogEntry.Action.LIST, object_type="audit drill-down", object_ref=metric.key,
-        detail=request.GET.urlencode(),
+        detail=request.GET.urlencode(), child_ids=[answer.case_audit.child.child_id for answer in page],
     )  # fmt: skip
     return render(
         request,
@@ -208,13 +218,16 @@ def _without(request: HttpRequest, *names: str) -> str:
     return query.urlencode()
 
 
-def _export(request, name, columns, met_header, queryset, object_type) -> HttpResponse | None:
+def _export(request, name, columns, met_header, queryset, object_type, child_path) -> HttpResponse | None:
     kind = request.GET.get("format")
     if kind not in EXPORT_FORMATS:
         return None
+    # Every child in the export is named in the log (one short row each), so the export is found by
+    # searching the log for any child in it.
+    child_ids = queryset.order_by().values_list(child_path, flat=True).distinct().iterator(chunk_size=2000)
     access_log_record(
         request, action=AccessLogEntry.Action.EXPORT, object_type=object_type, object_ref=name,
-        detail=f"{kind}: {_without(request, 'format')}",
+        detail=f"{kind}: {_without(request, 'format')}", child_ids=child_ids,
     )  # fmt: skip
     body = drilldown.rows(queryset.iterator(chunk_size=2000), columns, met_header)
     header = drilldown.headers(columns, met_header)

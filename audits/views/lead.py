@@ -58,7 +58,10 @@ def audit_detail(request: HttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     sees_cases = roles.has_role(request.user, *access.ALL_CASE_AUDITS_ROLES)
     case_audits = audit.case_audits.select_related("child", "team", "auditor") if sees_cases else None
     counts = dict(audit.case_audits.order_by().values_list("status").annotate(n=Count("pk")))
-    access_log_record(request, action="view", object_type="audit", object_ref=audit.uuid)
+    access_log_record(
+        request, action="view", object_type="audit", object_ref=audit.uuid,
+        child_ids=[c.child.child_id for c in case_audits] if sees_cases else (),
+    )  # fmt: skip
     return render(
         request,
         "audits/lead_detail.html",

@@ -118,8 +118,9 @@ def _back(case_audit: CaseAudit) -> HttpResponse:
 def moderate(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
     case_audit = access.access_case_audit_for_moderation(request.user, case_audit_uuid)
     access_log_record(
-        request, action="view", object_type="case audit", object_ref=case_audit.uuid, detail="moderation"
-    )
+        request, action="view", object_type="case audit", object_ref=case_audit.uuid, detail="moderation",
+        child_ids=[case_audit.child.child_id],
+    )  # fmt: skip
     return _page(request, case_audit)
 
 

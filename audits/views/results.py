@@ -122,10 +122,15 @@ def audit_results(request: HttpRequest, audit_uuid) -> HttpResponse:
         "may_exchange": roles.has_role(request.user, *EXCHANGE_ROLES),
         "may_reaudit": roles.has_role(request.user, *access.LEAD_ROLES),
     }
+    shown = []
     if audit.multi_agency:
         child_ids = roles.has_role(request.user, *access.ALL_CASE_AUDITS_ROLES)
         context["comparison"] = results.agency_comparison(audit, child_ids=child_ids)
-    access_log_record(request, action="view", object_type="audit results", object_ref=audit.uuid)
+        if child_ids:  # the comparison names each case by its child's ID
+            shown = audit.case_audits.values_list("child__child_id", flat=True)
+    access_log_record(
+        request, action="view", object_type="audit results", object_ref=audit.uuid, child_ids=shown
+    )
     return render(request, "audits/results_audit.html", context)
 
 
@@ -167,7 +172,12 @@ def audit_reaudit(request: HttpRequest, audit_uuid) -> HttpResponse:
 def answers_export(request: HttpRequest, audit_uuid) -> HttpResponse:
     audit = access.access_audit(request.user, audit_uuid)
     content = exchange.answers_export(audit=audit, user=request.user)
-    access_log_record(request, action="export", object_type="audit answers", object_ref=audit.uuid)
+    access_log_record(
+        request, action="export", object_type="audit answers", object_ref=audit.uuid,
+        child_ids=access.case_audits_visible_to(request.user).filter(audit=audit).values_list(
+            "child__child_id", flat=True
+        ),
+    )  # fmt: skip
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="audit-{audit.uuid}-answers.xlsx"'
     return response

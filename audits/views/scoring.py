@@ -251,7 +251,10 @@ def my_audits(request: HttpRequest) -> HttpResponse:
 @require_GET
 def score(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
     case_audit = access.access_case_audit(request.user, case_audit_uuid)
-    access_log_record(request, action="view", object_type="case audit", object_ref=case_audit.uuid)
+    access_log_record(
+        request, action="view", object_type="case audit", object_ref=case_audit.uuid,
+        child_ids=[case_audit.child.child_id],
+    )  # fmt: skip
     return _page(request, case_audit, Sheet.load(case_audit))
 
 

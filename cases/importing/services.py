@@ -14,6 +14,8 @@ from cases.importing.planning import Diff, References, diff, reference_errors
 from cases.importing.reading import ExtractFileError, read_tables
 from cases.importing.writing import write_extract
 from cases.models import ImportBatch
+from common.access_log import Origin, access_log_write
+from common.models import AccessLogEntry
 
 TEAMS, WORKERS = "teams", "workers"
 _LABELS = {t.name: t.label for t in schema.RECORD_TYPES} | {TEAMS: "Teams", WORKERS: "Workers"}
@@ -88,16 +90,22 @@ def cases_import_preview_files(*, files: list[ExtractFile]) -> ImportResult:
 
 
 @transaction.atomic
-def cases_import(*, file_name: str, content: bytes, user: User | None) -> ImportResult:
+def cases_import(
+    *, file_name: str, content: bytes, user: User | None, origin: Origin | None = None
+) -> ImportResult:
     """Import one CSV or XLSX extract: every row, or (if any row is bad) nothing at all."""
-    return cases_import_files(files=[ExtractFile(file_name, content)], user=user)
+    return cases_import_files(files=[ExtractFile(file_name, content)], user=user, origin=origin)
 
 
 @transaction.atomic
-def cases_import_files(*, files: list[ExtractFile], user: User | None) -> ImportResult:
+def cases_import_files(
+    *, files: list[ExtractFile], user: User | None, origin: Origin | None = None
+) -> ImportResult:
     """Import several files as one: records may point to records in another file of the same import.
 
-    Records one ImportBatch per file. Nothing is written if any file has any error.
+    Records one ImportBatch per file, and the import as one access log entry naming each file and its
+    counts (the records' own history rows say "Imported from <files>"). Nothing is written if any file
+    has any error.
     """
     extract, _, result = _checked(files)
     if not result.ok:
@@ -110,6 +118,7 @@ def cases_import_files(*, files: list[ExtractFile], user: User | None) -> Import
         _count_by_file(by_file, found)
     _count_new_references(result, teams_created, workers_created)
     result.batches = [_record_batch(f, extract, by_file[f.name], user) for f in files]
+    _log_import(result.batches, user, origin or Origin())
     from reporting.tasks import metrics_recompute_task  # imported here: reporting reads cases
 
     transaction.on_commit(lambda: metrics_recompute_task.delay(trigger="import"))
@@ -162,6 +171,16 @@ def _count_by_file(by_file: dict[str, Counts], found: Diff) -> None:
 def format_label(file_name: str, extract_format: str) -> str:
     kind = PurePath(file_name).suffix.lstrip(".").upper()
     return f"{'Annex A List 5' if extract_format == ANNEX_A else 'Own format'} ({kind})"
+
+
+def _log_import(batches: list[ImportBatch], user: User | None, origin: Origin) -> None:
+    detail = "; ".join(
+        f"{b.file_name}: {b.created} created, {b.updated} updated, {b.unchanged} unchanged" for b in batches
+    )
+    access_log_write(
+        user=user, action=AccessLogEntry.Action.IMPORT, object_type="case extract", object_ref=batches[0].uuid,
+        detail=detail, path=origin.path, ip_address=origin.ip_address,
+    )  # fmt: skip
 
 
 def _record_batch(

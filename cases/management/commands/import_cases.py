@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.importing import ExtractFile, ImportResult, cases_import_files, cases_import_preview_files
+from common.access_log import Origin
 
 
 class Command(BaseCommand):
@@ -25,7 +26,8 @@ class Command(BaseCommand):
         if dry_run:
             result = cases_import_preview_files(files=extract_files)
         else:
-            result = cases_import_files(files=extract_files, user=_user(user))
+            origin = Origin(path="manage.py import_cases " + " ".join(Path(f).name for f in files))
+            result = cases_import_files(files=extract_files, user=_user(user), origin=origin)
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(f"{error.place}: {error}")

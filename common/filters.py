@@ -1,0 +1,45 @@
+"""The access log search: "who looked at this child?", and by user, action, what and when."""
+
+import django_filters
+from django import forms
+
+from cases.filters import DATE_FORMATS, FilterForm
+from common.models import AccessLogChild, AccessLogEntry
+
+
+def _date(label: str, lookup: str) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        field_name="at__date",
+        lookup_expr=lookup,
+        label=label,
+        input_formats=DATE_FORMATS,
+        help_text="For example, 03/03/2014",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"}),
+    )
+
+
+class AccessLogFilter(django_filters.FilterSet):
+    child = django_filters.CharFilter(
+        label="Child ID",
+        method="filter_child",
+        help_text="Views of the child's record, and case audits, lists and exports that showed it.",
+    )
+    username = django_filters.CharFilter(field_name="username", lookup_expr="iexact", label="User (username)")
+    action = django_filters.ChoiceFilter(choices=AccessLogEntry.Action.choices, empty_label="Any action")
+    object_type = django_filters.CharFilter(
+        field_name="object_type",
+        lookup_expr="iexact",
+        label="What was seen",
+        help_text="For example: child, case audit, metric drill-down, audit answers",
+    )
+    start = _date("On or after", "gte")
+    end = _date("On or before", "lte")
+
+    class Meta:
+        model = AccessLogEntry
+        fields: list[str] = []
+        form = FilterForm
+
+    def filter_child(self, queryset, name, value):
+        named = AccessLogChild.objects.filter(child_ref__iexact=value.strip()).values("entry_id")
+        return queryset.filter(pk__in=named)
