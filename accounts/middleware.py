@@ -27,7 +27,7 @@ class TwoFactorMiddleware:
                     status=403,
                 )
             response = redirect_to_login(request.get_full_path(), reverse("accounts-two-factor"))
-            if getattr(request, "htmx", False):
+            if request.headers.get("HX-Request") == "true":
                 # htmx would swap the whole code page into a fragment: ask it to load the page instead.
                 response = HttpResponse(status=204, headers={"HX-Redirect": response.url})
             return response

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
@@ -36,6 +37,16 @@ def _merge(id_token_claims: Mapping, userinfo: Mapping) -> dict:
 
 
 class CouncilOIDCBackend(OIDCAuthenticationBackend):
+    def verify_token(self, token, **kwargs):
+        # The library checks the signature, expiry and nonce but not the audience: a token the same
+        # identity provider issued to another application must not sign anyone in here.
+        payload = super().verify_token(token, **kwargs)
+        audience = payload.get("aud")
+        audiences = audience if isinstance(audience, list) else [audience]
+        if self.OIDC_RP_CLIENT_ID not in audiences:
+            raise SuspiciousOperation("The ID token was issued to another application.")
+        return payload
+
     def get_userinfo(self, access_token, id_token, payload):
         return _merge(payload, super().get_userinfo(access_token, id_token, payload))
 
