@@ -20,7 +20,10 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.TWO_FACTOR_REQUIRED and not self._exempt(request.path) and two_factor_pending(request):
+        if not settings.TWO_FACTOR_REQUIRED or not two_factor_pending(request):
+            return self.get_response(request)
+        request.two_factor_pending = True  # the page template leaves the menu out
+        if not self._exempt(request.path):
             if request.path.startswith("/api/"):
                 return JsonResponse(
                     {"detail": "Two-factor authentication is required: sign in through the web pages first."},

@@ -14,7 +14,7 @@ from accounts import two_factor
 from accounts.forms import OneTimeCodeForm
 
 WRONG_CODE = "The code is not correct or has expired: enter the code your app shows now"
-TOO_MANY_CODES = "Too many wrong codes: wait a minute, then enter the code your app shows now"
+TOO_MANY_CODES = "Wait a few seconds after a wrong code, then enter the code your app shows now"
 
 
 class LoginView(auth_views.LoginView):

@@ -142,7 +142,7 @@ def test_repeated_wrong_codes_are_throttled(client, manager, clock):
         client.post(reverse("accounts-two-factor"), {"code": "000000"})
     response = client.post(reverse("accounts-two-factor"), {"code": code_for(device)})
     assert response.status_code == 200
-    assert "Too many wrong codes" in response.content.decode()
+    assert "Wait a few seconds after a wrong code" in response.content.decode()
 
 
 def test_a_user_with_a_device_cannot_set_up_another_without_an_administrator(client, manager):
@@ -201,3 +201,12 @@ def test_a_password_log_in_goes_on_to_the_code_page(client, manager):
     )
     assert response.url == CASES
     assert client.get(CASES).url == f"{reverse('accounts-two-factor')}?next=/cases/"
+
+
+def test_the_menu_is_left_out_until_the_code_is_given(client, manager, clock):
+    device = confirmed_device_for(manager)
+    client.force_login(manager)
+    page = client.get(reverse("accounts-two-factor")).content.decode()
+    assert 'href="/cases/"' not in page and "Sign out" in page
+    client.post(reverse("accounts-two-factor"), {"code": code_for(device)})
+    assert 'href="/cases/"' in client.get("/").content.decode()
