@@ -49,6 +49,12 @@ def two_factor_pending(request: HttpRequest) -> bool:
     return False
 
 
+def devices_remove(*, user: User) -> int:
+    """Removes every TOTP device of the user (a new phone, or an administrator's reset); returns how many."""
+    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    return deleted
+
+
 def unconfirmed_device(user: User) -> TOTPDevice:
     """The device being set up: the same secret on every visit until it is confirmed with a code."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()

@@ -6,6 +6,7 @@ from accounts import views
 urlpatterns = [
     path("two-factor/", views.two_factor_verify, name="accounts-two-factor"),
     path("two-factor/set-up/", views.two_factor_setup, name="accounts-two-factor-setup"),
+    path("two-factor/manage/", views.two_factor_manage, name="accounts-two-factor-manage"),
     path("password/", views.password_change, name="accounts-password-change"),
 ]
 

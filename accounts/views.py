@@ -89,6 +89,22 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def two_factor_manage(request: HttpRequest) -> HttpResponse:
+    """Shows whether an authenticator app is set up; a new phone replaces it after a code from the old one."""
+    device = two_factor.confirmed_device(request.user)
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and device is not None and _check_code(device, form):
+        two_factor.devices_remove(user=request.user)
+        messages.success(request, "Your authenticator app has been removed. Set up the new one now.")
+        return redirect("accounts-two-factor-setup")
+    return render(
+        request,
+        "accounts/two_factor_manage.html",
+        {"device": device, "form": form, "required": two_factor.two_factor_required_for(request.user)},
+    )
+
+
+@login_required
 def password_change(request: HttpRequest) -> HttpResponse:
     """Changing the password ends every other session of the user (Django's session hash); this one stays."""
     form = PasswordChangeForm(request.user, request.POST or None)

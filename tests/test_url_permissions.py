@@ -14,7 +14,13 @@ from common import roles
 from tests.factories import UserFactory
 
 OPEN_TO_ANYONE = {"login", "logout"}
-ANY_SIGNED_IN_USER = {"home", "accounts-two-factor", "accounts-two-factor-setup", "accounts-password-change"}
+ANY_SIGNED_IN_USER = {
+    "home",
+    "accounts-two-factor",
+    "accounts-two-factor-setup",
+    "accounts-two-factor-manage",
+    "accounts-password-change",
+}
 SKIPPED_PREFIXES = ("admin/", "api/", "static/")
 
 DUMMY = {"uuid": uuid.UUID("00000000-0000-4000-8000-000000000000"), "int": 999999, "string": "no-such-thing"}

@@ -210,3 +210,40 @@ def test_the_menu_is_left_out_until_the_code_is_given(client, manager, clock):
     assert 'href="/cases/"' not in page and "Sign out" in page
     client.post(reverse("accounts-two-factor"), {"code": code_for(device)})
     assert 'href="/cases/"' in client.get("/").content.decode()
+
+
+class TestManagingTheApp:
+    def test_a_user_without_an_app_is_offered_the_set_up(self, client, panel_member):
+        client.force_login(panel_member)
+        page = client.get(reverse("accounts-two-factor-manage")).content.decode()
+        assert "You have not set up an authenticator app" in page
+        assert reverse("accounts-two-factor-setup") in page
+
+    def test_a_new_phone_replaces_the_app_after_a_code_from_the_old_one(self, client, manager, clock):
+        device = confirmed_device_for(manager)
+        client.force_login(manager)
+        client.post(reverse("accounts-two-factor"), {"code": code_for(device)})
+        assert "Set up" in client.get(reverse("accounts-two-factor-manage")).content.decode()
+
+        clock.shift(dt.timedelta(seconds=60))
+        response = client.post(reverse("accounts-two-factor-manage"), {"code": code_for(device)})
+        assert response.status_code == 302 and response.url == reverse("accounts-two-factor-setup")
+        assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+        # The session is no longer verified: the case pages wait for the new app.
+        assert client.get(CASES).status_code == 302
+
+    def test_a_wrong_code_removes_nothing(self, client, manager, clock):
+        device = confirmed_device_for(manager)
+        client.force_login(manager)
+        client.post(reverse("accounts-two-factor"), {"code": code_for(device)})
+        clock.shift(dt.timedelta(seconds=60))
+        response = client.post(reverse("accounts-two-factor-manage"), {"code": "000000"})
+        assert response.status_code == 200
+        assert "The code is not correct or has expired" in response.content.decode()
+        assert TOTPDevice.objects.filter(pk=device.pk).exists()
+
+    def test_the_page_is_linked_from_the_password_page(self, client, manager, settings):
+        settings.TWO_FACTOR_REQUIRED = False
+        client.force_login(manager)
+        page = client.get(reverse("accounts-password-change")).content.decode()
+        assert reverse("accounts-two-factor-manage") in page

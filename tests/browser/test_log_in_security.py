@@ -74,6 +74,13 @@ def test_a_manager_with_an_app_enters_a_code_after_the_password(
     page.get_by_role("button", name="Continue").click()
     assert page.url == f"{live_server.url}/dashboard/"
 
+    page.get_by_role("link", name="Change your password").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Change your password"
+    assert_accessible(page)
+    page.get_by_role("link", name="Two-factor authentication: your authenticator app").click()
+    assert page.get_by_text("Authenticator app").first.is_visible()
+    assert_accessible(page)
+
 
 def test_five_wrong_passwords_lock_the_account_on_that_computer(live_server, page, assert_accessible):
     UserFactory(username="locked-lou", roles=[roles.MANAGER])
