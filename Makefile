@@ -23,9 +23,10 @@ demo: migrate
 	$(PY) manage.py load_demo
 	$(PY) manage.py recompute_metrics
 
+# The demo turns two-factor authentication off (TWO_FACTOR_REQUIRED=false); production keeps it on.
 run: demo
-	@echo "Open http://$(HOST):$(PORT)/ and sign in with a demo log-in from the README."
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Open http://$(HOST):$(PORT)/ and sign in with a demo log-in from the README (no two-factor code in the demo)."
+	TWO_FACTOR_REQUIRED=false $(PY) manage.py runserver $(HOST):$(PORT)
 
 # A worker, for when CELERY_BROKER_URL points at Redis.
 worker: install

@@ -14,3 +14,8 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/
 CELERY_RESULT_BACKEND = None
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# Two-factor authentication is off for the suite; the log-in tests turn it on where they test it.
+TWO_FACTOR_REQUIRED = False
+# Django's test client.login() authenticates without a request, which django-axes refuses; this backend
+# lets it through while keeping the lockout for every real log-in (tests/auth_backends.py).
+AUTHENTICATION_BACKENDS = ["tests.auth_backends.AxesUnlessNoRequestBackend", *AUTHENTICATION_BACKENDS[1:]]  # noqa: F405

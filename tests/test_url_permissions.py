@@ -52,6 +52,11 @@ MATRIX = {
     "home":                                   "L    Y   Y   Y   Y   Y   Y   Y   Y",
     "login":                                  "Y    Y   Y   Y   Y   Y   Y   Y   Y",
     "logout":                                 "Y    Y   Y   Y   Y   Y   Y   Y   Y",
+    # Account pages: any signed-in user (two-factor set-up and codes, password change).
+    "accounts-two-factor":                    "L    Y   Y   Y   Y   Y   Y   Y   Y",
+    "accounts-two-factor-setup":              "L    Y   Y   Y   Y   Y   Y   Y   Y",
+    "accounts-two-factor-manage":             "L    Y   Y   Y   Y   Y   Y   Y   Y",
+    "accounts-password-change":               "L    Y   Y   Y   Y   Y   Y   Y   Y",
     # Case records: auditors only their assigned children (the world's child A is assigned to them).
     "cases-s47-list":                         "L    Y   Y   Y   N   Y   N   N   N",
     "cases-child-list":                       "L    Y   Y   Y   N   Y   N   N   N",

@@ -1,5 +1,6 @@
 """Production settings, loaded as production loads them: in a fresh process with DEBUG off."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -61,10 +62,17 @@ def test_production_settings_refuse_to_load_without_allowed_hosts():
     assert "ALLOWED_HOSTS must be set when DEBUG is false." in result.stderr
 
 
-def test_production_static_files_collect_with_the_manifest_storage(tmp_path):
-    result = _manage("collectstatic", "--noinput", STATIC_ROOT=str(tmp_path / "static"))
+@pytest.fixture(scope="module")
+def collected_static(tmp_path_factory):
+    """collectstatic run once as production runs it (it takes a while: every file is compressed)."""
+    root = tmp_path_factory.mktemp("static")
+    return root, _manage("collectstatic", "--noinput", STATIC_ROOT=str(root))
+
+
+def test_production_static_files_collect_with_the_manifest_storage(collected_static):
+    root, result = collected_static
     assert result.returncode == 0, result.stderr[-2000:]
-    assert (tmp_path / "static" / "staticfiles.json").exists()
+    assert (root / "staticfiles.json").exists()
 
 
 def test_celery_beat_runs_every_job_declared_in_the_schedule_module():
@@ -84,3 +92,79 @@ def test_every_page_carries_a_content_security_policy_without_inline_script_or_s
     assert directives["style-src"] == "'self'"
     assert directives["frame-ancestors"] == "'none'"
     assert "unsafe-inline" not in policy
+
+
+PRODUCTION_RESPONSE = """
+import json, sys
+from django.conf import settings
+from django.test import Client
+
+response = Client().get("/login/", secure=True, HTTP_HOST="example.org")
+csrf = response.cookies[settings.CSRF_COOKIE_NAME]
+print(json.dumps({
+    "status": response.status_code,
+    "headers": dict(response.headers),
+    "csrf_cookie": {"secure": bool(csrf["secure"]), "samesite": csrf["samesite"]},
+    "session_cookie": {
+        "secure": settings.SESSION_COOKIE_SECURE,
+        "httponly": settings.SESSION_COOKIE_HTTPONLY,
+        "idle_seconds": settings.SESSION_COOKIE_AGE,
+    },
+    "insecure_redirect": Client().get("/login/", HTTP_HOST="example.org").headers.get("Location"),
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def production_response(collected_static):
+    static_root, collected = collected_static
+    assert collected.returncode == 0, collected.stderr[-2000:]
+    result = _manage("shell", "-c", PRODUCTION_RESPONSE, STATIC_ROOT=str(static_root))
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_responses_carry_the_security_headers(production_response):
+    headers = production_response["headers"]
+    assert production_response["status"] == 200
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    policy = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_production_cookies_are_secure_and_the_session_cookie_is_http_only(production_response):
+    assert production_response["csrf_cookie"] == {"secure": True, "samesite": "Lax"}
+    assert production_response["session_cookie"] == {"secure": True, "httponly": True, "idle_seconds": 1800}
+
+
+def test_production_redirects_plain_http_to_https(production_response):
+    assert production_response["insecure_redirect"] == "https://example.org/login/"
+
+
+@pytest.mark.django_db
+def test_a_signed_in_session_cookie_is_http_only(client, manager):
+    response = client.post("/login/", {"username": manager.username, "password": "correct-horse-battery"})
+    assert response.status_code == 302
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["httponly"]
+
+
+def test_the_deploy_check_passes_with_single_sign_on_configured():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        OIDC_RP_CLIENT_ID="client",
+        OIDC_RP_CLIENT_SECRET="secret",
+        OIDC_OP_AUTHORIZATION_ENDPOINT="https://idp.example.test/authorize",
+        OIDC_OP_TOKEN_ENDPOINT="https://idp.example.test/token",
+        OIDC_OP_USER_ENDPOINT="https://idp.example.test/userinfo",
+        OIDC_OP_JWKS_ENDPOINT="https://idp.example.test/keys",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout + result.stderr

@@ -1,0 +1,48 @@
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+
+from accounts.two_factor import two_factor_pending
+
+
+class TwoFactorMiddleware:
+    """Holds back every request of a session that still owes a one-time code (after OTPMiddleware).
+
+    Pages redirect to the code (or set-up) page and come back afterwards; the API answers 403 in JSON.
+    API clients that send a token instead of a session cookie are not affected: an administrator issues
+    each token (`manage.py api_token`) as a credential of its own.
+    """
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not settings.TWO_FACTOR_REQUIRED or not two_factor_pending(request):
+            return self.get_response(request)
+        request.two_factor_pending = True  # the page template leaves the menu out
+        if not self._exempt(request.path):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": "Two-factor authentication is required: sign in through the web pages first."},
+                    status=403,
+                )
+            response = redirect_to_login(request.get_full_path(), reverse("accounts-two-factor"))
+            if request.headers.get("HX-Request") == "true":
+                # htmx would swap the whole code page into a fragment: ask it to load the page instead.
+                response = HttpResponse(status=204, headers={"HX-Redirect": response.url})
+            return response
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(path: str) -> bool:
+        open_paths = (
+            reverse("accounts-two-factor"),
+            reverse("accounts-two-factor-setup"),
+            reverse("login"),
+            reverse("logout"),
+            settings.STATIC_URL,
+        )
+        return path.startswith(open_paths)

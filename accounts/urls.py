@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.urls import include, path
+
+from accounts import views
+
+urlpatterns = [
+    path("two-factor/", views.two_factor_verify, name="accounts-two-factor"),
+    path("two-factor/set-up/", views.two_factor_setup, name="accounts-two-factor-setup"),
+    path("two-factor/manage/", views.two_factor_manage, name="accounts-two-factor-manage"),
+    path("password/", views.password_change, name="accounts-password-change"),
+]
+
+if settings.OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

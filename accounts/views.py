@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django_otp import login as otp_login
+
+from accounts import two_factor
+from accounts.forms import OneTimeCodeForm
+
+WRONG_CODE = "The code is not correct or has expired: enter the code your app shows now"
+TOO_MANY_CODES = "Wait a few seconds after a wrong code, then enter the code your app shows now"
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in page, with the council sign-in button when single sign-on is configured."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"oidc_enabled": settings.OIDC_ENABLED}
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _check_code(device, form: OneTimeCodeForm) -> bool:
+    if not form.is_valid():
+        return False
+    allowed, _ = device.verify_is_allowed()
+    if allowed and device.verify_token(form.cleaned_data["code"]):
+        return True
+    form.add_error("code", WRONG_CODE if allowed else TOO_MANY_CODES)
+    return False
+
+
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """Asks for the code from the user's authenticator app; sends users without one to set one up."""
+    next_url = _next_url(request)
+    if request.user.is_verified():
+        return redirect(next_url)
+    device = two_factor.confirmed_device(request.user)
+    if device is None:
+        return redirect(f"{reverse('accounts-two-factor-setup')}?{urlencode({'next': next_url})}")
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and _check_code(device, form):
+        otp_login(request, device)
+        return redirect(next_url)
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
+
+
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Sets up an authenticator app: scan the QR code (or type the key), then confirm with a code."""
+    next_url = _next_url(request)
+    if two_factor.confirmed_device(request.user) is not None:
+        # A second device, or a new phone, is set up only after an administrator removes the old one.
+        return redirect(f"{reverse('accounts-two-factor')}?{urlencode({'next': next_url})}")
+    device = two_factor.unconfirmed_device(request.user)
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and _check_code(device, form):
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        otp_login(request, device)
+        request.session.pop(two_factor.NO_DEVICE_SESSION_KEY, None)
+        messages.success(request, "Two-factor authentication is set up")
+        return redirect(next_url)
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "next": next_url,
+            "qr_code": two_factor.qr_code_data_uri(device),
+            "secret": two_factor.secret_for_display(device),
+            "required": two_factor.two_factor_required_for(request.user),
+        },
+    )
+
+
+@login_required
+def two_factor_manage(request: HttpRequest) -> HttpResponse:
+    """Shows whether an authenticator app is set up; a new phone replaces it after a code from the old one."""
+    device = two_factor.confirmed_device(request.user)
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and device is not None and _check_code(device, form):
+        two_factor.devices_remove(user=request.user)
+        messages.success(request, "Your authenticator app has been removed. Set up the new one now.")
+        return redirect("accounts-two-factor-setup")
+    return render(
+        request,
+        "accounts/two_factor_manage.html",
+        {"device": device, "form": form, "required": two_factor.two_factor_required_for(request.user)},
+    )
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Changing the password ends every other session of the user (Django's session hash); this one stays."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, "Your password has been changed. You have been signed out everywhere else.")
+        return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form})

@@ -1,0 +1,249 @@
+"""Two-factor authentication (TOTP) for every role that can open a child's record."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from accounts.two_factor import secret_for_display
+
+pytestmark = pytest.mark.django_db
+
+CASES = "/cases/"
+START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def two_factor_on(settings):
+    settings.TWO_FACTOR_REQUIRED = True
+
+
+@pytest.fixture
+def clock(time_machine):
+    time_machine.move_to(START, tick=False)
+    return time_machine
+
+
+def code_for(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def confirmed_device_for(user) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+
+
+def test_a_manager_without_a_device_is_sent_from_a_case_page_to_set_one_up(client, manager):
+    client.force_login(manager)
+    response = client.get(CASES)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts-two-factor')}?next=/cases/"
+    response = client.get(response.url)
+    assert response.url == f"{reverse('accounts-two-factor-setup')}?next=%2Fcases%2F"
+
+
+@pytest.mark.parametrize("persona", ["administrator", "manager", "moderator", "auditor"], indirect=True)
+def test_every_role_that_can_open_a_childs_record_is_held_back(client, persona):
+    client.force_login(persona)
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "persona", ["panel_member", "report_officer", "partner_auditor", "outsider"], indirect=True
+)
+def test_roles_that_cannot_open_a_childs_record_are_not_asked(client, persona):
+    client.force_login(persona)
+    assert client.get("/").status_code == 200
+
+
+def test_a_panel_member_who_set_up_a_device_anyway_is_asked_for_a_code(client, panel_member):
+    confirmed_device_for(panel_member)
+    client.force_login(panel_member)
+    response = client.get("/")
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts-two-factor"))
+
+
+def test_the_set_up_page_shows_a_qr_code_and_the_key_to_type_in(client, manager):
+    client.force_login(manager)
+    response = client.get(reverse("accounts-two-factor-setup"))
+    page = response.content.decode()
+    device = TOTPDevice.objects.get(user=manager, confirmed=False)
+    assert response.status_code == 200
+    assert 'src="data:image/svg+xml' in page
+    assert secret_for_display(device) in page
+    assert "style=" not in page and "<script>" not in page
+    # The same secret on a second visit: reloading the page does not invalidate a scanned code.
+    client.get(reverse("accounts-two-factor-setup"))
+    assert TOTPDevice.objects.filter(user=manager).count() == 1
+
+
+def test_a_wrong_code_is_refused_with_a_gov_uk_error(client, manager, clock):
+    client.force_login(manager)
+    client.get(reverse("accounts-two-factor-setup"))
+    device = TOTPDevice.objects.get(user=manager)
+    wrong = f"{(int(code_for(device)) + 1) % 1_000_000:06d}"
+    response = client.post(reverse("accounts-two-factor-setup"), {"code": wrong, "next": CASES})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page and "govuk-error-summary" in page
+    assert "The code is not correct or has expired" in page
+    device.refresh_from_db()
+    assert not device.confirmed
+    assert client.get(CASES).status_code == 302
+
+
+def test_a_code_that_is_not_six_digits_is_refused(client, manager):
+    client.force_login(manager)
+    response = client.post(reverse("accounts-two-factor-setup"), {"code": "12ab"})
+    assert "The code must be 6 digits" in response.content.decode()
+
+
+def test_the_right_code_confirms_the_device_and_opens_the_case_pages(client, manager, clock):
+    client.force_login(manager)
+    client.get(reverse("accounts-two-factor-setup"))
+    device = TOTPDevice.objects.get(user=manager)
+    response = client.post(reverse("accounts-two-factor-setup"), {"code": code_for(device), "next": CASES})
+    assert response.status_code == 302 and response.url == CASES
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get(CASES).status_code == 200
+
+
+def test_next_time_the_user_enters_a_code_from_the_same_app(client, manager, clock):
+    device = confirmed_device_for(manager)
+    client.force_login(manager)
+    page = client.get(reverse("accounts-two-factor"))
+    assert "Enter the code from your authenticator app" in page.content.decode()
+    refused = client.post(reverse("accounts-two-factor"), {"code": "000000"})
+    assert "The code is not correct or has expired" in refused.content.decode()
+    clock.shift(dt.timedelta(seconds=60))  # a new code; the refused one was counted towards throttling
+    response = client.post(reverse("accounts-two-factor"), {"code": code_for(device), "next": CASES})
+    assert response.status_code == 302 and response.url == CASES
+    assert client.get(CASES).status_code == 200
+
+
+def test_a_code_cannot_be_used_twice(client, manager, clock):
+    device = confirmed_device_for(manager)
+    code = code_for(device)
+    client.force_login(manager)
+    assert client.post(reverse("accounts-two-factor"), {"code": code}).status_code == 302
+    other = client.__class__()
+    other.force_login(manager)
+    refused = other.post(reverse("accounts-two-factor"), {"code": code})
+    assert refused.status_code == 200
+
+
+def test_repeated_wrong_codes_are_throttled(client, manager, clock):
+    device = confirmed_device_for(manager)
+    client.force_login(manager)
+    for _ in range(3):
+        client.post(reverse("accounts-two-factor"), {"code": "000000"})
+    response = client.post(reverse("accounts-two-factor"), {"code": code_for(device)})
+    assert response.status_code == 200
+    assert "Wait a few seconds after a wrong code" in response.content.decode()
+
+
+def test_a_user_with_a_device_cannot_set_up_another_without_an_administrator(client, manager):
+    confirmed_device_for(manager)
+    client.force_login(manager)
+    response = client.get(reverse("accounts-two-factor-setup"))
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts-two-factor"))
+    assert TOTPDevice.objects.filter(user=manager).count() == 1
+
+
+def test_next_is_never_an_outside_address(client, manager, clock):
+    device = confirmed_device_for(manager)
+    client.force_login(manager)
+    response = client.post(
+        reverse("accounts-two-factor"), {"code": code_for(device), "next": "https://evil.example/"}
+    )
+    assert response.url == "/"
+
+
+def test_the_api_answers_403_in_json_to_an_unverified_session(client, manager):
+    client.force_login(manager)
+    response = client.get("/api/s47-enquiries/")
+    assert response.status_code == 403
+    assert "Two-factor authentication is required" in response.json()["detail"]
+
+
+def test_api_token_clients_are_not_asked_for_a_code(client, manager):
+    token = Token.objects.create(user=manager)
+    response = client.get("/api/s47-enquiries/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+
+
+def test_htmx_requests_are_told_to_load_the_code_page(client, manager):
+    client.force_login(manager)
+    response = client.get(CASES, HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(reverse("accounts-two-factor"))
+
+
+def test_signing_out_is_always_possible(client, manager):
+    client.force_login(manager)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302 and response.url == reverse("login")
+
+
+def test_with_the_setting_off_nobody_is_asked(client, manager, settings):
+    settings.TWO_FACTOR_REQUIRED = False
+    confirmed_device_for(manager)
+    client.force_login(manager)
+    assert client.get(CASES).status_code == 200
+
+
+def test_a_password_log_in_goes_on_to_the_code_page(client, manager):
+    response = client.post(
+        reverse("login"), {"username": manager.username, "password": "correct-horse-battery", "next": CASES}
+    )
+    assert response.url == CASES
+    assert client.get(CASES).url == f"{reverse('accounts-two-factor')}?next=/cases/"
+
+
+def test_the_menu_is_left_out_until_the_code_is_given(client, manager, clock):
+    device = confirmed_device_for(manager)
+    client.force_login(manager)
+    page = client.get(reverse("accounts-two-factor")).content.decode()
+    assert 'href="/cases/"' not in page and "Sign out" in page
+    client.post(reverse("accounts-two-factor"), {"code": code_for(device)})
+    assert 'href="/cases/"' in client.get("/").content.decode()
+
+
+class TestManagingTheApp:
+    def test_a_user_without_an_app_is_offered_the_set_up(self, client, panel_member):
+        client.force_login(panel_member)
+        page = client.get(reverse("accounts-two-factor-manage")).content.decode()
+        assert "You have not set up an authenticator app" in page
+        assert reverse("accounts-two-factor-setup") in page
+
+    def test_a_new_phone_replaces_the_app_after_a_code_from_the_old_one(self, client, manager, clock):
+        device = confirmed_device_for(manager)
+        client.force_login(manager)
+        client.post(reverse("accounts-two-factor"), {"code": code_for(device)})
+        assert "Set up" in client.get(reverse("accounts-two-factor-manage")).content.decode()
+
+        clock.shift(dt.timedelta(seconds=60))
+        response = client.post(reverse("accounts-two-factor-manage"), {"code": code_for(device)})
+        assert response.status_code == 302 and response.url == reverse("accounts-two-factor-setup")
+        assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+        # The session is no longer verified: the case pages wait for the new app.
+        assert client.get(CASES).status_code == 302
+
+    def test_a_wrong_code_removes_nothing(self, client, manager, clock):
+        device = confirmed_device_for(manager)
+        client.force_login(manager)
+        client.post(reverse("accounts-two-factor"), {"code": code_for(device)})
+        clock.shift(dt.timedelta(seconds=60))
+        response = client.post(reverse("accounts-two-factor-manage"), {"code": "000000"})
+        assert response.status_code == 200
+        assert "The code is not correct or has expired" in response.content.decode()
+        assert TOTPDevice.objects.filter(pk=device.pk).exists()
+
+    def test_the_page_is_linked_from_the_password_page(self, client, manager, settings):
+        settings.TWO_FACTOR_REQUIRED = False
+        client.force_login(manager)
+        page = client.get(reverse("accounts-password-change")).content.decode()
+        assert reverse("accounts-two-factor-manage") in page
