@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 
+from accounts.lockout import client_ip
 from common.models import AccessLogChild, AccessLogEntry
 
 CHILD_BATCH = 2000
@@ -27,7 +28,7 @@ class Origin:
 
     @classmethod
     def of(cls, request: HttpRequest) -> "Origin":
-        return cls(request.get_full_path(), request.META.get("REMOTE_ADDR"))
+        return cls(request.get_full_path(), client_ip(request))
 
 
 def access_log_write(
@@ -79,6 +80,6 @@ def access_log_record(
         object_ref=object_ref,
         detail=detail,
         path=request.get_full_path(),
-        ip_address=request.META.get("REMOTE_ADDR"),
+        ip_address=client_ip(request),
         child_ids=child_ids,
     )

@@ -146,6 +146,19 @@ def test_the_page_shows_who_when_what_and_from_where(client, administrator, mana
     assert "Viewed child" in page
 
 
+def test_behind_a_trusted_proxy_it_records_the_client_not_the_proxy(client, settings, manager, child):
+    settings.TRUSTED_PROXY_COUNT = 1
+    client.force_login(manager)
+    client.get(
+        reverse("cases-child-detail", args=[child.uuid]),
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.66, 198.51.100.7",
+    )
+    entry = AccessLogEntry.objects.get(object_type="child", user=manager)
+    # The client may write anything left of our proxy's entry; only the proxy's own entry is trusted.
+    assert entry.ip_address == "198.51.100.7"
+
+
 def test_the_search_downloads_as_csv_with_formulas_neutralised(client, administrator):
     access_log_write(user=None, action="view", object_type="child", object_ref="=HYPERLINK(1)", path="/x")
     client.force_login(administrator)
