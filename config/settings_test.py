@@ -14,3 +14,9 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/
 CELERY_RESULT_BACKEND = None
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+EVIDENCE_ROOT = BASE_DIR / "var" / "test-evidence"  # noqa: F405
+STORAGES["evidence"] = {  # noqa: F405
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(EVIDENCE_ROOT)},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
