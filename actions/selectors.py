@@ -350,8 +350,7 @@ def action_history(action: Action) -> list[HistoryEntry]:
             "history_date", "history_id"
         )
     )
-    entries = _entries(records, "Action", lambda r: r.description[:80])
-    return sorted(entries, key=lambda e: e.when, reverse=True)
+    return _newest_first(_entries(records, "Action", lambda r: r.description[:80]))
 
 
 def plan_history(plan: ActionPlan) -> list[HistoryEntry]:
@@ -370,4 +369,10 @@ def plan_history(plan: ActionPlan) -> list[HistoryEntry]:
     )
     for records in _by_object(action_records.order_by("history_date", "history_id")).values():
         entries += _entries(records, "Action", lambda r: r.description[:80])
-    return sorted(entries, key=lambda e: e.when, reverse=True)
+    return _newest_first(entries)
+
+
+def _newest_first(entries: list[HistoryEntry]) -> list[HistoryEntry]:
+    # Each object's entries are oldest first; reversed before a stable sort, changes made in the same
+    # instant (one transaction) stay newest first.
+    return sorted(reversed(entries), key=lambda e: e.when, reverse=True)

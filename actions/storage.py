@@ -9,5 +9,6 @@ from django.core.files.storage import Storage, storages
 
 
 def evidence_storage() -> Storage:
-    # A callable, so the storage is looked up when used and tests can point it at a temporary folder.
+    # Django calls a FileField's storage callable once, when the model is loaded: the code reads and writes
+    # through this function instead of `Evidence.file`, so a changed STORAGES setting (tests) is followed.
     return storages["evidence"]

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from actions import access as action_access
 from audits import access as audit_access
 from common import roles
 from reporting.access import DASHBOARD_ROLES
@@ -15,6 +16,7 @@ NAV = (
     ("Children", "cases-child-list", roles.CASE_RECORD_ROLES),
     ("Import", "cases-import", roles.IMPORT_ROLES),
     ("Dashboard", "reporting-dashboard", DASHBOARD_ROLES),
+    ("Actions", "actions-mine", action_access.ACTION_ROLES),
 )
 
 

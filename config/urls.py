@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("audits/", include("audits.urls")),
     path("dashboard/", include("reporting.urls")),
+    path("actions/", include("actions.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]
