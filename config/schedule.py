@@ -14,4 +14,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
         "kwargs": {"trigger": "nightly"},
     },
+    # Action reminders each morning (CELERY_TIMEZONE is Europe/London); managers' digest on Mondays.
+    "action-reminders": {
+        "task": "actions.tasks.reminders_send_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
