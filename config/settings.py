@@ -220,6 +220,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "ActionStatusEnum": "actions.models.Action.Status",
+        "ActionPlanStatusEnum": "actions.models.ActionPlan.Status",
+    },
 }
 
 LOGGING = {
