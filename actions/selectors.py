@@ -57,13 +57,16 @@ def with_rag(actions: QuerySet[Action], today: datetime.date) -> QuerySet[Action
 
 
 def combined_figure(results: AuditResults, codes: Sequence[str]) -> Figure | None:
-    """One question's figure; for several, their numerators and denominators added together."""
+    """One question's figure; for several, their numerators and denominators added together. None where no
+    case answered them (not asked, or all Not applicable)."""
     found = []
     for code in codes:
         try:
-            found.append(results.question(code).figure)
+            figure = results.question(code).figure
         except KeyError:
             continue
+        if figure.denominator:
+            found.append(figure)
     if not found:
         return None
     return Figure(sum(f.numerator for f in found), sum(f.denominator for f in found))
