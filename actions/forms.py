@@ -63,7 +63,9 @@ class PlanForm(forms.Form):
             Field.text("review_date", field_width=10),
         ]
         if with_status:
-            self.fields["status"] = forms.ChoiceField(label="Status", choices=ActionPlan.Status.choices)
+            self.fields["status"] = forms.ChoiceField(
+                label="Status", choices=ActionPlan.Status.choices, widget=forms.RadioSelect
+            )
             fields.append(Field.radios("status", legend_size=Size.SMALL, inline=True))
         self.helper = _helper(*fields, button="Save the plan")
 
@@ -129,7 +131,10 @@ class ActionForm(forms.Form):
         error_messages={"required": "Enter who leads the action"},
     )
     priority = forms.ChoiceField(
-        label="Priority", choices=Action.Priority.choices, initial=Action.Priority.MEDIUM
+        label="Priority",
+        choices=Action.Priority.choices,
+        initial=Action.Priority.MEDIUM,
+        widget=forms.RadioSelect,
     )
     due_date = date_field("Due date", name="the due date")
 
