@@ -23,6 +23,7 @@ from actions.models import Action, ActionPlan, Evidence, PlanIssue, ProgressUpda
 from audits.models import Audit, Question
 from audits.results import audit_results
 from common import roles
+from common.figures import Figure
 from reporting import metrics
 
 REASON_MAX = 100  # simple_history's change reason column
@@ -113,9 +114,13 @@ def issue_create(
     description: str,
     question_codes: Sequence[str] = (),
     metric: str = "",
+    figure: Figure | None = None,
+    figure_label: str = "",
 ) -> PlanIssue:
     """An issue identified, with the figure at the time copied from the plan's audit results (the chosen
-    questions' figure) or from the latest all-teams figure of a population metric."""
+    questions' figure) or from the latest all-teams figure of a population metric. A `figure` given
+    outright (e.g. from an earlier paper audit) is recorded as it is."""
+    given = figure
     _require_manager(user)
     if question_codes and metric:
         raise ValidationError("Link the issue to audit questions or to a metric, not both.")
@@ -140,6 +145,9 @@ def issue_create(
         issue.figure_label = selectors.metric_label(metric, snapshot)[:200]
     else:
         figure = None
+    if given is not None:
+        figure = given
+        issue.figure_label = figure_label[:200] or issue.figure_label
     if figure is not None and figure.denominator:
         issue.figure_numerator, issue.figure_denominator = figure.numerator, figure.denominator
         issue.figure_recorded_at = timezone.now()
