@@ -30,6 +30,11 @@ class UserChoiceField(forms.ModelChoiceField):
         return f"{full} ({user.username})" if full else user.username
 
 
+def date_input(name: str) -> Field:
+    # crispy-forms-gds styles a TextInput, not a DateInput: the GOV.UK classes are given here.
+    return Field(name, css_class="govuk-input govuk-input--width-10")
+
+
 def _helper(*fields, button: str) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False  # the templates write the <form> (hidden fields, enctype)
@@ -51,7 +56,7 @@ class PlanForm(forms.Form):
         to_field_name="username",
         error_messages={"required": "Choose the plan's lead"},
     )
-    review_date = date_field("Review date", name="the review date")
+    review_date = date_field("Review date", name="the review date", help_text="For example, 30/09/2024")
 
     def __init__(self, *args, with_status: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,7 +65,7 @@ class PlanForm(forms.Form):
             Field.text("title"),
             Field.text("theme"),
             Field.select("lead"),
-            Field.text("review_date", field_width=10),
+            date_input("review_date"),
         ]
         if with_status:
             self.fields["status"] = forms.ChoiceField(
@@ -136,7 +141,7 @@ class ActionForm(forms.Form):
         initial=Action.Priority.MEDIUM,
         widget=forms.RadioSelect,
     )
-    due_date = date_field("Due date", name="the due date")
+    due_date = date_field("Due date", name="the due date", help_text="For example, 28/06/2024")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,7 +151,7 @@ class ActionForm(forms.Form):
             Field.select("owner"),
             Field.text("lead"),
             Field.radios("priority", legend_size=Size.SMALL, inline=True),
-            Field.text("due_date", field_width=10),
+            date_input("due_date"),
             button="Save the action",
         )
 
@@ -170,7 +175,9 @@ class MultipleFileField(forms.FileField):
 
 
 class UpdateForm(forms.Form):
-    written_on = date_field("Date of the update", name="the date of the update")
+    written_on = date_field(
+        "Date of the update", name="the date of the update", help_text="For example, 03/06/2024"
+    )
     note = forms.CharField(
         label="What has been done",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -196,9 +203,9 @@ class UpdateForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field.text("written_on", field_width=10),
+            date_input("written_on"),
             Field.textarea("note", rows=4),
-            Field("files"),
+            Field("files", css_class="govuk-file-upload"),
             Field.checkbox("mark_complete", small=True),
             Button.primary("submit", "Post the update"),
         )
