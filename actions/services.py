@@ -20,6 +20,7 @@ from django.utils import timezone
 from actions import access, selectors
 from actions.evidence import evidence_check, evidence_store
 from actions.models import Action, ActionPlan, Evidence, PlanIssue, ProgressUpdate
+from actions.storage import evidence_storage
 from audits.models import Audit, Question
 from audits.results import audit_results
 from common import roles
@@ -269,18 +270,26 @@ def progress_update_post(
         status_after=action.status if action.status != before else "",
         author=user,
     )
-    for item in checked:
-        stored, sha256 = evidence_store(item)
-        Evidence.objects.create(
-            update=update,
-            file=stored,
-            original_name=item.name[:255],
-            content_type=item.content_type,
-            size=item.file.size,
-            sha256=sha256,
-            scan=item.scan,
-            uploaded_by=user,
-        )
+    stored_names: list[str] = []
+    try:
+        for item in checked:
+            stored, sha256 = evidence_store(item)
+            stored_names.append(stored)
+            Evidence.objects.create(
+                update=update,
+                file=stored,
+                original_name=item.name[:255],
+                content_type=item.content_type,
+                size=item.file.size,
+                sha256=sha256,
+                scan=item.scan,
+                uploaded_by=user,
+            )
+    except Exception:
+        # The rows roll back with the transaction; the files written so far must go with them.
+        for name in stored_names:
+            evidence_storage().delete(name)
+        raise
     if action.status != before:
         reason = "Marked complete, awaiting sign-off" if mark_complete else "Progress update posted"
         _save(action, user=user, reason=reason)

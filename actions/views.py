@@ -147,7 +147,7 @@ def plan_detail(request: HttpRequest, plan_uuid: uuid.UUID) -> HttpResponse:
     shown = action_filter.qs if action_filter.is_bound and action_filter.is_valid() else plan_actions
     if action_filter.is_bound and not action_filter.is_valid():
         shown = plan_actions.none()
-    filtered = action_filter.is_bound and any(v for v in action_filter.form.data.values())
+    filtered = action_filter.is_bound and any(v for k, v in action_filter.form.data.items() if k != "filter")
     issues = selectors.plan_issues(plan, shown, today)
     effects = selectors.effects(plan, issues)
     return render(

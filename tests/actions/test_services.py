@@ -306,3 +306,21 @@ def test_audit_needed_for_question_issues(manager):
     with pytest.raises(ValidationError):
         services.issue_create(plan=plan, user=manager, description="x", question_codes=["D1"])
     assert Audit.objects.count() == 0
+
+
+def test_files_already_stored_are_removed_when_a_later_one_fails(action, owner, evidence_folder, monkeypatch):
+    calls = []
+    real_create = Evidence.objects.create
+
+    def create_then_fail(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(Evidence.objects, "create", create_then_fail)
+    with pytest.raises(OSError):
+        services.progress_update_post(
+            action=action, user=owner, note="x", written_on=TODAY, files=[pdf_upload(), pdf_upload("b.pdf")]
+        )
+    assert [p for p in evidence_folder.rglob("*") if p.is_file()] == []

@@ -368,6 +368,14 @@ def test_the_plan_page_filters_by_rag_and_owner(client, manager, owner, busy_pla
     assert {a.due_date for issue, _e in due for a in issue.shown_actions} == {datetime.date(2024, 6, 10)}
 
 
+def test_the_apply_button_alone_is_not_a_filter(client, manager, busy_plan):
+    client.force_login(manager)
+    url = reverse("actions-plan-detail", args=[busy_plan.uuid])
+    response = client.get(url, {"filter": "Apply filters"})
+    assert not response.context["filtered"]
+    assert client.get(url, {"filter": "Apply filters", "status": "in_progress"}).context["filtered"]
+
+
 def test_the_plan_page_costs_a_fixed_number_of_queries(
     client, manager, busy_plan, django_assert_max_num_queries
 ):
