@@ -111,3 +111,47 @@ def test_a_finding_becomes_an_action_that_is_updated_and_signed_off(
     page.goto(f"{live_server.url}/actions/{action.uuid}/history/")
     assert page.get_by_text("Signed off as complete").is_visible()
     assert_accessible(page)
+
+
+@time_machine.travel(datetime.datetime(2024, 6, 3, 9, 0, tzinfo=datetime.UTC), tick=True)
+def test_a_manager_reviews_plans_filters_by_rag_and_reads_the_overdue_view(
+    live_server, page, assert_accessible, tmp_path, settings
+):
+    from actions.demo import demo_action_plan_load
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "evidence")},
+        },
+    }
+    lead = UserFactory(username="lead-lee", roles=[roles.MANAGER])
+    owners = [
+        UserFactory(username="owner-olu", roles=[roles.AUDITOR]),
+        UserFactory(username="owner-max", roles=[roles.MODERATOR]),
+    ]
+    audit = AuditFactory(
+        title="S47 audit", theme="S47", tool_version=tool_version("S47 and information sharing")
+    )
+    plan = demo_action_plan_load(audit=audit, lead=lead, owners=owners)
+
+    sign_in(page, live_server, "lead-lee")
+    page.goto(f"{live_server.url}/actions/plans/")
+    assert_accessible(page)
+    page.get_by_role("link", name=plan.title).click()
+    assert page.get_by_text("0 of 4 actions complete").is_visible()
+    page.get_by_text("Filter the actions").click()
+    page.get_by_label("RAG").select_option("red")
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.get_by_text("Showing the actions that match the filters.").is_visible()
+    assert page.get_by_role(
+        "link", name="Standard letters of acknowledgement sent to all NHS hospitals"
+    ).is_visible()
+    assert page.get_by_role("link", name=re.compile("Chronology days")).count() == 0
+    assert_accessible(page)
+    page.get_by_role("link", name="History of changes").click()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/actions/overdue/")
+    assert page.get_by_role("cell", name="10").is_visible()  # days overdue
+    assert_accessible(page)
