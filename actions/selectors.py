@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from actions.models import AMBER_WITHIN_DAYS, Action, ActionPlan, Evidence, PlanIssue, ProgressUpdate
 from audits.models import Audit, Question
@@ -298,7 +299,7 @@ def _display(record, field_name: str, value) -> str:
         if related is not None:
             return str(getattr(related, "username", related))
     if isinstance(value, datetime.datetime):
-        return f"{value:%d/%m/%Y %H:%M}"
+        return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
     if isinstance(value, datetime.date):
         return f"{value:%d/%m/%Y}"
     return str(value)

@@ -432,3 +432,16 @@ def test_the_plan_history_includes_its_actions(client, manager, owner, action):
     assert [(c.field, c.before, c.after) for c in started[0].changes] == [
         ("Status", "Not started", "In progress")
     ]
+
+
+def test_the_history_shows_a_sign_off_in_london_time(client, manager, owner, action):
+    """Signed off at 09:00 UTC on 3 June 2024 = 10:00 British Summer Time."""
+    client.force_login(owner)
+    post_update(client, action, files=[pdf_upload()], mark_complete="on")
+    client.force_login(manager)
+    client.post(reverse("actions-action-sign-off", args=[action.uuid]))
+    latest = client.get(reverse("actions-action-history", args=[action.uuid])).context["entries"][0]
+    changes = {c.field: (c.before, c.after) for c in latest.changes}
+    assert changes["Signed off at"] == ("-", "03/06/2024 10:00")
+    assert changes["Signed off by"] == ("-", manager.username)
+    assert changes["Status"] == ("Complete, awaiting sign-off", "Complete")
