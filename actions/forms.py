@@ -116,6 +116,14 @@ class IssueForm(forms.Form):
         return cleaned
 
 
+class IssueEditForm(forms.Form):
+    description = IssueForm.base_fields["description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.textarea("description", rows=3), button="Save the issue")
+
+
 class ActionForm(forms.Form):
     description = forms.CharField(
         label="Action to be taken",

@@ -158,6 +158,20 @@ def issue_create(
     return issue
 
 
+@transaction.atomic
+def issue_update(*, issue: PlanIssue, user: User, description: str) -> PlanIssue:
+    """Rewords the issue. The figure at the time stays as it was recorded: it is the 'before' of the
+    effect check."""
+    _require_manager(user)
+    if not description.strip():
+        raise ValidationError({"description": "Describe the issue identified"})
+    if issue.description == description.strip():
+        return issue
+    issue.description = description.strip()
+    _save(issue, user=user, reason="Issue reworded")
+    return issue
+
+
 # Actions ------------------------------------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
         name="actions-plan-panel-csv",
     ),
     path("plans/<uuid:plan_uuid>/issues/new/", views.issue_create, name="actions-issue-create"),
+    path("issues/<uuid:issue_uuid>/edit/", views.issue_edit, name="actions-issue-edit"),
     path("issues/<uuid:issue_uuid>/actions/new/", views.action_create, name="actions-action-create"),
     path("<uuid:action_uuid>/", views.action_detail, name="actions-action-detail"),
     path("<uuid:action_uuid>/edit/", views.action_edit, name="actions-action-edit"),

@@ -15,7 +15,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actions import access, exports, selectors, services
 from actions.access import ACTION_ROLES, MANAGE_ROLES, REVIEW_ROLES, SIGN_OFF_ROLES
-from actions.forms import ActionFilter, ActionForm, IssueForm, PlanForm, ReasonForm, UpdateForm, staff_users
+from actions.forms import (
+    ActionFilter,
+    ActionForm,
+    IssueEditForm,
+    IssueForm,
+    PlanForm,
+    ReasonForm,
+    UpdateForm,
+    staff_users,
+)
 from actions.models import Action, ActionPlan
 from actions.storage import evidence_storage
 from audits import access as audit_access
@@ -251,6 +260,22 @@ def issue_create(request: HttpRequest, plan_uuid: uuid.UUID) -> HttpResponse:
             messages.success(request, "Issue added. Now add the action to be taken.")
             return redirect("actions-action-create", issue_uuid=issue.uuid)
     return render(request, "actions/issue_form.html", {"form": form, "plan": plan})
+
+
+@role_required(*MANAGE_ROLES)
+@GET_AND_POST
+def issue_edit(request: HttpRequest, issue_uuid: uuid.UUID) -> HttpResponse:
+    issue = access.access_issue(request.user, issue_uuid, write=True)
+    form = IssueEditForm(request.POST or None, initial={"description": issue.description})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.issue_update(issue=issue, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Issue saved.")
+            return redirect(plan_url(issue.plan))
+    return render(request, "actions/issue_form.html", {"form": form, "plan": issue.plan, "issue": issue})
 
 
 # Actions ------------------------------------------------------------------------------------------------

@@ -445,3 +445,19 @@ def test_the_history_shows_a_sign_off_in_london_time(client, manager, owner, act
     assert changes["Signed off at"] == ("-", "03/06/2024 10:00")
     assert changes["Signed off by"] == ("-", manager.username)
     assert changes["Status"] == ("Complete, awaiting sign-off", "Complete")
+
+
+def test_a_lead_rewords_an_issue_and_the_figure_at_the_time_stays(client, manager, auditor):
+    issue = PlanIssueFactory(description="Old words", figure_numerator=7, figure_denominator=17)
+    url = reverse("actions-issue-edit", args=[issue.uuid])
+    client.force_login(auditor)
+    assert client.post(url, {"description": "Hijack"}).status_code == 403
+    client.force_login(manager)
+    assert client.post(url, {"description": ""}).status_code == 200  # the form again, with the error
+    response = client.post(url, {"description": "Consent decision not recorded on file"})
+    assert response.url == reverse("actions-plan-detail", args=[issue.plan.uuid])
+    issue.refresh_from_db()
+    assert issue.description == "Consent decision not recorded on file"
+    assert str(issue.figure) == "41% (7 of 17)"
+    record = issue.history.first()
+    assert record.history_user == manager and record.history_change_reason == "Issue reworded"
