@@ -15,13 +15,15 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from actions import access, services
+from actions import access, selectors, services
 from actions.models import Action, ActionPlan, Evidence, PlanIssue, ProgressUpdate
+from common.access_log import access_log_record
 from common.api import AccessLoggedMixin, HasRole
 
 
@@ -165,6 +167,20 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
             self.fields["action"].queryset = access.actions_visible_to(request.user)
 
 
+class PanelTableActionSerializer(serializers.Serializer):
+    description = serializers.CharField()
+    lead = serializers.CharField()
+    due_date = serializers.DateField()
+    status_label = serializers.CharField()
+    rag = serializers.CharField()
+
+
+class PanelTableRowSerializer(serializers.Serializer):
+    issue_description = serializers.CharField()
+    figure_text = serializers.CharField(help_text='e.g. "Consent decision recorded: 41% (7 of 17)".')
+    actions = PanelTableActionSerializer(many=True)
+
+
 # Filters ------------------------------------------------------------------------------------------------
 
 
@@ -210,6 +226,17 @@ class ActionPlanViewSet(AccessLoggedMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return access.plans_visible_to(self.request.user).select_related("audit", "lead").order_by("pk")
+
+    @extend_schema(
+        summary="The panel report's issue/action table", responses={200: PanelTableRowSerializer(many=True)}
+    )
+    @action(detail=True, methods=["get"], url_path="panel-table")
+    def panel_table(self, request, uuid=None):
+        """Issue identified -> action taken by the service, with lead, due date, status and RAG today."""
+        plan = self.get_object()
+        rows = selectors.plan_table_rows(plan, today=timezone.localdate())
+        access_log_record(request, action="view", object_type="action plan table", object_ref=plan.uuid)
+        return Response(PanelTableRowSerializer(rows, many=True).data)
 
 
 @extend_schema_view(

@@ -182,3 +182,28 @@ def test_the_schema_describes_the_action_endpoints(api, manager):
     api.force_authenticate(manager)
     schema = api.get(reverse("api-schema")).content.decode()
     assert "/api/actions/" in schema and "/api/progress-updates/" in schema
+
+
+def test_the_panel_table_through_the_api(api, manager, action, report_officer):
+    action.issue.figure_label, action.issue.figure_numerator, action.issue.figure_denominator = (
+        "Consent",
+        7,
+        17,
+    )
+    action.issue.save()
+    api.force_authenticate(report_officer)
+    response = api.get(reverse("api-action-plan-panel-table", args=[action.issue.plan.uuid]))
+    assert response.status_code == 200
+    [row] = response.json()
+    assert row["figure_text"] == "Consent: 41% (7 of 17)"
+    assert row["actions"] == [
+        {
+            "description": action.description,
+            "lead": "Domestic violence co-ordinator",
+            "due_date": "2024-06-01",
+            "status_label": "Not started",
+            "rag": "red",
+        }
+    ]
+    api.force_authenticate(UserFactory(username="other-auditor", roles=[roles.AUDITOR]))
+    assert api.get(reverse("api-action-plan-panel-table", args=[action.issue.plan.uuid])).status_code == 404
