@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from actions.storage import evidence_storage
 from common.figures import Figure
 from common.models import PublicIdModel
 from reporting.metrics import METRIC_CHOICES
@@ -55,7 +56,7 @@ class ActionPlan(PublicIdModel):
         return self.title
 
 
-class PlanIssue(models.Model):
+class PlanIssue(PublicIdModel):
     """An issue identified, with the evidence that showed it: audit questions or a population metric,
     and the figure at the time (e.g. "consent decision recorded 41% (7 of 17)")."""
 
@@ -204,7 +205,7 @@ class Evidence(PublicIdModel):
         INFECTED = "infected", "Infected"
 
     update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(max_length=300)
+    file = models.FileField(max_length=300, storage=evidence_storage)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from actions import access as action_access
 from audits import access as audit_access
 from common import roles
 from reporting.access import DASHBOARD_ROLES
@@ -16,6 +17,7 @@ NAV = (
     ("Import", "cases-import", roles.IMPORT_ROLES),
     ("Dashboard", "reporting-dashboard", DASHBOARD_ROLES),
     ("Access log", "common-access-log", (roles.ADMINISTRATOR,)),
+    ("Actions", "actions-mine", action_access.ACTION_ROLES),
 )
 
 

@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from actions import api as actions_api
 from audits import api as audits_api
 from cases import api as cases_api
 from reporting import api as reporting_api
@@ -17,6 +18,10 @@ router.register("audits", audits_api.AuditViewSet, basename="api-audit")
 router.register("case-audits", audits_api.CaseAuditViewSet, basename="api-case-audit")
 router.register("metrics", reporting_api.MetricDefinitionViewSet, basename="api-metric")
 router.register("metric-snapshots", reporting_api.MetricSnapshotViewSet, basename="api-metric-snapshot")
+router.register("action-plans", actions_api.ActionPlanViewSet, basename="api-action-plan")
+router.register("plan-issues", actions_api.PlanIssueViewSet, basename="api-plan-issue")
+router.register("actions", actions_api.ActionViewSet, basename="api-action")
+router.register("progress-updates", actions_api.ProgressUpdateViewSet, basename="api-progress-update")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

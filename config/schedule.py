@@ -19,4 +19,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "common.tasks.access_log_purge_task",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Action reminders each morning (CELERY_TIMEZONE is Europe/London); managers' digest on Mondays.
+    "action-reminders": {
+        "task": "actions.tasks.reminders_send_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }

@@ -180,6 +180,16 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Uploaded files are kept outside the web root and served only through permission-checked views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 
+# Action plan evidence (PDF, DOCX, XLSX, images): its own storage outside the web root, a size limit, and
+# an optional virus-scan hook: a dotted path to a callable(file) -> bool (False refuses the file).
+EVIDENCE_ROOT = env.path("EVIDENCE_ROOT", default=BASE_DIR / "var" / "evidence")
+STORAGES["evidence"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(EVIDENCE_ROOT)},
+}
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+EVIDENCE_SCAN_HOOK = env.str("EVIDENCE_SCAN_HOOK", default="") or None
+
 # Upload limits: a case extract may be a few MB; refuse anything far larger before it is parsed.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 
@@ -194,6 +204,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+
+# Email: Django's backend, the console in development (EMAIL_URL, e.g. smtp+tls://user:pass@host:587).
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="case-audit-tracker@localhost")
+# Links in emails point here.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Action reminders: owners each morning; managers a weekly digest on this weekday (0 = Monday).
+ACTION_DIGEST_WEEKDAY = env.int("ACTION_DIGEST_WEEKDAY", default=0)
 
 # Security headers and cookies.
 SESSION_COOKIE_HTTPONLY = True
@@ -257,6 +276,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "ActionStatusEnum": "actions.models.Action.Status",
+        "ActionPlanStatusEnum": "actions.models.ActionPlan.Status",
+    },
 }
 
 LOGGING = {

@@ -19,3 +19,9 @@ TWO_FACTOR_REQUIRED = False
 # Django's test client.login() authenticates without a request, which django-axes refuses; this backend
 # lets it through while keeping the lockout for every real log-in (tests/auth_backends.py).
 AUTHENTICATION_BACKENDS = ["tests.auth_backends.AxesUnlessNoRequestBackend", *AUTHENTICATION_BACKENDS[1:]]  # noqa: F405
+EVIDENCE_ROOT = BASE_DIR / "var" / "test-evidence"  # noqa: F405
+STORAGES["evidence"] = {  # noqa: F405
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(EVIDENCE_ROOT)},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

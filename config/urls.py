@@ -14,6 +14,7 @@ urlpatterns = [
     path("audits/", include("audits.urls")),
     path("dashboard/", include("reporting.urls")),
     path("access-log/", common_views.access_log, name="common-access-log"),
+    path("actions/", include("actions.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,7 +7,9 @@ discussion and a referral; a multi-agency audit in which
 - child A's health case audit to a health partner auditor (not a persona),
 - child B's social care case audit to another auditor, and its police case audit to another police
   auditor (neither a persona);
-a re-audit of it, a programme, a metric run and a snapshot.
+a re-audit of it, a programme, a metric run and a snapshot; an action plan on the audit, led by the manager
+persona, with one issue and one action owned by the other auditor (so the auditor and partner agency
+auditor personas see neither), with one progress update.
 """
 
 import dataclasses
@@ -16,6 +18,7 @@ import datetime
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from actions import models as acm
 from audits import models as am
 from cases import models as m
 from common import roles
@@ -59,6 +62,10 @@ class World:
     question: am.Question
     run: MetricRun
     snapshot: MetricSnapshot
+    plan: acm.ActionPlan
+    issue: acm.PlanIssue
+    action: acm.Action
+    update: acm.ProgressUpdate
 
     @property
     def children(self) -> list[m.Child]:
@@ -131,6 +138,23 @@ def build_world() -> World:
         denominator=2,
         computed_at=now,
     )
+    plan = acm.ActionPlan.objects.create(
+        title="World action plan",
+        audit=audit,
+        lead=users[roles.MANAGER],
+        review_date=datetime.date(2014, 9, 1),
+    )
+    issue = acm.PlanIssue.objects.create(plan=plan, description="Consent not recorded")
+    action = acm.Action.objects.create(
+        issue=issue,
+        description="Remind teams to record consent",
+        owner=other_auditor,
+        lead="Service manager",
+        due_date=datetime.date(2014, 6, 30),
+    )
+    update = acm.ProgressUpdate.objects.create(
+        action=action, written_on=datetime.date(2014, 5, 1), note="Briefing held", author=other_auditor
+    )
     return World(
         users=users,
         north=north,
@@ -152,4 +176,8 @@ def build_world() -> World:
         question=question,
         run=run,
         snapshot=snapshot,
+        plan=plan,
+        issue=issue,
+        action=action,
+        update=update,
     )

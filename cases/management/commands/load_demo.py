@@ -54,6 +54,7 @@ class Command(BaseCommand):
             self._load_records(children)
             self._create_users()
             self._create_demo_audit()
+            self._create_demo_action_plan()
 
     def _load_records(self, children: int) -> None:
         if demo.demo_children_exist():
@@ -127,3 +128,20 @@ class Command(BaseCommand):
             )
         count = audit.case_audits.count()
         self.stdout.write(f"Demo audit {DEMO_AUDIT_TITLE!r}: {count} cases assigned to {auditor.username}.")
+
+    def _create_demo_action_plan(self) -> None:
+        """One action plan on the demo audit, its actions in mixed states (actions.demo)."""
+        from actions.demo import demo_action_plan_load
+        from audits.models import Audit
+
+        audit = Audit.objects.filter(title=DEMO_AUDIT_TITLE).first()
+        if audit is None:
+            return
+        users = {role: User.objects.get(username=demo_username(role)) for role in roles.ALL_ROLES}
+        plan = demo_action_plan_load(
+            audit=audit,
+            lead=users[roles.MANAGER],
+            owners=[users[roles.AUDITOR], users[roles.MODERATOR]],
+        )
+        if plan:
+            self.stdout.write(f"Demo action plan {plan.title!r}: {plan.issues.count()} issues.")
