@@ -130,6 +130,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # Uploaded files are kept outside the web root and served only through permission-checked views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Generated panel reports (PDF), likewise outside the web root; the council's logo on them (SVG or PNG;
+# a neutral placeholder when unset).
+REPORTS_ROOT = env.path("REPORTS_ROOT", default=BASE_DIR / "var" / "reports")
+COUNCIL_LOGO_PATH = env.str("COUNCIL_LOGO_PATH", default="")
 
 # Upload limits: a case extract may be a few MB; refuse anything far larger before it is parsed.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
