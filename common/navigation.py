@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from audits import access as audit_access
 from common import roles
-from reporting.access import DASHBOARD_ROLES
+from reporting.access import DASHBOARD_ROLES, REPORT_ALL_ROLES
 
 NAV = (
     ("Home", "home", None),
@@ -15,6 +15,7 @@ NAV = (
     ("Children", "cases-child-list", roles.CASE_RECORD_ROLES),
     ("Import", "cases-import", roles.IMPORT_ROLES),
     ("Dashboard", "reporting-dashboard", DASHBOARD_ROLES),
+    ("Reports", "reporting-reports", REPORT_ALL_ROLES),
 )
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("audits/", include("audits.urls")),
     path("dashboard/", include("reporting.urls")),
+    path("reports/", include("reporting.urls_reports")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]
