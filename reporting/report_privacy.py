@@ -18,8 +18,12 @@ WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 NAME_WORDS = (2, 3, 4)
 
 
+POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+
+
 def _words(text: str) -> list[str]:
-    return WORD.findall(text)
+    """The words of a text, a possessive's "'s" taken off ("Thornbury's case" names Thornbury)."""
+    return [POSSESSIVE.sub("", word) for word in WORD.findall(text)]
 
 
 def _name_candidates(words: list[str]) -> set[str]:
