@@ -54,6 +54,7 @@ class Command(BaseCommand):
             self._load_records(children)
             self._create_users()
             self._create_demo_audit()
+            self._create_demo_report()
 
     def _load_records(self, children: int) -> None:
         if demo.demo_children_exist():
@@ -127,3 +128,11 @@ class Command(BaseCommand):
             )
         count = audit.case_audits.count()
         self.stdout.write(f"Demo audit {DEMO_AUDIT_TITLE!r}: {count} cases assigned to {auditor.username}.")
+
+    def _create_demo_report(self) -> None:
+        """A draft quality assurance report for the demo report officer (reporting builds on audits)."""
+        from reporting.report_demo import demo_report_create
+
+        officer = User.objects.get(username=demo_username(roles.REPORT_OFFICER))
+        if demo_report_create(user=officer, audit_title=DEMO_AUDIT_TITLE):
+            self.stdout.write("Demo draft quality assurance report created for report-officer.")
