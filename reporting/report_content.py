@@ -185,7 +185,8 @@ def method_sentences(audit: Audit, case_count: int) -> list[str]:
     outcome = ""
     if audit.frame_outcome:
         outcome = f" with the outcome {S47Enquiry.Outcome(audit.frame_outcome).label.lower()}"
-    sentences.append(f"Scope: {frame.lower()}{period}, in {teams}{outcome}.")
+    frame = frame if frame.startswith("S47") else frame[0].lower() + frame[1:]
+    sentences.append(f"Scope: {frame}{period}, in {teams}{outcome}.")
     if audit.sample_size:
         drawn = f"a random sample of {audit.sample_size}"
     elif audit.sample_percent:

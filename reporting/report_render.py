@@ -32,6 +32,7 @@ TEMPLATES = {
     "quality_assurance": "reporting/reports/quality_assurance.html",
 }
 STYLESHEET = "reports/report.css"
+CHART_FONT = "Noto Sans, sans-serif"  # the font report.css loads from static/reports/fonts
 PLACEHOLDER_LOGO = "reports/logo-placeholder.svg"
 
 
@@ -71,6 +72,7 @@ def _charts(content: dict) -> dict[str, SafeString]:
             labels=labels,
             series=series,
             percent=False,
+            font=CHART_FONT,
         )
     for measure in measures.get("percent", []):
         labels = [m["month"] for m in measure["months"]]
@@ -82,6 +84,7 @@ def _charts(content: dict) -> dict[str, SafeString]:
             labels=labels,
             series=[charts.Series("Case records", values)],
             target=measure["target"],
+            font=CHART_FONT,
         )
     return found
 

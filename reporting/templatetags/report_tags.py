@@ -10,3 +10,10 @@ register = template.Library()
 @register.filter
 def figure(value: dict | None) -> str:
     return figure_text(value) or "No cases (0 of 0)"
+
+
+@register.filter
+def labelled(text: str) -> str:
+    """A label before a figure: "Chronology on file:", but "Was risk considered early?" as it is."""
+    text = text.strip()
+    return text if text.endswith(("?", ".", ":")) else f"{text}:"

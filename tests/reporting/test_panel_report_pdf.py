@@ -102,7 +102,7 @@ def test_the_qa_report_shows_highlights_counts_over_time_and_actions(
     for expected in (
         "2. Audits undertaken this period",
         "18 cases were audited",
-        "Was risk considered at an early stage?: 72% (13 of 18)",
+        "Was risk considered at an early stage? 72% (13 of 18)",
         "3. Multi-agency audit",
         "4. Planning and preparation for inspection",
         "5. Data for safeguarding and looked-after children",
