@@ -285,3 +285,13 @@ def test_the_report_list_costs_a_fixed_number_of_queries(
     client.force_login(report_officer)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("reporting-reports")).status_code == 200
+
+
+def test_the_report_page_costs_a_fixed_number_of_queries(
+    client, report_officer, done_version, django_assert_max_num_queries
+):
+    client.force_login(report_officer)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("reporting-report", args=[done_version.report.uuid]))
+    assert response.status_code == 200
+    assert "Version 1" in response.content.decode()
