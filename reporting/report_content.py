@@ -97,7 +97,8 @@ def report_content(
         "audits": [audit_content(audit) for audit in audits],
         "measures": measures_content(report.metrics, report.period_start, report.period_end, today=today),
         "action_plans": [
-            {"title": plan.title, "rows": rows} for plan, rows in plan_tables(plans, today=today)
+            {"uuid": str(plan.uuid), "title": plan.title, "rows": rows}
+            for plan, rows in plan_tables(plans, today=today)
         ],
     }
 
@@ -133,6 +134,7 @@ def audit_content(audit: Audit) -> dict:
             )
     answered = [q for q in questions if q["figure"]["d"]]
     content = {
+        "uuid": str(audit.uuid),  # where each figure came from: the audit's results page shows the same
         "title": audit.title,
         "theme": audit.theme,
         "tool": f"{audit.tool_version.tool.name} (version {audit.tool_version.number})",
