@@ -29,7 +29,7 @@ def synthetic_content(*, questions: int = 200, audits: int = 2, months: int = 12
                 {
                     "section": f"Section {q // 20 + 1}",
                     "code": f"Q{q + 1}",
-                    "text": f"Question {q + 1}: was the standard met and recorded on the file at the time?",
+                    "text": f"Question {q + 1}: was the standard met and recorded on file?",
                     "yes": n,
                     "partly": 0,
                     "no": d - n,
@@ -120,7 +120,7 @@ def synthetic_content(*, questions: int = 200, audits: int = 2, months: int = 12
         },
         "thresholds": {"strength_at_least": 80, "focus_below": 70},
         "sections": [
-            {"key": s.key, "title": s.title, "text": "\n\n".join([s.default] + [LOREM] * 2)}
+            {"key": s.key, "title": s.title, "text": "\n\n".join([s.default, LOREM])}
             for s in QUALITY_ASSURANCE_SECTIONS
         ],
         "audits": audit_list,
@@ -177,7 +177,7 @@ def synthetic_content(*, questions: int = 200, audits: int = 2, months: int = 12
                             }
                         ],
                     }
-                    for i in range(6)
+                    for i in range(4)
                 ],
             }
             for p in range(plans)
