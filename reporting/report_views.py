@@ -188,7 +188,7 @@ def version_detail(request: HttpRequest, version_uuid: uuid.UUID) -> HttpRespons
         "may_build": roles.has_role(request.user, *REPORT_BUILD_ROLES),
     }
     if request.htmx:
-        return render(request, "reporting/report_version_status.html", context)
+        return render(request, "reporting/report_version_fragment.html", context)
     return render(request, "reporting/report_version.html", context)
 
 

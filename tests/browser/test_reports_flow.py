@@ -1,9 +1,14 @@
 """A report officer builds a scrutiny panel report on an audit, edits a narrative, previews it, generates
 the PDF (Celery runs in-process in the tests) and downloads it; axe-core on every page."""
 
+import datetime
+from unittest import mock
+
 import pytest
+from playwright.sync_api import expect
 
 from common import roles
+from reporting import report_services
 from tests.browser_fixtures import log_in
 from tests.factories import UserFactory
 from tests.reporting.report_data import known_audit, known_plan
@@ -66,3 +71,25 @@ def test_a_report_officer_builds_previews_and_downloads_a_report(
     assert download.suggested_filename == "panel-report-2014-02-27-v1.pdf"
     with open(download.path(), "rb") as handle:
         assert handle.read(5) == b"%PDF-"
+
+
+def test_the_version_page_updates_itself_while_the_pdf_is_made(live_server, page, settings, tmp_path):
+    """No worker here: the version stays queued until the test renders it, and the page, polling with
+    htmx, shows the download link without a reload."""
+    settings.REPORTS_ROOT = tmp_path / "reports"
+    officer = UserFactory(username="officer-polling", roles=[roles.REPORT_OFFICER])
+    report = report_services.panel_report_create(
+        user=officer, report_type="quality_assurance", title="QA report", meeting_name="Committee",
+        meeting_date=datetime.date(2014, 3, 6), period_start=datetime.date(2014, 1, 1),
+        period_end=datetime.date(2014, 2, 28),
+    )  # fmt: skip
+    with mock.patch("django.db.transaction.on_commit"):
+        version = report_services.report_version_request(report=report, user=officer)
+
+    log_in(page, live_server, "officer-polling")
+    page.goto(f"{live_server.url}/reports/versions/{version.uuid}/")
+    expect(page.locator("#version-live")).to_contain_text("Queued: 0%")
+    report_services.report_version_render(version_id=version.pk)
+    expect(page.get_by_role("link", name="Download the PDF")).to_be_visible(timeout=15_000)
+    expect(page.locator("#version-live")).to_contain_text("the PDF is ready to download")
+    assert page.locator("#version-status[hx-trigger]").count() == 0  # polling stopped

@@ -140,6 +140,7 @@ def test_a_version_in_progress_polls_with_htmx_and_the_fragment_answers(client, 
     fragment = client.get(reverse("reporting-version", args=[version.uuid]), headers={"HX-Request": "true"})
     body = fragment.content.decode()
     assert 'id="version-status"' in body and "<html" not in body
+    assert '<p id="version-live" hx-swap-oob="innerHTML">Queued: 0%.' in body
     ReportVersion.objects.filter(pk=version.pk).update(status="failed", error="Something broke")
     body = client.get(
         reverse("reporting-version", args=[version.uuid]), headers={"HX-Request": "true"}
