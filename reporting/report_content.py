@@ -113,7 +113,9 @@ def audit_content(audit: Audit) -> dict:
         .select_related("team")
         .only("record_id", "record_date", "agency", "grade", "team__name", "in_subsample")
     )
+    # The multi-agency comparison's own numbering ("Case 3" there is "Case 3" here), in sample order.
     labels = results._case_labels(scored, child_ids=False)
+    order = {record_id: index for index, record_id in enumerate(labels)}
     agency_labels = dict(Agency.choices)
     grade_labels = dict(Grade.choices)
     questions = []
@@ -159,7 +161,7 @@ def audit_content(audit: Audit) -> dict:
                 "team": c.team.name if c.team else "",
                 "grade": grade_labels.get(c.grade, ""),
             }
-            for c in sorted(scored, key=lambda c: (int(labels[c.record_id].split()[-1]), c.agency))
+            for c in sorted(scored, key=lambda c: (order[c.record_id], c.agency))
         ],
         "comparison": comparison_content(audit) if audit.multi_agency else None,
         "reaudit": reaudit_content(audit) if audit.reaudit_of_id else None,

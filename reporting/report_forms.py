@@ -10,6 +10,7 @@ from audits.forms import date_field
 from audits.models import Audit
 from reporting.metrics import ALL_CHOICES
 from reporting.models import PanelReport
+from reporting.report_privacy import texts_naming_children
 
 
 def _helper(*fields, button: str) -> FormHelper:
@@ -138,3 +139,13 @@ class ReportSectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["text"].label = label
         self.helper = _helper(Field.textarea("text", rows=10, label_size=Size.MEDIUM), button="Save")
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if texts_naming_children([("text", text)]):
+            # Where, never whose: the report officer may not open case records.
+            raise forms.ValidationError(
+                "This text contains a child's name or ID from the case records. Refer to cases by their "
+                "reference (Case 1, Case 2 ...)"
+            )
+        return text

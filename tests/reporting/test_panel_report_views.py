@@ -296,3 +296,13 @@ def test_the_report_page_costs_a_fixed_number_of_queries(
         response = client.get(reverse("reporting-report", args=[done_version.report.uuid]))
     assert response.status_code == 200
     assert "Version 1" in response.content.decode()
+
+
+def test_a_narrative_naming_a_child_is_refused_when_saved(client, report_officer, data):
+    client.force_login(report_officer)
+    url = reverse("reporting-report-section", args=[data.report.uuid, "issue"])
+    response = client.post(url, {"text": f"Discussed {CHILD_NAMES[0]} at length."})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "contains a child&#x27;s name or ID from the case records" in page
+    assert ReportSection.objects.get(report=data.report, key="issue").text.startswith("This report sets out")
