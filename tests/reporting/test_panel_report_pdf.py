@@ -17,6 +17,8 @@ from reporting import report_services
 from reporting.models import MetricSnapshot, PanelReport, ReportSection, ReportVersion
 from reporting.report_content import report_content
 from reporting.report_render import report_html
+from tests.audits.test_results import scored_case
+from tests.factories import AuditFactory, tool_version
 from tests.reporting.report_data import CHILD_NAMES, known_report, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -279,3 +281,56 @@ def test_the_content_freezes_figures_as_numerator_and_denominator(report_officer
     assert plan["rows"][0]["figure"] == {"n": 11, "d": 17}
     assert plan["rows"][0]["actions"][0]["latest_update"] == "10/02/2014: Two chronology days held"
     assert Question.objects.filter(section__version=data.audit.tool_version, code="D2").exists()
+
+
+def test_a_multi_agency_re_audit_shows_agencies_disagreements_and_the_change_by_case_reference(
+    report_officer, django_capture_on_commit_callbacks
+):
+    """Original audit: D2 Yes on 1 of 2 cases -> 50% (1 of 2). Re-audit, social care: 2 of 2 -> 100%;
+    police: 1 of 2 -> 50%, disagreeing on the second case ("Case 2"); both together 3 of 4 -> 75%."""
+    original = AuditFactory(title="Original audit", tool_version=tool_version("Domestic abuse"))
+    scored_case(original, {"D2": "yes"}, child__name="Ottoline Verisimilitude")
+    scored_case(original, {"D2": "no"}, child__name="Barnaby Quillfeather")
+    reaudit = AuditFactory(
+        title="Re-audit",
+        tool_version=tool_version("Domestic abuse"),
+        reaudit_of=original,
+        agencies=["social_care", "police"],
+    )
+    first = scored_case(reaudit, {"D2": "yes"}, record_id=501, record_date=datetime.date(2014, 1, 6))
+    second = scored_case(reaudit, {"D2": "yes"}, record_id=502, record_date=datetime.date(2014, 1, 7))
+    scored_case(
+        reaudit,
+        {"D2": "yes"},
+        record_id=501,
+        record_date=first.record_date,
+        agency="police",
+        child=first.child,
+    )
+    scored_case(
+        reaudit,
+        {"D2": "no"},
+        record_id=502,
+        record_date=second.record_date,
+        agency="police",
+        child=second.child,
+    )
+    report = report_services.panel_report_create(
+        user=report_officer, report_type=PanelReport.Type.QUALITY_ASSURANCE, title="QA", meeting_name="Committee",
+        meeting_date=datetime.date(2014, 3, 6), period_start=datetime.date(2014, 1, 1),
+        period_end=datetime.date(2014, 2, 28),
+    )  # fmt: skip
+    report_services.panel_report_selections_save(
+        report=report, user=report_officer, audits=[reaudit], metrics=[], action_plans=[]
+    )
+    version = generate(report, report_officer, django_capture_on_commit_callbacks)
+    assert version.status == ReportVersion.Status.DONE, version.error
+    text = pdf_text(report_services.report_version_pdf(version))
+    assert "Re-audit: each question's result by agency" in text
+    assert "D2 Was risk considered at an early stage? 100% (2 of 2) 50% (1 of 2)" in text
+    assert "Case 2 D2 Was risk considered at an early stage? Children's social care: Yes; Police: No" in text
+    assert "compared with the original audit, Original audit" in text
+    # Before 1 of 2; after, both agencies' answers together: 3 Yes of 4 -> 75%, up 25 points.
+    assert "D2 Was risk considered at an early stage? 50% (1 of 2) 75% (3 of 4) 25" in text
+    for name in Child.objects.values_list("name", flat=True):
+        assert name not in text
