@@ -33,7 +33,7 @@ RUN pip install -c constraints.txt . \
 RUN DEBUG=false ALLOWED_HOSTS=localhost \
     SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/media \
+    && mkdir -p /app/var/media /app/var/reports \
     && chown -R app:app /app/var
 
 USER 10001:10001

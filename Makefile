@@ -50,11 +50,12 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-# Metrics over a million S47 enquiries in a scratch PostgreSQL database (bench_metrics, created and dropped).
-# Prints each figure as `name: value`. Not part of `make test`.
+# Metrics over a million S47 enquiries in a scratch PostgreSQL database (bench_metrics, created and dropped),
+# then a 20-page panel report PDF. Prints each figure as `name: value`. Not part of `make test`.
 bench: install
 	@scripts/services.sh >/dev/null
 	$(PY) bench/metrics.py
+	$(PY) bench/report_pdf.py
 
 clean:
 	rm -rf $(VENV) staticfiles var

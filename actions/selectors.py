@@ -225,11 +225,14 @@ class PlanTableAction:
     due_date: datetime.date
     status_label: str
     rag: str
+    latest_update: str  # "01/05/2024: Briefing held", or "" before the first update
 
 
 @dataclasses.dataclass(frozen=True)
 class PlanTableRow:
     issue_description: str
+    figure_label: str
+    figure: Figure | None  # the figure at the time the issue was identified
     figure_text: str  # 'Consent decision recorded: 41% (7 of 17)', or "" where no figure was recorded
     actions: list[PlanTableAction]
 
@@ -241,14 +244,26 @@ def figure_text(issue: PlanIssue) -> str:
     return f"{issue.figure_label}: {figure}" if issue.figure_label else str(figure)
 
 
+def _update_text(update: ProgressUpdate) -> str:
+    return f"{update.written_on:%d/%m/%Y}: {update.note}"
+
+
 def plan_table_rows(plan: ActionPlan, *, today: datetime.date) -> list[PlanTableRow]:
     """ "Issue identified" -> "Action taken by the service" (with lead, due date, status and RAG), in the
-    plan's order; cancelled actions are left out. Two queries; carries no child's name."""
-    actions = Action.objects.exclude(status=Action.Status.CANCELLED).order_by("due_date", "pk")
+    plan's order, each action with its latest progress update; cancelled actions are left out. Three
+    queries; carries no child's name."""
+    latest = ProgressUpdate.objects.order_by("-written_on", "-id")
+    actions = (
+        Action.objects.exclude(status=Action.Status.CANCELLED)
+        .order_by("due_date", "pk")
+        .prefetch_related(Prefetch("updates", queryset=latest, to_attr="table_updates"))
+    )
     issues = plan.issues.prefetch_related(Prefetch("actions", queryset=actions, to_attr="table_actions"))
     return [
         PlanTableRow(
             issue_description=issue.description,
+            figure_label=issue.figure_label,
+            figure=issue.figure,
             figure_text=figure_text(issue),
             actions=[
                 PlanTableAction(
@@ -257,6 +272,7 @@ def plan_table_rows(plan: ActionPlan, *, today: datetime.date) -> list[PlanTable
                     due_date=a.due_date,
                     status_label=a.get_status_display(),
                     rag=a.rag_on(today),
+                    latest_update=_update_text(a.table_updates[0]) if a.table_updates else "",
                 )
                 for a in issue.table_actions
             ],

@@ -5,7 +5,7 @@ from django.urls import reverse
 from actions import access as action_access
 from audits import access as audit_access
 from common import roles
-from reporting.access import DASHBOARD_ROLES
+from reporting.access import DASHBOARD_ROLES, REPORT_ALL_ROLES
 
 NAV = (
     ("Home", "home", None),
@@ -16,8 +16,9 @@ NAV = (
     ("Children", "cases-child-list", roles.CASE_RECORD_ROLES),
     ("Import", "cases-import", roles.IMPORT_ROLES),
     ("Dashboard", "reporting-dashboard", DASHBOARD_ROLES),
-    ("Access log", "common-access-log", (roles.ADMINISTRATOR,)),
     ("Actions", "actions-mine", action_access.ACTION_ROLES),
+    ("Reports", "reporting-reports", REPORT_ALL_ROLES),
+    ("Access log", "common-access-log", (roles.ADMINISTRATOR,)),
 )
 
 

@@ -179,6 +179,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # Uploaded files are kept outside the web root and served only through permission-checked views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Generated panel reports (PDF), likewise outside the web root; the council's logo on them (SVG or PNG;
+# a neutral placeholder when unset).
+REPORTS_ROOT = env.path("REPORTS_ROOT", default=BASE_DIR / "var" / "reports")
+COUNCIL_LOGO_PATH = env.str("COUNCIL_LOGO_PATH", default="")
 
 # Action plan evidence (PDF, DOCX, XLSX, images): its own storage outside the web root, a size limit, and
 # an optional virus-scan hook: a dotted path to a callable(file) -> bool (False refuses the file).

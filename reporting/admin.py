@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from reporting.models import MetricRun, MetricSnapshot, MetricTarget
+from reporting.models import MetricRun, MetricSnapshot, MetricTarget, PanelReport, ReportVersion
 
 
 @admin.register(MetricTarget)
@@ -35,3 +35,20 @@ class MetricSnapshotAdmin(_ReadOnly):
 class MetricRunAdmin(_ReadOnly):
     list_display = ("created_at", "trigger", "status", "steps_done", "steps_total", "snapshot_count")
     list_filter = ("status", "trigger")
+
+
+@admin.register(PanelReport)
+class PanelReportAdmin(_ReadOnly):
+    """Built on the Reports pages; shown here for support."""
+
+    list_display = ("title", "report_type", "meeting_name", "meeting_date", "status", "created_by")
+    list_filter = ("report_type", "status")
+
+
+@admin.register(ReportVersion)
+class ReportVersionAdmin(_ReadOnly):
+    """Frozen once generated: never edited, so an issued version stays as the panel read it."""
+
+    list_display = ("report", "number", "status", "generated_by", "generated_at", "issued_at", "page_count")
+    list_filter = ("status",)
+    exclude = ("data",)

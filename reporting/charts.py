@@ -63,6 +63,7 @@ def line_chart(
     target: float | None = None,
     width: int = 600,
     height: int = 260,  # the drawing's units; the SVG scales to the width of its container
+    font: str = FONT,  # the PDF reports name the font they ship
 ) -> SafeString:
     """A line chart of values by label (months): percentages on a 0-100 axis, or counts on a tidy axis."""
     if not labels:
@@ -87,7 +88,7 @@ def line_chart(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-        f'font-family="{FONT}" font-size="12" fill="{TEXT}">',
+        f'font-family="{escape(font)}" font-size="12" fill="{TEXT}">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]

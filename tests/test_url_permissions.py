@@ -132,6 +132,20 @@ MATRIX = {
     "actions-action-cancel":                  "L    N   N   Y   N   Y   N   N   N",
     "actions-action-history":                 "L    H   Y   Y   Y   Y   H   N   N",
     "actions-evidence-download":              "L    Y   Y   Y   Y   Y   Y   N   N",
+    # Panel reports: report officers and administrators build, managers read drafts too, panel members
+    # read issued versions only (object rules in tests/reporting/test_panel_report_views.py).
+    "reporting-reports":                      "L    N   N   Y   Y   Y   N   Y   N",
+    "reporting-report-new":                   "L    N   N   N   Y   Y   N   N   N",
+    "reporting-report":                       "L    N   N   Y   Y   Y   N   Y   N",
+    "reporting-report-edit":                  "L    N   N   N   Y   Y   N   N   N",
+    "reporting-report-selections":            "L    N   N   N   Y   Y   N   N   N",
+    "reporting-report-section":               "L    N   N   N   Y   Y   N   N   N",
+    "reporting-report-preview":               "L    N   N   Y   Y   Y   N   N   N",
+    "reporting-report-generate":              "L    N   N   N   Y   Y   N   N   N",
+    "reporting-version":                      "L    N   N   Y   Y   Y   N   Y   N",
+    "reporting-version-pdf":                  "L    N   N   Y   Y   Y   N   Y   N",
+    "reporting-version-xlsx":                 "L    N   N   Y   Y   Y   N   Y   N",
+    "reporting-version-issue":                "L    N   N   N   Y   Y   N   N   N",
     # The access log.
     "common-access-log":                      "L    N   N   N   N   Y   N   N   N",
     # API (read only). Anonymous: DRF answers 403 (session authentication first).
@@ -185,7 +199,19 @@ ARGUMENTS: dict[str, Callable[[World], object]] = {
     "key": lambda w: metrics.METRICS[0].key,
     "format": lambda w: "json",
 }
+
+
+def _no_object(world: World) -> None:
+    """The world holds no such object: the URL gets a dummy value (report versions are named
+    `version_uuid` like tool versions; their object rules are tested in tests/reporting/)."""
+    return None
+
+
 ARGUMENTS_BY_URL: dict[str, dict[str, Callable[[World], object]]] = {
+    "reporting-version": {"version_uuid": _no_object},
+    "reporting-version-pdf": {"version_uuid": _no_object},
+    "reporting-version-xlsx": {"version_uuid": _no_object},
+    "reporting-version-issue": {"version_uuid": _no_object},
     "audits-compare": {"audit_uuid": lambda w: w.reaudit.uuid},
     "api-child-detail": {"uuid": lambda w: w.child_a.uuid},
     "api-referral-detail": {"uuid": lambda w: w.referral_a.uuid},
@@ -254,8 +280,9 @@ def _url(pattern: URLPattern, world: World) -> tuple[str, bool]:
     converters = getattr(pattern.pattern, "converters", {})
     kwargs, dummy = {}, False
     for name in _argument_names(pattern):
-        if name in chosen:
-            kwargs[name] = chosen[name](world)
+        value = chosen[name](world) if name in chosen else None
+        if value is not None:
+            kwargs[name] = value
         else:
             converter = type(converters.get(name)).__name__.replace("Converter", "").lower()
             kwargs[name] = DUMMY_BY_CONVERTER.get(converter, DUMMY)

@@ -11,7 +11,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from actions import selectors, services
-from actions.models import Action
+from actions.models import Action, ProgressUpdate
+from common.figures import Figure
 from common.models import AccessLogEntry
 from reporting.models import MetricSnapshot
 from tests.actions.factories import ActionFactory, ActionPlanFactory, PlanIssueFactory
@@ -144,6 +145,16 @@ def test_plan_table_rows_give_issue_then_actions_without_cancelled(plan):
         ("Service training", "Domestic violence co-ordinator", "In progress", "green"),
     ]
     assert rows[1].figure_text == "" and rows[1].actions[0].rag == "amber"
+    assert rows[0].figure == Figure(7, 17) and rows[1].figure is None
+
+
+def test_each_action_in_the_plan_table_carries_its_latest_update(plan, manager):
+    action = Action.objects.get(issue__plan=plan, description="Service training")
+    ProgressUpdate.objects.create(action=action, written_on=TODAY - D(days=9), note="Booked", author=manager)
+    ProgressUpdate.objects.create(action=action, written_on=TODAY - D(days=2), note="Held", author=manager)
+    rows = selectors.plan_table_rows(plan, today=TODAY)
+    updates = {a.description: a.latest_update for a in rows[0].actions}
+    assert updates == {"Chronology days": "", "Service training": f"{TODAY - D(days=2):%d/%m/%Y}: Held"}
 
 
 def test_the_plan_exports_as_csv_with_formulas_neutralised(client, manager, plan):

@@ -55,6 +55,7 @@ class Command(BaseCommand):
             self._create_users()
             self._create_demo_audit()
             self._create_demo_action_plan()
+            self._create_demo_report()
 
     def _load_records(self, children: int) -> None:
         if demo.demo_children_exist():
@@ -145,3 +146,11 @@ class Command(BaseCommand):
         )
         if plan:
             self.stdout.write(f"Demo action plan {plan.title!r}: {plan.issues.count()} issues.")
+
+    def _create_demo_report(self) -> None:
+        """A draft quality assurance report for the demo report officer (reporting builds on audits)."""
+        from reporting.report_demo import demo_report_create
+
+        officer = User.objects.get(username=demo_username(roles.REPORT_OFFICER))
+        if demo_report_create(user=officer, audit_title=DEMO_AUDIT_TITLE):
+            self.stdout.write("Demo draft quality assurance report created for report-officer.")

@@ -1,0 +1,44 @@
+"""The demo's draft quality assurance report (load_demo), so the Reports page has something to show."""
+
+import datetime
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from audits.models import Audit
+from reporting import report_services
+from reporting.metrics import CP_PLANS, LEAVING_CARE, LOOKED_AFTER
+from reporting.models import PanelReport
+from reporting.periods import add_months, last_complete_month, month_end
+
+DEMO_REPORT_TITLE = "Quality Assurance Report (demo)"
+
+
+def demo_report_create(*, user: User, audit_title: str) -> PanelReport | None:
+    """One draft QA report over the last six complete months; None if it exists already."""
+    if PanelReport.objects.filter(title=DEMO_REPORT_TITLE).exists():
+        return None
+    today = timezone.localdate()
+    last = last_complete_month(today)
+    report = report_services.panel_report_create(
+        user=user,
+        report_type=PanelReport.Type.QUALITY_ASSURANCE,
+        title=DEMO_REPORT_TITLE,
+        meeting_name="Corporate Parenting Committee",
+        meeting_date=today + datetime.timedelta(days=14),
+        item_number="5",
+        authorised_by="Director of Children's Services",
+        lead_officer="Assistant Director, Quality Assurance",
+        wards_affected="All",
+        key_decision=False,
+        period_start=add_months(last, -5),
+        period_end=month_end(last),
+    )
+    report_services.panel_report_selections_save(
+        report=report,
+        user=user,
+        audits=Audit.objects.filter(title=audit_title),
+        metrics=[CP_PLANS.key, LOOKED_AFTER.key, LEAVING_CARE.key, "s47_within_15_days", "consent_recorded"],
+        action_plans=[],
+    )
+    return report

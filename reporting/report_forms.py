@@ -1,0 +1,151 @@
+"""Forms for the panel report pages: they validate and normalise; the views hand `cleaned_data` to
+reporting.report_services."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+
+from actions.models import ActionPlan
+from audits.forms import date_field
+from audits.models import Audit
+from reporting.metrics import ALL_CHOICES
+from reporting.models import PanelReport
+from reporting.report_privacy import texts_naming_children
+
+
+def _helper(*fields, button: str) -> FormHelper:
+    helper = FormHelper()
+    helper.layout = Layout(*fields, Button.primary("submit", button))
+    return helper
+
+
+class ReportHeaderForm(forms.Form):
+    """The header block of the reference reports, and the period the figures cover."""
+
+    report_type = forms.ChoiceField(
+        label="Report type", choices=PanelReport.Type.choices, widget=forms.RadioSelect
+    )
+    title = forms.CharField(label="Title", max_length=200)
+    meeting_name = forms.CharField(
+        label="Report for (meeting)", max_length=200, help_text="For example, CYPS Scrutiny Panel"
+    )
+    meeting_date = date_field("Meeting date")
+    item_number = forms.CharField(label="Item number", max_length=20, required=False)
+    authorised_by = forms.CharField(
+        label="Authorised by",
+        max_length=200,
+        required=False,
+        help_text="Name and role, for example, Director of Children's Services",
+    )
+    lead_officer = forms.CharField(label="Lead officer", max_length=200, required=False)
+    wards_affected = forms.CharField(label="Ward(s) affected", max_length=200, initial="All")
+    key_decision = forms.TypedChoiceField(
+        label="Report for a key or a non-key decision?",
+        choices=[("no", "Non key decision"), ("yes", "Key decision")],
+        coerce=lambda value: value == "yes",
+        initial="no",
+        widget=forms.RadioSelect,
+    )
+    period_start = date_field(
+        "Figures from", help_text="The first day of the period, for example, 01/01/2014"
+    )
+    period_end = date_field("Figures to", help_text="The last day of the period, for example, 28/02/2014")
+
+    def __init__(self, *args, creating: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = [
+            Field.text("title"),
+            Field.text("meeting_name"),
+            Field.text("meeting_date", field_width=10),
+            Field.text("item_number", field_width=5),
+            Field.text("authorised_by"),
+            Field.text("lead_officer"),
+            Field.text("wards_affected"),
+            Field.radios("key_decision", legend_size=Size.SMALL, small=True),
+            Field.text("period_start", field_width=10),
+            Field.text("period_end", field_width=10),
+        ]
+        if creating:
+            fields.insert(0, Field.radios("report_type", legend_size=Size.SMALL))
+        else:
+            del self.fields["report_type"]
+        self.helper = _helper(*fields, button="Create report" if creating else "Save")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "The end of the period must be the same as or after its start")
+        return data
+
+    @staticmethod
+    def initial_for(report: PanelReport) -> dict:
+        initial = {
+            name: getattr(report, name) for name in ReportHeaderForm.base_fields if name != "key_decision"
+        }
+        initial["key_decision"] = "yes" if report.key_decision else "no"
+        return initial
+
+
+class ReportSelectionsForm(forms.Form):
+    audits = forms.ModelMultipleChoiceField(
+        label="Audits",
+        queryset=Audit.objects.select_related("tool_version__tool").order_by("-planned_month", "title"),
+        to_field_name="uuid",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Their results, sample and method, and their full results in an appendix.",
+    )
+    metrics = forms.MultipleChoiceField(
+        label="Measures",
+        choices=ALL_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="By month over the report's period, from the dashboard's stored figures.",
+    )
+    action_plans = forms.ModelMultipleChoiceField(
+        label="Action plans",
+        queryset=ActionPlan.objects.order_by("-created_at"),
+        to_field_name="uuid",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Shown as tables of the issues identified and the action taken by the service.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audits"].label_from_instance = lambda a: (
+            f"{a.title} ({a.tool_version}, {a.get_status_display()})"
+        )
+        self.helper = _helper(
+            Field.checkboxes("audits", legend_size=Size.SMALL, small=True),
+            Field.checkboxes("metrics", legend_size=Size.SMALL, small=True),
+            Field.checkboxes("action_plans", legend_size=Size.SMALL, small=True),
+            button="Save selections",
+        )
+
+
+class ReportSectionForm(forms.Form):
+    text = forms.CharField(
+        label="Text",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Leave a blank line between paragraphs. Refer to cases by their reference (Case 1, Case 2 "
+        "...), never by a child's name.",
+    )
+
+    def __init__(self, *args, label: str = "Text", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = label
+        self.helper = _helper(Field.textarea("text", rows=10, label_size=Size.MEDIUM), button="Save")
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if texts_naming_children([("text", text)]):
+            # Where, never whose: the report officer may not open case records.
+            raise forms.ValidationError(
+                "This text contains a child's name or ID from the case records. Refer to cases by their "
+                "reference (Case 1, Case 2 ...)"
+            )
+        return text

@@ -1,0 +1,19 @@
+"""Formatting for the panel report templates: frozen figures as `72% (13 of 18)`."""
+
+from django import template
+
+from reporting.report_content import figure_text
+
+register = template.Library()
+
+
+@register.filter
+def figure(value: dict | None) -> str:
+    return figure_text(value) or "No cases (0 of 0)"
+
+
+@register.filter
+def labelled(text: str) -> str:
+    """A label before a figure: "Chronology on file:", but "Was risk considered early?" as it is."""
+    text = text.strip()
+    return text if text.endswith(("?", ".", ":")) else f"{text}:"

@@ -1,0 +1,308 @@
+"""The panel report pages: building, previewing, generating, issuing and downloading; who may do what."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+import time_machine
+from django.urls import reverse
+
+from cases.models import Child
+from common.models import AccessLogEntry
+from reporting import report_services
+from reporting.models import PanelReport, ReportSection, ReportVersion
+from tests.reporting.report_data import CHILD_NAMES, known_report, pdf_text
+
+pytestmark = pytest.mark.django_db
+NOW = datetime.datetime(2014, 2, 20, 10, 30, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def reports_root(settings, tmp_path):
+    settings.REPORTS_ROOT = tmp_path / "reports"
+
+
+@pytest.fixture
+def data(report_officer):
+    return known_report(report_officer)
+
+
+@pytest.fixture
+def done_version(data, report_officer, django_capture_on_commit_callbacks) -> ReportVersion:
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        version = report_services.report_version_request(report=data.report, user=report_officer)
+    version.refresh_from_db()
+    assert version.status == ReportVersion.Status.DONE
+    return version
+
+
+def test_a_report_officer_creates_a_report_with_the_types_default_sections(client, report_officer):
+    client.force_login(report_officer)
+    response = client.post(
+        reverse("reporting-report-new"),
+        {
+            "report_type": "quality_assurance",
+            "title": "Quality Assurance Report",
+            "meeting_name": "Corporate Parenting Committee",
+            "meeting_date": "06/03/2014",
+            "item_number": "5",
+            "authorised_by": "Director of Children's Services",
+            "lead_officer": "Assistant Director, Quality Assurance",
+            "wards_affected": "All",
+            "key_decision": "no",
+            "period_start": "01/01/2014",
+            "period_end": "28/02/2014",
+        },
+    )
+    report = PanelReport.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("reporting-report-selections", args=[report.uuid])
+    assert report.created_by == report_officer and report.status == PanelReport.Status.DRAFT
+    assert report.meeting_date == datetime.date(2014, 3, 6) and report.key_decision is False
+    assert list(report.sections.values_list("key", flat=True)) == [
+        "issue",
+        "audits",
+        "multi_agency",
+        "inspection",
+        "data",
+        "previous_actions",
+    ]
+    assert "how well we know ourselves" in report.sections.get(key="issue").text
+
+
+def test_a_period_ending_before_it_starts_is_refused(client, report_officer):
+    client.force_login(report_officer)
+    response = client.post(
+        reverse("reporting-report-new"),
+        {"report_type": "scrutiny_panel", "title": "T", "meeting_name": "M", "meeting_date": "06/03/2014",
+         "wards_affected": "All", "key_decision": "no", "period_start": "01/03/2014", "period_end": "01/01/2014"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "The end of the period must be the same as or after its start" in response.content.decode()
+    assert not PanelReport.objects.exists()
+
+
+def test_selections_and_a_narrative_are_saved(client, report_officer, data):
+    client.force_login(report_officer)
+    response = client.post(
+        reverse("reporting-report-selections", args=[data.report.uuid]),
+        {"audits": [str(data.audit.uuid)], "metrics": ["children_looked_after"]},
+    )
+    assert response.status_code == 302
+    data.report.refresh_from_db()
+    assert data.report.metrics == ["children_looked_after"]
+    assert list(data.report.action_plans.all()) == []
+    assert list(data.report.audits.all()) == [data.audit]
+
+    response = client.post(
+        reverse("reporting-report-section", args=[data.report.uuid, "recommendations"]),
+        {"text": "Members are asked to note the report."},
+    )
+    assert response.status_code == 302
+    section = ReportSection.objects.get(report=data.report, key="recommendations")
+    assert section.text == "Members are asked to note the report." and section.updated_by == report_officer
+    assert client.get(reverse("reporting-report-section", args=[data.report.uuid, "nope"])).status_code == 404
+
+
+def test_the_preview_shows_the_figures_now_and_names_no_child(client, report_officer, data):
+    client.force_login(report_officer)
+    response = client.get(reverse("reporting-report-preview", args=[data.report.uuid]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "72% (13 of 18)" in page and "Draft preview" not in page and "draft preview" in page
+    assert "Back to the report" in page
+    for name in Child.objects.values_list("name", flat=True):
+        assert name not in page
+    assert 'style="' not in page and "<script" not in page
+
+
+def test_generate_queues_a_version_and_the_page_shows_it_done(
+    client, report_officer, data, django_capture_on_commit_callbacks
+):
+    client.force_login(report_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reporting-report-generate", args=[data.report.uuid]))
+    version = ReportVersion.objects.get()
+    assert response.url == reverse("reporting-version", args=[version.uuid])
+    assert version.status == ReportVersion.Status.DONE and version.number == 1
+    page = client.get(response.url).content.decode()
+    assert "Download the PDF" in page and "hx-trigger" not in page
+
+
+def test_a_version_in_progress_polls_with_htmx_and_the_fragment_answers(client, report_officer, data):
+    client.force_login(report_officer)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.db.transaction.on_commit", lambda callback, **kwargs: None)
+        version = report_services.report_version_request(report=data.report, user=report_officer)
+    page = client.get(reverse("reporting-version", args=[version.uuid])).content.decode()
+    assert 'hx-trigger="every 2s"' in page and "vendor/htmx/htmx.min.js" in page
+    fragment = client.get(reverse("reporting-version", args=[version.uuid]), headers={"HX-Request": "true"})
+    body = fragment.content.decode()
+    assert 'id="version-status"' in body and "<html" not in body
+    assert '<p id="version-live" hx-swap-oob="innerHTML">Queued: 0%.' in body
+    ReportVersion.objects.filter(pk=version.pk).update(status="failed", error="Something broke")
+    body = client.get(
+        reverse("reporting-version", args=[version.uuid]), headers={"HX-Request": "true"}
+    ).content
+    assert b"Something broke" in body and b"hx-trigger" not in body
+
+
+def test_the_pdf_download_is_an_attachment_and_logged(client, manager, done_version):
+    client.force_login(manager)
+    response = client.get(reverse("reporting-version-pdf", args=[done_version.uuid]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="panel-report-2014-02-27-v1.pdf"'
+    assert response.content.startswith(b"%PDF")
+    assert "72% (13 of 18)" in pdf_text(response.content)
+    entry = AccessLogEntry.objects.get()
+    assert (entry.username, entry.action, entry.object_ref) == (
+        "manager-mo",
+        "export",
+        str(done_version.uuid),
+    )
+
+
+def test_the_xlsx_has_the_same_tables_and_no_child(client, report_officer, done_version):
+    client.force_login(report_officer)
+    response = client.get(reverse("reporting-version-xlsx", args=[done_version.uuid]))
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == [
+        "Report", "Audit results", "Grades", "Cases", "Agencies", "Measures", "Counts", "Actions",
+    ]  # fmt: skip
+    results = list(workbook["Audit results"].iter_rows(values_only=True))
+    d2 = next(row for row in results if row[2] == "D2")
+    assert d2[4:8] == ("72% (13 of 18)", 13, 18, 72)
+    counts = list(workbook["Counts"].iter_rows(values_only=True))
+    assert counts[1:] == [("Jan 2014", 164, 521), ("Feb 2014", 184, 533)]
+    actions = list(workbook["Actions"].iter_rows(values_only=True))
+    assert actions[1][1] == "Chronologies need to be in place on all files"
+    cells = " ".join(str(v) for ws in workbook for row in ws.iter_rows(values_only=True) for v in row)
+    for name in CHILD_NAMES:
+        assert name not in cells
+    assert "Case 1" in cells
+
+
+def test_xlsx_text_cells_are_neutralised_against_formulas(
+    client, report_officer, data, django_capture_on_commit_callbacks
+):
+    client.force_login(report_officer)
+    data.plan.issues.update(description='=HYPERLINK("http://example.com")')
+    with django_capture_on_commit_callbacks(execute=True):
+        version = report_services.report_version_request(report=data.report, user=report_officer)
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("reporting-version-xlsx", args=[version.uuid])).content)
+    )
+    assert list(workbook["Actions"].iter_rows(values_only=True))[1][1] == '\'=HYPERLINK("http://example.com")'
+
+
+def test_issuing_makes_the_version_readable_by_panel_members_only_then(
+    client, report_officer, panel_member, done_version
+):
+    client.force_login(panel_member)
+    assert client.get(reverse("reporting-reports")).content.decode().count(done_version.report.title) == 0
+    assert client.get(reverse("reporting-report", args=[done_version.report.uuid])).status_code == 404
+    assert client.get(reverse("reporting-version-pdf", args=[done_version.uuid])).status_code == 404
+
+    client.force_login(report_officer)
+    response = client.post(reverse("reporting-version-issue", args=[done_version.uuid]))
+    assert response.status_code == 302
+    done_version.refresh_from_db()
+    assert done_version.issued_by == report_officer and done_version.issued_at is not None
+    assert done_version.report.status == PanelReport.Status.ISSUED
+    issued_at = done_version.issued_at
+    client.post(reverse("reporting-version-issue", args=[done_version.uuid]))  # already issued: no change
+    done_version.refresh_from_db()
+    assert done_version.issued_at == issued_at
+
+    client.force_login(panel_member)
+    assert done_version.report.title in client.get(reverse("reporting-reports")).content.decode()
+    detail = client.get(reverse("reporting-report", args=[done_version.report.uuid])).content.decode()
+    assert "Version 1" in detail and "Narrative" not in detail and "Generate PDF" not in detail
+    assert client.get(reverse("reporting-version-pdf", args=[done_version.uuid])).status_code == 200
+    # Drafts and what they are made of stay closed to the panel.
+    assert client.get(reverse("reporting-report-preview", args=[done_version.report.uuid])).status_code == 403
+    assert (
+        client.post(reverse("reporting-report-generate", args=[done_version.report.uuid])).status_code == 403
+    )
+    assert client.get(reverse("cases-s47-list")).status_code == 403
+    assert (
+        client.get(reverse("audits-results", args=[done_version.report.audits.get().uuid])).status_code == 403
+    )
+
+
+def test_a_panel_member_cannot_read_a_later_draft_version(
+    client, report_officer, panel_member, done_version, django_capture_on_commit_callbacks
+):
+    report_services.report_version_issue(version=done_version, user=report_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = report_services.report_version_request(report=done_version.report, user=report_officer)
+    client.force_login(panel_member)
+    detail = client.get(reverse("reporting-report", args=[done_version.report.uuid])).content.decode()
+    assert "Version 1" in detail and "Version 2" not in detail
+    assert client.get(reverse("reporting-version", args=[draft.uuid])).status_code == 404
+    assert client.get(reverse("reporting-version-pdf", args=[draft.uuid])).status_code == 404
+    assert client.get(reverse("reporting-version-xlsx", args=[draft.uuid])).status_code == 404
+
+
+def test_a_manager_reads_drafts_but_cannot_change_them(client, manager, data, done_version):
+    client.force_login(manager)
+    assert client.get(reverse("reporting-report", args=[data.report.uuid])).status_code == 200
+    assert client.get(reverse("reporting-report-preview", args=[data.report.uuid])).status_code == 200
+    assert client.post(reverse("reporting-report-generate", args=[data.report.uuid])).status_code == 403
+    assert client.post(reverse("reporting-version-issue", args=[done_version.uuid])).status_code == 403
+    done_version.refresh_from_db()
+    assert not done_version.issued
+
+
+def test_a_version_not_yet_made_cannot_be_issued_or_downloaded(client, report_officer, data):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.db.transaction.on_commit", lambda callback, **kwargs: None)
+        version = report_services.report_version_request(report=data.report, user=report_officer)
+    client.force_login(report_officer)
+    client.post(reverse("reporting-version-issue", args=[version.uuid]))
+    version.refresh_from_db()
+    assert not version.issued
+    assert client.get(reverse("reporting-version-pdf", args=[version.uuid])).status_code == 404
+
+
+def test_wrong_methods_are_refused(client, report_officer, data):
+    client.force_login(report_officer)
+    assert client.get(reverse("reporting-report-generate", args=[data.report.uuid])).status_code == 405
+    assert client.post(reverse("reporting-report-preview", args=[data.report.uuid])).status_code == 405
+
+
+def test_the_report_list_costs_a_fixed_number_of_queries(
+    client, report_officer, data, django_assert_max_num_queries
+):
+    for n in range(3):
+        report_services.panel_report_create(
+            user=report_officer, report_type="scrutiny_panel", title=f"Report {n}", meeting_name="Panel",
+            meeting_date=datetime.date(2014, 3, n + 1), period_start=datetime.date(2014, 1, 1),
+            period_end=datetime.date(2014, 1, 31),
+        )  # fmt: skip
+    client.force_login(report_officer)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("reporting-reports")).status_code == 200
+
+
+def test_the_report_page_costs_a_fixed_number_of_queries(
+    client, report_officer, done_version, django_assert_max_num_queries
+):
+    client.force_login(report_officer)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("reporting-report", args=[done_version.report.uuid]))
+    assert response.status_code == 200
+    assert "Version 1" in response.content.decode()
+
+
+def test_a_narrative_naming_a_child_is_refused_when_saved(client, report_officer, data):
+    client.force_login(report_officer)
+    url = reverse("reporting-report-section", args=[data.report.uuid, "issue"])
+    response = client.post(url, {"text": f"Discussed {CHILD_NAMES[0]} at length."})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "contains a child&#x27;s name or ID from the case records" in page
+    assert ReportSection.objects.get(report=data.report, key="issue").text.startswith("This report sets out")
