@@ -121,9 +121,24 @@ def records():
     call_command("generate_demo_data", children=1500, seed=7, stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
-def test_a_recomputation_survives_its_worker_being_killed(broker, records, tmp_path):
+def _pool_process(worker: subprocess.Popen) -> int:
+    """The pid of the worker's one pool process (prefork, concurrency 1)."""
+    children = [
+        int(pid)
+        for path in Path(f"/proc/{worker.pid}/task").glob("*/children")
+        for pid in path.read_text().split()
+    ]
+    assert len(children) == 1, children
+    return children[0]
+
+
+@pytest.mark.parametrize("kill", ["the whole worker", "its pool process"])
+def test_a_recomputation_survives_its_worker_being_killed(broker, records, tmp_path, kill):
+    """Killed whole (host lost): Redis redelivers after the visibility timeout to a new worker. Pool process
+    killed: the worker rejects the task back to the queue (task_reject_on_worker_lost) and runs it again."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: the worker processes share the test's database")
+    whole = kill == "the whole worker"
     blocked = services.SCOPES[2]
     run = MetricRun.objects.create(trigger=MetricRun.Trigger.MANUAL, steps_total=len(services.SCOPES))
     first_log, second_log = tmp_path / "first-worker.log", tmp_path / "second-worker.log"
@@ -144,29 +159,36 @@ def test_a_recomputation_survives_its_worker_being_killed(broker, records, tmp_p
             first_log,
         )
         assert broker.hlen("unacked") == 1, "the running task's message is held unacknowledged"
-        _kill(first)
+        if whole:
+            _kill(first)
+        else:
+            os.kill(_pool_process(first), signal.SIGKILL)
         part_way = _run(run.pk)
         assert part_way.status == MetricRun.Status.RUNNING
         assert 2 <= part_way.steps_done < len(services.SCOPES)
     finally:
         holder.close()  # the blocked scope may go ahead now
-        if first is not None:
+        if first is not None and (whole or sys.exc_info()[0]):
             _kill(first)
 
+    log = second_log if whole else first_log
     try:
-        second = _start_worker("second", second_log)
+        if whole:
+            second = _start_worker("second", second_log)
         _wait_until(
-            lambda: _run(run.pk).status == MetricRun.Status.DONE,
-            WAIT_SECONDS,
-            "the redelivered run did not finish",
-            second_log,
+            lambda: _run(run.pk).status == MetricRun.Status.DONE, WAIT_SECONDS, "the run did not finish", log
         )
-        _wait_until(lambda: broker.hlen("unacked") == 0, 10, "the task was not acknowledged", second_log)
+        _wait_until(lambda: broker.hlen("unacked") == 0, 10, "the task was not acknowledged", log)
     finally:
-        if second is not None:
-            _kill(second)
+        for worker in (first, second):
+            if worker is not None:
+                _kill(worker)
 
-    assert "Task reporting.tasks.metrics_recompute_task" in second_log.read_text(), "not redelivered"
+    text = log.read_text()
+    if whole:
+        assert "Task reporting.tasks.metrics_recompute_task" in text, "not redelivered"
+    else:
+        assert "SIGKILL" in text and text.count("received") >= 2, "not run again"
     done = _run(run.pk)
     assert done.steps_done == done.steps_total == len(services.SCOPES)
     assert done.snapshot_count == MetricSnapshot.objects.count() > 0
