@@ -125,6 +125,7 @@ CELL_VALUES = st.one_of(
 )
 
 
+@pytest.mark.filterwarnings("ignore:Cell .* is marked as a date:UserWarning")  # openpyxl, of a huge number
 @FUZZ
 @given(values=st.dictionaries(st.sampled_from(["D1", "D4", "D5", "F1", "Grade"]), CELL_VALUES, min_size=1))
 def test_any_values_in_the_answer_cells_save_or_are_refused(audit, auditor, mine, exported, values):
