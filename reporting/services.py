@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from django.contrib.auth.models import User
-from django.db import NotSupportedError, connection, transaction
+from django.db import DatabaseError, NotSupportedError, connection, transaction
 from django.db.models import Count, DateField, F, Func, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -460,7 +460,8 @@ def _run_lock(run_id: int) -> Iterator[bool]:
         yield locked
     finally:
         if locked:
-            with connection.cursor() as cursor:
+            # In an aborted transaction this fails; the lock then goes with the session (as when a worker dies).
+            with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s::bigint)", [key])
 
 
