@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint bench browser-deps migrate demo worker clean
+.PHONY: install run test test-fast lint bench load restore-check browser-deps migrate demo worker clean
 
 install: $(VENV)/.installed
 
@@ -49,6 +49,9 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/bandit -c pyproject.toml -r . -ll -q
+	DEBUG=false ALLOWED_HOSTS=casetrack.example.org SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')" \
+		$(PY) manage.py check --deploy --fail-level WARNING
 
 # Metrics over a million S47 enquiries in a scratch PostgreSQL database (bench_metrics, created and dropped),
 # then a 20-page panel report PDF. Prints each figure as `name: value`. Not part of `make test`.
@@ -56,6 +59,18 @@ bench: install
 	@scripts/services.sh >/dev/null
 	$(PY) bench/metrics.py
 	$(PY) bench/report_pdf.py
+
+# 50 signed-in users for 60 s against gunicorn (DEBUG off), PostgreSQL and Redis, in a scratch database
+# (load_test, created and dropped). Prints `name: value` figures; fails on any error. Not part of `make test`.
+load: install
+	@scripts/services.sh >/dev/null
+	$(PY) bench/load.py
+
+# A pg_dump backup (custom format) restores into an identical database: row counts of every table compared.
+# A demo database by default (created and dropped); DATABASE_URL=... make restore-check checks a copy of that one.
+restore-check: install
+	@scripts/services.sh >/dev/null
+	$(PY) scripts/restore_check.py $${DATABASE_URL:+--database-url "$$DATABASE_URL"}
 
 clean:
 	rm -rf $(VENV) staticfiles var

@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from audits import access, services
 from audits.models import Agency, Answer, Audit, CaseAudit, Grade, Question
 from audits.scoring import question_applies
+from audits.scoring_forms import NOTE_MAX
 from cases.importing.cells import clean, is_blank
 from cases.importing.reading import ExtractFileError, read_tables
 
@@ -445,7 +446,12 @@ def _check_row(
             except ValueError as error:
                 errors.append(CellProblem(number, get_column_letter(index + 1), str(error)))
         else:
-            given[question.pk] = (index, "", _text(raw))
+            text = _text(raw)
+            if len(text) > NOTE_MAX:
+                reason = f"the answer is longer than {NOTE_MAX:,} characters (it has {len(text):,})"
+                errors.append(CellProblem(number, get_column_letter(index + 1), reason))
+                continue
+            given[question.pk] = (index, "", text)
     # Applicability follows the answers as they will be after the import (a gate may change in it).
     after: dict[int, object] = dict(current)
     after.update({pk: _Given(value) for pk, (_i, value, _t) in given.items()})

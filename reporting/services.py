@@ -11,15 +11,16 @@ leaves one correct set of rows (the second run waits for the first's scope, then
 """
 
 import collections
+import contextlib
 import dataclasses
 import datetime
 import logging
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from django.contrib.auth.models import User
-from django.db import NotSupportedError, connection, transaction
+from django.db import DatabaseError, NotSupportedError, connection, transaction
 from django.db.models import Count, DateField, F, Func, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -431,12 +432,50 @@ def metrics_run_request(*, trigger: str, user: User | None = None) -> MetricRun:
     return run
 
 
-def _claim(run_id: int) -> bool:
-    """Marks the run as running; False if another worker has it (or it is finished)."""
+_RUN_LOCK_BASE = 0x6D72756E << 32  # "mrun": a run's lock, apart from the scopes' locks above
+
+
+def _run_lock_key(run_id: int) -> int:
+    return _RUN_LOCK_BASE | (run_id & 0xFFFFFFFF)
+
+
+@contextlib.contextmanager
+def _run_lock(run_id: int) -> Iterator[bool]:
+    """Whether this worker may run the run: True unless a live worker is running it.
+
+    On PostgreSQL a session advisory lock marks the worker running a run. It is held by the worker's
+    database connection, so it goes when the worker does, however it dies (kill -9, lost machine): a
+    redelivered message (acks_late) then takes the run over at once, while a duplicate delivery to a
+    second worker, with the first still running, finds the lock taken and does nothing. Elsewhere
+    (SQLite, one process) there is no lock: the run row's age (STALE_RUN) decides instead.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = _run_lock_key(run_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s::bigint)", [key])
+        locked = cursor.fetchone()[0]
+    try:
+        yield locked
+    finally:
+        if locked:
+            # In an aborted transaction this fails; the lock then goes with the session (as when a worker dies).
+            with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s::bigint)", [key])
+
+
+def _claim(run_id: int, *, owner_is_gone: bool) -> bool:
+    """Marks the run as running; False if another worker has it (or it is finished).
+
+    `owner_is_gone`: no live worker holds the run (PostgreSQL's lock says so), so a run left "running"
+    was lost with its worker and is taken over at once; otherwise only after STALE_RUN.
+    """
     now = timezone.now()
-    claimable = Q(status=MetricRun.Status.QUEUED) | Q(
-        status=MetricRun.Status.RUNNING, started_at__lt=now - STALE_RUN
-    )
+    running = Q(status=MetricRun.Status.RUNNING)
+    if not owner_is_gone:
+        running &= Q(started_at__lt=now - STALE_RUN)
+    claimable = Q(status=MetricRun.Status.QUEUED) | running
     return bool(
         MetricRun.objects.filter(claimable, pk=run_id).update(
             status=MetricRun.Status.RUNNING, started_at=now, steps_done=0, snapshot_count=0, error=""
@@ -445,25 +484,31 @@ def _claim(run_id: int) -> bool:
 
 
 def metrics_run_execute(*, run_id: int) -> MetricRun | None:
-    """Runs a queued recomputation, recording its progress on the run row as each scope is written."""
-    if not _claim(run_id):
-        logger.info("Metrics run %s already claimed or finished: nothing to do.", run_id)
-        return None
-    MetricRun.objects.filter(pk=run_id).update(steps_total=len(SCOPES))
+    """Runs a queued recomputation, recording its progress on the run row as each scope is written.
 
-    def progress(count: int) -> None:
-        MetricRun.objects.filter(pk=run_id).update(
-            steps_done=F("steps_done") + 1, snapshot_count=F("snapshot_count") + count
-        )
+    Safe to call again for the same run (a redelivered task): a finished run, or one a live worker is
+    running, is left alone; one whose worker died is run again from the start (each scope replaces its
+    own snapshots, so nothing is counted twice).
+    """
+    with _run_lock(run_id) as free:
+        if not free or not _claim(run_id, owner_is_gone=connection.vendor == "postgresql"):
+            logger.info("Metrics run %s already claimed or finished: nothing to do.", run_id)
+            return None
+        MetricRun.objects.filter(pk=run_id).update(steps_total=len(SCOPES))
 
-    try:
-        metrics_recompute(progress=progress)
-    except Exception as error:
-        MetricRun.objects.filter(pk=run_id).update(
-            status=MetricRun.Status.FAILED, finished_at=timezone.now(), error=repr(error)[:2000]
-        )
-        raise
-    MetricRun.objects.filter(pk=run_id).update(status=MetricRun.Status.DONE, finished_at=timezone.now())
+        def progress(count: int) -> None:
+            MetricRun.objects.filter(pk=run_id).update(
+                steps_done=F("steps_done") + 1, snapshot_count=F("snapshot_count") + count
+            )
+
+        try:
+            metrics_recompute(progress=progress)
+        except Exception as error:
+            MetricRun.objects.filter(pk=run_id).update(
+                status=MetricRun.Status.FAILED, finished_at=timezone.now(), error=repr(error)[:2000]
+            )
+            raise
+        MetricRun.objects.filter(pk=run_id).update(status=MetricRun.Status.DONE, finished_at=timezone.now())
     return MetricRun.objects.get(pk=run_id)
 
 

@@ -10,6 +10,10 @@ from collections.abc import Iterable
 
 # Excel's own limit on a cell; anything longer is not a real extract.
 MAX_CELL_CHARS = 32_767
+# Dates in case records fall well inside these; anything outside is a typing slip (01/01/0201), and
+# would also overflow date arithmetic (targets, ages, months) near the ends of the calendar.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2099, 12, 31)
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\ufeff]+")
 # Annex A codes a value with a letter: "a) Male", "s) NOBT".
@@ -74,6 +78,16 @@ def parse_code(value: object, *, max_length: int | None = None) -> str:
 
 
 def parse_date(value: object) -> datetime.date:
+    date = _date(value)
+    if not EARLIEST_DATE <= date <= LATEST_DATE:
+        raise CellError(
+            f"{date.day:02}/{date.month:02}/{date.year:04} is not a likely date: dates must be between {EARLIEST_DATE.year} "
+            f"and {LATEST_DATE.year}."
+        )
+    return date
+
+
+def _date(value: object) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):

@@ -5,6 +5,7 @@ a broken workbook) becomes an `ExtractFileError` with a message for the user; no
 the database.
 """
 
+import codecs
 import csv
 import io
 import zipfile
@@ -18,9 +19,15 @@ from cases.importing.cells import MAX_CELL_CHARS, is_blank
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
-# A workbook is a zip; refuse one that would expand to far more than any real extract (a zip bomb).
+# A workbook is a zip; refuse one that would expand to far more than any real extract (a zip bomb), or
+# one with a large member packed far tighter than real worksheets ever are (10-30 times). Both are judged
+# from the sizes the zip declares, before anything is inflated; Python's zipfile never inflates a member
+# past its declared size (it stops there and fails the CRC check), so a zip cannot lie its way round this.
 MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
+MAX_RATIO_FROM_BYTES = 16 * 1024 * 1024
+MAX_RATIO = 200
 CSV_ENCODINGS = ("utf-8-sig", "cp1252")
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 class ExtractFileError(Exception):
@@ -66,18 +73,29 @@ def read_tables(file_name: str, content: bytes) -> list[Table]:
 
 
 def _read_csv(file_name: str, content: bytes) -> list[Table]:
-    if b"\x00" in content:
-        raise ExtractFileError("This is not a text CSV file (it holds binary data).")
     text = _decode(content)
+    if "\x00" in text:
+        raise ExtractFileError("This is not a text CSV file (it holds binary data).")
     try:
         return [
             _table(file_name, None, enumerate(csv.reader(io.StringIO(text, newline=""), _dialect(text)), 1))
         ]
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise ExtractFileError(f"A cell is longer than {MAX_CELL_CHARS:,} characters.") from None
         raise ExtractFileError(f"This is not a readable CSV file ({error}).") from None
 
 
 def _decode(content: bytes) -> str:
+    if content.startswith(UTF16_BOMS):  # Excel's "Unicode text"
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ExtractFileError(
+                "This is not readable text: save it as CSV (UTF-8) and try again."
+            ) from None
+    if b"\x00" in content:
+        raise ExtractFileError("This is not a text CSV file (it holds binary data).")
     for encoding in CSV_ENCODINGS:
         try:
             return content.decode(encoding)
@@ -100,8 +118,7 @@ def _read_xlsx(file_name: str, content: bytes) -> list[Table]:
         raise ExtractFileError("This is not a valid Excel (.xlsx) workbook.")
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
-                raise ExtractFileError("This workbook expands to far more data than a case extract holds.")
+            _check_zip_sizes(archive.infolist())
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
             return [_worksheet_table(file_name, sheet) for sheet in workbook.worksheets]
@@ -115,6 +132,17 @@ def _read_xlsx(file_name: str, content: bytes) -> list[Table]:
         raise ExtractFileError(
             f"This could not be read as an Excel workbook ({type(error).__name__})."
         ) from None
+
+
+def _check_zip_sizes(members: list[zipfile.ZipInfo]) -> None:
+    """Refuses a zip bomb by the sizes its directory declares, before anything is inflated."""
+    too_big = sum(info.file_size for info in members) > MAX_UNZIPPED_BYTES
+    too_tight = any(
+        info.file_size > MAX_RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+        for info in members
+    )
+    if too_big or too_tight:
+        raise ExtractFileError("This workbook expands to far more data than a case extract holds.")
 
 
 def _worksheet_table(file_name: str, sheet) -> Table:

@@ -2,6 +2,7 @@
 
 import datetime
 import threading
+import time
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -136,11 +137,34 @@ def test_a_run_left_running_by_a_lost_worker_is_taken_over(records):
     stale = MetricRun.objects.create(
         trigger=MetricRun.Trigger.NIGHTLY, status=MetricRun.Status.RUNNING, started_at=long_ago
     )
-    recent = MetricRun.objects.create(
+    assert services.metrics_run_execute(run_id=stale.pk).status == MetricRun.Status.DONE
+
+
+@pytest.mark.django_db
+def test_a_run_a_live_worker_is_running_is_left_alone_and_one_whose_worker_died_is_taken_over(records):
+    """PostgreSQL: the running worker's connection holds the run's lock; when it dies the lock goes."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the run lock is PostgreSQL's advisory lock")
+    import psycopg
+
+    run = MetricRun.objects.create(
         trigger=MetricRun.Trigger.NIGHTLY, status=MetricRun.Status.RUNNING, started_at=timezone.now()
     )
-    assert services.metrics_run_execute(run_id=stale.pk).status == MetricRun.Status.DONE
-    assert services.metrics_run_execute(run_id=recent.pk) is None
+    with psycopg.connect(**connection.get_connection_params()) as other_worker:
+        other_worker.execute("SELECT pg_advisory_lock(%s::bigint)", [services._run_lock_key(run.pk)])
+        assert services.metrics_run_execute(run_id=run.pk) is None
+    # The other worker's connection is gone (as when its process is killed): once the server has ended
+    # its session, the run is taken over.
+    with connection.cursor() as cursor:
+        for _ in range(100):
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            )
+            if not cursor.fetchone()[0]:
+                break
+            time.sleep(0.05)
+    assert services.metrics_run_execute(run_id=run.pk).status == MetricRun.Status.DONE
 
 
 @pytest.mark.django_db

@@ -1,0 +1,145 @@
+"""The load test's users (locust), run by bench/load.py (`make load`).
+
+Two kinds of signed-in user, in the proportion of their weights: auditors (their audits, the case list,
+their child's page, the scoring page and answer autosaves) and managers (dashboard, case lists, a child's
+page and any extra pages bench/load.py found, such as action plan pages). To load another page, add a
+`Page` to AUDITOR_PAGES or MANAGER_PAGES (or have bench/load.py put its URL in the config's `extra_pages`).
+
+Each auditor edits only its own case audit's answers, sending the revision it started from as the page
+does (optimistic locking), and records the last value the server accepted for each; bench/load.py then
+checks every one of them is in the database. Reads its accounts from LOAD_CONFIG (JSON) and writes the
+autosaves to LOAD_RESULTS (JSON).
+"""
+
+import itertools
+import json
+import os
+import random
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import gevent
+from locust import HttpUser, between, events, task
+
+CONFIG = json.loads(Path(os.environ["LOAD_CONFIG"]).read_text())
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+RATINGS = ("yes", "partly", "no")
+SAVED: dict[tuple[str, int], str] = {}  # (case audit UUID, question id) -> the value last saved
+TIMES: list[tuple[str, float, bool, bool]] = []  # (name, milliseconds, failed, all signed in) per request
+LIVE = re.compile(r"Question \S+ (?:not )?saved[^<]*")
+REVISION = re.compile(r'name="revision" value="(\d+)"')
+# The measured minute starts once every user has signed in (the sign-ins, each a deliberately slow
+# password hash, come in a burst as the users spawn) and lasts CONFIG["seconds"]; then the test stops.
+STEADY = {"signed_in": 0, "since": None}
+_accounts = {role: iter(CONFIG[role]) for role in ("auditors", "managers")}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # the name locust reports it under
+    path: str  # may use {case_audit} and {child} from the user's account
+    weight: int = 1
+
+
+AUDITOR_PAGES = [
+    Page("my audits", "/audits/mine/"),
+    Page("case list", "/cases/", 2),
+    Page("child page", "/cases/children/{child}/"),
+    Page("scoring page", "/audits/case/{case_audit}/", 2),
+]
+MANAGER_PAGES = [
+    Page("dashboard", "/dashboard/", 3),
+    Page("case list", "/cases/", 2),
+    Page("children list", "/cases/children/"),
+    Page("child page", "/cases/children/{child}/"),
+    *(Page(page["name"], page["path"]) for page in CONFIG.get("extra_pages", [])),
+]
+
+
+class SignedInUser(HttpUser):
+    abstract = True
+    # People read a page, then answer or click: a few seconds between requests (autosave fires on change).
+    wait_time = between(2.0, 6.0)
+    role = ""
+    pages: list[Page] = []
+
+    def on_start(self) -> None:
+        self.account = next(_accounts[self.role])
+        form = self.client.get("/login/", name="log in (form)")
+        token = CSRF.search(form.text)
+        with self.client.post(
+            "/login/",
+            {
+                "username": self.account["username"],
+                "password": CONFIG["password"],
+                "csrfmiddlewaretoken": token[1],
+            },
+            name="log in",
+            catch_response=True,
+        ) as response:
+            if response.url.rstrip("/").endswith("/login") or "sessionid" not in self.client.cookies:
+                response.failure(f"{self.account['username']} could not sign in")
+        STEADY["signed_in"] += 1
+        if STEADY["signed_in"] == CONFIG["users"]:
+            STEADY["since"] = time.monotonic()
+            gevent.spawn_later(CONFIG["seconds"], self.environment.runner.quit)
+        self._weighted = [page for page in self.pages for _ in range(page.weight)]
+
+    def _get(self, page: Page) -> None:
+        self.client.get(page.path.format(**self.account), name=page.name)
+
+    @task(4)
+    def browse(self) -> None:
+        self._get(random.choice(self._weighted))  # noqa: S311 (not security)
+
+
+class Auditor(SignedInUser):
+    weight = 4
+    role = "auditors"
+    pages = AUDITOR_PAGES
+
+    def on_start(self) -> None:
+        super().on_start()
+        self.revisions = dict.fromkeys(self.account["questions"], 0)
+        self.values = itertools.cycle(RATINGS)
+
+    @task(5)
+    def autosave(self) -> None:
+        question = random.choice(self.account["questions"])  # noqa: S311
+        value = next(self.values)
+        with self.client.post(
+            f"/audits/case/{self.account['case_audit']}/answer/{question}/",
+            {"value": value, "text": "", "evidence": "", "revision": self.revisions[question]},
+            headers={"HX-Request": "true", "X-CSRFToken": self.client.cookies.get("csrftoken", "")},
+            name="autosave",
+            catch_response=True,
+        ) as response:
+            if response.status_code == 200 and "saved at" in response.text:
+                # As the page does: the fragment htmx swaps in carries the answer's new revision.
+                revision = REVISION.search(response.text)
+                self.revisions[question] = int(revision[1]) if revision else self.revisions[question] + 1
+                SAVED[(self.account["case_audit"], question)] = value
+            else:
+                said = LIVE.search(response.text or "")
+                response.failure(f"autosave answered {response.status_code}: {said[0] if said else '?'}")
+
+
+class Manager(SignedInUser):
+    weight = 1
+    role = "managers"
+    pages = MANAGER_PAGES
+
+
+@events.request.add_listener
+def _time(name, response_time, exception, **_kwargs) -> None:
+    since = STEADY["since"]
+    steady = since is not None and time.monotonic() - response_time / 1000 >= since
+    TIMES.append((name, response_time, exception is not None, steady))
+
+
+@events.test_stop.add_listener
+def _write_results(**_kwargs) -> None:
+    saved = [{"case_audit": ca, "question": q, "value": value} for (ca, q), value in SAVED.items()]
+    Path(os.environ["LOAD_RESULTS"]).write_text(json.dumps({"saved": saved, "requests": TIMES}))
