@@ -6,6 +6,11 @@ agree with each other on every object of the fixture world and with the table be
   to them (not a colleague's), and never a child's record.
 - A panel member, a report officer and a user with no role never see a child's record or a case audit.
 - Managers, moderators and administrators see everything.
+- Action plans and their actions: managers, administrators, moderators and report officers see every
+  plan; others only plans they lead or own an action in (the world's action is another auditor's); a
+  partner agency auditor only their own actions; a panel member none.
+- Panel reports: report officers, administrators and managers see every report and version (drafts too);
+  a panel member only reports with an issued version, and of their versions only the issued ones.
 """
 
 import datetime
@@ -14,10 +19,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
+from actions import access as action_access
 from audits import access as audit_access
 from audits.models import Answer, CaseAudit
 from cases import selectors as case_selectors
 from common import roles
+from reporting import access as reporting_access
 from reporting import metrics
 from reporting import selectors as reporting_selectors
 from tests.security.world import ANONYMOUS, NO_ROLE, PERSONAS, World, build_world
@@ -25,6 +32,8 @@ from tests.security.world import ANONYMOUS, NO_ROLE, PERSONAS, World, build_worl
 pytestmark = pytest.mark.django_db
 
 EVERYONE_WHO_SEES_ALL = (roles.ADMINISTRATOR, roles.MANAGER, roles.MODERATOR)
+ALL_PLANS = (roles.ADMINISTRATOR, roles.MANAGER, roles.MODERATOR, roles.REPORT_OFFICER)
+ALL_REPORTS = (roles.ADMINISTRATOR, roles.MANAGER, roles.REPORT_OFFICER)
 
 # What each persona sees, by the world's names for its objects.
 EXPECTED = {
@@ -56,6 +65,16 @@ EXPECTED = {
         roles.AUDITOR: {"s47_a"},
         **{role: {"s47_a", "s47_b"} for role in EVERYONE_WHO_SEES_ALL},
     },
+    "action plans": {role: {"plan"} for role in ALL_PLANS},
+    "actions": {role: {"action"} for role in ALL_PLANS},
+    "panel reports": {
+        roles.PANEL_MEMBER: {"issued_report"},
+        **{role: {"issued_report", "draft_report"} for role in ALL_REPORTS},
+    },
+    "report versions": {
+        roles.PANEL_MEMBER: {"issued_version"},
+        **{role: {"issued_version", "later_draft_version", "draft_version"} for role in ALL_REPORTS},
+    },
 }
 OBJECTS = {
     "children": ("child_a", "child_b"),
@@ -68,12 +87,20 @@ OBJECTS = {
         "case_audit_police_b",
     ),
     "drill-down records": ("s47_a", "s47_b"),
+    "action plans": ("plan",),
+    "actions": ("action",),
+    "panel reports": ("issued_report", "draft_report"),
+    "report versions": ("issued_version", "later_draft_version", "draft_version"),
 }
 # The single-object predicate and the list queryset of each object type.
 GUARDS = {
     "children": (case_selectors.access_child, case_selectors.children_visible_to),
     "audits": (audit_access.access_audit, audit_access.audits_visible_to),
     "case audits": (audit_access.access_case_audit, audit_access.case_audits_visible_to),
+    "action plans": (action_access.access_plan, action_access.plans_visible_to),
+    "actions": (action_access.access_action, action_access.actions_visible_to),
+    "panel reports": (reporting_access.access_panel_report, reporting_access.panel_reports_visible_to),
+    "report versions": (reporting_access.access_report_version, reporting_access.report_versions_visible_to),
 }
 CONSENT = metrics.get("consent_recorded")  # S47 enquiries started in the month: both of the world's
 

@@ -9,7 +9,8 @@ discussion and a referral; a multi-agency audit in which
   auditor (neither a persona);
 a re-audit of it, a programme, a metric run and a snapshot; an action plan on the audit, led by the manager
 persona, with one issue and one action owned by the other auditor (so the auditor and partner agency
-auditor personas see neither), with one progress update.
+auditor personas see neither), with one progress update; two panel reports, one with an issued version
+(and a later draft version) and one with a draft version only.
 """
 
 import dataclasses
@@ -22,7 +23,7 @@ from actions import models as acm
 from audits import models as am
 from cases import models as m
 from common import roles
-from reporting.models import MetricRun, MetricSnapshot
+from reporting.models import MetricRun, MetricSnapshot, PanelReport, ReportVersion
 from tests.factories import (
     AuditFactory,
     CaseAuditFactory,
@@ -66,6 +67,11 @@ class World:
     issue: acm.PlanIssue
     action: acm.Action
     update: acm.ProgressUpdate
+    issued_report: PanelReport
+    draft_report: PanelReport
+    issued_version: ReportVersion
+    later_draft_version: ReportVersion
+    draft_version: ReportVersion
 
     @property
     def children(self) -> list[m.Child]:
@@ -155,6 +161,19 @@ def build_world() -> World:
     update = acm.ProgressUpdate.objects.create(
         action=action, written_on=datetime.date(2014, 5, 1), note="Briefing held", author=other_auditor
     )
+
+    def report(title):
+        return PanelReport.objects.create(
+            report_type=PanelReport.Type.SCRUTINY_PANEL, title=title, meeting_name="Scrutiny Panel",
+            meeting_date=datetime.date(2014, 10, 1), period_start=datetime.date(2014, 4, 1),
+            period_end=datetime.date(2014, 9, 30),
+        )  # fmt: skip
+
+    issued_report, draft_report = report("World issued report"), report("World draft report")
+    done = ReportVersion.Status.DONE
+    issued_version = ReportVersion.objects.create(report=issued_report, number=1, status=done, issued_at=now)
+    later_draft_version = ReportVersion.objects.create(report=issued_report, number=2, status=done)
+    draft_version = ReportVersion.objects.create(report=draft_report, number=1, status=done)
     return World(
         users=users,
         north=north,
@@ -180,4 +199,9 @@ def build_world() -> World:
         issue=issue,
         action=action,
         update=update,
+        issued_report=issued_report,
+        draft_report=draft_report,
+        issued_version=issued_version,
+        later_draft_version=later_draft_version,
+        draft_version=draft_version,
     )
