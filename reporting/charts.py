@@ -28,15 +28,22 @@ class Series:
     values: Sequence[float | None]  # one per label; None leaves a gap
 
 
-def nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 x 10^k at or above `value` (at least 1): a tidy top for an axis."""
-    if value <= 1:
-        return 1
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * power:
-            return step * power
-    return 10 * power  # pragma: no cover
+AXIS_INTERVALS = 4
+# Whole-number gridline steps (x 10^k): the axis reads 0, 60, 120, 180, 240, never 62.5 or 187.5.
+NICE_STEPS = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5, 8, 10)
+
+
+def count_axis_top(value: float) -> int:
+    """The top of a count axis with four equal whole-number steps, at or above `value` (e.g. 231 -> 240)."""
+    raw = max(value, 0) / AXIS_INTERVALS
+    if raw <= 1:
+        return AXIS_INTERVALS
+    power = 10 ** math.floor(math.log10(raw))
+    for candidate in NICE_STEPS:
+        step = candidate * power
+        if step >= raw and float(step).is_integer():
+            return int(step) * AXIS_INTERVALS
+    return 10 * power * AXIS_INTERVALS  # pragma: no cover
 
 
 def _number(value: float) -> str:
@@ -72,7 +79,7 @@ def line_chart(
         if len(one.values) != len(labels):
             raise ValueError(f"series {one.name!r} has {len(one.values)} values for {len(labels)} labels")
     values = [v for one in series for v in one.values if v is not None]
-    top = 100.0 if percent else float(nice_ceiling(max(values, default=0)))
+    top = 100.0 if percent else float(count_axis_top(max(values, default=0)))
     unit = "%" if percent else ""
     legend_height = 26 if len(series) > 1 or target is not None else 0
     left, right, bottom, top_margin = 48, 16, 40, 14 + legend_height
@@ -92,8 +99,8 @@ def line_chart(
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
-    for tick in range(5):
-        value = top * tick / 4
+    for tick in range(AXIS_INTERVALS + 1):
+        value = top * tick / AXIS_INTERVALS
         y = y_at(value)
         parts.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>'

@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from actions.models import ActionPlan
 from audits.models import Audit
 from reporting import report_services
 from reporting.metrics import CP_PLANS, LEAVING_CARE, LOOKED_AFTER
@@ -39,6 +40,7 @@ def demo_report_create(*, user: User, audit_title: str) -> PanelReport | None:
         user=user,
         audits=Audit.objects.filter(title=audit_title),
         metrics=[CP_PLANS.key, LOOKED_AFTER.key, LEAVING_CARE.key, "s47_within_15_days", "consent_recorded"],
-        action_plans=[],
+        # "Actions from previous meetings": the demo audit's action plan (loaded just before).
+        action_plans=ActionPlan.objects.filter(audit__title=audit_title),
     )
     return report

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET  # noqa: S405  (parses the renderer's own out
 
 import pytest
 
-from reporting.charts import Series, describe, line_chart, nice_ceiling
+from reporting.charts import Series, count_axis_top, describe, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -76,9 +76,24 @@ def test_it_refuses_a_series_that_does_not_fit_the_labels():
         _chart(series=[Series("A", [1, 2])])
 
 
-@pytest.mark.parametrize(("value", "top"), [(0, 1), (7, 10), (12, 20), (192, 200), (201, 250), (533, 1000)])
-def test_nice_ceiling(value, top):
-    assert nice_ceiling(value) == top
+@pytest.mark.parametrize(
+    ("value", "top"),
+    [
+        (0, 4),
+        (3, 4),
+        (7, 8),
+        (12, 12),
+        (100, 100),
+        (192, 200),
+        (205, 240),
+        (231, 240),
+        (533, 600),
+        (9999, 10000),
+    ],
+)
+def test_a_count_axis_has_four_whole_number_steps_just_above_the_highest_value(value, top):
+    assert count_axis_top(value) == top
+    assert top >= value and (top // 4) * 4 == top
 
 
 def test_the_description_names_the_lowest_highest_and_latest():

@@ -27,3 +27,6 @@ def test_load_demo_creates_one_draft_qa_report_and_no_second_one(settings, clien
     client.force_login(report.created_by)
     preview = client.get(reverse("reporting-report-preview", args=[report.uuid])).content.decode()
     assert "No results yet: no case audit has been submitted." in preview
+    # Actions from previous meetings: the demo audit's action plan, issue by issue.
+    assert [plan.audit for plan in report.action_plans.all()] == list(report.audits.all())
+    assert "Consent element needs to be mandatory in the workflow" in preview
