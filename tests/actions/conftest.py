@@ -1,10 +1,16 @@
-"""Evidence files go to a temporary folder for each test; a tiny valid file of each type."""
+"""Evidence files go to a temporary folder for each test; a tiny valid file of each type; the owner persona
+and the clock most action tests are read against (3 June 2024)."""
 
+import datetime
 import io
 import zipfile
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+
+from common import roles
+from tests.factories import UserFactory
 
 # The smallest files whose first bytes are what their type starts with.
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -33,3 +39,14 @@ def evidence_folder(settings, tmp_path):
         },
     }
     return tmp_path / "evidence"
+
+
+@pytest.fixture
+def frozen_clock():
+    with time_machine.travel(datetime.datetime(2024, 6, 3, 9, 0, tzinfo=datetime.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(username="owner-olu", roles=[roles.AUDITOR])

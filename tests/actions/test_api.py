@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -14,23 +13,12 @@ from tests.actions.conftest import pdf_upload
 from tests.actions.factories import ActionFactory, ActionPlanFactory, PlanIssueFactory
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime.datetime(2024, 6, 3, 9, 0, tzinfo=datetime.UTC), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 @pytest.fixture
 def api():
     return APIClient()
-
-
-@pytest.fixture
-def owner(db):
-    return UserFactory(username="owner-olu", roles=[roles.AUDITOR])
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,19 +19,8 @@ from tests.actions.factories import ActionFactory, ActionPlanFactory, PlanIssueF
 from tests.audits.test_results import reference_cases, scored_case
 from tests.factories import AuditFactory, UserFactory, tool_version
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 TODAY = datetime.date(2024, 6, 3)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime.datetime(2024, 6, 3, 9, 0, tzinfo=datetime.UTC), tick=False):
-        yield
-
-
-@pytest.fixture
-def owner(db):
-    return UserFactory(username="owner-olu", roles=[roles.AUDITOR])
 
 
 @pytest.fixture

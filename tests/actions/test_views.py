@@ -4,31 +4,18 @@ history, permissions, and the number of queries on the plan page."""
 import datetime
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from actions.models import Action, ActionPlan, Evidence, PlanIssue
-from common import roles
 from common.models import AccessLogEntry
 from tests.actions.conftest import PNG_BYTES, office_bytes, pdf_upload
 from tests.actions.factories import ActionFactory, ActionPlanFactory, PlanIssueFactory
 from tests.audits.test_results import reference_cases, scored_case
-from tests.factories import AuditFactory, UserFactory, tool_version
+from tests.factories import AuditFactory, tool_version
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 TODAY = datetime.date(2024, 6, 3)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime.datetime(2024, 6, 3, 9, 0, tzinfo=datetime.UTC), tick=False):
-        yield
-
-
-@pytest.fixture
-def owner(db):
-    return UserFactory(username="owner-olu", roles=[roles.AUDITOR])
 
 
 @pytest.fixture
