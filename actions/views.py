@@ -171,6 +171,8 @@ def plan_detail(request: HttpRequest, plan_uuid: uuid.UUID) -> HttpResponse:
             "progress": selectors.plan_progress(plan),
             "rag_counts": selectors.rag_counts(plan_actions, today),
             "may_manage": access.may_manage(request.user),
+            # Action owners (auditors among them) see the plan but not the audit's results page.
+            "may_see_results": roles.has_role(request.user, *audit_access.RESULTS_ROLES),
             "rag_classes": selectors.RAG_TAG_CLASS,
             "rag_choices": Action.Rag.choices,
         },

@@ -303,6 +303,18 @@ def test_an_auditor_sees_the_plan_their_action_is_in_but_not_others(client, owne
     assert action.issue.plan.title in page and other.title not in page
 
 
+def test_the_plan_links_to_the_audit_results_only_for_those_who_may_open_them(client, owner, action, manager):
+    plan = action.issue.plan
+    results_url = reverse("audits-results", args=[plan.audit.uuid])
+    client.force_login(owner)  # an auditor owning an action: the plan, but not the audit's results
+    page = client.get(reverse("actions-plan-detail", args=[plan.uuid])).content.decode()
+    assert plan.audit.title in page and results_url not in page
+    assert client.get(results_url).status_code == 403
+    client.force_login(manager)
+    page = client.get(reverse("actions-plan-detail", args=[plan.uuid])).content.decode()
+    assert f'href="{results_url}"' in page
+
+
 def test_a_partner_auditor_sees_their_own_action_but_not_the_plan(client, partner_auditor):
     action = ActionFactory(owner=partner_auditor)
     neighbour = ActionFactory(issue=action.issue)
