@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -11,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import login as otp_login
 
 from accounts import two_factor
-from accounts.forms import OneTimeCodeForm
+from accounts.forms import ChangePasswordForm, OneTimeCodeForm, SignInForm
 
 WRONG_CODE = "The code is not correct or has expired: enter the code your app shows now"
 TOO_MANY_CODES = "Wait a few seconds after a wrong code, then enter the code your app shows now"
@@ -21,6 +20,7 @@ class LoginView(auth_views.LoginView):
     """Django's log-in page, with the council sign-in button when single sign-on is configured."""
 
     redirect_authenticated_user = True
+    authentication_form = SignInForm
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"oidc_enabled": settings.OIDC_ENABLED}
@@ -107,7 +107,7 @@ def two_factor_manage(request: HttpRequest) -> HttpResponse:
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
     """Changing the password ends every other session of the user (Django's session hash); this one stays."""
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = ChangePasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)

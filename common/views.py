@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -47,9 +48,17 @@ def access_log(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": page,
             "query": query,
-            "retention_days": settings.ACCESS_LOG_RETENTION_DAYS,
+            "retention": _retention(settings.ACCESS_LOG_RETENTION_DAYS),
         },
     )
+
+
+def _retention(days: int) -> str:
+    """2190 -> "6 years" (as retention schedules put it); other periods in days."""
+    if days % 365 == 0:
+        years = days // 365
+        return f"{years} year{pluralize(years)}"
+    return f"{days} day{pluralize(days)}"
 
 
 def _csv_row(entry: AccessLogEntry) -> list[str]:

@@ -32,6 +32,24 @@ def bob(db):
     return UserFactory(username="bob")
 
 
+def test_a_wrong_password_is_refused_in_the_gov_uk_style(client, alice):
+    page = _log_in(client, "alice", "wrong-password", OFFICE).content.decode()
+    assert "<title>Error: Sign in" in page
+    assert (
+        '<a href="#id_username">Enter a correct username and password (the password is case-sensitive)</a>'
+        in page
+    )
+    assert "Please enter" not in page
+
+
+def test_an_empty_sign_in_form_names_what_is_missing(client):
+    page = client.post(
+        reverse("login"), {"username": "", "password": ""}, REMOTE_ADDR=OFFICE
+    ).content.decode()
+    assert '<a href="#id_username">Enter your username</a>' in page
+    assert '<a href="#id_password">Enter your password</a>' in page
+
+
 def test_four_wrong_passwords_leave_the_account_open(client, alice):
     responses = _fail(client, "alice", OFFICE, 4)
     assert all(r.status_code == 200 for r in responses)

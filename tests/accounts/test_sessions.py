@@ -77,9 +77,42 @@ class TestPasswordChange:
             {"old_password": "not-it", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
         )
         assert response.status_code == 200
-        assert "There is a problem" in response.content.decode()
+        page = response.content.decode()
+        assert "There is a problem" in page
+        assert "Your current password is not correct: enter it again" in page
+        assert "<title>Error: Change your password" in page
         manager.refresh_from_db()
         assert manager.check_password("correct-horse-battery")
+
+    def test_the_form_speaks_gov_uk_what_is_missing_is_named(self, client, manager):
+        client.force_login(manager)
+        empty = {"old_password": "", "new_password1": "", "new_password2": ""}  # as a browser sends it
+        page = client.post(reverse("accounts-password-change"), empty).content.decode()
+        for message in (
+            "Enter your current password",
+            "Enter a new password",
+            "Enter the new password again",
+        ):
+            assert page.count(message) == 2  # in the error summary and by the field
+        assert "This field is required" not in page
+        for label in ("Current password", "New password", "Confirm new password"):
+            assert f">{label}</label>" in page
+        # The validators' rules read as sentences, not run together.
+        assert "personal information. Your password must contain at least 12 characters." in page
+
+    def test_new_passwords_that_differ_are_refused_in_plain_words(self, client, manager):
+        client.force_login(manager)
+        response = client.post(
+            reverse("accounts-password-change"),
+            {
+                "old_password": "correct-horse-battery",
+                "new_password1": NEW_PASSWORD,
+                "new_password2": "x" + NEW_PASSWORD,
+            },
+        )
+        assert (
+            "The new passwords do not match: enter the same new password twice" in response.content.decode()
+        )
 
     @pytest.mark.parametrize(
         ("new_password", "message"),

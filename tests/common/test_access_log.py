@@ -146,6 +146,18 @@ def test_the_page_shows_who_when_what_and_from_where(client, administrator, mana
     assert "Viewed child" in page
 
 
+def test_the_page_states_the_retention_in_years_and_says_plainly_when_nothing_matches(
+    client, administrator, settings
+):
+    client.force_login(administrator)
+    page = client.get(reverse("common-access-log"), {"child": "C-NEVER-SEEN"}).content.decode()
+    assert "Entries are kept for 6 years." in page
+    assert "No entries match your search." in page and "0 entries" not in page
+    assert "format=csv" not in page  # nothing to download
+    settings.ACCESS_LOG_RETENTION_DAYS = 400
+    assert "Entries are kept for 400 days." in client.get(reverse("common-access-log")).content.decode()
+
+
 def test_behind_a_trusted_proxy_it_records_the_client_not_the_proxy(client, settings, manager, child):
     settings.TRUSTED_PROXY_COUNT = 1
     client.force_login(manager)
