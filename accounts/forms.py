@@ -55,3 +55,4 @@ class ChangePasswordForm(PasswordChangeForm):
             self.fields[name].error_messages["required"] = required
         # The validators' rules as sentences, not run together from Django's HTML list.
         self.fields["new_password1"].help_text = " ".join(password_validators_help_texts())
+        self.fields["new_password2"].help_text = ""  # the label says it

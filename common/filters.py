@@ -14,6 +14,7 @@ def _date(label: str, lookup: str) -> django_filters.DateFilter:
         label=label,
         input_formats=DATE_FORMATS,
         help_text="For example, 03/03/2014",
+        error_messages={"invalid": "Enter a real date, like 03/03/2014"},
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"}),
     )
 

@@ -99,6 +99,8 @@ class TestPasswordChange:
             assert f">{label}</label>" in page
         # The validators' rules read as sentences, not run together.
         assert "personal information. Your password must contain at least 12 characters." in page
+        # Password managers are told which account the password is for.
+        assert f'autocomplete="username" value="{manager.username}"' in page
 
     def test_new_passwords_that_differ_are_refused_in_plain_words(self, client, manager):
         client.force_login(manager)

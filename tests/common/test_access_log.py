@@ -135,6 +135,10 @@ def test_a_bad_date_shows_the_problem_and_no_entries(client, administrator):
     client.force_login(administrator)
     response = client.get(reverse("common-access-log"), {"start": "31/02/2014"})
     assert response.context["filter"].form.errors and not response.context["page"].object_list
+    page = response.content.decode()
+    assert "<title>Error: Access log" in page
+    assert "On or after: Enter a real date, like 03/03/2014" in page
+    assert "Correct the search to see entries." in page and "No entries match" not in page
 
 
 def test_the_page_shows_who_when_what_and_from_where(client, administrator, manager, child):
