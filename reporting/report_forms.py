@@ -13,6 +13,12 @@ from reporting.models import PanelReport
 from reporting.report_privacy import texts_naming_children
 
 
+def _date(name: str) -> Field:
+    # crispy-forms-gds styles a TextInput, not a DateInput: `field_width` alone would drop the govuk-input
+    # class and leave an unstyled box, so the GOV.UK classes are given here (as actions.forms.date_input).
+    return Field(name, css_class="govuk-input govuk-input--width-10")
+
+
 def _helper(*fields, button: str) -> FormHelper:
     helper = FormHelper()
     helper.layout = Layout(*fields, Button.primary("submit", button))
@@ -56,14 +62,14 @@ class ReportHeaderForm(forms.Form):
         fields = [
             Field.text("title"),
             Field.text("meeting_name"),
-            Field.text("meeting_date", field_width=10),
+            _date("meeting_date"),
             Field.text("item_number", field_width=5),
             Field.text("authorised_by"),
             Field.text("lead_officer"),
             Field.text("wards_affected"),
             Field.radios("key_decision", legend_size=Size.SMALL, small=True),
-            Field.text("period_start", field_width=10),
-            Field.text("period_end", field_width=10),
+            _date("period_start"),
+            _date("period_end"),
         ]
         if creating:
             fields.insert(0, Field.radios("report_type", legend_size=Size.SMALL))
