@@ -141,10 +141,15 @@ class ReportSectionForm(forms.Form):
         "...), never by a child's name.",
     )
 
-    def __init__(self, *args, label: str = "Text", **kwargs):
+    def __init__(self, *args, label: str = "Text", hint: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].label = label
-        self.helper = _helper(Field.textarea("text", rows=10, label_size=Size.MEDIUM), button="Save")
+        if hint:
+            self.fields["text"].help_text = f"{hint} {self.fields['text'].help_text}"
+        # One question on the page: its label is the page's heading (GOV.UK "label as page heading").
+        self.helper = _helper(
+            Field.textarea("text", rows=10, label_size=Size.LARGE, label_tag="h1"), button="Save"
+        )
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()

@@ -65,3 +65,13 @@ def test_a_measures_heading_stays_with_its_chart(client, report_officer):
     assert "Children on plans and looked after" in page
     kept = re.findall(r'<div class="report-keep">(.*?)</div>\s*</div>', page, re.S)
     assert kept and all("<h3>" in block and 'class="report-chart"' in block for block in kept)
+
+
+def test_a_sections_page_asks_one_question_under_one_heading(client, report_officer):
+    """The heading and the field's label both said the section's title; the label is now the heading."""
+    report = known_report(report_officer).report
+    client.force_login(report_officer)
+    page = client.get(reverse("reporting-report-section", args=[report.uuid, "issue"])).content.decode()
+    assert len(re.findall(r"<h1", page)) == 1
+    heading = re.search(r"<h1.*?</h1>", page, re.S).group(0)
+    assert '<label for="id_text"' in heading and "Describe the issue under consideration" in heading
