@@ -99,7 +99,7 @@ class IssueForm(forms.Form):
         fields = [Field.textarea("description", rows=3)]
         if plan.audit_id:
             self.fields["questions"].choices = [
-                (q.code, f"{q.code} {q.text}: {figures.get(q.code, 'no answers yet')}")
+                (q.code, f"{q.code} {q.text} ({figures.get(q.code, 'no answers yet')})")
                 for q in selectors.rating_questions(plan.audit)
             ]
             fields.append(Field.checkboxes("questions", legend_size=Size.SMALL, small=True))
@@ -154,6 +154,7 @@ class ActionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = staff_users()
+        self.fields["owner"].empty_label = "Choose the owner"
         self.helper = _helper(
             Field.textarea("description", rows=3),
             Field.select("owner"),
@@ -244,12 +245,16 @@ class ReasonForm(forms.Form):
         error_messages={"required": "Give the reason"},
     )
 
-    def __init__(self, *args, label: str, button: str, **kwargs):
+    def __init__(self, *args, label: str, button: str, required: str = "", warning: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = label
+        if required:
+            self.fields["reason"].error_messages["required"] = required
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(Field.textarea("reason", rows=3), Button.secondary("submit", button))
+        # A step that cannot be undone (cancelling) is a warning button (GOV.UK "warning button").
+        submit = Button.warning("submit", button) if warning else Button.secondary("submit", button)
+        self.helper.layout = Layout(Field.textarea("reason", rows=3), submit)
 
 
 # Filters of the plan page -------------------------------------------------------------------------------

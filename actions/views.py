@@ -326,12 +326,23 @@ def action_edit(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
 
 def _refuse_form(data=None) -> ReasonForm:
     return ReasonForm(
-        data, prefix="refuse", label="Why is it not yet complete?", button="Send back to the owner"
+        data,
+        prefix="refuse",
+        label="Why is it not yet complete?",
+        button="Send back to the owner",
+        required="Give the reason the action is not yet complete",
     )
 
 
 def _cancel_form(data=None) -> ReasonForm:
-    return ReasonForm(data, prefix="cancel", label="Why is the action cancelled?", button="Cancel the action")
+    return ReasonForm(
+        data,
+        prefix="cancel",
+        label="Why is the action cancelled?",
+        button="Cancel the action",
+        required="Give the reason the action is cancelled",
+        warning=True,
+    )
 
 
 def _action_page(request: HttpRequest, action: Action, *, status: int = 200, **forms) -> HttpResponse:

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 
 from common import roles
-from tests.actions.factories import ActionFactory, PlanIssueFactory
-from tests.factories import UserFactory
+from tests.actions.factories import ActionFactory, ActionPlanFactory, PlanIssueFactory
+from tests.audits.test_results import reference_cases, scored_case
+from tests.factories import AuditFactory, UserFactory, tool_version
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
@@ -50,3 +51,39 @@ def test_an_issue_with_no_matching_action_says_so_plainly(client, manager):
     assert "No actions for this issue match the filters." in page
     page = client.get(reverse("actions-plan-detail", args=[PlanIssueFactory().plan.uuid])).content.decode()
     assert "No actions have been added to this issue yet." in page
+
+
+def test_cancelling_is_a_warning_button_and_each_missing_reason_is_named(client, manager, owner):
+    action = ActionFactory(owner=owner)
+    client.force_login(manager)
+    page = client.get(reverse("actions-action-detail", args=[action.uuid])).content.decode()
+    assert re.search(
+        r'<button[^>]*class="govuk-button govuk-button--warning"[^>]*>\s*Cancel the action', page
+    )
+    response = client.post(reverse("actions-action-cancel", args=[action.uuid]), {"cancel-reason": ""})
+    assert "Give the reason the action is cancelled" in response.content.decode()
+
+
+def test_sending_back_without_a_reason_names_what_is_missing(client, manager, owner):
+    action = ActionFactory(owner=owner, status="awaiting_sign_off")
+    client.force_login(manager)
+    response = client.post(reverse("actions-action-refuse", args=[action.uuid]), {"refuse-reason": ""})
+    assert "Give the reason the action is not yet complete" in response.content.decode()
+
+
+def test_the_issue_form_gives_each_questions_figure_in_brackets(client, manager):
+    """It read "Was risk considered ...?: 56% (10 of 18)"."""
+    audit = AuditFactory(title="Domestic abuse audit", tool_version=tool_version("Domestic abuse"))
+    for answers in reference_cases():
+        scored_case(audit, answers)
+    plan = ActionPlanFactory(audit=audit)
+    client.force_login(manager)
+    page = client.get(reverse("actions-issue-create", args=[plan.uuid])).content.decode()
+    assert "(56% (10 of 18))" in page and "?: " not in page
+
+
+def test_the_owner_list_asks_for_a_choice(client, manager):
+    issue = PlanIssueFactory()
+    client.force_login(manager)
+    page = client.get(reverse("actions-action-create", args=[issue.uuid])).content.decode()
+    assert '<option value="" selected>Choose the owner</option>' in page
