@@ -87,3 +87,15 @@ def test_the_owner_list_asks_for_a_choice(client, manager):
     client.force_login(manager)
     page = client.get(reverse("actions-action-create", args=[issue.uuid])).content.decode()
     assert '<option value="" selected>Choose the owner</option>' in page
+
+
+def test_the_plan_history_shortens_long_subjects_with_an_ellipsis_and_says_where_back_goes(client, manager):
+    action = ActionFactory(
+        description="Chronology days: protected time for every team to bring chronologies up to date"
+    )
+    client.force_login(manager)
+    page = client.get(reverse("actions-plan-history", args=[action.issue.plan.uuid])).content.decode()
+    assert "Chronology days: protected time for every team to bring all chronologies up to …" in page
+    assert ">Back to the plan</a>" in page
+    page = client.get(reverse("actions-action-history", args=[action.uuid])).content.decode()
+    assert ">Back to the action</a>" in page
