@@ -91,7 +91,7 @@ def test_the_owner_list_asks_for_a_choice(client, manager):
 
 def test_the_plan_history_shortens_long_subjects_with_an_ellipsis_and_says_where_back_goes(client, manager):
     action = ActionFactory(
-        description="Chronology days: protected time for every team to bring chronologies up to date"
+        description="Chronology days: protected time for every team to bring all chronologies up to date"
     )
     client.force_login(manager)
     page = client.get(reverse("actions-plan-history", args=[action.issue.plan.uuid])).content.decode()
