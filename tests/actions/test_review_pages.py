@@ -99,3 +99,18 @@ def test_the_plan_history_shortens_long_subjects_with_an_ellipsis_and_says_where
     assert ">Back to the plan</a>" in page
     page = client.get(reverse("actions-action-history", args=[action.uuid])).content.decode()
     assert ">Back to the action</a>" in page
+
+
+def test_the_action_page_gives_the_issues_figure_its_own_row(client, manager):
+    """It read "Chronologies missing (Chronology on file (last year's audit): 55% (11 of 20))"."""
+    action = ActionFactory(
+        issue__description="Chronologies missing",
+        issue__figure_label="Chronology on file (last year's audit)",
+        issue__figure_numerator=11,
+        issue__figure_denominator=20,
+    )
+    client.force_login(manager)
+    page = client.get(reverse("actions-action-detail", args=[action.uuid])).content.decode()
+    assert '<dd class="govuk-summary-list__value">Chronologies missing</dd>' in page
+    row = re.search(r"Figure at the time</dt>\s*<dd[^>]*>(.*?)</dd>", page, re.S).group(1)
+    assert row == "Chronology on file (last year&#x27;s audit): 55% (11 of 20)"
