@@ -202,7 +202,7 @@ class UpdateForm(forms.Form):
         help_text="A manager checks the evidence before the action counts as complete.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, awaiting_sign_off: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["files"].help_text = (
             "PDF, Word (.docx), Excel (.xlsx), PNG, JPEG or GIF; each smaller than "
@@ -211,13 +211,17 @@ class UpdateForm(forms.Form):
         self.initial.setdefault("written_on", timezone.localdate())
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(
+        fields = [
             date_input("written_on"),
             Field.textarea("note", rows=4),
             Field("files", css_class="govuk-file-upload"),
-            Field.checkbox("mark_complete", small=True),
-            Button.primary("submit", "Post the update"),
-        )
+        ]
+        if awaiting_sign_off:
+            # Sign-off has already been asked for: a second tick box would only confuse.
+            del self.fields["mark_complete"]
+        else:
+            fields.append(Field.checkbox("mark_complete", small=True))
+        self.helper.layout = Layout(*fields, Button.primary("submit", "Post the update"))
 
     def clean_files(self):
         files = self.cleaned_data.get("files") or []

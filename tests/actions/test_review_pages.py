@@ -114,3 +114,27 @@ def test_the_action_page_gives_the_issues_figure_its_own_row(client, manager):
     assert '<dd class="govuk-summary-list__value">Chronologies missing</dd>' in page
     row = re.search(r"Figure at the time</dt>\s*<dd[^>]*>(.*?)</dd>", page, re.S).group(1)
     assert row == "Chronology on file (last year&#x27;s audit): 55% (11 of 20)"
+
+
+def test_an_action_awaiting_sign_off_does_not_offer_to_ask_again(client, owner):
+    action = ActionFactory(owner=owner, status="awaiting_sign_off")
+    client.force_login(owner)
+    page = client.get(reverse("actions-action-detail", args=[action.uuid])).content.decode()
+    assert "Post an update" in page and 'name="mark_complete"' not in page
+    response = client.post(
+        reverse("actions-action-update", args=[action.uuid]),
+        {"written_on": "03/06/2024", "note": "Minutes of the team meeting added"},
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (
+        action.status == "awaiting_sign_off"
+        and action.updates.get().note == "Minutes of the team meeting added"
+    )
+
+
+def test_an_action_in_progress_still_offers_to_ask_for_sign_off(client, owner):
+    action = ActionFactory(owner=owner, status="in_progress")
+    client.force_login(owner)
+    page = client.get(reverse("actions-action-detail", args=[action.uuid])).content.decode()
+    assert 'name="mark_complete"' in page
