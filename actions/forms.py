@@ -99,7 +99,7 @@ class IssueForm(forms.Form):
         fields = [Field.textarea("description", rows=3)]
         if plan.audit_id:
             self.fields["questions"].choices = [
-                (q.code, f"{q.code} {q.text}: {figures.get(q.code, 'no answers yet')}")
+                (q.code, f"{q.code} {q.text} ({figures.get(q.code, 'no answers yet')})")
                 for q in selectors.rating_questions(plan.audit)
             ]
             fields.append(Field.checkboxes("questions", legend_size=Size.SMALL, small=True))
@@ -154,6 +154,7 @@ class ActionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = staff_users()
+        self.fields["owner"].empty_label = "Choose the owner"
         self.helper = _helper(
             Field.textarea("description", rows=3),
             Field.select("owner"),
@@ -201,7 +202,7 @@ class UpdateForm(forms.Form):
         help_text="A manager checks the evidence before the action counts as complete.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, awaiting_sign_off: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["files"].help_text = (
             "PDF, Word (.docx), Excel (.xlsx), PNG, JPEG or GIF; each smaller than "
@@ -210,13 +211,17 @@ class UpdateForm(forms.Form):
         self.initial.setdefault("written_on", timezone.localdate())
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(
+        fields = [
             date_input("written_on"),
             Field.textarea("note", rows=4),
             Field("files", css_class="govuk-file-upload"),
-            Field.checkbox("mark_complete", small=True),
-            Button.primary("submit", "Post the update"),
-        )
+        ]
+        if awaiting_sign_off:
+            # Sign-off has already been asked for: a second tick box would only confuse.
+            del self.fields["mark_complete"]
+        else:
+            fields.append(Field.checkbox("mark_complete", small=True))
+        self.helper.layout = Layout(*fields, Button.primary("submit", "Post the update"))
 
     def clean_files(self):
         files = self.cleaned_data.get("files") or []
@@ -244,12 +249,16 @@ class ReasonForm(forms.Form):
         error_messages={"required": "Give the reason"},
     )
 
-    def __init__(self, *args, label: str, button: str, **kwargs):
+    def __init__(self, *args, label: str, button: str, required: str = "", warning: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = label
+        if required:
+            self.fields["reason"].error_messages["required"] = required
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(Field.textarea("reason", rows=3), Button.secondary("submit", button))
+        # A step that cannot be undone (cancelling) is a warning button (GOV.UK "warning button").
+        submit = Button.warning("submit", button) if warning else Button.secondary("submit", button)
+        self.helper.layout = Layout(Field.textarea("reason", rows=3), submit)
 
 
 # Filters of the plan page -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from actions.models import AMBER_WITHIN_DAYS, Action, ActionPlan, Evidence, PlanIssue, ProgressUpdate
 from audits.models import Audit, Question
@@ -370,7 +371,7 @@ def action_history(action: Action) -> list[HistoryEntry]:
             "history_date", "history_id"
         )
     )
-    return _newest_first(_entries(records, "Action", lambda r: r.description[:80]))
+    return _newest_first(_entries(records, "Action", lambda r: Truncator(r.description).chars(80)))
 
 
 def plan_history(plan: ActionPlan) -> list[HistoryEntry]:
@@ -382,13 +383,13 @@ def plan_history(plan: ActionPlan) -> list[HistoryEntry]:
     )
     issue_records = PlanIssue.history.filter(plan_id=plan.pk).select_related("history_user")
     for records in _by_object(issue_records.order_by("history_date", "history_id")).values():
-        entries += _entries(records, "Issue", lambda r: r.description[:80])
+        entries += _entries(records, "Issue", lambda r: Truncator(r.description).chars(80))
     issue_ids = set(PlanIssue.history.filter(plan_id=plan.pk).values_list("id", flat=True))
     action_records = Action.history.filter(issue_id__in=issue_ids).select_related(
         "history_user", "owner", "signed_off_by"
     )
     for records in _by_object(action_records.order_by("history_date", "history_id")).values():
-        entries += _entries(records, "Action", lambda r: r.description[:80])
+        entries += _entries(records, "Action", lambda r: Truncator(r.description).chars(80))
     return _newest_first(entries)
 
 

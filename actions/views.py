@@ -328,12 +328,23 @@ def action_edit(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
 
 def _refuse_form(data=None) -> ReasonForm:
     return ReasonForm(
-        data, prefix="refuse", label="Why is it not yet complete?", button="Send back to the owner"
+        data,
+        prefix="refuse",
+        label="Why is it not yet complete?",
+        button="Send back to the owner",
+        required="Give the reason the action is not yet complete",
     )
 
 
 def _cancel_form(data=None) -> ReasonForm:
-    return ReasonForm(data, prefix="cancel", label="Why is the action cancelled?", button="Cancel the action")
+    return ReasonForm(
+        data,
+        prefix="cancel",
+        label="Why is the action cancelled?",
+        button="Cancel the action",
+        required="Give the reason the action is cancelled",
+        warning=True,
+    )
 
 
 def _action_page(request: HttpRequest, action: Action, *, status: int = 200, **forms) -> HttpResponse:
@@ -348,7 +359,8 @@ def _action_page(request: HttpRequest, action: Action, *, status: int = 200, **f
         "rag": action.rag_on(timezone.localdate()),
         "rag_classes": selectors.RAG_TAG_CLASS,
         "updates": selectors.action_updates(action),
-        "update_form": forms.get("update_form") or (UpdateForm() if may_update else None),
+        "update_form": forms.get("update_form")
+        or (UpdateForm(awaiting_sign_off=awaiting) if may_update else None),
         "may_start": may_update and action.status == Action.Status.NOT_STARTED,
         "may_sign_off": awaiting and roles.has_role(user, *SIGN_OFF_ROLES) and not sign_off_refusal,
         "sign_off_refusal": sign_off_refusal if roles.has_role(user, *SIGN_OFF_ROLES) else None,
@@ -371,7 +383,8 @@ def action_detail(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
 @require_POST
 def action_update_post(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
     action = access.access_action(request.user, action_uuid, post_update=True)
-    form = UpdateForm(request.POST, request.FILES)
+    awaiting = action.status == Action.Status.AWAITING_SIGN_OFF
+    form = UpdateForm(request.POST, request.FILES, awaiting_sign_off=awaiting)
     if form.is_valid():
         try:
             services.progress_update_post(
@@ -380,7 +393,7 @@ def action_update_post(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResp
                 note=form.cleaned_data["note"],
                 written_on=form.cleaned_data["written_on"],
                 files=form.cleaned_data["files"],
-                mark_complete=form.cleaned_data["mark_complete"],
+                mark_complete=form.cleaned_data.get("mark_complete", False),
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -13,6 +13,12 @@ from reporting.models import PanelReport
 from reporting.report_privacy import texts_naming_children
 
 
+def _date(name: str) -> Field:
+    # crispy-forms-gds styles a TextInput, not a DateInput: `field_width` alone would drop the govuk-input
+    # class and leave an unstyled box, so the GOV.UK classes are given here (as actions.forms.date_input).
+    return Field(name, css_class="govuk-input govuk-input--width-10")
+
+
 def _helper(*fields, button: str) -> FormHelper:
     helper = FormHelper()
     helper.layout = Layout(*fields, Button.primary("submit", button))
@@ -56,14 +62,14 @@ class ReportHeaderForm(forms.Form):
         fields = [
             Field.text("title"),
             Field.text("meeting_name"),
-            Field.text("meeting_date", field_width=10),
+            _date("meeting_date"),
             Field.text("item_number", field_width=5),
             Field.text("authorised_by"),
             Field.text("lead_officer"),
             Field.text("wards_affected"),
             Field.radios("key_decision", legend_size=Size.SMALL, small=True),
-            Field.text("period_start", field_width=10),
-            Field.text("period_end", field_width=10),
+            _date("period_start"),
+            _date("period_end"),
         ]
         if creating:
             fields.insert(0, Field.radios("report_type", legend_size=Size.SMALL))
@@ -135,10 +141,15 @@ class ReportSectionForm(forms.Form):
         "...), never by a child's name.",
     )
 
-    def __init__(self, *args, label: str = "Text", **kwargs):
+    def __init__(self, *args, label: str = "Text", hint: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].label = label
-        self.helper = _helper(Field.textarea("text", rows=10, label_size=Size.MEDIUM), button="Save")
+        if hint:
+            self.fields["text"].help_text = f"{hint} {self.fields['text'].help_text}"
+        # One question on the page: its label is the page's heading (GOV.UK "label as page heading").
+        self.helper = _helper(
+            Field.textarea("text", rows=10, label_size=Size.LARGE, label_tag="h1"), button="Save"
+        )
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()

@@ -138,7 +138,9 @@ def report_section_edit(request: HttpRequest, report_uuid: uuid.UUID, key: str) 
     if section is None:
         raise Http404("No such section.")
     hint = next((t.hint for t in section_templates(report.report_type) if t.key == key), "")
-    form = ReportSectionForm(request.POST or None, initial={"text": section.text}, label=section.title)
+    form = ReportSectionForm(
+        request.POST or None, initial={"text": section.text}, label=section.title, hint=hint
+    )
     if request.method == "POST" and form.is_valid():
         report_services.report_section_save(
             section=section, user=request.user, text=form.cleaned_data["text"]
@@ -148,7 +150,7 @@ def report_section_edit(request: HttpRequest, report_uuid: uuid.UUID, key: str) 
     return render(
         request,
         "reporting/report_form.html",
-        {"form": form, "report": report, "heading": f"Edit: {section.title}", "hint": hint},
+        {"form": form, "report": report, "heading": f"Edit: {section.title}", "label_is_heading": True},
     )
 
 

@@ -1,0 +1,77 @@
+"""The panel report pages as a report officer sees them: styled date inputs, the preview and generate
+buttons on one line, tables that scroll on a phone, and a measure's heading kept with its chart."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from reporting.models import PanelReport
+from tests.reporting.report_data import known_report
+
+pytestmark = pytest.mark.django_db
+
+
+def input_classes(page: str, name: str) -> list[str]:
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+    return re.search(r'class="([^"]*)"', tag).group(1).split()
+
+
+@pytest.mark.parametrize("url_name", ["reporting-report-new", "reporting-report-edit"])
+def test_the_header_forms_date_inputs_are_govuk_inputs(client, report_officer, url_name):
+    """`field_width` alone dropped the govuk-input class: the dates were unstyled slivers."""
+    client.force_login(report_officer)
+    args = [] if url_name == "reporting-report-new" else [known_report(report_officer).report.uuid]
+    page = client.get(reverse(url_name, args=args)).content.decode()
+    for name in ("meeting_date", "period_start", "period_end"):
+        assert {"govuk-input", "govuk-input--width-10"} <= set(input_classes(page, name)), name
+
+
+def test_a_date_in_error_is_still_a_govuk_input(client, report_officer):
+    client.force_login(report_officer)
+    page = client.post(reverse("reporting-report-new"), {"meeting_date": "31/02/2014"}).content.decode()
+    assert "Enter meeting date as a real date" in page
+    assert "govuk-input" in input_classes(page, "meeting_date")
+
+
+def test_preview_and_generate_sit_in_one_button_group(client, report_officer):
+    report = known_report(report_officer).report
+    client.force_login(report_officer)
+    page = client.get(reverse("reporting-report", args=[report.uuid])).content.decode()
+    group = re.search(r'<form[^>]*class="govuk-button-group"[^>]*>(.*?)</form>', page, re.S)
+    assert group and reverse("reporting-report-generate", args=[report.uuid]) in group.group(0)
+    assert "Preview the report" in group.group(1) and "Generate PDF" in group.group(1)
+
+
+def test_a_manager_gets_the_preview_without_the_generate_button(client, manager, report_officer):
+    report = known_report(report_officer).report
+    client.force_login(manager)
+    page = client.get(reverse("reporting-report", args=[report.uuid])).content.decode()
+    assert "Preview the report" in page and "Generate PDF" not in page
+
+
+def test_the_report_list_table_scrolls_on_a_narrow_screen(client, report_officer):
+    known_report(report_officer)
+    client.force_login(report_officer)
+    page = client.get(reverse("reporting-reports")).content.decode()
+    assert re.search(r'<div class="app-table-scroll">\s*<table', page)
+
+
+def test_a_measures_heading_stays_with_its_chart(client, report_officer):
+    """In the PDF the heading and definition were left at the foot of a page, the chart on the next."""
+    report = known_report(report_officer, report_type=PanelReport.Type.QUALITY_ASSURANCE).report
+    client.force_login(report_officer)
+    page = client.get(reverse("reporting-report-preview", args=[report.uuid])).content.decode()
+    assert "Children on plans and looked after" in page
+    kept = re.findall(r'<div class="report-keep">(.*?)</div>\s*</div>', page, re.S)
+    assert kept and all("<h3>" in block and 'class="report-chart"' in block for block in kept)
+
+
+def test_a_sections_page_asks_one_question_under_one_heading(client, report_officer):
+    """The heading and the field's label both said the section's title; the label is now the heading."""
+    report = known_report(report_officer).report
+    client.force_login(report_officer)
+    page = client.get(reverse("reporting-report-section", args=[report.uuid, "issue"])).content.decode()
+    assert len(re.findall(r"<h1", page)) == 1
+    heading = re.search(r"<h1.*?</h1>", page, re.S).group(0)
+    assert '<label for="id_text"' in heading and "Describe the issue under consideration" in heading
