@@ -12,6 +12,7 @@ from actions import access, evidence, selectors
 from actions.models import Action, ActionPlan
 from audits.forms import DATE_FORMATS, date_field
 from cases.filters import FilterForm
+from common.forms import date_input
 from reporting import metrics
 
 
@@ -28,11 +29,6 @@ class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user: User) -> str:
         full = user.get_full_name()
         return f"{full} ({user.username})" if full else user.username
-
-
-def date_input(name: str) -> Field:
-    # crispy-forms-gds styles a TextInput, not a DateInput: the GOV.UK classes are given here.
-    return Field(name, css_class="govuk-input govuk-input--width-10")
 
 
 def _helper(*fields, button: str) -> FormHelper:

@@ -12,6 +12,7 @@ from audits import services
 from audits.models import Agency, Audit, AuditProgramme, AuditTool, CaseAudit, Question, ToolVersion
 from cases.models import S47Enquiry, Team
 from common import roles
+from common.forms import date_input
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 MONTH_FORMATS = ["%m/%Y", "%Y-%m", *DATE_FORMATS]
@@ -81,9 +82,7 @@ class ProgrammeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
-            Field.text("title"), Field.text("year_start", field_width=10), button="Add programme"
-        )
+        self.helper = _helper(Field.text("title"), date_input("year_start"), button="Add programme")
 
 
 class ProgrammeReviewForm(forms.Form):
@@ -95,7 +94,7 @@ class ProgrammeReviewForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            Field.text("reviewed_on", field_width=10),
+            date_input("reviewed_on"),
             Field.textarea("note", rows=4),
             button="Add review note",
         )
@@ -159,11 +158,11 @@ class AuditCreateForm(forms.Form):
             Field.text("title"),
             Field.text("theme"),
             Field.select("programme"),
-            Field.text("planned_month", field_width=10),
+            date_input("planned_month"),
             Field.select("tool"),
             Field.select("tool_version"),
             Field.checkboxes("agencies", legend_size=Size.SMALL),
-            Field.text("due_date", field_width=10),
+            date_input("due_date"),
             button="Create audit",
         )
 
@@ -242,8 +241,8 @@ class SampleForm(forms.Form):
         self.helper = _helper(
             Fieldset(
                 Field.radios("frame_type", small=True),
-                Field.text("frame_start", field_width=10),
-                Field.text("frame_end", field_width=10),
+                date_input("frame_start"),
+                date_input("frame_end"),
                 Field.checkboxes("teams", small=True),
                 Field.select("outcome"),
                 legend="Sampling frame",

@@ -8,15 +8,10 @@ from django import forms
 from actions.models import ActionPlan
 from audits.forms import date_field
 from audits.models import Audit
+from common.forms import date_input
 from reporting.metrics import ALL_CHOICES
 from reporting.models import PanelReport
 from reporting.report_privacy import texts_naming_children
-
-
-def _date(name: str) -> Field:
-    # crispy-forms-gds styles a TextInput, not a DateInput: `field_width` alone would drop the govuk-input
-    # class and leave an unstyled box, so the GOV.UK classes are given here (as actions.forms.date_input).
-    return Field(name, css_class="govuk-input govuk-input--width-10")
 
 
 def _helper(*fields, button: str) -> FormHelper:
@@ -62,14 +57,14 @@ class ReportHeaderForm(forms.Form):
         fields = [
             Field.text("title"),
             Field.text("meeting_name"),
-            _date("meeting_date"),
+            date_input("meeting_date"),
             Field.text("item_number", field_width=5),
             Field.text("authorised_by"),
             Field.text("lead_officer"),
             Field.text("wards_affected"),
             Field.radios("key_decision", legend_size=Size.SMALL, small=True),
-            _date("period_start"),
-            _date("period_end"),
+            date_input("period_start"),
+            date_input("period_end"),
         ]
         if creating:
             fields.insert(0, Field.radios("report_type", legend_size=Size.SMALL))

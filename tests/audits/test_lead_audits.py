@@ -1,6 +1,7 @@
 """The QA lead's audit list, audit page and creating an audit."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -211,3 +212,14 @@ def test_only_leads_may_create_an_audit(client, persona):
     assert client.get(reverse("audits-create")).status_code == 403
     assert client.post(reverse("audits-create"), _create_data()).status_code == 403
     assert not Audit.objects.exists()
+
+
+def test_the_create_forms_date_inputs_are_govuk_inputs(client, manager):
+    """`field_width` on a date field dropped the govuk-input class and left an unstyled box."""
+    client.force_login(manager)
+    page = client.get(reverse("audits-create")).content.decode()
+    for name in ("planned_month", "due_date"):
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+        assert {"govuk-input", "govuk-input--width-10"} <= set(
+            re.search(r'class="([^"]*)"', tag).group(1).split()
+        )
