@@ -82,6 +82,11 @@ def plan_create(
     return plan
 
 
+def _require_plan_open(plan: ActionPlan) -> None:
+    if plan.status == ActionPlan.Status.CLOSED:
+        raise ValidationError("This plan is closed: reopen it (Edit the plan) to add to it.")
+
+
 @transaction.atomic
 def plan_update(
     *,
@@ -96,6 +101,14 @@ def plan_update(
     _require_manager(user)
     if plan.audit_id is None and not theme.strip():
         raise ValidationError({"theme": "Give the plan's theme."})
+    if status == ActionPlan.Status.CLOSED and plan.status != ActionPlan.Status.CLOSED:
+        still_open = Action.objects.filter(issue__plan=plan).exclude(status__in=Action.CLOSED).count()
+        if still_open:
+            raise ValidationError(
+                {
+                    "status": f"Close the plan once every action is complete or cancelled: {still_open} still open."
+                }
+            )
     plan.title, plan.lead, plan.review_date, plan.theme, plan.status = (
         title.strip(),
         lead,
@@ -123,6 +136,7 @@ def issue_create(
     outright (e.g. from an earlier paper audit) is recorded as it is."""
     given = figure
     _require_manager(user)
+    _require_plan_open(plan)
     if question_codes and metric:
         raise ValidationError("Link the issue to audit questions or to a metric, not both.")
     issue = PlanIssue(plan=plan, description=description.strip(), created_by=user, metric=metric)
@@ -187,6 +201,7 @@ def action_create(
     priority: str = Action.Priority.MEDIUM,
 ) -> Action:
     _require_manager(user)
+    _require_plan_open(issue.plan)
     if not _may_own(owner):
         raise ValidationError({"owner": "The owner must be a member of staff with a role in this service."})
     action = Action(

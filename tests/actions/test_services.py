@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from actions import services
-from actions.models import Action, Evidence, ProgressUpdate
+from actions.models import Action, ActionPlan, Evidence, ProgressUpdate
 from audits.models import Audit
 from common import roles
 from reporting.models import MetricSnapshot
@@ -312,3 +312,37 @@ def test_files_already_stored_are_removed_when_a_later_one_fails(action, owner, 
             action=action, user=owner, note="x", written_on=TODAY, files=[pdf_upload(), pdf_upload("b.pdf")]
         )
     assert [p for p in evidence_folder.rglob("*") if p.is_file()] == []
+
+
+# Closing a plan ------------------------------------------------------------------------------------------
+
+
+def _close(plan, manager):
+    return services.plan_update(
+        plan=plan, user=manager, title=plan.title, lead=manager, review_date=TODAY, theme=plan.theme,
+        status=ActionPlan.Status.CLOSED,
+    )  # fmt: skip
+
+
+def test_a_plan_closes_only_when_every_action_is_complete_or_cancelled(action, manager):
+    plan = action.issue.plan
+    with pytest.raises(ValidationError, match="1 still open"):
+        _close(plan, manager)
+    plan.refresh_from_db()
+    assert plan.status == ActionPlan.Status.OPEN
+    services.action_cancel(action=action, user=manager, reason="Merged into the training action")
+    _close(plan, manager)
+    plan.refresh_from_db()
+    assert plan.status == ActionPlan.Status.CLOSED
+
+
+def test_a_closed_plan_takes_no_new_issues_or_actions(manager, owner):
+    issue = PlanIssueFactory()
+    _close(issue.plan, manager)
+    with pytest.raises(ValidationError, match="This plan is closed"):
+        services.issue_create(plan=issue.plan, user=manager, description="Another issue")
+    with pytest.raises(ValidationError, match="This plan is closed"):
+        services.action_create(
+            issue=issue, user=manager, description="x", owner=owner, lead="y", due_date=TODAY
+        )
+    assert issue.plan.issues.count() == 1 and not Action.objects.filter(issue=issue).exists()

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from actions import services
 from actions.models import Action, ActionPlan, Evidence, PlanIssue
 from common.models import AccessLogEntry
 from tests.actions.conftest import PNG_BYTES, office_bytes, pdf_upload
@@ -460,3 +461,26 @@ def test_a_lead_rewords_an_issue_and_the_figure_at_the_time_stays(client, manage
     assert str(issue.figure) == "41% (7 of 17)"
     record = issue.history.first()
     assert record.history_user == manager and record.history_change_reason == "Issue reworded"
+
+
+def test_a_closed_plan_offers_no_add_links_and_refuses_closing_with_open_actions(client, manager, action):
+    plan = action.issue.plan
+    client.force_login(manager)
+    data = {
+        "title": plan.title,
+        "lead": manager.username,
+        "review_date": "01/09/2024",
+        "theme": "",
+        "status": "closed",
+    }
+    response = client.post(reverse("actions-plan-edit", args=[plan.uuid]), data)
+    assert response.status_code == 200 and "1 still open" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == ActionPlan.Status.OPEN
+    services.action_cancel(action=action, user=manager, reason="Merged")
+    response = client.post(reverse("actions-plan-edit", args=[plan.uuid]), data)
+    assert response.status_code == 302
+    page = client.get(reverse("actions-plan-detail", args=[plan.uuid])).content.decode()
+    assert "This plan is closed" in page
+    assert reverse("actions-issue-create", args=[plan.uuid]) not in page
+    assert reverse("actions-action-create", args=[action.issue.uuid]) not in page
