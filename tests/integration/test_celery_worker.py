@@ -6,20 +6,18 @@ the test waits by polling the database for the task's effect.
 """
 
 import datetime
-import os
 import time
 from collections.abc import Callable
 
 import pytest
-import redis
 from celery.contrib.testing.worker import start_worker
 from celery.result import EagerResult
-from kombu.utils.url import maybe_sanitize_url
 
 from cases.models import S47Enquiry
 from cases.tasks import s47_targets_refresh_task
 from config import celery_app
 from tests.factories import S47EnquiryFactory
+from tests.needs import needs_redis
 
 D = datetime.date
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -27,22 +25,9 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serial
 WAIT_SECONDS = 30
 
 
-def _require_redis(url: str) -> None:
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
-    except redis.RedisError as error:
-        reason = (
-            f"Redis is not reachable at {maybe_sanitize_url(url)} ({error}). "
-            "Start it with scripts/services.sh, or point CELERY_BROKER_URL at one."
-        )
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-
-
 @pytest.fixture
 def worker():
-    _require_redis(celery_app.conf.broker_url)
+    needs_redis(celery_app.conf.broker_url)
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     try:

@@ -15,14 +15,14 @@ from cases import models as m
 from cases.importing import ExtractFile, cases_import_files, writing
 from tests.audits.test_services_scoring import DOMESTIC_ABUSE, case_audit_for, questions
 from tests.factories import UserFactory
+from tests.needs import needs_postgresql
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 
 def test_two_simultaneous_saves_of_one_answer_keep_one_and_report_the_other_as_a_conflict():
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises all writers")
+    needs_postgresql("SQLite serialises all writers, so the two saves could never meet")
     auditor = UserFactory(roles=["Auditor"])
     case_audit = case_audit_for(DOMESTIC_ABUSE, auditor, status=CaseAudit.Status.IN_PROGRESS)
     question = questions(case_audit)["D1"]

@@ -1,6 +1,5 @@
 """`make restore-check` (scripts/restore_check.py) on the test database: dump, restore, same row counts."""
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +8,7 @@ import pytest
 from django.db import connection
 
 from tests.factories import S47EnquiryFactory
+from tests.needs import needs_pg_dump
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -22,8 +22,7 @@ def _url() -> str:
 
 
 def test_a_backup_of_the_database_restores_with_every_row():
-    if connection.vendor != "postgresql" or not shutil.which("pg_dump"):
-        pytest.skip("needs PostgreSQL and its pg_dump")
+    needs_pg_dump()
     S47EnquiryFactory.create_batch(3)
 
     result = subprocess.run(  # noqa: S603

@@ -29,7 +29,7 @@ from django.db import connection
 from config import celery_app
 from reporting import services
 from reporting.models import MetricRun, MetricSnapshot
-from tests.integration.test_celery_worker import _require_redis
+from tests.needs import needs_postgresql, needs_redis
 
 pytestmark = [
     pytest.mark.worker,
@@ -108,7 +108,7 @@ def _snapshots() -> list[tuple]:
 @pytest.fixture
 def broker():
     url = celery_app.conf.broker_url
-    _require_redis(url)
+    needs_redis(url)
     client = redis.Redis.from_url(url)
     # Messages and unacknowledged deliveries left by an interrupted run of this test.
     client.delete("metrics", "unacked", "unacked_index", "unacked_mutex")
@@ -136,8 +136,7 @@ def _pool_process(worker: subprocess.Popen) -> int:
 def test_a_recomputation_survives_its_worker_being_killed(broker, records, tmp_path, kill):
     """Killed whole (host lost): Redis redelivers after the visibility timeout to a new worker. Pool process
     killed: the worker rejects the task back to the queue (task_reject_on_worker_lost) and runs it again."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: the worker processes share the test's database")
+    needs_postgresql("the worker processes share the test's database")
     whole = kill == "the whole worker"
     blocked = services.SCOPES[2]
     run = MetricRun.objects.create(trigger=MetricRun.Trigger.MANUAL, steps_total=len(services.SCOPES))

@@ -18,6 +18,7 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+from tests.needs import needs_postgresql
 from tests.reporting.helpers import TODAY, figure
 
 D = datetime.date
@@ -74,8 +75,8 @@ def test_the_database_refuses_a_second_row_for_the_same_metric_month_and_team(re
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="concurrent writers need PostgreSQL")
 def test_two_runs_at_once_leave_one_correct_set(records):
+    needs_postgresql("concurrent writers")
     services.metrics_recompute(today=TODAY)
     expected = _rows()
     MetricSnapshot.objects.all().delete()
@@ -143,8 +144,7 @@ def test_a_run_left_running_by_a_lost_worker_is_taken_over(records):
 @pytest.mark.django_db
 def test_a_run_a_live_worker_is_running_is_left_alone_and_one_whose_worker_died_is_taken_over(records):
     """PostgreSQL: the running worker's connection holds the run's lock; when it dies the lock goes."""
-    if connection.vendor != "postgresql":
-        pytest.skip("the run lock is PostgreSQL's advisory lock")
+    needs_postgresql("the run lock is PostgreSQL's advisory lock")
     import psycopg
 
     run = MetricRun.objects.create(
