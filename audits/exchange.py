@@ -27,7 +27,8 @@ from audits.models import Agency, Answer, Audit, CaseAudit, Grade, Question
 from audits.scoring import question_applies
 from audits.scoring_forms import NOTE_MAX
 from cases.importing.cells import clean, is_blank
-from cases.importing.reading import ExtractFileError, read_tables
+from cases.importing.reading import MAX_COLUMNS, ExtractFileError, read_tables
+from cases.importing.workbooks import WorkbookLimits
 
 SHEET = "Answers"
 CASE_AUDIT = "Case audit"
@@ -61,6 +62,16 @@ GRADE_IN = {
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV/formula injection, OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NOT_ASKED_FILL = PatternFill("solid", fgColor="DDDDDD")
+# An answers workbook is one audit's case audits (a few hundred rows at most) of one tool's questions: a real
+# one inflates to a few megabytes and reads in a fraction of a second, so anything far past that is refused
+# (cases/importing/workbooks.py, docs/security.md). Auditors and partner agency auditors may upload one.
+IMPORT_LIMITS = WorkbookLimits(
+    what="an answers workbook",
+    max_inflated_bytes=50 * 1024 * 1024,
+    max_rows=5_000,
+    max_columns=MAX_COLUMNS,
+    max_cpu_seconds=2.0,
+)
 
 
 def neutralise(text: str) -> str:
@@ -335,14 +346,16 @@ def _read(file_name: str, content: bytes, errors: list[CellProblem]):
         errors.append(CellProblem(None, None, "Upload the Excel (.xlsx) workbook exported from this audit."))
         return None
     try:
-        tables = read_tables(file_name, content)
+        tables = read_tables(file_name, content, limits=IMPORT_LIMITS, sheets=_sheets_to_read)
     except ExtractFileError as error:
         errors.append(CellProblem(None, None, str(error)))
         return None
-    for table in tables:
-        if table.sheet == SHEET:
-            return table
-    return next((t for t in tables if t.header), None)
+    return tables[0]
+
+
+def _sheets_to_read(names: list[str]) -> set[str]:
+    """The Answers sheet alone (the Notes sheet is never opened); in a workbook without one, its first sheet."""
+    return {SHEET} if SHEET in names else set(names[:1])
 
 
 def answers_import(*, audit: Audit, user: User, file_name: str, content: bytes) -> ImportOutcome:

@@ -1,17 +1,23 @@
 """Answers as an Excel workbook: export what the user may see, import every cell checked, all or nothing."""
 
 import io
+import time
+import zipfile
+from unittest import mock
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from audits import exchange
 from audits.models import Answer, Audit, AuditorProfile, CaseAudit
+from cases.importing.workbooks import MB
 from common.models import AccessLogEntry
 from tests.audits.test_results import scored_case
 from tests.factories import AuditFactory, ChildFactory, UserFactory
+from tests.fuzz.helpers import inflating_workbook, row_counts
 
 pytestmark = pytest.mark.django_db
 OPEN = CaseAudit.Status.IN_PROGRESS
@@ -300,3 +306,90 @@ def test_the_import_page_offers_the_upload_form(client, auditor, mine, audit):
     response = client.get(reverse("audits-answers-import", args=[audit.uuid]))
     assert response.status_code == 200
     assert "Upload the answers workbook" in response.content.decode()
+
+
+# Costly uploads (issue #12.3) ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def inflating_workbooks() -> dict[str, bytes]:
+    """Three sheets of 16 MB of cell XML each: packed 240 to 1 (about 200 KB) and 50 to 1 (under 1 MB)."""
+    sheets = {"Answers": 16 * MB, "Sheet2": 16 * MB, "Sheet3": 16 * MB}
+    return {
+        "tight": inflating_workbook(sheets),
+        "loose": inflating_workbook(sheets, numbered=True, cells_per_row=10),
+    }
+
+
+@pytest.fixture
+def uploader(request, audit, auditor, partner_auditor, mine) -> User:
+    """An auditor, or a partner agency auditor with a police case audit in the audit."""
+    if request.param == "auditor":
+        return auditor
+    AuditorProfile.objects.create(user=partner_auditor, agency="police")
+    audit.agencies = ["social_care", "police"]
+    audit.save()
+    scored_case(audit, {}, status=OPEN, auditor=partner_auditor, agency="police", record_id=5)
+    return partner_auditor
+
+
+@pytest.mark.parametrize("uploader", ["auditor", "partner_auditor"], indirect=True)
+@pytest.mark.parametrize(
+    ("packing", "reason"),
+    [
+        ("tight", "This workbook expands to far more data than an answers workbook holds."),
+        ("loose", "Sheet &quot;Answers&quot; has more than 5,000 rows."),
+    ],
+)
+def test_a_small_upload_that_inflates_to_48_mb_is_refused_within_a_second_or_two(
+    client, uploader, audit, inflating_workbooks, packing, reason
+):
+    """Before the guard, openpyxl parsed all 48 MB of the three sheets: many seconds of CPU per upload."""
+    client.force_login(uploader)
+    url = reverse("audits-answers-import", args=[audit.uuid])
+    upload = SimpleUploadedFile("answers.xlsx", inflating_workbooks[packing])
+    before = row_counts()
+    started = time.process_time()
+    response = client.post(url, {"file": upload})
+    seconds = time.process_time() - started
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert reason in page
+    assert seconds < 5  # a behavioural bound, generous for a busy machine: it takes about one
+    assert row_counts() == before
+
+
+def test_an_answers_workbook_taking_over_two_seconds_of_cpu_is_refused(auditor, audit, mine):
+    """The last guard, for a file no size or row rule catches: parsing stops at 2 s of the thread's CPU.
+    The clock is made to jump 1 s at every look, so the third look is past the limit."""
+    content = exchange.answers_export(audit=audit, user=auditor)
+    ticks = iter(range(1_000))
+    with mock.patch("cases.importing.workbooks.time.thread_time", side_effect=lambda: float(next(ticks))):
+        outcome = exchange.answers_import(
+            audit=audit, user=auditor, file_name="answers.xlsx", content=content
+        )
+    assert [str(problem) for problem in outcome.errors] == [
+        "This workbook takes too long to read: an answers workbook reads in well under 2 seconds. "
+        "Check it is the right file."
+    ]
+
+
+def test_only_the_answers_sheet_is_opened(auditor, audit, mine):
+    """The exported workbook with its Notes sheet replaced by broken XML still imports: Notes is never read."""
+    exported = openpyxl.load_workbook(io.BytesIO(exchange.answers_export(audit=audit, user=auditor)))
+    sheet = exported["Answers"]
+    sheet.cell(_row_of(sheet, mine), _columns(sheet)["D1"]).value = "No"
+    assert exported.sheetnames == ["Answers", "Notes"]
+    buffer = io.BytesIO()
+    exported.save(buffer)
+    broken = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            notes = info.filename == "xl/worksheets/sheet2.xml"
+            target.writestr(info, b"<not xml" if notes else source.read(info))
+    outcome = exchange.answers_import(
+        audit=audit, user=auditor, file_name="answers.xlsx", content=broken.getvalue()
+    )
+    assert outcome.ok, outcome.errors
+    assert _answers(mine)["D1"][0] == "no"
