@@ -3,8 +3,8 @@
 The workbook has one sheet, "Answers": row 1 names each column (a question by its code), row 2 gives each
 question's full text, and each row after that is one case audit. Auditors who work offline fill it in
 and upload it; an import checks every cell first and writes nothing unless every cell is good, then saves
-through `services.answer_save` / `grade_save` from each answer's current revision (so an answer someone
-changed since the check is never overwritten).
+them all at once through `services.answers_save_many` from each answer's current revision (so an answer
+someone changed since the check is never overwritten, and one such answer saves nothing).
 """
 
 import datetime
@@ -17,7 +17,6 @@ from pathlib import PurePath
 import openpyxl
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -434,7 +433,7 @@ def answers_import(*, audit: Audit, user: User, file_name: str, content: bytes) 
             changes.append(change)
     if errors:
         return outcome
-    return _save(changes, answers, user, outcome)
+    return _save(changes, answers, user, outcome, file_name)
 
 
 def _check_row(
@@ -501,39 +500,41 @@ def _check_row(
 
 
 def _save(
-    changes: list[_Change], answers: dict[int, dict[int, Answer]], user: User, outcome: ImportOutcome
+    changes: list[_Change],
+    answers: dict[int, dict[int, Answer]],
+    user: User,
+    outcome: ImportOutcome,
+    file_name: str,
 ) -> ImportOutcome:
-    change = None
-    try:
-        with transaction.atomic():
-            for change in changes:
-                current = answers[change.case_audit.pk]
-                for question, value, text in change.answers:
-                    answer = current.get(question.pk)
-                    services.answer_save(
-                        case_audit=change.case_audit,
+    edits = []
+    for change in changes:
+        current = answers[change.case_audit.pk]
+        edits.append(
+            services.CaseAuditEdit(
+                case_audit=change.case_audit,
+                answers=[
+                    services.AnswerEdit(
                         question=question,
-                        user=user,
                         value=value,
                         text=text,
-                        evidence=answer.evidence if answer else "",
-                        revision=answer.revision if answer else 0,
+                        evidence=current[question.pk].evidence if question.pk in current else "",
+                        revision=current[question.pk].revision if question.pk in current else 0,
                     )
-                    outcome.answers_saved += 1
-                if change.grade is not None:
-                    services.grade_save(
-                        case_audit=change.case_audit,
-                        user=user,
-                        grade=change.grade,
-                        note=change.case_audit.grade_note,
-                        revision=change.case_audit.revision,
-                    )
-                    outcome.grades_saved += 1
-                outcome.case_audits_changed += 1
+                    for question, value, text in change.answers
+                ],
+                grade=change.grade,
+                grade_revision=change.case_audit.revision,
+            )
+        )
+    try:
+        outcome.answers_saved, outcome.grades_saved = services.answers_save_many(
+            edits=edits, user=user, reason=f"Imported from {PurePath(file_name).name}"
+        )
     except (services.EditConflict, ValidationError) as error:
         message = error.messages[0] if isinstance(error, ValidationError) else str(error)
-        outcome.errors.append(
-            CellProblem(change.row if change else None, None, f"nothing was saved: {message}")
-        )
-        outcome.answers_saved = outcome.grades_saved = outcome.case_audits_changed = 0
+        rows = {change.case_audit.pk: change.row for change in changes}
+        row = rows.get(getattr(error, "case_audit_id", None))
+        outcome.errors.append(CellProblem(row, None, f"nothing was saved: {message}"))
+        return outcome
+    outcome.case_audits_changed = len(changes)
     return outcome

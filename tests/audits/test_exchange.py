@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from audits import exchange
+from audits import exchange, services
 from audits.models import Answer, Audit, AuditorProfile, CaseAudit
 from cases.importing.workbooks import MB
 from common.models import AccessLogEntry
@@ -258,6 +258,79 @@ def test_import_reports_every_bad_cell_and_writes_nothing(client, auditor, mine,
     mine.refresh_from_db()
     assert mine.grade == ""
     assert not AccessLogEntry.objects.filter(action="import").exists()
+
+
+def _changed_workbook(client, auditor, audit, count: int) -> openpyxl.Workbook:
+    """`count` open case audits of the auditor, exported, with D1, D4, F1 and the grade changed on each row."""
+    for record in range(count):
+        scored_case(audit, {"D1": "yes", "F1": "Noted"}, status=OPEN, auditor=auditor, record_id=200 + record)
+    workbook = _export(client, auditor, audit)
+    sheet = workbook["Answers"]
+    columns = _columns(sheet)
+    for row in range(3, sheet.max_row + 1):
+        for code, value in (("D1", "No"), ("D4", "No"), ("F1", f"Rewritten {row}"), ("Grade", "Good")):
+            sheet.cell(row, columns[code]).value = value
+    return workbook
+
+
+def test_the_import_issues_as_many_queries_for_20_case_audits_as_for_5(
+    client, auditor, django_assert_max_num_queries
+):
+    """5 x 3 answers and 5 grades, then 20 x 3 and 20: one lock, one read and bulk writes either way."""
+    counts = {}
+    for count in (5, 20):
+        audit = AuditFactory()
+        workbook = _changed_workbook(client, auditor, audit, count)
+        # Session, user, roles, audit; questions, case audits, answers; lock, answers again; answers
+        # created and updated, case audits updated, each with its history rows; savepoints; access log.
+        with django_assert_max_num_queries(21) as captured:
+            response = _upload(client, audit, workbook)
+        assert f"{3 * count} answers and {count} grades saved" in response.content.decode()
+        counts[count] = len(captured)
+    assert counts[5] == counts[20]
+
+
+def test_an_import_records_who_changed_each_answer_and_grade_and_from_which_file(client, auditor, audit):
+    workbook = _changed_workbook(client, auditor, audit, 2)
+    _upload(client, audit, workbook, name="march answers.xlsx")
+    reason = "Imported from march answers.xlsx"
+    answers = Answer.history.filter(history_change_reason=reason)
+    assert (
+        sorted((h.history_type, h.history_user) for h in answers)
+        == [("+", auditor)] * 2 + [("~", auditor)] * 4
+    )
+    grades = CaseAudit.history.filter(history_change_reason=reason)
+    assert [(h.grade, h.history_user) for h in grades] == [("good", auditor)] * 2
+
+
+def test_an_answer_saved_by_someone_else_during_the_import_saves_nothing_and_names_its_row(
+    client, auditor, mine, audit
+):
+    """The import checks every cell, then saves from the revisions it read: one moved on, so nothing saves."""
+    workbook = _changed_workbook(client, auditor, audit, 1)
+    sheet = workbook["Answers"]
+    last = sheet.max_row
+    second = CaseAudit.objects.get(uuid=sheet.cell(last, 1).value)
+    save_many = services.answers_save_many
+
+    def someone_saves_first(**kwargs):
+        stored = Answer.objects.get(case_audit=second, question__code="D1")
+        colleague = UserFactory(username="auditor-cy", roles=["Auditor"])
+        services.answer_save(
+            case_audit=second,
+            question=stored.question,
+            user=colleague,
+            value="partly",
+            revision=stored.revision,
+        )
+        return save_many(**kwargs)
+
+    with mock.patch.object(services, "answers_save_many", side_effect=someone_saves_first):
+        page = _upload(client, audit, workbook).content.decode()
+    assert f"Row {last}: nothing was saved: auditor-cy saved question D1 after you opened it." in page
+    assert _answers(mine)["D1"][0] == "yes"
+    assert _answers(second)["D1"][0] == "partly"
+    assert not Answer.history.filter(history_change_reason__startswith="Imported").exists()
 
 
 def test_an_unknown_question_column_is_reported(client, auditor, mine, audit):
