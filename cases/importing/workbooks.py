@@ -78,7 +78,7 @@ class Meter:
 
 
 def _too_big(limits: WorkbookLimits) -> str:
-    return f"This workbook expands to far more data than {limits.what} holds."
+    return f"This workbook expands to far more data than {limits.what} holds. Check it is the right file."
 
 
 def check_declared_sizes(members: list[zipfile.ZipInfo], limits: WorkbookLimits) -> None:
