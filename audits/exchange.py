@@ -3,8 +3,8 @@
 The workbook has one sheet, "Answers": row 1 names each column (a question by its code), row 2 gives each
 question's full text, and each row after that is one case audit. Auditors who work offline fill it in
 and upload it; an import checks every cell first and writes nothing unless every cell is good, then saves
-through `services.answer_save` / `grade_save` from each answer's current revision (so an answer someone
-changed since the check is never overwritten).
+them all at once through `services.answers_save_many` from each answer's current revision (so an answer
+someone changed since the check is never overwritten, and one such answer saves nothing).
 """
 
 import datetime
@@ -17,7 +17,6 @@ from pathlib import PurePath
 import openpyxl
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -27,7 +26,8 @@ from audits.models import Agency, Answer, Audit, CaseAudit, Grade, Question
 from audits.scoring import question_applies
 from audits.scoring_forms import NOTE_MAX
 from cases.importing.cells import clean, is_blank
-from cases.importing.reading import ExtractFileError, read_tables
+from cases.importing.reading import MAX_COLUMNS, ExtractFileError, read_tables
+from cases.importing.workbooks import WorkbookLimits
 
 SHEET = "Answers"
 CASE_AUDIT = "Case audit"
@@ -61,6 +61,16 @@ GRADE_IN = {
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV/formula injection, OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NOT_ASKED_FILL = PatternFill("solid", fgColor="DDDDDD")
+# An answers workbook is one audit's case audits (a few hundred rows at most) of one tool's questions: a real
+# one inflates to a few megabytes and reads in a fraction of a second, so anything far past that is refused
+# (cases/importing/workbooks.py, docs/security.md). Auditors and partner agency auditors may upload one.
+IMPORT_LIMITS = WorkbookLimits(
+    what="an answers workbook",
+    max_inflated_bytes=50 * 1024 * 1024,
+    max_rows=5_000,
+    max_columns=MAX_COLUMNS,
+    max_cpu_seconds=2.0,
+)
 
 
 def neutralise(text: str) -> str:
@@ -335,14 +345,16 @@ def _read(file_name: str, content: bytes, errors: list[CellProblem]):
         errors.append(CellProblem(None, None, "Upload the Excel (.xlsx) workbook exported from this audit."))
         return None
     try:
-        tables = read_tables(file_name, content)
+        tables = read_tables(file_name, content, limits=IMPORT_LIMITS, sheets=_sheets_to_read)
     except ExtractFileError as error:
         errors.append(CellProblem(None, None, str(error)))
         return None
-    for table in tables:
-        if table.sheet == SHEET:
-            return table
-    return next((t for t in tables if t.header), None)
+    return tables[0]
+
+
+def _sheets_to_read(names: list[str]) -> set[str]:
+    """The Answers sheet alone (the Notes sheet is never opened); in a workbook without one, its first sheet."""
+    return {SHEET} if SHEET in names else set(names[:1])
 
 
 def answers_import(*, audit: Audit, user: User, file_name: str, content: bytes) -> ImportOutcome:
@@ -421,7 +433,7 @@ def answers_import(*, audit: Audit, user: User, file_name: str, content: bytes) 
             changes.append(change)
     if errors:
         return outcome
-    return _save(changes, answers, user, outcome)
+    return _save(changes, answers, user, outcome, file_name)
 
 
 def _check_row(
@@ -488,39 +500,41 @@ def _check_row(
 
 
 def _save(
-    changes: list[_Change], answers: dict[int, dict[int, Answer]], user: User, outcome: ImportOutcome
+    changes: list[_Change],
+    answers: dict[int, dict[int, Answer]],
+    user: User,
+    outcome: ImportOutcome,
+    file_name: str,
 ) -> ImportOutcome:
-    change = None
-    try:
-        with transaction.atomic():
-            for change in changes:
-                current = answers[change.case_audit.pk]
-                for question, value, text in change.answers:
-                    answer = current.get(question.pk)
-                    services.answer_save(
-                        case_audit=change.case_audit,
+    edits = []
+    for change in changes:
+        current = answers[change.case_audit.pk]
+        edits.append(
+            services.CaseAuditEdit(
+                case_audit=change.case_audit,
+                answers=[
+                    services.AnswerEdit(
                         question=question,
-                        user=user,
                         value=value,
                         text=text,
-                        evidence=answer.evidence if answer else "",
-                        revision=answer.revision if answer else 0,
+                        evidence=current[question.pk].evidence if question.pk in current else "",
+                        revision=current[question.pk].revision if question.pk in current else 0,
                     )
-                    outcome.answers_saved += 1
-                if change.grade is not None:
-                    services.grade_save(
-                        case_audit=change.case_audit,
-                        user=user,
-                        grade=change.grade,
-                        note=change.case_audit.grade_note,
-                        revision=change.case_audit.revision,
-                    )
-                    outcome.grades_saved += 1
-                outcome.case_audits_changed += 1
+                    for question, value, text in change.answers
+                ],
+                grade=change.grade,
+                grade_revision=change.case_audit.revision,
+            )
+        )
+    try:
+        outcome.answers_saved, outcome.grades_saved = services.answers_save_many(
+            edits=edits, user=user, reason=f"Imported from {PurePath(file_name).name}"
+        )
     except (services.EditConflict, ValidationError) as error:
         message = error.messages[0] if isinstance(error, ValidationError) else str(error)
-        outcome.errors.append(
-            CellProblem(change.row if change else None, None, f"nothing was saved: {message}")
-        )
-        outcome.answers_saved = outcome.grades_saved = outcome.case_audits_changed = 0
+        rows = {change.case_audit.pk: change.row for change in changes}
+        row = rows.get(getattr(error, "case_audit_id", None))
+        outcome.errors.append(CellProblem(row, None, f"nothing was saved: {message}"))
+        return outcome
+    outcome.case_audits_changed = len(changes)
     return outcome

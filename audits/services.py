@@ -6,12 +6,14 @@ from a stale revision raises `EditConflict` instead of overwriting another perso
 
 import datetime
 import secrets
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from audits import sampling
 from audits.models import (
@@ -240,6 +242,135 @@ def grade_save(*, case_audit: CaseAudit, user: User, grade: str, note: str = "",
             case_audit.status = CaseAudit.Status.IN_PROGRESS
         case_audit.save()
     return case_audit
+
+
+@dataclass(frozen=True)
+class AnswerEdit:
+    question: Question
+    value: str
+    text: str
+    evidence: str
+    revision: int  # the answer's revision the editor started from (0: no answer yet)
+
+
+@dataclass(frozen=True)
+class CaseAuditEdit:
+    case_audit: CaseAudit
+    answers: list[AnswerEdit]
+    grade: str | None = None  # None: the grade is left as it is
+    grade_revision: int = 0  # the case audit's revision the editor started from
+
+
+# Rows per INSERT or UPDATE: a statement stays well under PostgreSQL's 65,535 parameters.
+BULK_BATCH = 1000
+
+
+def _about(error: Exception, case_audit: CaseAudit) -> Exception:
+    """The error, naming the case audit it is about (so a caller can say which row of a workbook it was)."""
+    error.case_audit_id = case_audit.pk
+    return error
+
+
+@transaction.atomic
+def answers_save_many(*, edits: list[CaseAuditEdit], user: User, reason: str = "") -> tuple[int, int]:
+    """Saves many case audits' answers and grades: all of them or, on any conflict or bad value, none.
+
+    The checks and optimistic locking of `answer_save` and `grade_save`, in a number of queries that does not
+    grow with the edits: one lock on all the case audits, one read of their answers, then bulk writes, each
+    with its history rows (who, and `reason`). Raises EditConflict or ValidationError, each with the
+    `case_audit_id` it is about. Returns (answers saved, grades saved).
+    """
+    ids = sorted(
+        {edit.case_audit.pk for edit in edits}
+    )  # locked in one order, so two imports cannot deadlock
+    locked = {
+        case_audit.pk: case_audit
+        for case_audit in CaseAudit.objects.select_for_update(of=("self",))
+        .select_related("audit")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    }
+    current = {(a.case_audit_id, a.question_id): a for a in Answer.objects.filter(case_audit__in=ids)}
+    now = timezone.now()
+    created, updated, graded, touched = [], [], [], {}
+    for edit in edits:
+        case_audit = locked.get(edit.case_audit.pk)
+        if case_audit is None:
+            raise _about(ValidationError("This case audit no longer exists."), edit.case_audit)
+        if case_audit.status not in EDITABLE_STATUSES:
+            message = f"This case audit is {case_audit.get_status_display().lower()}: answers are closed."
+            raise _about(ValidationError(message), case_audit)
+        for change in edit.answers:
+            answer = _answer_edited(case_audit, change, current.get((case_audit.pk, change.question.pk)))
+            if answer is None:
+                continue
+            answer.updated_by, answer.updated_at = user, now
+            (updated if answer.pk else created).append(answer)
+            touched[case_audit.pk] = case_audit
+        if edit.grade is not None and _grade_edited(case_audit, edit.grade, edit.grade_revision):
+            graded.append(case_audit)
+            touched[case_audit.pk] = case_audit
+    changed = {case_audit.pk: case_audit for case_audit in graded}
+    for case_audit in touched.values():
+        if case_audit.status == CaseAudit.Status.NOT_STARTED:
+            case_audit.status = CaseAudit.Status.IN_PROGRESS
+            changed[case_audit.pk] = case_audit
+    history = {"default_user": user, "default_change_reason": reason[:100] or None, "batch_size": BULK_BATCH}
+    if created:
+        bulk_create_with_history(created, Answer, **history)
+    if updated:
+        fields = ["value", "text", "evidence", "updated_by", "updated_at", "revision"]
+        bulk_update_with_history(updated, Answer, fields, **history)
+    if changed:
+        bulk_update_with_history(
+            list(changed.values()), CaseAudit, ["grade", "revision", "status"], **history
+        )
+    return len(created) + len(updated), len(graded)
+
+
+def _answer_edited(case_audit: CaseAudit, change: AnswerEdit, answer: Answer | None) -> Answer | None:
+    """The answer with the change made (not saved), None if it changes nothing; `answer_save`'s checks."""
+    question, value, text = change.question, change.value, change.text
+    if question.section.version_id != case_audit.audit.tool_version_id:
+        raise _about(ValidationError("That question is not in this audit's tool."), case_audit)
+    if value and value not in Answer.Value.values:
+        raise _about(ValidationError("Choose Yes, Partly, No or Not applicable."), case_audit)
+    if question.kind == Question.Kind.TEXT and value:
+        raise _about(ValidationError("A free-text question takes text, not a rating."), case_audit)
+    if change.revision != (answer.revision if answer else 0):
+        raise _about(
+            EditConflict(
+                f"{(answer and answer.updated_by) or 'Someone'} saved question {question.code} after you "
+                "opened it. Their answer is shown; check it and save yours again if it should replace it.",
+                current=answer,
+            ),
+            case_audit,
+        )
+    if answer and (answer.value, answer.text, answer.evidence) == (value, text, change.evidence):
+        return None
+    if answer is None:
+        answer = Answer(case_audit=case_audit, question=question, revision=0)
+    answer.value, answer.text, answer.evidence = value, text, change.evidence
+    answer.revision += 1
+    return answer
+
+
+def _grade_edited(case_audit: CaseAudit, grade: str, revision: int) -> bool:
+    """Sets the grade (not saved) and says whether it changed; `grade_save`'s checks."""
+    if grade and grade not in Grade.values:
+        raise _about(ValidationError("Choose a grade on Ofsted's scale."), case_audit)
+    if revision != case_audit.revision:
+        raise _about(
+            EditConflict(
+                "Someone else changed the overall grade after you opened this case audit.", case_audit
+            ),
+            case_audit,
+        )
+    if case_audit.grade == grade:
+        return False
+    case_audit.grade = grade
+    case_audit.revision += 1
+    return True
 
 
 def _answers_by_question(case_audit: CaseAudit) -> dict[int, Answer]:

@@ -93,6 +93,12 @@ def parse_tables(extract: Extract, file_name: str, tables: list[Table]) -> None:
         _parse_own_format(extract, file_name, tables)
 
 
+def sheets_to_read(names: list[str]) -> set[str]:
+    """Of a workbook's sheets, those an import opens: an Annex A workbook's List 5 alone, else every one."""
+    list_5 = {name for name in names if schema.ANNEX_A_SHEET.match(cells.token(name))}
+    return list_5 or set(names)
+
+
 def _is_annex_a(tables: list[Table]) -> bool:
     if any(t.sheet and schema.ANNEX_A_ANY_LIST_SHEET.match(cells.token(t.sheet)) for t in tables):
         return True

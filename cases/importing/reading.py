@@ -9,23 +9,26 @@ import codecs
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-import openpyxl
 from django.conf import settings
 
 from cases.importing.cells import MAX_CELL_CHARS, is_blank
+from cases.importing.workbooks import WorkbookLimits, WorkbookTooCostly, open_workbook
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
-# A workbook is a zip; refuse one that would expand to far more than any real extract (a zip bomb), or
-# one with a large member packed far tighter than real worksheets ever are (10-30 times). Both are judged
-# from the sizes the zip declares, before anything is inflated; Python's zipfile never inflates a member
-# past its declared size (it stops there and fails the CRC check), so a zip cannot lie its way round this.
-MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
-MAX_RATIO_FROM_BYTES = 16 * 1024 * 1024
-MAX_RATIO = 200
+# A case extract's workbook (docs/import.md): 200,000 rows of a dozen columns inflate to about 120 MB of sheet
+# XML, and only managers import them, so its limits leave room for the largest real extract.
+CASE_EXTRACT_LIMITS = WorkbookLimits(
+    what="a case extract",
+    max_inflated_bytes=400 * 1024 * 1024,
+    max_rows=MAX_ROWS,
+    max_columns=MAX_COLUMNS,
+    max_cpu_seconds=60,
+)
 CSV_ENCODINGS = ("utf-8-sig", "cp1252")
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
@@ -58,15 +61,28 @@ def file_format(file_name: str) -> str:
     raise ExtractFileError("This is not a CSV or Excel (.xlsx) file. Only those can be imported.")
 
 
-def read_tables(file_name: str, content: bytes) -> list[Table]:
-    """The tables in the file, in the order they appear. Raises ExtractFileError."""
+def read_tables(
+    file_name: str,
+    content: bytes,
+    *,
+    limits: WorkbookLimits = CASE_EXTRACT_LIMITS,
+    sheets: Callable[[list[str]], set[str]] | None = None,
+) -> list[Table]:
+    """The tables in the file, in the order they appear. Raises ExtractFileError.
+
+    A workbook is read within `limits` (cases/importing/workbooks.py), opening only the sheets that
+    `sheets` picks from the names of all of them (all, by default).
+    """
     kind = file_format(file_name)
     if not content:
         raise ExtractFileError("The file is empty.")
     if len(content) > settings.IMPORT_MAX_BYTES:
         limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
         raise ExtractFileError(f"The file is larger than the {limit} MB limit. Split it into smaller files.")
-    tables = _read_csv(file_name, content) if kind == "csv" else _read_xlsx(file_name, content)
+    if kind == "csv":
+        tables = _read_csv(file_name, content)
+    else:
+        tables = _read_xlsx(file_name, content, limits, sheets)
     if not any(table.rows for table in tables):
         raise ExtractFileError("The file has no rows of data under its header row.")
     return tables
@@ -113,17 +129,14 @@ def _dialect(text: str) -> type[csv.Dialect]:
     return csv.excel
 
 
-def _read_xlsx(file_name: str, content: bytes) -> list[Table]:
+def _read_xlsx(file_name: str, content: bytes, limits: WorkbookLimits, sheets) -> list[Table]:
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise ExtractFileError("This is not a valid Excel (.xlsx) workbook.")
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            _check_zip_sizes(archive.infolist())
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        try:
-            return [_worksheet_table(file_name, sheet) for sheet in workbook.worksheets]
-        finally:
-            workbook.close()
+        with open_workbook(content, limits=limits, sheets=sheets) as workbook:
+            return [_worksheet_table(file_name, workbook, sheet, limits) for sheet in workbook.worksheets]
+    except WorkbookTooCostly as error:
+        raise ExtractFileError(str(error)) from None
     except ExtractFileError:
         raise
     except (
@@ -134,31 +147,19 @@ def _read_xlsx(file_name: str, content: bytes) -> list[Table]:
         ) from None
 
 
-def _check_zip_sizes(members: list[zipfile.ZipInfo]) -> None:
-    """Refuses a zip bomb by the sizes its directory declares, before anything is inflated."""
-    too_big = sum(info.file_size for info in members) > MAX_UNZIPPED_BYTES
-    too_tight = any(
-        info.file_size > MAX_RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1)
-        for info in members
-    )
-    if too_big or too_tight:
-        raise ExtractFileError("This workbook expands to far more data than a case extract holds.")
-
-
-def _worksheet_table(file_name: str, sheet) -> Table:
+def _worksheet_table(file_name: str, workbook, sheet, limits: WorkbookLimits) -> Table:
     if not hasattr(sheet, "iter_rows"):  # chart sheets hold no cells
         return Table(file_name, sheet.title, [], 0)
-    rows = sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
-    return _table(file_name, sheet.title, enumerate(rows, 1))
+    return _table(file_name, sheet.title, workbook.rows(sheet), max_rows=limits.max_rows)
 
 
-def _table(file_name: str, sheet: str | None, numbered_rows) -> Table:
+def _table(file_name: str, sheet: str | None, numbered_rows, *, max_rows: int = MAX_ROWS) -> Table:
     """The first non-blank row is the header; blank rows are skipped but keep their numbers."""
     table = None
     where = f'Sheet "{sheet}"' if sheet else "The file"
     for number, row in numbered_rows:
-        if number > MAX_ROWS + 1:
-            raise ExtractFileError(f"{where} has more than {MAX_ROWS:,} rows. Split it into smaller files.")
+        if number > max_rows + 1:
+            raise ExtractFileError(f"{where} has more than {max_rows:,} rows. Split it into smaller files.")
         if len(row) > MAX_COLUMNS and not is_blank(row[MAX_COLUMNS]):
             raise ExtractFileError(f"{where} has more than {MAX_COLUMNS} columns.")
         if all(is_blank(cell) for cell in row):

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from cases.importing import schema
 from cases.importing.checks import check_extract
-from cases.importing.parsing import ANNEX_A, Extract, ExtractError, Sample, parse_tables
+from cases.importing.parsing import ANNEX_A, Extract, ExtractError, Sample, parse_tables, sheets_to_read
 from cases.importing.planning import Diff, References, diff, reference_errors
 from cases.importing.reading import ExtractFileError, read_tables
 from cases.importing.writing import write_extract
@@ -129,7 +129,7 @@ def _checked(files: list[ExtractFile]) -> tuple[Extract, References, ImportResul
     extract = Extract()
     for extract_file in files:
         try:
-            tables = read_tables(extract_file.name, extract_file.content)
+            tables = read_tables(extract_file.name, extract_file.content, sheets=sheets_to_read)
         except ExtractFileError as error:
             extract.errors.append(ExtractError(extract_file.name, str(error)))
             continue

@@ -1,17 +1,23 @@
 """Answers as an Excel workbook: export what the user may see, import every cell checked, all or nothing."""
 
 import io
+import time
+import zipfile
+from unittest import mock
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from audits import exchange
+from audits import exchange, services
 from audits.models import Answer, Audit, AuditorProfile, CaseAudit
+from cases.importing.workbooks import MB
 from common.models import AccessLogEntry
 from tests.audits.test_results import scored_case
 from tests.factories import AuditFactory, ChildFactory, UserFactory
+from tests.fuzz.helpers import inflating_workbook, row_counts
 
 pytestmark = pytest.mark.django_db
 OPEN = CaseAudit.Status.IN_PROGRESS
@@ -254,6 +260,79 @@ def test_import_reports_every_bad_cell_and_writes_nothing(client, auditor, mine,
     assert not AccessLogEntry.objects.filter(action="import").exists()
 
 
+def _changed_workbook(client, auditor, audit, count: int) -> openpyxl.Workbook:
+    """`count` open case audits of the auditor, exported, with D1, D4, F1 and the grade changed on each row."""
+    for record in range(count):
+        scored_case(audit, {"D1": "yes", "F1": "Noted"}, status=OPEN, auditor=auditor, record_id=200 + record)
+    workbook = _export(client, auditor, audit)
+    sheet = workbook["Answers"]
+    columns = _columns(sheet)
+    for row in range(3, sheet.max_row + 1):
+        for code, value in (("D1", "No"), ("D4", "No"), ("F1", f"Rewritten {row}"), ("Grade", "Good")):
+            sheet.cell(row, columns[code]).value = value
+    return workbook
+
+
+def test_the_import_issues_as_many_queries_for_20_case_audits_as_for_5(
+    client, auditor, django_assert_max_num_queries
+):
+    """5 x 3 answers and 5 grades, then 20 x 3 and 20: one lock, one read and bulk writes either way."""
+    counts = {}
+    for count in (5, 20):
+        audit = AuditFactory()
+        workbook = _changed_workbook(client, auditor, audit, count)
+        # Session, user, roles, audit; questions, case audits, answers; lock, answers again; answers
+        # created and updated, case audits updated, each with its history rows; savepoints; access log.
+        with django_assert_max_num_queries(21) as captured:
+            response = _upload(client, audit, workbook)
+        assert f"{3 * count} answers and {count} grades saved" in response.content.decode()
+        counts[count] = len(captured)
+    assert counts[5] == counts[20]
+
+
+def test_an_import_records_who_changed_each_answer_and_grade_and_from_which_file(client, auditor, audit):
+    workbook = _changed_workbook(client, auditor, audit, 2)
+    _upload(client, audit, workbook, name="march answers.xlsx")
+    reason = "Imported from march answers.xlsx"
+    answers = Answer.history.filter(history_change_reason=reason)
+    assert (
+        sorted((h.history_type, h.history_user) for h in answers)
+        == [("+", auditor)] * 2 + [("~", auditor)] * 4
+    )
+    grades = CaseAudit.history.filter(history_change_reason=reason)
+    assert [(h.grade, h.history_user) for h in grades] == [("good", auditor)] * 2
+
+
+def test_an_answer_saved_by_someone_else_during_the_import_saves_nothing_and_names_its_row(
+    client, auditor, mine, audit
+):
+    """The import checks every cell, then saves from the revisions it read: one moved on, so nothing saves."""
+    workbook = _changed_workbook(client, auditor, audit, 1)
+    sheet = workbook["Answers"]
+    last = sheet.max_row
+    second = CaseAudit.objects.get(uuid=sheet.cell(last, 1).value)
+    save_many = services.answers_save_many
+
+    def someone_saves_first(**kwargs):
+        stored = Answer.objects.get(case_audit=second, question__code="D1")
+        colleague = UserFactory(username="auditor-cy", roles=["Auditor"])
+        services.answer_save(
+            case_audit=second,
+            question=stored.question,
+            user=colleague,
+            value="partly",
+            revision=stored.revision,
+        )
+        return save_many(**kwargs)
+
+    with mock.patch.object(services, "answers_save_many", side_effect=someone_saves_first):
+        page = _upload(client, audit, workbook).content.decode()
+    assert f"Row {last}: nothing was saved: auditor-cy saved question D1 after you opened it." in page
+    assert _answers(mine)["D1"][0] == "yes"
+    assert _answers(second)["D1"][0] == "partly"
+    assert not Answer.history.filter(history_change_reason__startswith="Imported").exists()
+
+
 def test_an_unknown_question_column_is_reported(client, auditor, mine, audit):
     workbook = _export(client, auditor, audit)
     sheet = workbook["Answers"]
@@ -300,3 +379,90 @@ def test_the_import_page_offers_the_upload_form(client, auditor, mine, audit):
     response = client.get(reverse("audits-answers-import", args=[audit.uuid]))
     assert response.status_code == 200
     assert "Upload the answers workbook" in response.content.decode()
+
+
+# Costly uploads (issue #12.3) ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def inflating_workbooks() -> dict[str, bytes]:
+    """Three sheets of 16 MB of cell XML each: packed 240 to 1 (about 200 KB) and 50 to 1 (under 1 MB)."""
+    sheets = {"Answers": 16 * MB, "Sheet2": 16 * MB, "Sheet3": 16 * MB}
+    return {
+        "tight": inflating_workbook(sheets),
+        "loose": inflating_workbook(sheets, numbered=True, cells_per_row=10),
+    }
+
+
+@pytest.fixture
+def uploader(request, audit, auditor, partner_auditor, mine) -> User:
+    """An auditor, or a partner agency auditor with a police case audit in the audit."""
+    if request.param == "auditor":
+        return auditor
+    AuditorProfile.objects.create(user=partner_auditor, agency="police")
+    audit.agencies = ["social_care", "police"]
+    audit.save()
+    scored_case(audit, {}, status=OPEN, auditor=partner_auditor, agency="police", record_id=5)
+    return partner_auditor
+
+
+@pytest.mark.parametrize("uploader", ["auditor", "partner_auditor"], indirect=True)
+@pytest.mark.parametrize(
+    ("packing", "reason"),
+    [
+        ("tight", "This workbook expands to far more data than an answers workbook holds."),
+        ("loose", "Sheet &quot;Answers&quot; has more than 5,000 rows."),
+    ],
+)
+def test_a_small_upload_that_inflates_to_48_mb_is_refused_within_a_second_or_two(
+    client, uploader, audit, inflating_workbooks, packing, reason
+):
+    """Before the guard, openpyxl parsed all 48 MB of the three sheets: many seconds of CPU per upload."""
+    client.force_login(uploader)
+    url = reverse("audits-answers-import", args=[audit.uuid])
+    upload = SimpleUploadedFile("answers.xlsx", inflating_workbooks[packing])
+    before = row_counts()
+    started = time.process_time()
+    response = client.post(url, {"file": upload})
+    seconds = time.process_time() - started
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert reason in page
+    assert seconds < 5  # a behavioural bound, generous for a busy machine: it takes about one
+    assert row_counts() == before
+
+
+def test_an_answers_workbook_taking_over_two_seconds_of_cpu_is_refused(auditor, audit, mine):
+    """The last guard, for a file no size or row rule catches: parsing stops at 2 s of the thread's CPU.
+    The clock is made to jump 1 s at every look, so the third look is past the limit."""
+    content = exchange.answers_export(audit=audit, user=auditor)
+    ticks = iter(range(1_000))
+    with mock.patch("cases.importing.workbooks.time.thread_time", side_effect=lambda: float(next(ticks))):
+        outcome = exchange.answers_import(
+            audit=audit, user=auditor, file_name="answers.xlsx", content=content
+        )
+    assert [str(problem) for problem in outcome.errors] == [
+        "This workbook takes too long to read: an answers workbook reads in well under 2 seconds. "
+        "Check it is the right file."
+    ]
+
+
+def test_only_the_answers_sheet_is_opened(auditor, audit, mine):
+    """The exported workbook with its Notes sheet replaced by broken XML still imports: Notes is never read."""
+    exported = openpyxl.load_workbook(io.BytesIO(exchange.answers_export(audit=audit, user=auditor)))
+    sheet = exported["Answers"]
+    sheet.cell(_row_of(sheet, mine), _columns(sheet)["D1"]).value = "No"
+    assert exported.sheetnames == ["Answers", "Notes"]
+    buffer = io.BytesIO()
+    exported.save(buffer)
+    broken = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            notes = info.filename == "xl/worksheets/sheet2.xml"
+            target.writestr(info, b"<not xml" if notes else source.read(info))
+    outcome = exchange.answers_import(
+        audit=audit, user=auditor, file_name="answers.xlsx", content=broken.getvalue()
+    )
+    assert outcome.ok, outcome.errors
+    assert _answers(mine)["D1"][0] == "no"

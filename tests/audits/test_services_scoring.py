@@ -206,3 +206,106 @@ def test_a_submitted_case_audit_takes_no_more_answers_or_grades(case_audit, audi
         services.grade_save(case_audit=case_audit, user=auditor, grade="outstanding", revision=1)
     with pytest.raises(ValidationError):
         services.case_audit_submit(case_audit=case_audit, user=auditor)
+
+
+# Many answers at once (the answers workbook import) ------------------------------------------------------
+
+
+def _edit(
+    case_audit: CaseAudit, values: dict[str, str], *, grade=None, revisions=None
+) -> services.CaseAuditEdit:
+    by_code, revisions = questions(case_audit), revisions or {}
+    return services.CaseAuditEdit(
+        case_audit=case_audit,
+        answers=[
+            services.AnswerEdit(
+                question=by_code[c], value=v, text="", evidence="", revision=revisions.get(c, 0)
+            )
+            for c, v in values.items()
+        ],
+        grade=grade,
+        grade_revision=case_audit.revision,
+    )
+
+
+def test_many_answers_and_grades_save_at_once_with_a_history_row_each(auditor):
+    """Two case audits: D1 and D2 new on the first (and its grade), D1 changed on the second."""
+    audit = AuditFactory(tool_version=tool_version(DOMESTIC_ABUSE))
+    first, second = (case_audit_for(DOMESTIC_ABUSE, auditor, audit=audit) for _ in range(2))
+    answer(second, "D1", auditor, "no")
+    saved = services.answers_save_many(
+        edits=[
+            _edit(first, {"D1": "yes", "D2": "partly"}, grade="good"),
+            _edit(second, {"D1": "yes"}, revisions={"D1": 1}),
+        ],
+        user=auditor,
+        reason="Imported from answers.xlsx",
+    )
+    assert saved == (3, 1)
+    stored = {
+        (a.case_audit_id, a.question.code): (a.value, a.revision, a.updated_by) for a in Answer.objects.all()
+    }
+    assert stored == {
+        (first.pk, "D1"): ("yes", 1, auditor),
+        (first.pk, "D2"): ("partly", 1, auditor),
+        (second.pk, "D1"): ("yes", 2, auditor),
+    }
+    first.refresh_from_db()
+    assert (first.grade, first.revision, first.status) == ("good", 1, CaseAudit.Status.IN_PROGRESS)
+    imported = Answer.history.filter(history_change_reason="Imported from answers.xlsx")
+    assert sorted((h.history_type, h.value, h.history_user) for h in imported) == [
+        ("+", "partly", auditor),
+        ("+", "yes", auditor),
+        ("~", "yes", auditor),
+    ]
+    grade_history = first.history.filter(history_change_reason="Imported from answers.xlsx").get()
+    assert (grade_history.grade, grade_history.history_user) == ("good", auditor)
+
+
+@pytest.mark.parametrize("stale", ["answer", "grade"])
+def test_one_stale_revision_saves_nothing_of_any_case_audit_and_names_its_case_audit(auditor, stale):
+    audit = AuditFactory(tool_version=tool_version(DOMESTIC_ABUSE))
+    first, second = (case_audit_for(DOMESTIC_ABUSE, auditor, audit=audit) for _ in range(2))
+    answer(second, "D1", auditor, "no")
+    # The edit was made from D1 at revision 1 and the grade at revision 1; one of them has moved on since.
+    edit = _edit(second, {"D1": "yes"}, revisions={"D1": 1}, grade="inadequate")
+    if stale == "answer":
+        answer(second, "D1", UserFactory(), "partly")
+    else:
+        services.grade_save(case_audit=second, user=UserFactory(), grade="requires_improvement", revision=0)
+    second.refresh_from_db()
+    before = (Answer.history.count(), CaseAudit.history.count())
+    with pytest.raises(services.EditConflict) as error:
+        services.answers_save_many(edits=[_edit(first, {"D1": "yes"}), edit], user=auditor)
+    assert error.value.case_audit_id == second.pk
+    assert not Answer.objects.filter(case_audit=first).exists()
+    assert Answer.objects.get(case_audit=second).value == ("partly" if stale == "answer" else "no")
+    second.refresh_from_db()
+    assert second.grade == ("" if stale == "answer" else "requires_improvement")
+    assert (Answer.history.count(), CaseAudit.history.count()) == before
+
+
+def test_many_answers_keep_answer_saves_checks(auditor):
+    audit = AuditFactory(tool_version=tool_version(DOMESTIC_ABUSE))
+    closed = case_audit_for(DOMESTIC_ABUSE, auditor, audit=audit, status=CaseAudit.Status.SUBMITTED)
+    open_ = case_audit_for(DOMESTIC_ABUSE, auditor, audit=audit)
+    with pytest.raises(ValidationError, match="submitted: answers are closed") as error:
+        services.answers_save_many(edits=[_edit(closed, {"D1": "yes"})], user=auditor)
+    assert error.value.case_audit_id == closed.pk
+    with pytest.raises(ValidationError, match="Choose Yes, Partly, No or Not applicable"):
+        services.answers_save_many(edits=[_edit(open_, {"D1": "maybe"})], user=auditor)
+    with pytest.raises(ValidationError, match="takes text, not a rating"):
+        services.answers_save_many(edits=[_edit(open_, {"F1": "yes"})], user=auditor)
+    with pytest.raises(ValidationError, match="Choose a grade"):
+        services.answers_save_many(edits=[_edit(open_, {}, grade="excellent")], user=auditor)
+    assert not Answer.objects.exists()
+
+
+def test_saving_the_same_answers_again_writes_nothing(auditor):
+    case_audit = case_audit_for(DOMESTIC_ABUSE, auditor)
+    answer(case_audit, "D1", auditor, "yes")
+    before = Answer.history.count()
+    assert services.answers_save_many(
+        edits=[_edit(case_audit, {"D1": "yes"}, revisions={"D1": 1})], user=auditor
+    ) == (0, 0)
+    assert Answer.history.count() == before

@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 
 from cases import models as m
 from cases.importing import ExtractFile, cases_import, cases_import_files, cases_import_preview
+from cases.importing.parsing import sheets_to_read
 from tests.factories import (
     ChildFactory,
     S47EnquiryFactory,
@@ -827,3 +828,9 @@ def test_the_command_prints_every_error_and_fails_with_nothing_written(capsys):
 def test_the_command_refuses_a_file_it_cannot_open():
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_cases", "/nonexistent/extract.csv")
+
+
+def test_an_annex_a_workbook_opens_only_its_list_5_sheet_and_an_own_format_one_every_sheet():
+    assert sheets_to_read(["List 1", "List 5", "Notes"]) == {"List 5"}
+    assert sheets_to_read(["LIST_05"]) == {"LIST_05"}
+    assert sheets_to_read(["children", "S47 enquiries", "Notes"]) == {"children", "S47 enquiries", "Notes"}

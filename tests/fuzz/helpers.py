@@ -82,3 +82,67 @@ def lying_zip(declared_bytes: int) -> bytes:
     central = content.find(b"PK\x01\x02")
     content[central + 24 : central + 28] = size
     return bytes(content)
+
+
+SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def inflating_workbook(sheets: dict[str, int], *, cells_per_row: int = 20, numbered: bool = False) -> bytes:
+    """A workbook written with zipfile, not openpyxl: each sheet named in `sheets` holds about that many
+    bytes of cell XML (`<c><v>1</v></c>` repeated, rows of `cells_per_row`), deflated hard.
+
+    Unnumbered rows pack about 240 to 1; `numbered` rows (`<row r="7">`) of 10 cells about 50 to 1, within
+    what a real sheet may be, so the size rules alone cannot tell them from one.
+    """
+    buffer = io.BytesIO()
+    names = list(sheets)
+    worksheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            + "".join(
+                f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{worksheet}"/>'
+                for n in range(1, len(names) + 1)
+            )
+            + "</Types>",
+        )
+        archive.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{PACKAGE_RELS_NS}"><Relationship Id="rId1" '
+            f'Type="{RELATIONSHIPS_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{SPREADSHEET_NS}" xmlns:r="{RELATIONSHIPS_NS}"><sheets>'
+            + "".join(
+                f'<sheet name="{name}" sheetId="{n}" r:id="rId{n}"/>' for n, name in enumerate(names, 1)
+            )
+            + "</sheets></workbook>",
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{PACKAGE_RELS_NS}">'
+            + "".join(
+                f'<Relationship Id="rId{n}" Type="{RELATIONSHIPS_NS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+                for n in range(1, len(names) + 1)
+            )
+            + "</Relationships>",
+        )
+        for n, name in enumerate(names, 1):
+            with archive.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=True) as member:
+                member.write(f'<worksheet xmlns="{SPREADSHEET_NS}"><sheetData>'.encode())
+                written, row = 0, 1
+                while written < sheets[name]:
+                    start = f'<row r="{row}">'.encode() if numbered else b"<row>"
+                    xml = start + b"<c><v>1</v></c>" * cells_per_row + b"</row>"
+                    member.write(xml)
+                    written, row = written + len(xml), row + 1
+                member.write(b"</sheetData></worksheet>")
+    return buffer.getvalue()
