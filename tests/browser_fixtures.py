@@ -73,4 +73,7 @@ def log_in(page, live_server, username: str, password: str = "correct-horse-batt
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    # The click returns once the form is sent; wait for the answer, which may be the same /login/ page, so
+    # that what a test reads next is the page the server sent back, not the form before it.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()

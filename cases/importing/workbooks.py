@@ -1,8 +1,9 @@
 """Opening an uploaded Excel workbook so that it cannot cost far more to read than a real one.
 
 An .xlsx file is a zip of XML. A small upload can inflate to tens of megabytes of cell XML, and openpyxl
-parses every byte of every sheet it is given (in read-only mode it even parses a whole sheet on opening
-when the sheet does not declare its size). So every workbook either importer reads goes through
+parses every byte of every sheet it is given (in read-only mode its look for a sheet's declared size, on
+opening, even parses the whole sheet when the size is not declared: `_ReadOnlySheet` stops at the cells
+instead). So every workbook either importer reads goes through
 `open_workbook`, which applies one set of rules with the numbers each importer gives (`WorkbookLimits`):
 
 1. From the sizes the zip's directory declares, before anything is inflated: the members together may
@@ -28,6 +29,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from openpyxl.reader.excel import ExcelReader
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.functions import iterparse
 
 MB = 1024 * 1024
 READ_CHUNK = 64 * 1024
@@ -131,6 +136,28 @@ class _MeteredZip(zipfile.ZipFile):
         return _MeteredMember(member, self.meter) if mode == "r" else member
 
 
+class _ReadOnlySheet(ReadOnlyWorksheet):
+    """openpyxl's read-only sheet, reading its declared size from the start of the sheet and no further.
+
+    openpyxl looks for `<dimension>` by the elements' end events, and `<sheetData>` ends only once every
+    row in it has been parsed: a sheet with no `<dimension>` was parsed whole just to open it. Start
+    events see `<dimension>` (it comes first) and `<sheetData>` as soon as they open.
+    """
+
+    def _get_size(self):
+        source = self._get_source()
+        try:
+            for _event, element in iterparse(source, events=("start",)):
+                if element.tag == DIMENSION_TAG:
+                    boundaries = SheetDimension.from_tree(element).boundaries
+                    self._min_column, self._min_row, self._max_column, self._max_row = boundaries
+                    return
+                if element.tag == DATA_TAG:
+                    return
+        finally:
+            source.close()
+
+
 class _Reader(ExcelReader):
     """openpyxl's own reader, inflating through the meter and opening only the sheets chosen."""
 
@@ -145,7 +172,16 @@ class _Reader(ExcelReader):
         if self._choose is not None:
             wanted = self._choose([sheet.name for sheet in self.parser.sheets])
             self.parser.sheets = [sheet for sheet in self.parser.sheets if sheet.name in wanted]
-        super().read_worksheets()
+        # openpyxl's own loop in read-only mode, with `_ReadOnlySheet` for its ReadOnlyWorksheet.
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                continue
+            if "chartsheet" in rel.Type:
+                self.read_chartsheet(sheet, rel)
+                continue
+            worksheet = _ReadOnlySheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state
+            self.wb._sheets.append(worksheet)
 
 
 @dataclass

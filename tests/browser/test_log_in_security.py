@@ -5,6 +5,7 @@ import base64
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from common import roles
 from tests.browser_fixtures import log_in
@@ -86,12 +87,12 @@ def test_five_wrong_passwords_lock_the_account_on_that_computer(live_server, pag
     UserFactory(username="locked-lou", roles=[roles.MANAGER])
     for _ in range(4):
         log_in(page, live_server, "locked-lou", password="not-the-password")
-        assert page.get_by_text("There is a problem").is_visible()
+        expect(page.get_by_text("There is a problem")).to_be_visible()
 
     log_in(page, live_server, "locked-lou", password="not-the-password")
-    assert page.get_by_role("heading", name="You cannot sign in for now").is_visible()
+    expect(page.get_by_role("heading", name="You cannot sign in for now")).to_be_visible()
 
     log_in(page, live_server, "locked-lou")
-    assert page.get_by_role("heading", name="You cannot sign in for now").is_visible()
-    assert page.get_by_text("Try again in 30 minutes").is_visible()
+    expect(page.get_by_role("heading", name="You cannot sign in for now")).to_be_visible()
+    expect(page.get_by_text("Try again in 30 minutes")).to_be_visible()
     assert_accessible(page)

@@ -64,7 +64,7 @@ def test_a_small_member_may_be_packed_tight_a_large_one_may_not():
 
 
 def test_only_the_sheets_chosen_are_inflated():
-    """Of 2 + 8 + 8 MB, only the Answers sheet's 2 MB is read (twice: openpyxl sizes it, then reads its rows)."""
+    """Of 2 + 8 + 8 MB, only the Answers sheet's 2 MB is read, once (its size is read from its first chunk)."""
     content = inflating_workbook(
         {"Answers": 2 * MB, "Sheet2": 8 * MB, "Sheet3": 8 * MB}, numbered=True, cells_per_row=10
     )
@@ -74,7 +74,20 @@ def test_only_the_sheets_chosen_are_inflated():
         rows = sum(1 for _ in workbook.rows(workbook.worksheets[0]))
         inflated = workbook.meter.inflated
     assert rows > 11_000  # 2 MB in rows of 175 bytes
-    assert 2 * MB < inflated <= 2 * 2 * MB + 64 * 1024
+    assert 2 * MB < inflated <= 2 * MB + 2 * 64 * 1024
+
+
+def test_a_sheet_that_does_not_declare_its_size_opens_without_being_parsed(three_loose_sheets):
+    """openpyxl parsed a sheet with no <dimension> whole to open it: 16 MB of XML, seconds of CPU, so the
+    CPU limit refused a file the row limit should have named."""
+    started = time.process_time()
+    with open_workbook(three_loose_sheets, limits=LIMITS, sheets=lambda names: {"Answers"}) as workbook:
+        assert workbook.meter.inflated <= 64 * 1024
+        rows = list(workbook.rows(workbook.worksheets[0]))
+        inflated = workbook.meter.inflated
+    assert len(rows) == 5_002  # a header, 5,000 rows and the one that tells the caller there are too many
+    assert inflated < MB
+    assert time.process_time() - started < 1
 
 
 def test_reading_stops_at_the_cpu_limit_part_way_through_a_sheet(three_loose_sheets):
@@ -87,12 +100,16 @@ def test_reading_stops_at_the_cpu_limit_part_way_through_a_sheet(three_loose_she
 
 
 def test_every_inflated_byte_is_counted_and_reading_stops_within_a_read_of_the_cap():
-    """A 3 MB sheet passes a 4 MB cap as declared, but openpyxl reads it twice (to size it, then for its
-    rows): the count stops it within one 64 KB read past the cap."""
+    """A 3 MB sheet passes a 4 MB cap as declared, but a reader that goes through its rows twice inflates it
+    twice: the count stops it within one 64 KB read past the cap."""
     content = inflating_workbook({"Sheet": 3 * MB}, numbered=True, cells_per_row=10)
     limits = dataclasses.replace(LIMITS, max_inflated_bytes=4 * MB, max_rows=1_000_000)
-    with pytest.raises(WorkbookTooCostly, match="expands to far more data") as error:
-        _all_rows(content, limits)
+    with (
+        pytest.raises(WorkbookTooCostly, match="expands to far more data") as error,
+        open_workbook(content, limits=limits) as workbook,
+    ):
+        for _ in range(2):
+            list(workbook.rows(workbook.worksheets[0]))
     assert 4 * MB < error.value.inflated <= 4 * MB + 64 * 1024
 
 
