@@ -5,13 +5,13 @@ hyphen, Cyrillic look-alike letters or accents matches the case record "Gillian 
 1. Unicode NFKC: full-width, mathematical and other compatibility letters become plain letters.
 2. Format characters (category Cf: soft hyphen, zero-width space and joiners, word joiner, byte-order
    mark, direction marks) are dropped, so a word they split is whole again.
-3. Case folded (str.casefold, in Python, so every script is folded the same on every database).
-4. Accents taken off: decomposed (NFD) and the combining marks (category Mn) dropped.
-5. Letters that look like a Latin letter or digit (Cyrillic "а", Greek "ο", ...) become it, from the
-   Unicode confusables data as the confusable_homoglyphs package ships it (Unicode TR39); a small letter
-   with no look-alike of its own takes its capital's (Cyrillic "в" becomes "b", as "В" looks like "B"),
-   so capitals and small letters fold alike. A letter with no single Latin look-alike stays as it is:
-   both sides are folded alike, so it still matches itself.
+3. Accents taken off: decomposed (NFD) and the combining marks (category Mn) dropped.
+4. Letters that look like a Latin letter or digit (Cyrillic "а", Greek "Ν", ...) become it, from the
+   Unicode confusables data as the confusable_homoglyphs package ships it (Unicode TR39); a letter with
+   no look-alike of its own takes its capital's (Cyrillic "в" becomes "b", as "В" looks like "B"), so
+   capitals and small letters fold alike. A letter with no single Latin look-alike stays as it is: both
+   sides are folded alike, so it still matches itself.
+5. Case folded (str.casefold, in Python, so every script is folded the same on every database).
 
 `words(text)` splits a folded text into its runs of letters and digits: hyphens, apostrophes and other
 punctuation separate words ("Smith-Jones" is "smith jones", "Thornbury's" is "thornbury s").
@@ -48,21 +48,34 @@ def _look_alike(char: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _letter_key(char: str) -> str:
-    """A small letter's look-alike, or its capital's: Cyrillic "в" looks like nothing Latin but "В"
-    looks like "B", so both are "b", and a name in capitals folds as it does in small letters."""
+    """The folded Latin look-alike of a letter as written, else of its small letter, else of its capital.
+
+    As written first: Greek "Ν" looks like "N" though its small "ν" looks like "v". The confusables
+    data folds "I" into "l" (TR39 skeletons do), so a capital that looks like "l" is taken for an "I".
+    Then the small letter's, then the capital's: Cyrillic "м" looks like nothing Latin, but "М" looks
+    like "M", so a name folds alike in capitals and in small letters."""
+    if char.isascii():
+        return char.casefold()
     found = _look_alike(char)
-    if found == char and len(char.upper()) == 1:
-        found = _look_alike(char.upper())
-        return char if found == char.upper() else found
-    return found
+    if found != char:
+        return "i" if found == "l" and char.isupper() else found
+    out = []
+    for small in char.casefold():
+        found = _look_alike(small)
+        if found == small and len(small.upper()) == 1 and small.upper() != small:
+            capital = _look_alike(small.upper())
+            if capital != small.upper():
+                found = "i" if capital == "l" else capital
+        out.append(found)
+    return "".join(out)
 
 
 def fold(text: str) -> str:
     """The text with compatibility forms, format characters, case, accents and look-alikes evened out."""
     text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(char for char in text if unicodedata.category(char) != "Cf").casefold()
+    text = "".join(char for char in text if unicodedata.category(char) != "Cf")
     if text.isascii():
-        return text
+        return text.casefold()
     text = "".join(char for char in unicodedata.normalize("NFD", text) if unicodedata.category(char) != "Mn")
     return "".join(_letter_key(char) for char in text)
 
