@@ -89,21 +89,23 @@ ETHNICITY_CHOICES = [
 
 MATCH_KEY_FIELDS = (
     "name_words",
-    "name_first_word",
-    "name_last_word",
+    "name_pair",
+    "name_word_count",
     "child_id_key",
     "keyed_name",
     "keyed_child_id",
 )
 
 
-def match_keys(name: str, child_id: str) -> dict[str, str]:
-    """The stored keys of a child's name and ID (common.name_keys), by field name."""
+def match_keys(name: str, child_id: str) -> dict:
+    """The stored keys of a child's name and ID (common.name_keys), by field name: the name's folded
+    words, its first and last words as a pair in alphabetical order (what a text's neighbouring words are
+    looked up by), and the ID's key."""
     found = name_keys.words(name)
     return {
         "name_words": " ".join(found),
-        "name_first_word": found[0] if found else "",
-        "name_last_word": found[-1] if found else "",
+        "name_pair": " ".join(sorted([found[0], found[-1]])) if len(found) >= 2 else "",
+        "name_word_count": len(found),
         "child_id_key": name_keys.id_key(child_id),
         "keyed_name": name,
         "keyed_child_id": child_id,
@@ -122,8 +124,8 @@ class Child(PublicIdModel):
     # 100,000 children is an indexed lookup. `keyed_name` and `keyed_child_id` are what they were made
     # from: a row whose name or ID changed without its keys (a bulk update) is found by comparing them.
     name_words = models.TextField(blank=True, editable=False, help_text="The name's folded words.")
-    name_first_word = models.TextField(blank=True, editable=False)
-    name_last_word = models.TextField(blank=True, editable=False)
+    name_pair = models.TextField(blank=True, editable=False, help_text="First and last word, sorted.")
+    name_word_count = models.PositiveSmallIntegerField(default=0, editable=False)
     child_id_key = models.TextField(
         blank=True, editable=False, help_text="The ID folded, letters and digits."
     )
@@ -135,7 +137,8 @@ class Child(PublicIdModel):
         ordering = ["child_id"]
         verbose_name_plural = "children"
         indexes = [
-            models.Index(fields=["name_last_word"], name="child_name_last_word"),
+            models.Index(fields=["name_pair"], name="child_name_pair"),
+            models.Index(fields=["name_word_count"], name="child_name_word_count"),
             models.Index(fields=["child_id_key"], name="child_id_key"),
         ]
 

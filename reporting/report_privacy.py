@@ -16,18 +16,21 @@ look-alike letters evened out) and split into words. A text names a child when
   into up to MAX_ID_PIECES pieces one of which holds a digit ("demox000001", "DEMOX 000001",
   "DEMO-X-000001").
 
-The children's keys are stored on their rows and indexed (cases.models.match_keys), so the lookup is a
-few indexed queries over the text's words, whatever the number of children; rows whose name or ID
-changed without their keys (a bulk write) are read and folded here, so they are never missed.
+The children's keys are stored on their rows and indexed (cases.models.match_keys): a name's first and
+last words as a pair, looked up by the pairs of neighbouring words in the text, and the ID's key, looked
+up by the text's ID candidates. So the lookup is a few indexed queries returning only the children
+found, whatever the number of children. Rows whose name or ID changed without their keys (a bulk write)
+are read and folded here, so they are never missed.
 
 The message says where, never whose name it is, so a report officer who may not open case records
 learns nothing about them.
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 
 from cases.models import Child, match_keys
 from cases.services import children_with_stale_match_keys
@@ -36,7 +39,11 @@ from common import name_keys
 MAX_WORDS_BETWEEN = 3
 MAX_ID_PIECES = 4
 MAX_ID_LENGTH = 100
+DIGIT = re.compile(r"\d")
 CHUNK = 2000  # values in one IN (...): well under SQLite's and PostgreSQL's limits on parameters
+
+
+LONGEST_PAIRED = MAX_WORDS_BETWEEN + 2  # a recorded name of more words is checked word by word
 
 
 class _Text:
@@ -46,6 +53,13 @@ class _Text:
         self.positions: dict[str, list[int]] = defaultdict(list)
         for index, word in enumerate(self.words):
             self.positions[word].append(index)
+        # Each word with each of the next MAX_WORDS_BETWEEN + 1, in alphabetical order: a name's first and
+        # last words in either order with at most MAX_WORDS_BETWEEN words between (Child.name_pair).
+        self.pairs = {
+            " ".join(sorted((word, other)))
+            for index, word in enumerate(self.words)
+            for other in self.words[index + 1 : index + MAX_WORDS_BETWEEN + 2]
+        }
         self.id_candidates = _id_candidates(self.words)
 
     def names(self, first: str, last: str, word_count: int) -> bool:
@@ -63,13 +77,19 @@ class _Text:
 def _id_candidates(words: list[str]) -> set[str]:
     """Each word, and runs of up to MAX_ID_PIECES words joined whose run holds a digit."""
     found = set(words)
-    for size in range(2, MAX_ID_PIECES + 1):
-        for start in range(len(words) - size + 1):
-            run = words[start : start + size]
-            if any(char.isdigit() for word in run for char in word):
-                joined = "".join(run)
-                if len(joined) <= MAX_ID_LENGTH:
-                    found.add(joined)
+    # next_digit[i]: the first word from i on that holds a digit (len(words) if none), so a run's test is
+    # one comparison; prose holds few digits, so few runs are joined at all.
+    next_digit = [len(words)] * (len(words) + 1)
+    for index in range(len(words) - 1, -1, -1):
+        next_digit[index] = index if DIGIT.search(words[index]) else next_digit[index + 1]
+    for start in range(len(words)):
+        if next_digit[start] >= start + MAX_ID_PIECES:
+            continue
+        joined = words[start]
+        for end in range(start + 1, min(start + MAX_ID_PIECES, len(words))):
+            joined += words[end]
+            if next_digit[start] <= end and len(joined) <= MAX_ID_LENGTH:
+                found.add(joined)
     return found
 
 
@@ -79,25 +99,31 @@ def _chunks(values: set[str]) -> Iterator[list[str]]:
         yield ordered[start : start + CHUNK]
 
 
-def _recorded_names(words: set[str]) -> set[tuple[str, str, int]]:
-    """(first word, last word, number of words) of each child whose name's last word is among `words`
-    (and first word too, when the words are few enough to send)."""
-    current = Child.objects.filter(keyed_name=F("name"), keyed_child_id=F("child_id"))
-    names = set()
-    for chunk in _chunks(words):
-        rows = current.filter(name_last_word__in=chunk)
-        if len(words) <= CHUNK:
-            rows = rows.filter(name_first_word__in=chunk)
-        for first, last, all_words in rows.values_list("name_first_word", "name_last_word", "name_words"):
-            names.add((first, last, len(all_words.split())))
-    return names
+def _current() -> QuerySet[Child]:
+    """Children whose stored keys were made from their name and ID as they are now."""
+    return Child.objects.filter(keyed_name=F("name"), keyed_child_id=F("child_id"))
+
+
+def _recorded_names(pairs: set[str]) -> tuple[set[str], list[tuple[str, str, int]]]:
+    """The pairs among `pairs` that are a child's name, and the (first, last, number of words) of each
+    child whose name is too long for a pair to cover."""
+    found, long_names = set(), []
+    long = Q(name_word_count__gt=LONGEST_PAIRED)
+    for chunk in _chunks(pairs) if pairs else [[]]:
+        rows = _current().filter(Q(name_pair__in=chunk) | long)
+        for pair, words, count in rows.values_list("name_pair", "name_words", "name_word_count"):
+            if pair in pairs:
+                found.add(pair)
+            if count > LONGEST_PAIRED:
+                split = words.split()
+                long_names.append((split[0], split[-1], count))
+    return found, long_names
 
 
 def _recorded_ids(candidates: set[str]) -> set[str]:
-    current = Child.objects.filter(keyed_name=F("name"), keyed_child_id=F("child_id"))
     found = set()
     for chunk in _chunks(candidates):
-        found.update(current.filter(child_id_key__in=chunk).values_list("child_id_key", flat=True))
+        found.update(_current().filter(child_id_key__in=chunk).values_list("child_id_key", flat=True))
     return found
 
 
@@ -105,24 +131,26 @@ def texts_naming_children(texts: Iterable[tuple[str, str]]) -> list[str]:
     """The `where` of each (where, text) whose text names a child or gives a child's ID from the case
     records, each once, in order.
 
-    Three queries for a few texts: names, IDs, and children whose stored keys are out of date."""
+    Three queries for a report's texts (more only past CHUNK pairs or ID candidates): names, IDs, and
+    children whose stored keys are out of date."""
     items = [_Text(where, text) for where, text in texts]
     items = [item for item in items if item.words]
     if not items:
         return []
-    words = set().union(*(item.positions.keys() for item in items))
-    names = _recorded_names(words)
+    pairs, names = _recorded_names(set().union(*(item.pairs for item in items)))
     ids = _recorded_ids(set().union(*(item.id_candidates for item in items)))
     for name, child_id in children_with_stale_match_keys().values_list("name", "child_id"):
         keys = match_keys(name, child_id)
-        names.add((keys["name_first_word"], keys["name_last_word"], len(keys["name_words"].split())))
+        if keys["name_word_count"] >= 2:
+            split = keys["name_words"].split()
+            names.append((split[0], split[-1], keys["name_word_count"]))
         ids.add(keys["child_id_key"])
     ids.discard("")
     flagged: list[str] = []
     for item in items:
         if item.where in flagged:
             continue
-        if ids & item.id_candidates or any(item.names(*name) for name in names):
+        if pairs & item.pairs or ids & item.id_candidates or any(item.names(*name) for name in names):
             flagged.append(item.where)
     return flagged
 

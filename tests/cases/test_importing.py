@@ -845,11 +845,7 @@ def test_imported_children_get_the_name_guards_keys_and_a_rename_refreshes_them(
         _csv([CHILD_HEADER, ["EX-0001", "Gillian Bradshaw", "14/02/2012", "Female", "WBRI", "No"]]),
     )
     child = m.Child.objects.get()
-    assert (child.name_first_word, child.name_last_word, child.child_id_key) == (
-        "gillian",
-        "bradshaw",
-        "ex0001",
-    )
+    assert (child.name_pair, child.name_word_count, child.child_id_key) == ("bradshaw gillian", 2, "ex0001")
 
     _import(
         "children.csv",

@@ -17,6 +17,7 @@ def children():
     ChildFactory(name="Gillian Bradshaw", child_id="DEMOX000001")
     ChildFactory(name="María del Carmen López García", child_id="X-1")
     ChildFactory(name="Zoë Ångström")
+    ChildFactory(name="Ana María de los Ángeles Pérez")
 
 
 def named(text: str) -> bool:
@@ -51,6 +52,8 @@ def test_a_disguised_name_is_found(text):
 def test_names_of_five_words_or_more_are_found():
     assert named("Discussed María del Carmen López García today.")
     assert named("MARIA GARCIA")
+    assert named("ana maria de los angeles perez")  # six words: four between the first and the last
+    assert not named("Ana was there. Later, in the afternoon, Ms Pérez arrived.")
 
 
 def test_capitals_beyond_ascii_are_folded_on_every_database():
