@@ -26,6 +26,7 @@ The message says where, never whose name it is, so a report officer who may not 
 learns nothing about them.
 """
 
+import datetime
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -40,9 +41,9 @@ MAX_WORDS_BETWEEN = 3
 MAX_ID_PIECES = 4
 MAX_ID_LENGTH = 100
 DIGIT = re.compile(r"\d")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
+UUID_TEXT = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}")
 CHUNK = 2000  # values in one IN (...): well under SQLite's and PostgreSQL's limits on parameters
-
-
 LONGEST_PAIRED = MAX_WORDS_BETWEEN + 2  # a recorded name of more words is checked word by word
 
 
@@ -193,7 +194,8 @@ KEY_NAMES = {
 def content_texts(content, parts: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
     """(where, text) for every string anywhere in a version's content, at any depth."""
     if isinstance(content, str):
-        yield _where(parts), content
+        if not _machine_value(content):
+            yield _where(parts), content
     elif isinstance(content, dict):
         for key, value in content.items():
             if isinstance(value, list | tuple):
@@ -204,6 +206,22 @@ def content_texts(content, parts: tuple[str, ...] = ()) -> Iterator[tuple[str, s
     elif isinstance(content, list | tuple):
         for index, item in enumerate(content):
             yield from content_texts(item, (*parts, f"item {index + 1}"))
+
+
+def _machine_value(text: str) -> bool:
+    """A string that is wholly a date, a timestamp or a UUID the content was given by the code (when it
+    was generated, the meeting date, where a figure came from): not text anyone typed, and its digits
+    joined ("2014-01-01" is "20140101") could otherwise pass for a council's numeric child ID."""
+    text = text.strip()
+    if UUID_TEXT.fullmatch(text):
+        return True
+    if not ISO_DATE.fullmatch(text):
+        return False
+    try:
+        datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _item_name(key: str, index: int, item) -> str:

@@ -143,3 +143,15 @@ def test_every_string_of_the_content_is_checked_and_its_place_named(path, where)
 def test_the_walk_finds_strings_at_any_depth_and_nothing_else():
     found = dict(content_texts({"a": [{"b": ["x", {"c": "y"}]}], "n": 3, "none": None, "flag": True}))
     assert found == {"a 1: b 1": "x", "a 1, b 2: c": "y"}
+
+
+def test_dates_and_uuids_the_code_wrote_are_not_taken_for_a_numeric_child_id():
+    ChildFactory(name="Numeric Id", child_id="20140101")
+    content = {
+        "header": {"title": "QA report", "meeting_date": "2014-01-01"},
+        "version": {"generated_at": "2014-01-01T10:30:00.123456+00:00"},
+        "audits": [{"uuid": "3f2a4b5c-1d2e-4f3a-8b9c-0d1e2f3a4b5c"}],
+    }
+    assert content_naming_children(content) == []
+    content["header"]["title"] = "Seen 2014-01-01"  # typed text: the same digits are an ID there
+    assert content_naming_children(content) == ["the header: title"]
