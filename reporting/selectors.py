@@ -8,6 +8,7 @@ from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from cases import selectors as case_selectors
+from cases.child_ids import normalise_child_id
 from cases.models import Referral, S47Enquiry, StrategyDiscussion, Team
 from common.figures import Figure
 from reporting import metrics
@@ -226,7 +227,7 @@ def drilldown_records(
     if team is not None:
         queryset = queryset.filter(team=team)
     if child_id:
-        queryset = queryset.filter(child__child_id__iexact=child_id.strip())
+        queryset = queryset.filter(child__child_id=normalise_child_id(child_id))
     queryset = queryset.annotate(met=met_expression(metric))
     if met is not None:
         queryset = queryset.filter(met=met)
@@ -257,7 +258,7 @@ def drilldown_answers(
     if team is not None:
         queryset = queryset.filter(case_audit__team=team)
     if child_id:
-        queryset = queryset.filter(case_audit__child__child_id__iexact=child_id.strip())
+        queryset = queryset.filter(case_audit__child__child_id=normalise_child_id(child_id))
     return queryset.select_related(
         "question", "case_audit__child", "case_audit__team", "case_audit__audit__tool_version"
     ).order_by("case_audit__record_date", "pk")

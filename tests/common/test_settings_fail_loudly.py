@@ -40,7 +40,11 @@ def _load_settings(**env: str) -> subprocess.CompletedProcess:
         ("IMPORT_MAX_BYTES", "20MB", "IMPORT_MAX_BYTES must be a whole number, not '20MB'."),
         ("SESSION_IDLE_TIMEOUT_SECONDS", "0", "SESSION_IDLE_TIMEOUT_SECONDS must be at least 1, not 0."),
         ("DATABASE_URL", "postgress://u:pw@db:5432/casetrack", "DATABASE_URL must be a database URL"),
-        ("DATABASE_URL", "postgres://u:pw@db:54x2/casetrack", "DATABASE_URL has a port that is not a number."),
+        (
+            "DATABASE_URL",
+            "postgres://u:pw@db:54x2/casetrack",
+            "DATABASE_URL has a port that is not a number.",
+        ),
         ("CELERY_BROKER_URL", "127.0.0.1:6379/0", "CELERY_BROKER_URL must be a URL starting"),
         ("EMAIL_URL", "smtp-tls://mail.example.org:587", "EMAIL_URL must be an email URL"),
         ("SITE_URL", "casetrack.example.org", "SITE_URL must be a URL starting http:// or https://"),
@@ -117,4 +121,7 @@ def test_good_urls_are_read_as_django_environ_reads_them(monkeypatch):
         "casetrack",
     )
     assert env.service_url("CELERY_BROKER_URL", schemes=BROKER_SCHEMES) == "redis://redis:6379/0"
-    assert env.db("SQLITE_URL", default="sqlite:////tmp/x.sqlite3")["NAME"] == "/tmp/x.sqlite3"
+    assert (
+        env.db("SQLITE_URL", default="sqlite:////srv/casetrack/db.sqlite3")["NAME"]
+        == "/srv/casetrack/db.sqlite3"
+    )
