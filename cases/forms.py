@@ -23,6 +23,7 @@ def encoding_field() -> forms.ChoiceField:
         "chosen is refused, naming the row, rather than imported with garbled names.",
         choices=ENCODING_CHOICES,
         initial=UTF_8,
+        widget=forms.RadioSelect,
         required=False,  # left out, as a script posting only the file does: UTF-8
     )
 
