@@ -115,6 +115,8 @@ def _parser(model: type[models.Model], model_field: models.Field) -> Callable[[o
 def _parse_child_id(value: object) -> str:
     """A child ID in its stored form (cases/child_ids.py): `ex 0001` and `EX0001` are one child."""
     child_id = normalise_child_id(cells.parse_code(value))
+    if not child_id:  # only zero-width characters
+        raise cells.CellError("A value is required, but the cell is blank.")
     max_length = m.Child._meta.get_field("child_id").max_length
     if len(child_id) > max_length:
         raise cells.CellError(f"Must be at most {max_length} characters (it has {len(child_id)}).")

@@ -50,3 +50,28 @@ def test_the_answers_import_benchmark_saves_a_small_workbook(shipped_settings):
     figures = answers_import.time_import(*answers_import.audit_and_workbook(cases=2), runs=1)
 
     assert set(figures) == {"answers_import_50x30_s", "answers_import_50x30_cpu_s"}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_load_test_users_sign_in_with_two_factor_and_open_each_of_their_pages(
+    shipped_settings, live_server, tmp_path
+):
+    """The locust users of `make load`, four auditors and a manager, against a live server: every page
+    and an autosave answer, and the autosaved answer is in the database."""
+    import argparse
+    from urllib.parse import urlsplit
+
+    from bench import load
+
+    config = {**load._fill(children=12, users=5), "walk": True}  # locust: 4 auditors to 1 manager
+    arguments = argparse.Namespace(users=5, spawn_rate=5, run_time="30s")
+
+    stats, results = load._run_locust(arguments, urlsplit(live_server.url).port, tmp_path, config)
+
+    requests = results["requests"]
+    failed = [(name, ms) for name, ms, is_failed, _steady in requests if is_failed]
+    assert not failed, (failed, (tmp_path / "load_failures.csv").read_text()[:2000])
+    names = {name for name, _ms, _failed, _steady in requests}
+    pages = {"my audits", "case list", "child page", "scoring page", "dashboard", "children list"}
+    assert {"log in", "log in (two-factor code)", "autosave"} | pages <= names
+    assert results["saved"] and load._check_autosaves(results["saved"]) == 0

@@ -259,3 +259,11 @@ def test_the_migration_normalises_stored_ids_and_reports_clashes_without_failing
     assert stored == {lone.pk: "AB12", first.pk: "EX0001", second.pk: "ex 0001"}
     assert "1 child ID(s) were left as they are" in caplog.text
     assert f"EX0001: 'EX0001' (id {first.pk}), 'ex 0001' (id {second.pk})" in capsys.readouterr().out
+
+
+def test_a_child_id_of_only_invisible_characters_is_a_blank_not_an_empty_id():
+    content = "child_id,name\r\n\u200b\u200b,Ann\r\n".encode()
+
+    result = cases_import(file_name="children.csv", content=content, user=None)
+
+    assert _errors(result) == [(2, "child_id", "A value is required, but the cell is blank.")]
