@@ -11,10 +11,10 @@ from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
 from cases import selectors
-from cases.child_ids import normalise_child_id
 from cases.models import Child, Referral, S47Enquiry, StrategyDiscussion
 from common import roles
 from common.api import AccessLoggedMixin, HasRole
+from common.child_ids import normalise_child_id
 
 ISO_DATE_ERROR = "Enter a date as YYYY-MM-DD, for example 2014-03-03."
 

@@ -7,8 +7,8 @@ from django import forms
 from django.utils import timezone
 
 from cases import standards
-from cases.child_ids import normalise_child_id
 from cases.models import Child, S47Enquiry, Team, Worker
+from common.child_ids import normalise_child_id
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 MET_CHOICES = [("met", "Met"), ("missed", "Not met")]

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from cases.child_ids import normalise_child_id
+from common.child_ids import normalise_child_id
 from common.models import PublicIdModel
 from common.workdays import add_working_days
 
@@ -88,7 +88,7 @@ ETHNICITY_CHOICES = [
 
 
 class ChildIdField(models.CharField):
-    """A child ID, always in its one stored form (cases/child_ids.py): `ex 0001` is saved, validated and
+    """A child ID, always in its one stored form (common/child_ids.py): `ex 0001` is saved, validated and
     looked up (`child_id=...`, `child_id__in=...`) as `EX0001`, so it is unique in that form.
 
     The field's own cleaning, as EmailField's: model forms, full_clean(), save(), bulk_create() and

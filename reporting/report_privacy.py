@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 from django.db.models.functions import Lower
 
-from cases.child_ids import normalise_child_id
 from cases.models import Child
+from common.child_ids import normalise_child_id
 
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 NAME_WORDS = (2, 3, 4)

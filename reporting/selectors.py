@@ -8,8 +8,8 @@ from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from cases import selectors as case_selectors
-from cases.child_ids import normalise_child_id
 from cases.models import Referral, S47Enquiry, StrategyDiscussion, Team
+from common.child_ids import normalise_child_id
 from common.figures import Figure
 from reporting import metrics
 from reporting.metrics import METRICS, Metric

@@ -12,8 +12,8 @@ from functools import cached_property
 from django.db import models
 
 from cases import models as m
-from cases.child_ids import normalise_child_id
 from cases.importing import cells
+from common.child_ids import normalise_child_id
 
 # Fields that hold the council's own IDs: read as codes (numeric IDs from Excel lose their ".0").
 _ID_FIELDS = {"child_id", "referral_id", "discussion_id", "plan_id", "episode_id", "enquiry_id"}
@@ -113,7 +113,7 @@ def _parser(model: type[models.Model], model_field: models.Field) -> Callable[[o
 
 
 def _parse_child_id(value: object) -> str:
-    """A child ID in its stored form (cases/child_ids.py): `ex 0001` and `EX0001` are one child."""
+    """A child ID in its stored form (common/child_ids.py): `ex 0001` and `EX0001` are one child."""
     child_id = normalise_child_id(cells.parse_code(value))
     if not child_id:  # only zero-width characters
         raise cells.CellError("A value is required, but the cell is blank.")

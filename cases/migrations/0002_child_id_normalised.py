@@ -1,4 +1,4 @@
-# Child IDs are stored in one form (cases/child_ids.py): trimmed, upper case, no inner spaces.
+# Child IDs are stored in one form (common/child_ids.py): trimmed, upper case, no inner spaces.
 
 import logging
 import re
@@ -9,7 +9,7 @@ from django.db import migrations
 
 logger = logging.getLogger(__name__)
 
-# As cases/child_ids.py at the time of this migration (a migration does not follow later code).
+# As common/child_ids.py at the time of this migration (a migration does not follow later code).
 _SPACES = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 
 

@@ -15,8 +15,8 @@ from django.forms import modelform_factory
 from django.urls import reverse
 
 from cases import models as m
-from cases.child_ids import normalise_child_id
 from cases.importing import cases_import, cases_import_preview
+from common.child_ids import normalise_child_id
 from tests.factories import ChildFactory, S47EnquiryFactory
 
 pytestmark = pytest.mark.django_db
