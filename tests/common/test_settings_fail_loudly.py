@@ -125,3 +125,15 @@ def test_good_urls_are_read_as_django_environ_reads_them(monkeypatch):
         env.db("SQLITE_URL", default="sqlite:////srv/casetrack/db.sqlite3")["NAME"]
         == "/srv/casetrack/db.sqlite3"
     )
+
+
+def test_every_setting_is_read_through_the_strict_readers():
+    """A new setting read with a lenient reader (django-environ's own Env, or a URL read as plain text)
+    would bring back the silent misreadings this module prevents."""
+    import re
+
+    source = (settings.BASE_DIR / "config" / "settings.py").read_text()
+
+    assert "env = StrictEnv()" in source and "environ.Env(" not in source
+    assert not re.findall(r'env\.str\("[A-Z_]*(?:_URL|_ENDPOINT|_BACKEND)"', source)
+    assert not re.findall(r"env\((?!\w)", source)  # untyped reads
