@@ -14,6 +14,7 @@ from cases import selectors
 from cases.models import Child, Referral, S47Enquiry, StrategyDiscussion
 from common import roles
 from common.api import AccessLoggedMixin, HasRole
+from common.child_ids import normalise_child_id
 
 ISO_DATE_ERROR = "Enter a date as YYYY-MM-DD, for example 2014-03-03."
 
@@ -159,12 +160,16 @@ class S47EnquiryFilter(django_filters.FilterSet):
 
 class ChildFilter(django_filters.FilterSet):
     child_id = django_filters.CharFilter(
-        field_name="child_id", lookup_expr="iexact", help_text="The council's child ID (not case-sensitive)."
+        method="filter_child_id",
+        help_text="The council's child ID, compared in upper case without spaces (ex 0001 finds EX0001).",
     )
 
     class Meta:
         model = Child
         fields: list[str] = []
+
+    def filter_child_id(self, queryset, name, value):
+        return queryset.filter(child_id=normalise_child_id(value))
 
 
 # Viewsets -----------------------------------------------------------------------------------------------

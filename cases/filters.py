@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cases import standards
 from cases.models import Child, S47Enquiry, Team, Worker
+from common.child_ids import normalise_child_id
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 MET_CHOICES = [("met", "Met"), ("missed", "Not met")]
@@ -42,7 +43,7 @@ def _met_filter(label: str, condition) -> django_filters.ChoiceFilter:
 
 
 class S47EnquiryFilter(django_filters.FilterSet):
-    child_id = django_filters.CharFilter(field_name="child__child_id", lookup_expr="iexact", label="Child ID")
+    child_id = django_filters.CharFilter(label="Child ID", method="filter_child_id")
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.all(), empty_label="All teams")
     worker = django_filters.ModelChoiceFilter(queryset=Worker.objects.all(), empty_label="All workers")
     start_from = _date_filter("Started on or after", "gte")
@@ -69,6 +70,9 @@ class S47EnquiryFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = FilterForm
 
+    def filter_child_id(self, queryset, name, value):
+        return queryset.filter(child__child_id=normalise_child_id(value))
+
     def filter_status(self, queryset, name, value):
         if value == "completed":
             return queryset.filter(standards.S47_COMPLETED)
@@ -83,9 +87,13 @@ class S47EnquiryFilter(django_filters.FilterSet):
 
 
 class ChildFilter(django_filters.FilterSet):
-    child_id = django_filters.CharFilter(field_name="child_id", lookup_expr="istartswith", label="Child ID")
+    child_id = django_filters.CharFilter(label="Child ID", method="filter_child_id")
 
     class Meta:
         model = Child
         fields: list[str] = []
         form = FilterForm
+
+    def filter_child_id(self, queryset, name, value):
+        # IDs are stored normalised: "ex 00" finds EX0001 and EX0002.
+        return queryset.filter(child_id__startswith=normalise_child_id(value))

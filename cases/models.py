@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from common.child_ids import normalise_child_id
 from common.models import PublicIdModel
 from common.workdays import add_working_days
 
@@ -86,8 +87,37 @@ ETHNICITY_CHOICES = [
 ]
 
 
+class ChildIdField(models.CharField):
+    """A child ID, always in its one stored form (common/child_ids.py): `ex 0001` is saved, validated and
+    looked up (`child_id=...`, `child_id__in=...`) as `EX0001`, so it is unique in that form.
+
+    The field's own cleaning, as EmailField's: model forms, full_clean(), save(), bulk_create() and
+    exact lookups all go through it. (Rows written by COPY, cases/bulk.py, must be written normalised.)
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_child_id(value) if isinstance(value, str) else value
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return normalise_child_id(value) if isinstance(value, str) else value
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if isinstance(value, str):
+            value = normalise_child_id(value)
+            setattr(model_instance, self.attname, value)
+        return value
+
+
 class Child(PublicIdModel):
-    child_id = models.CharField("Child ID", max_length=50, unique=True, help_text="The council's child ID.")
+    child_id = ChildIdField(
+        "Child ID",
+        max_length=50,
+        unique=True,
+        help_text="The council's child ID. Stored in upper case without spaces: ex 0001 is EX0001.",
+    )
     name = models.CharField(max_length=200, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.UNKNOWN)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.db.models.functions import Lower
 
 from cases.models import Child
+from common.child_ids import normalise_child_id
 
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 NAME_WORDS = (2, 3, 4)
@@ -50,6 +51,6 @@ def texts_naming_children(texts: Iterable[tuple[str, str]]) -> list[str]:
         found_ids = set(Child.objects.filter(child_id__in=ids).values_list("child_id", flat=True))
     flagged = []
     for where, words in items:
-        if (found_names & _name_candidates(words)) or (found_ids & set(words)):
+        if (found_names & _name_candidates(words)) or (found_ids & {normalise_child_id(w) for w in words}):
             flagged.append(where)
     return flagged

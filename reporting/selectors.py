@@ -12,6 +12,7 @@ from audits.access import case_audits_visible_to
 from audits.models import Answer, CaseAudit
 from cases import selectors as case_selectors
 from cases.models import Referral, S47Enquiry, StrategyDiscussion, Team
+from common.child_ids import normalise_child_id
 from common.figures import Figure
 from reporting import metrics
 from reporting.metrics import METRICS, Metric
@@ -229,7 +230,7 @@ def drilldown_records(
     if team is not None:
         queryset = queryset.filter(team=team)
     if child_id:
-        queryset = queryset.filter(child__child_id__iexact=child_id.strip())
+        queryset = queryset.filter(child__child_id=normalise_child_id(child_id))
     queryset = queryset.annotate(met=met_expression(metric))
     if met is not None:
         queryset = queryset.filter(met=met)
@@ -258,10 +259,12 @@ def drilldown_answers(
     if team is not None:
         queryset = queryset.filter(case_audit__team=team)
     if child_id:
-        queryset = queryset.filter(case_audit__child__child_id__iexact=child_id.strip())
+        queryset = queryset.filter(case_audit__child__child_id=normalise_child_id(child_id))
     return (
         queryset.annotate(points=scoring.answer_points())
-        .select_related("question", "case_audit__child", "case_audit__team", "case_audit__audit")
+        .select_related(
+            "question", "case_audit__child", "case_audit__team", "case_audit__audit__tool_version"
+        )
         .order_by("case_audit__record_date", "pk")
     )
 

@@ -11,7 +11,7 @@ from cases.importing import schema
 from cases.importing.checks import check_extract
 from cases.importing.parsing import ANNEX_A, Extract, ExtractError, Sample, parse_tables, sheets_to_read
 from cases.importing.planning import Diff, References, diff, reference_errors
-from cases.importing.reading import ExtractFileError, read_tables
+from cases.importing.reading import UTF_8, ExtractFileError, read_tables
 from cases.importing.writing import write_extract
 from cases.models import ImportBatch
 from common.access_log import Origin, access_log_write
@@ -25,6 +25,7 @@ _LABELS = {t.name: t.label for t in schema.RECORD_TYPES} | {TEAMS: "Teams", WORK
 class ExtractFile:
     name: str
     content: bytes
+    encoding: str = UTF_8  # of a CSV file (reading.CSV_ENCODINGS); a workbook is always Unicode
 
     @property
     def sha256(self) -> str:
@@ -73,9 +74,9 @@ class ImportResult:
         return sum(getattr(c, what) for name, c in self.counts.items() if name not in (TEAMS, WORKERS))
 
 
-def cases_import_preview(*, file_name: str, content: bytes) -> ImportResult:
+def cases_import_preview(*, file_name: str, content: bytes, encoding: str = UTF_8) -> ImportResult:
     """Parse and check one file against the stored records, writing nothing."""
-    return cases_import_preview_files(files=[ExtractFile(file_name, content)])
+    return cases_import_preview_files(files=[ExtractFile(file_name, content, encoding)])
 
 
 def cases_import_preview_files(*, files: list[ExtractFile]) -> ImportResult:
@@ -91,10 +92,15 @@ def cases_import_preview_files(*, files: list[ExtractFile]) -> ImportResult:
 
 @transaction.atomic
 def cases_import(
-    *, file_name: str, content: bytes, user: User | None, origin: Origin | None = None
+    *,
+    file_name: str,
+    content: bytes,
+    user: User | None,
+    origin: Origin | None = None,
+    encoding: str = UTF_8,
 ) -> ImportResult:
     """Import one CSV or XLSX extract: every row, or (if any row is bad) nothing at all."""
-    return cases_import_files(files=[ExtractFile(file_name, content)], user=user, origin=origin)
+    return cases_import_files(files=[ExtractFile(file_name, content, encoding)], user=user, origin=origin)
 
 
 @transaction.atomic
@@ -129,7 +135,9 @@ def _checked(files: list[ExtractFile]) -> tuple[Extract, References, ImportResul
     extract = Extract()
     for extract_file in files:
         try:
-            tables = read_tables(extract_file.name, extract_file.content, sheets=sheets_to_read)
+            tables = read_tables(
+                extract_file.name, extract_file.content, sheets=sheets_to_read, encoding=extract_file.encoding
+            )
         except ExtractFileError as error:
             extract.errors.append(ExtractError(extract_file.name, str(error)))
             continue
