@@ -1,0 +1,115 @@
+"""A record whose sources did not hold a measure's fields is unknown for it: left out, never "not met".
+
+The Annex A List 5 example (docs/examples/annex_a_list5.csv) has 5 enquiries, started from January to
+November 2024, with no end date, consent, chronology or management oversight.
+"""
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from cases import models as m
+from cases.importing import cases_import
+from reporting import metrics, selectors
+from tests.factories import S47EnquiryFactory
+from tests.reporting.helpers import figure, related, snapshot
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+TODAY = D(2025, 1, 15)
+MARCH_2014 = D(2014, 3, 1)
+NO_CONSENT = m.S47Enquiry.source_mask(["consent", "consent_manager_decision", "consent_not_sought_reason"])
+ANNEX_A = m.S47Enquiry.unknown_without(["icpc_date"])
+
+
+def _import_list_5():
+    result = cases_import(
+        file_name="annex_a_list5.csv", content=(EXAMPLES / "annex_a_list5.csv").read_bytes(), user=None
+    )
+    assert result.ok, result.errors
+
+
+def _all_months(metric: str, field: str) -> int:
+    from reporting.models import MetricSnapshot
+
+    rows = MetricSnapshot.objects.filter(metric=metric, source="records", team__isnull=True)
+    return sum(getattr(row, field) or 0 for row in rows)
+
+
+def test_list_5_alone_leaves_every_enquiry_out_of_the_consent_measure_instead_of_failing_it(recompute):
+    """5 enquiries started, none whose record holds consent -> 0 of 0 (not 0 of 5), 5 left out."""
+    _import_list_5()
+    recompute(today=TODAY)
+
+    assert _all_months("consent_recorded", "denominator") == 0
+    assert _all_months("consent_recorded", "unknown_count") == 5
+    june = snapshot("consent_recorded", D(2024, 6, 1))
+    assert (june.numerator, june.denominator, june.unknown_count) == (0, 0, 1)
+    assert metrics.get("consent_recorded").coverage(0, 1) == (
+        "from 0 of 1 S47 enquiries started whose record holds the consent decision"
+    )
+
+
+def test_a_list_5_enquiry_is_never_open_and_overdue(recompute):
+    """List 5 holds no end dates: none of its 5 enquiries is known to be open, so 0 open and overdue."""
+    _import_list_5()
+    recompute(today=TODAY)
+
+    assert _all_months("s47_within_15_days", "related_count") == 0
+
+
+def test_the_councils_own_extract_makes_a_list_5_enquiry_measurable(recompute):
+    """The extract holds consent (given) for the June enquiry: June 1 of 1, the 4 others still left out."""
+    _import_list_5()
+    extract = (
+        "child_id,start_date,consent,consent_manager_decision,consent_not_sought_reason,end_date\r\n"
+        "EX0101,17/06/2024,given,No,,\r\n"
+    )
+    assert cases_import(file_name="s47_enquiries.csv", content=extract.encode(), user=None).ok
+    recompute(today=TODAY)
+
+    june = snapshot("consent_recorded", D(2024, 6, 1))
+    assert (june.numerator, june.denominator, june.unknown_count) == (1, 1, 0)
+    assert _all_months("consent_recorded", "unknown_count") == 4
+    # Its end date is known now (blank: open), and it is long past its target.
+    assert related("s47_within_15_days", D(2024, 12, 1)) == 1
+
+
+def test_a_figure_counts_only_records_that_hold_its_fields_and_says_so(recompute):
+    """March 2014: 1 enquiry with consent given, 1 with consent not recorded, 2 whose source held no
+    consent -> 1 of 2 -> 50%, from 2 of 4 enquiries started."""
+    S47EnquiryFactory(start_date=D(2014, 3, 3), consent="given")
+    S47EnquiryFactory(start_date=D(2014, 3, 4))
+    S47EnquiryFactory.create_batch(2, start_date=D(2014, 3, 5), unknown_fields=NO_CONSENT)
+    recompute()
+
+    assert figure("consent_recorded", MARCH_2014) == (1, 2)
+    assert snapshot("consent_recorded", MARCH_2014).unknown_count == 2
+
+
+def test_open_and_overdue_leaves_out_enquiries_whose_source_held_no_end_date(recompute):
+    """Both started 3 March 2014 (target 24 March), both open: only the one that holds its end date is
+    open and overdue at the end of March -> 1."""
+    S47EnquiryFactory(start_date=D(2014, 3, 3))
+    S47EnquiryFactory(start_date=D(2014, 3, 3), unknown_fields=ANNEX_A)
+    recompute()
+
+    assert related("s47_within_15_days", MARCH_2014) == 1
+    assert related("s47_within_15_days", D(2014, 6, 1)) == 1
+
+
+def test_the_drill_down_lists_no_unknown_record_as_not_met(manager):
+    held = S47EnquiryFactory(start_date=D(2014, 3, 3))  # consent not recorded: not met
+    S47EnquiryFactory(start_date=D(2014, 3, 3), unknown_fields=ANNEX_A)
+    user = manager
+    common = {"first": MARCH_2014, "last": MARCH_2014, "today": D(2014, 6, 16)}
+
+    consent = metrics.get("consent_recorded")
+    not_met = selectors.drilldown_records(user, consent, met=False, **common)
+    overdue = selectors.drilldown_records(user, metrics.get("s47_within_15_days"), related=True, **common)
+
+    assert list(not_met) == [held]
+    assert list(overdue) == [held]
+    assert selectors.drilldown_coverage(user, consent, **common) == (1, 2)
