@@ -99,6 +99,15 @@ class Metric:
         )
         return condition & self.held if held_only else condition
 
+    @property
+    def covers(self) -> str:
+        """What every figure of the metric covers, in a sentence."""
+        return (
+            f"Counted only from {self.records} whose record holds {self.need.holds_what}: a record whose "
+            "source does not hold it (an Annex A List 5 extract holds no consent, for example) is left out, "
+            "not counted as not met."
+        )
+
     def coverage(self, covered: int, unknown: int) -> str:
         """What a figure covers, where some records were left out: "" when it covers them all."""
         if not unknown:

@@ -113,3 +113,60 @@ def test_the_drill_down_lists_no_unknown_record_as_not_met(manager):
     assert list(not_met) == [held]
     assert list(overdue) == [held]
     assert selectors.drilldown_coverage(user, consent, **common) == (1, 2)
+
+
+# The pages and the API -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def half_known(recompute):
+    """March 2014: consent given on 1 enquiry, not recorded on 1, and 2 imported from List 5 alone."""
+    S47EnquiryFactory(start_date=D(2014, 3, 3), consent="given", child__child_id="C-GIVEN")
+    S47EnquiryFactory(start_date=D(2014, 3, 4), child__child_id="C-MISSING")
+    S47EnquiryFactory(start_date=D(2014, 3, 5), unknown_fields=ANNEX_A, child__child_id="C-LIST5-A")
+    S47EnquiryFactory(start_date=D(2014, 3, 5), unknown_fields=ANNEX_A, child__child_id="C-LIST5-B")
+    recompute()
+
+
+COVERAGE = "from 2 of 4 S47 enquiries started whose record holds the consent decision"
+
+
+def test_the_dashboard_says_what_each_figure_covers(client, manager, half_known):
+    from django.urls import reverse
+
+    client.force_login(manager)
+    page = client.get(reverse("reporting-dashboard"), {"start": "03/2014", "end": "03/2014"}).content.decode()
+
+    assert "50% (1 of 2)" in page
+    assert COVERAGE in page
+    assert "F" + COVERAGE[1:] in page  # the tile
+    assert "Counts only enquiries whose record holds an end date" in page  # beside open and overdue
+
+
+def test_the_drill_down_lists_known_records_and_says_how_many_it_left_out(client, manager, half_known):
+    from django.urls import reverse
+
+    client.force_login(manager)
+    url = reverse("reporting-drilldown", args=["consent_recorded"])
+    response = client.get(url, {"start": "2014-03", "end": "2014-03"})
+
+    shown = {record.child.child_id: record.met for record, _ in response.context["rows"]}
+    assert shown == {"C-GIVEN": True, "C-MISSING": False}
+    page = response.content.decode()
+    assert f"The figure is counted {COVERAGE}" in page
+    assert "2 records whose source does not hold the consent decision are left out" in page
+
+
+def test_the_api_gives_each_snapshot_its_coverage(client, manager, half_known):
+    from django.urls import reverse
+
+    client.force_login(manager)
+    query = {"metric": "consent_recorded", "period_from": "2014-03-01", "period_to": "2014-03-01"}
+    body = client.get(reverse("api-metric-snapshot-list"), query).json()
+
+    (row,) = body["results"] if isinstance(body, dict) else body
+    assert (row["denominator"], row["unknown_count"], row["records_in_period"]) == (2, 2, 4)
+    assert row["coverage"] == COVERAGE
+    definition = client.get(reverse("api-metric-detail", args=["consent_recorded"])).json()
+    assert definition["needs_fields"] == ["consent", "consent_manager_decision", "consent_not_sought_reason"]
+    assert "whose record holds the consent decision" in definition["covers"]
