@@ -170,3 +170,20 @@ def test_the_api_gives_each_snapshot_its_coverage(client, manager, half_known):
     definition = client.get(reverse("api-metric-detail", args=["consent_recorded"])).json()
     assert definition["needs_fields"] == ["consent", "consent_manager_decision", "consent_not_sought_reason"]
     assert "whose record holds the consent decision" in definition["covers"]
+
+
+def test_the_panel_report_says_what_each_measure_covers(half_known):
+    from django.template.loader import render_to_string
+
+    from reporting.report_content import measures_content
+
+    content = measures_content(["consent_recorded"], D(2014, 3, 1), D(2014, 3, 31), today=D(2014, 6, 16))
+
+    (measure,) = content["percent"]
+    assert measure["months"][0]["coverage"] == COVERAGE
+    assert measure["total_coverage"] == COVERAGE
+    page = render_to_string(
+        "reporting/reports/measures.html", {"c": {"measures": content}, "charts": {}, "number": 5}
+    )
+    assert f"Over the period: 50% (1 of 2), {COVERAGE}" in page
+    assert "left out, not counted as not met" in page
