@@ -149,3 +149,42 @@ def test_the_case_list_shows_an_annex_a_enquiry_neither_as_not_met_nor_as_open(q
     own = S47EnquiryFactory(start_date=D(2014, 3, 3))  # consent not recorded, open, long overdue
 
     assert list(S47EnquiryFilter(query, queryset=m.S47Enquiry.objects.all()).qs) == [own]
+
+
+# The import preview ------------------------------------------------------------------------------
+
+
+def test_the_preview_of_list_5_names_the_measures_it_cannot_feed(client, manager, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(manager)
+    upload = client.post(reverse("cases-import"), {"file": SimpleUploadedFile("annex_a_list5.csv", LIST_5)})
+
+    preview = client.get(upload.url)
+
+    unfed = [measure.name for measure in preview.context["result"].unfed_measures]
+    assert unfed == [
+        "S47 enquiries completed within 15 working days",
+        "Consent decision recorded",
+        "Chronology on file",
+        "Management oversight recorded",
+    ]
+    page = preview.content.decode()
+    assert "Measures this file cannot feed" in page
+    assert (
+        "Consent decision recorded: the file does not hold the consent decision for its S47 enquiries" in page
+    )
+
+
+def test_the_preview_of_a_full_own_format_extract_names_no_measure():
+    from cases.importing import cases_import_preview_files
+
+    names = ["children.csv", "referrals.csv", "strategy_discussions.csv", "s47_enquiries.csv"]
+    files = [ExtractFile(name, (EXAMPLES / name).read_bytes()) for name in names]
+
+    result = cases_import_preview_files(files=files)
+
+    assert result.ok, result.errors
+    assert result.unfed_measures == []
