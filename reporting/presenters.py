@@ -20,6 +20,7 @@ from reporting.metrics import Metric
 from reporting.periods import month_param
 
 NO_CASES = "No cases"
+NOT_KNOWN = "Not known"
 NO_ANSWERS = "No audit answers"
 ANSWERS = "auditors&#x27; answers"
 
@@ -56,7 +57,8 @@ def figure_cell(
     itself is digits and words; the coverage is escaped here.
     """
     if figure is None or not figure.denominator:
-        return mark_safe(escape(empty) + _coverage(coverage)) if coverage else empty  # noqa: S308  # nosec B308
+        # Records there were, but none whose sources held the fields: the figure is not known, not zero.
+        return mark_safe(NOT_KNOWN + _coverage(coverage)) if coverage else empty  # noqa: S308  # nosec B308
     text = str(figure)
     if href:
         text = f'<a class="govuk-link" href="{href}">{text}<span class="govuk-visually-hidden">: {hidden}</span></a>'

@@ -187,3 +187,15 @@ def test_the_panel_report_says_what_each_measure_covers(half_known):
     )
     assert f"Over the period: 50% (1 of 2), {COVERAGE}" in page
     assert "left out, not counted as not met" in page
+
+
+def test_a_month_with_records_but_none_known_is_not_known_rather_than_no_cases(client, manager, recompute):
+    from django.urls import reverse
+
+    S47EnquiryFactory(start_date=D(2014, 3, 3), unknown_fields=ANNEX_A)
+    recompute()
+    client.force_login(manager)
+    page = client.get(reverse("reporting-dashboard"), {"start": "03/2014", "end": "03/2014"}).content.decode()
+
+    assert "Not known" in page
+    assert "from 0 of 1 S47 enquiries started whose record holds the consent decision" in page
