@@ -62,6 +62,11 @@ class SourceHeldFields(models.Model):
         return not self.unknown_fields & self.source_mask(fields)
 
     @property
+    def held(self) -> dict[str, bool]:
+        """Whether its sources held each tracked field, for templates: `record.held.consent`."""
+        return {name: not self.unknown_fields & (1 << i) for i, name in enumerate(self.SOURCE_FIELDS)}
+
+    @property
     def unknown_field_names(self) -> list[str]:
         return [name for i, name in enumerate(self.SOURCE_FIELDS) if self.unknown_fields & (1 << i)]
 
@@ -367,7 +372,10 @@ class S47Enquiry(SourceHeldFields, PublicIdModel):
         return self.icpc_date <= add_working_days(self.start_date, ICPC_TARGET_WORKING_DAYS)
 
     @property
-    def consent_recorded(self) -> bool:
+    def consent_recorded(self) -> bool | None:
+        """None when its sources held no consent decision (unknown, not "not recorded")."""
+        if not self.holds("consent", "consent_manager_decision", "consent_not_sought_reason"):
+            return None
         if self.consent == self.Consent.GIVEN:
             return True
         if self.consent == self.Consent.REFUSED:
@@ -386,7 +394,10 @@ class S47Enquiry(SourceHeldFields, PublicIdModel):
         )
 
     @property
-    def management_oversight_recorded(self) -> bool:
+    def management_oversight_recorded(self) -> bool | None:
+        """None when its sources held no management oversight (unknown, not "not recorded")."""
+        if not self.holds("management_oversight_date"):
+            return None
         if self.management_oversight_date is None:
             return False
         end = self.end_date or datetime.date.max

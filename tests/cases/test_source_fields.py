@@ -188,3 +188,38 @@ def test_the_preview_of_a_full_own_format_extract_names_no_measure():
 
     assert result.ok, result.errors
     assert result.unfed_measures == []
+
+
+# The case pages and the API ----------------------------------------------------------------------
+
+
+def test_the_case_list_and_child_page_show_a_list_5_enquiry_as_unknown_not_as_failing(client, manager):
+    from django.urls import reverse
+
+    _import("annex_a_list5.csv", LIST_5)
+    client.force_login(manager)
+
+    listed = client.get(reverse("cases-s47-list")).content.decode()
+    child = m.Child.objects.get(child_id="EX0104")
+    detail = client.get(reverse("cases-child-detail", args=[child.uuid])).content.decode()
+
+    for page in (listed, detail):
+        assert "Unknown (not in its source)" in page
+        assert "Open, overdue" not in page
+        assert "govuk-tag--red" not in page  # neither "Not met" nor "Open, overdue"
+
+
+def test_the_api_names_the_fields_a_list_5_enquiry_does_not_hold(client, manager):
+    from django.urls import reverse
+
+    _import("annex_a_list5.csv", LIST_5)
+    enquiry = m.S47Enquiry.objects.get(child__child_id="EX0104")
+    client.force_login(manager)
+
+    body = client.get(reverse("api-s47-enquiry-detail", args=[enquiry.uuid])).json()
+
+    assert {"end_date", "consent", "chronology_on_file", "management_oversight_date"} <= set(
+        body["fields_not_held"]
+    )
+    assert "icpc_date" not in body["fields_not_held"]
+    assert (body["consent_recorded"], body["management_oversight_recorded"]) == (None, None)
