@@ -104,8 +104,7 @@ class Metric:
         """What every figure of the metric covers, in a sentence."""
         return (
             f"Counted only from {self.records} whose record holds {self.need.holds_what}: a record whose "
-            "source does not hold it (an Annex A List 5 extract holds no consent, for example) is left out, "
-            "not counted as not met."
+            "source does not hold it is left out, not counted as not met."
         )
 
     def coverage(self, covered: int, unknown: int) -> str:

@@ -199,3 +199,24 @@ def test_a_month_with_records_but_none_known_is_not_known_rather_than_no_cases(c
 
     assert "Not known" in page
     assert "from 0 of 1 S47 enquiries started whose record holds the consent decision" in page
+
+
+def test_the_panel_reports_workbook_has_each_months_coverage(half_known):
+    import io
+
+    import openpyxl
+
+    from reporting.report_content import measures_content
+    from reporting.report_xlsx import report_xlsx
+    from reporting.report_sample import synthetic_content
+
+    content = synthetic_content(questions=2, audits=1, plans=1)
+    content["measures"] = measures_content(
+        ["consent_recorded"], D(2014, 3, 1), D(2014, 3, 31), today=D(2014, 6, 16)
+    )
+
+    sheet = openpyxl.load_workbook(io.BytesIO(report_xlsx(content)))["Measures"]
+
+    rows = list(sheet.values)
+    assert rows[0][-1] == "Covers"
+    assert rows[1][-1] == COVERAGE
