@@ -207,8 +207,8 @@ def test_the_panel_reports_workbook_has_each_months_coverage(half_known):
     import openpyxl
 
     from reporting.report_content import measures_content
-    from reporting.report_xlsx import report_xlsx
     from reporting.report_sample import synthetic_content
+    from reporting.report_xlsx import report_xlsx
 
     content = synthetic_content(questions=2, audits=1, plans=1)
     content["measures"] = measures_content(
