@@ -23,7 +23,7 @@ TEAMS, WORKERS = "teams", "workers"
 
 @dataclass(frozen=True)
 class UnfedMeasure:
-    """A compliance measure the file's records cannot count in: the file holds none of a field it reads."""
+    """A compliance measure the file's records cannot count in: the file has no column for a field it reads."""
 
     name: str
     holds_what: str  # "the consent decision"
@@ -179,9 +179,7 @@ def unfed_measures(extract: Extract) -> list[UnfedMeasure]:
                 continue
             held = set().union(*(record.values.keys() for record in records))
             if not set(need.fields) <= held:
-                unfed.append(
-                    UnfedMeasure(need.name, need.holds_what, record_type.label.lower().replace("s47", "S47"))
-                )
+                unfed.append(UnfedMeasure(need.name, need.holds_what, _in_a_sentence(record_type.label)))
     return unfed
 
 
