@@ -223,3 +223,16 @@ def test_the_api_names_the_fields_a_list_5_enquiry_does_not_hold(client, manager
     )
     assert "icpc_date" not in body["fields_not_held"]
     assert (body["consent_recorded"], body["management_oversight_recorded"]) == (None, None)
+
+
+def test_the_preview_names_a_referrals_file_without_acknowledgements():
+    from cases.importing import cases_import_preview_files
+
+    ChildFactory(child_id="C1")
+    content = _csv([["referral_id", "child_id", "received_date"], ["R1", "C1", "03/03/2014"]])
+
+    result = cases_import_preview_files(files=[ExtractFile("referrals.csv", content)])
+
+    assert [str(measure) for measure in result.unfed_measures] == [
+        "Referrer acknowledged: the file does not hold the acknowledgement for its referrals"
+    ]
