@@ -4,6 +4,7 @@ import django_filters
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Layout
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from cases import standards
@@ -35,9 +36,12 @@ def _date_filter(label: str, lookup: str) -> django_filters.DateFilter:
     )
 
 
-def _met_filter(label: str, condition) -> django_filters.ChoiceFilter:
+def _met_filter(label: str, condition, measure: str) -> django_filters.ChoiceFilter:
+    """Met, or not met; an enquiry whose sources did not hold the fields is neither (docs/metrics.md)."""
+    held = standards.SOURCE_NEEDS[measure].condition
+
     def apply(queryset, name, value):
-        return queryset.filter(condition) if value == "met" else queryset.exclude(condition)
+        return queryset.filter(held & condition) if value == "met" else queryset.filter(held & ~condition)
 
     return django_filters.ChoiceFilter(label=label, choices=MET_CHOICES, empty_label="Any", method=apply)
 
@@ -61,9 +65,11 @@ class S47EnquiryFilter(django_filters.FilterSet):
         empty_label="Any",
         method="filter_within_target",
     )
-    consent = _met_filter("Consent decision recorded", standards.CONSENT_RECORDED)
-    chronology = _met_filter("Chronology on file", standards.CHRONOLOGY_ON_FILE)
-    oversight = _met_filter("Management oversight recorded", standards.OVERSIGHT_RECORDED)
+    consent = _met_filter("Consent decision recorded", standards.CONSENT_RECORDED, "consent_recorded")
+    chronology = _met_filter("Chronology on file", standards.CHRONOLOGY_ON_FILE, "chronology_on_file")
+    oversight = _met_filter(
+        "Management oversight recorded", standards.OVERSIGHT_RECORDED, "management_oversight"
+    )
 
     class Meta:
         model = S47Enquiry
@@ -77,7 +83,7 @@ class S47EnquiryFilter(django_filters.FilterSet):
         if value == "completed":
             return queryset.filter(standards.S47_COMPLETED)
         if value == "open":
-            return queryset.filter(end_date__isnull=True)
+            return queryset.filter(Q(end_date__isnull=True) & standards.HOLDS_END_DATE)
         return queryset.filter(standards.s47_open_and_overdue(timezone.localdate()))
 
     def filter_within_target(self, queryset, name, value):

@@ -29,6 +29,7 @@ class MonthFigures:
     records: Figure
     audit: Figure | None = None
     related: int | None = None
+    unknown: int = 0  # records of the month left out: their sources did not hold the metric's fields
 
 
 @dataclasses.dataclass
@@ -40,6 +41,16 @@ class MetricPanel:
     target: MetricTarget | None
     records_total: Figure  # the whole period
     audit_total: Figure | None
+    records_unknown: int = 0  # records of the whole period left out (MonthFigures.unknown)
+
+    @property
+    def coverage(self) -> str:
+        """What the latest month's figure covers, where records were left out ("" if none were)."""
+        return self.metric.coverage(self.latest.records.denominator, self.latest.unknown)
+
+    @property
+    def total_coverage(self) -> str:
+        return self.metric.coverage(self.records_total.denominator, self.records_unknown)
 
     @property
     def change(self) -> int | None:
@@ -114,17 +125,26 @@ def dashboard(
         MetricSnapshot.objects.filter(team_filter)
         .filter(Q(period__gte=before, period__lte=last) | Q(metric=metrics.LEAVING_CARE.key))
         .order_by()
-        .values_list("metric", "source", "period", "numerator", "denominator", "related_count", "computed_at")
+        .values_list(
+            "metric",
+            "source",
+            "period",
+            "numerator",
+            "denominator",
+            "related_count",
+            "computed_at",
+            "unknown_count",
+        )
     )
     found: dict[tuple[str, str, datetime.date], tuple] = {}
     computed_at = None
     leaving: list[tuple[datetime.date, int, datetime.datetime]] = []
-    for metric, source, period, numerator, denominator, related, at in rows:
+    for metric, source, period, numerator, denominator, related, at, unknown in rows:
         computed_at = max(computed_at, at) if computed_at else at
         if metric == metrics.LEAVING_CARE.key:
             leaving.append((period, int(numerator), at))
         else:
-            found[(metric, source, period)] = (numerator, denominator, related)
+            found[(metric, source, period)] = (numerator, denominator, related, unknown)
     selected = months(first, last)
     panels = [_panel(metric, found, selected, before, targets.get(metric.key)) for metric in METRICS]
     counts = [
@@ -153,6 +173,7 @@ def _panel(metric, found, selected, before, target) -> MetricPanel:
             records=_figure(records),
             audit=_figure(audit) if metric.audit_question else None,
             related=(records[2] if records else 0) if metric.related else None,
+            unknown=records[3] if records else 0,
         )
 
     series = [month_figures(month) for month in selected]
@@ -167,6 +188,7 @@ def _panel(metric, found, selected, before, target) -> MetricPanel:
         target=target,
         records_total=_total(record_rows),
         audit_total=_total(audit_rows) if metric.audit_question else None,
+        records_unknown=sum(row[3] for row in record_rows),
     )
 
 
@@ -235,6 +257,24 @@ def drilldown_records(
     if met is not None:
         queryset = queryset.filter(met=met)
     return queryset.select_related(*_RELATED.get(metric.model, ("child", "team"))).order_by(*order)
+
+
+def drilldown_coverage(
+    user: User | AnonymousUser,
+    metric: Metric,
+    *,
+    first: datetime.date,
+    last: datetime.date,
+    team: Team | None = None,
+    today: datetime.date,
+) -> tuple[int, int]:
+    """(listed, in the period): the records of the figure's denominator the user may see, and those
+    with the records whose sources did not hold the metric's fields, which the list leaves out."""
+    queryset = _VISIBLE[metric.model](user).filter(metric.in_period(first, month_end(last), held_only=False))
+    if team is not None:
+        queryset = queryset.filter(team=team)
+    totals = queryset.order_by().aggregate(held=Count("pk", filter=metric.held), every=Count("pk"))
+    return totals["held"], totals["every"]
 
 
 def drilldown_answers(

@@ -7,6 +7,7 @@ from pathlib import PurePath
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from cases import standards
 from cases.importing import schema
 from cases.importing.checks import check_extract
 from cases.importing.parsing import ANNEX_A, Extract, ExtractError, Sample, parse_tables, sheets_to_read
@@ -18,6 +19,20 @@ from common.access_log import Origin, access_log_write
 from common.models import AccessLogEntry
 
 TEAMS, WORKERS = "teams", "workers"
+
+
+@dataclass(frozen=True)
+class UnfedMeasure:
+    """A compliance measure the file's records cannot count in: the file has no column for a field it reads."""
+
+    name: str
+    holds_what: str  # "the consent decision"
+    records: str  # "S47 enquiries"
+
+    def __str__(self) -> str:
+        return f"{self.name}: the file does not hold {self.holds_what} for its {self.records}"
+
+
 _LABELS = {t.name: t.label for t in schema.RECORD_TYPES} | {TEAMS: "Teams", WORKERS: "Workers"}
 
 
@@ -56,6 +71,7 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     samples: list[Sample] = field(default_factory=list)
     batches: list[ImportBatch] = field(default_factory=list)
+    unfed_measures: list[UnfedMeasure] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -152,8 +168,32 @@ def _checked(files: list[ExtractFile]) -> tuple[Extract, References, ImportResul
         errors=sorted(extract.errors, key=_error_order),
         warnings=extract.warnings,
         samples=extract.samples,
+        unfed_measures=unfed_measures(extract),
     )
     return extract, refs, result
+
+
+def unfed_measures(extract: Extract) -> list[UnfedMeasure]:
+    """The measures whose fields no column of the file holds for a record type it has (docs/metrics.md).
+
+    Its records are left out of them (unknown, not "not met") until another extract holds the fields;
+    records already stored with those fields keep them.
+    """
+    unfed = []
+    for need in standards.SOURCE_NEEDS.values():
+        for record_type in schema.RECORD_TYPES:
+            records = extract.records.get(record_type.name)
+            if record_type.model is not need.model or not records:
+                continue
+            held = set().union(*(record.values.keys() for record in records))
+            if not set(need.fields) <= held:
+                unfed.append(UnfedMeasure(need.name, need.holds_what, _in_a_sentence(record_type.label)))
+    return unfed
+
+
+def _in_a_sentence(label: str) -> str:
+    """ "Referrals" -> "referrals", but "S47 enquiries" as it is."""
+    return label if label[1].isupper() or label[1].isdigit() else label[0].lower() + label[1:]
 
 
 def _error_order(error: ExtractError) -> tuple:

@@ -44,6 +44,8 @@ class Command(BaseCommand):
     def _report(self, result: ImportResult, dry_run: bool) -> None:
         for warning in result.warnings:
             self.stdout.write(self.style.WARNING(warning))
+        for measure in result.unfed_measures:
+            self.stdout.write(f"Cannot feed {measure} (its records are left out of it, as unknown).")
         verb = "would be" if dry_run else "were"
         for label, counts in result.count_rows:
             self.stdout.write(
