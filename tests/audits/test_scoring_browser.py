@@ -1,7 +1,11 @@
-"""An auditor scores a case in chromium under a strict Content Security Policy: htmx autosaves each answer,
-a gating answer brings its dependent questions in, and someone else's save is shown, not overwritten."""
+"""An auditor scores a case in chromium under a strict Content Security Policy: autosave.mjs saves each
+answer, a gating answer brings its dependent questions in, and someone else's save is shown, not overwritten.
+
+The fast sequences a person makes (notes typed then an answer clicked at once, two answers in a row, typing
+while a save is slow) are driven for real, and every answer is read back from the database."""
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -111,3 +115,121 @@ def test_the_save_buttons_work_without_javascript(live_server, browser, case_aud
     assert page.get_by_text("This case audit cannot be submitted yet").is_visible()
     assert page.get_by_role("link", name=re.compile("Answer question D2")).is_visible()
     context.close()
+
+
+ANSWER_POSTS = re.compile(r".*/audits/case/[^/]+/answer/\d+/$")
+
+
+def open_scoring_page(page, live_server, case_audit: CaseAudit) -> list[str]:
+    """Signs the auditor in and opens the page; returns the list that every answer POST is added to."""
+    log_in(page, live_server, "auditor-browser")
+    page.goto(f"{live_server.url}/audits/case/{case_audit.uuid}/")
+    posts: list[str] = []
+    page.on("request", lambda r: r.method == "POST" and ANSWER_POSTS.match(r.url) and posts.append(r.url))
+    return posts
+
+
+def saved_state(case_audit: CaseAudit, code: str) -> tuple[str, str] | None:
+    answer = stored(case_audit, code)
+    return (answer.value, answer.evidence) if answer else None
+
+
+def test_notes_then_an_answer_clicked_at_once_are_both_saved(live_server, strict_page, case_audit):
+    """The click that takes the focus out of the notes box saves the notes (blur) and then the answer: the
+    notes' save is sent first, without the answer, and must not win."""
+    page = strict_page
+    open_scoring_page(page, live_server, case_audit)
+    expect(page.locator("#case-status")).to_have_text("Not started")
+    page.evaluate(
+        """() => {
+            window.lastInputAt = 0;
+            document.addEventListener("input", () => { window.lastInputAt = performance.now(); });
+            document.addEventListener("click", () => { window.clickedAt = performance.now(); });
+        }"""
+    )
+    page.locator("#q-D1-evidence").click()
+    partly = page.locator("#q-D1").get_by_label("Partly").bounding_box()  # where it is once scrolled to
+    page.keyboard.type("Police checks were late")
+    page.mouse.click(partly["x"] + partly["width"] / 2, partly["y"] + partly["height"] / 2)
+    assert page.evaluate("window.clickedAt - window.lastInputAt") < 50
+
+    expect(page.locator("#q-D1-status")).to_have_text(re.compile(r"^Saved at \d\d:\d\d$"))
+    assert saved_state(case_audit, "D1") == ("partly", "Police checks were late")
+    expect(page.locator("#q-D1").get_by_label("Partly")).to_be_checked()
+    expect(page.locator("#case-status")).to_have_text("In progress")  # without a reload
+    assert page.csp_violations == []
+
+
+def test_two_answers_clicked_in_a_row_keep_the_second(live_server, page, case_audit):
+    open_scoring_page(page, live_server, case_audit)
+    d1 = page.locator("#q-D1")
+    d1.get_by_label("Yes").click()
+    d1.get_by_label("No", exact=True).click()
+    expect(page.locator("#q-D1-status")).to_have_text(re.compile(r"^Saved at"))
+    assert saved_state(case_audit, "D1") == ("no", "")
+    expect(d1.get_by_label("No", exact=True)).to_be_checked()
+    expect(d1.get_by_text("saved question D1")).to_have_count(0)  # no conflict with its own first save
+
+    # And across questions: D1 and D2 saved one after the other, each with its own answer.
+    page.locator("#q-D2").get_by_label("Partly").click()
+    d1.get_by_label("Yes").click()
+    expect(page.locator("#q-D2-status")).to_have_text(re.compile(r"^Saved at"))
+    expect(page.locator("#q-D1-status")).to_have_text(re.compile(r"^Saved at"))
+    assert (saved_state(case_audit, "D1"), saved_state(case_audit, "D2")) == (("yes", ""), ("partly", ""))
+
+
+def test_what_is_typed_and_clicked_while_a_save_is_slow_is_sent_after_it(
+    live_server, strict_page, case_audit
+):
+    """One save of a question at a time: while the first is held, the notes and a new answer wait, then
+    go in one save with the revision the first returned."""
+    page = strict_page
+    posts = open_scoring_page(page, live_server, case_audit)
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    page.route(ANSWER_POSTS, hold)  # answered by hand below, after the typing
+
+    d1 = page.locator("#q-D1")
+    d1.get_by_label("Partly").click()
+    expect(page.locator("#q-D1-status")).to_have_text("Saving...")
+    page.locator("#q-D1-evidence").click()
+    page.keyboard.type("Police checks were late")
+    d1.get_by_label("No", exact=True).click()
+    time.sleep(1)  # longer than the pause after typing that starts a save
+    assert (len(held), len(posts)) == (1, 1)  # nothing sent beside the slow save
+
+    page.unroute(ANSWER_POSTS, hold)
+    held[0].fallback()
+    expect(page.locator("#q-D1-status")).to_have_text(re.compile(r"^Saved at"))
+    assert saved_state(case_audit, "D1") == ("no", "Police checks were late")
+    assert len(posts) == 2  # the slow save, then one save with everything changed meanwhile
+    assert stored(case_audit, "D1").revision == 2
+    assert page.locator("#q-D1-evidence").input_value() == "Police checks were late"
+    assert page.csp_violations == []
+
+
+def test_a_failed_save_says_so_and_try_again_saves_it(live_server, page, case_audit, assert_accessible):
+    open_scoring_page(page, live_server, case_audit)
+    page.route(ANSWER_POSTS, lambda route: route.abort("connectionfailed"))
+    d1 = page.locator("#q-D1")
+    d1.get_by_label("Partly").click()
+    expect(page.locator("#q-D1-status")).to_have_text("Not saved - try again")
+    assert stored(case_audit, "D1") is None
+    assert_accessible(page)
+
+    page.unroute(ANSWER_POSTS)
+    d1.get_by_role("button", name="Try again to save question D1").click()
+    expect(page.locator("#q-D1-status")).to_have_text(re.compile(r"^Saved at"))
+    expect(d1.get_by_role("button", name=re.compile("Try again"))).to_have_count(0)
+    assert saved_state(case_audit, "D1") == ("partly", "")
+
+
+def test_a_server_error_is_not_shown_as_saved(live_server, page, case_audit):
+    open_scoring_page(page, live_server, case_audit)
+    page.route(ANSWER_POSTS, lambda route: route.fulfill(status=500, body="Server Error"))
+    page.locator("#q-D1").get_by_label("Yes").click()
+    expect(page.locator("#q-D1-status")).to_have_text("Not saved - try again")
+    assert stored(case_audit, "D1") is None

@@ -1,0 +1,193 @@
+// Autosave of the scoring page's questions (forms marked data-autosave). Without JavaScript each form's
+// Save button posts it; this module only takes over when it runs.
+//
+// Why a queue: a blur save of the notes used to race the click on an answer that caused the blur, and
+// the earlier save (without the answer) won. Here a question has at most one save in flight; whatever
+// changes meanwhile is sent once that save has answered, read from the form at that moment (every field,
+// and the revision the last save returned), so the server always ends with the latest state.
+
+const TYPING_PAUSE_MS = 800;
+const NOT_SAVED = "Not saved - try again";
+
+class QuestionSaver {
+  constructor(form) {
+    this.form = form;
+    this.inFlight = false;
+    this.pending = false; // a change made while a save was in flight: send it when that save answers
+    this.closed = false; // the form was replaced (someone else's save is shown): send nothing more from it
+    this.timer = null;
+  }
+
+  get block() {
+    return this.form.closest(".app-question");
+  }
+
+  get status() {
+    return this.form.querySelector(".app-save-status");
+  }
+
+  get busy() {
+    return this.inFlight || this.pending || this.timer !== null;
+  }
+
+  typed() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.save(), TYPING_PAUSE_MS);
+  }
+
+  save() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    if (this.closed) return;
+    if (this.inFlight) {
+      this.pending = true;
+      return;
+    }
+    this.pending = false;
+    this.inFlight = true;
+    this.show("Saving...");
+    const body = new FormData(this.form);
+    fetch(this.form.action, {
+      method: "POST",
+      body,
+      credentials: "same-origin",
+      headers: { "HX-Request": "true", Accept: "text/html" },
+    })
+      .then((response) => response.text().then((html) => this.answered(response, html)))
+      .catch(() => this.failed(NOT_SAVED))
+      .finally(() => {
+        this.inFlight = false;
+        if (this.pending) this.save();
+      });
+  }
+
+  answered(response, html) {
+    const fragment = parse(html);
+    // Signed out (the log-in page came back) or the server failed: nothing was saved.
+    if (response.redirected || response.status >= 500 || response.status === 403) {
+      this.failed(response.redirected ? `${NOT_SAVED} after signing in again in another tab` : NOT_SAVED);
+      return;
+    }
+    updateCaseStatus(fragment);
+    const mine = fragment.getElementById(this.block.id);
+    if (response.status === 409 && mine) {
+      // Someone else saved this question first: show their answer and what this auditor tried to save.
+      this.closed = true;
+      this.pending = false;
+      this.block.replaceWith(mine);
+      const live = fragment.getElementById("scoring-live");
+      const status = mine.querySelector(".app-save-status");
+      if (status && live) status.textContent = live.textContent;
+      return;
+    }
+    if (!response.ok || !mine) {
+      const errors = mine ? [...mine.querySelectorAll(".govuk-error-message")] : [];
+      const why = errors.map((e) => e.textContent.replace("Error:", "").trim()).join(" ");
+      this.failed(why ? `Not saved: ${why}` : NOT_SAVED);
+      return;
+    }
+    const revision = mine.querySelector("input[name=revision]");
+    this.form.querySelector("input[name=revision]").value = revision.value;
+    clearErrors(this.block);
+    const questions = fragment.getElementById("questions");
+    if (questions) redrawQuestions(questions);
+    if (!this.pending) this.show(mine.querySelector(".app-save-status").textContent.trim());
+  }
+
+  failed(message) {
+    this.show(message, true);
+  }
+
+  show(message, failed = false) {
+    const status = this.status;
+    if (!status) return;
+    status.textContent = message;
+    status.classList.toggle("govuk-error-message", failed);
+    let retry = this.form.querySelector(".app-retry");
+    if (failed && !retry) {
+      retry = document.createElement("button");
+      retry.type = "button";
+      retry.className = "govuk-button govuk-button--warning app-retry";
+      retry.append("Try again");
+      const hidden = document.createElement("span");
+      hidden.className = "govuk-visually-hidden";
+      hidden.textContent = ` to save ${this.form.dataset.autosave}`;
+      retry.append(hidden);
+      status.before(retry);
+    } else if (!failed && retry) {
+      if (document.activeElement === retry) {
+        status.tabIndex = -1;
+        status.focus();
+      }
+      retry.remove();
+    }
+  }
+}
+
+function parse(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  return template.content;
+}
+
+function updateCaseStatus(fragment) {
+  const fresh = fragment.getElementById("case-status");
+  const current = document.getElementById("case-status");
+  if (fresh && current) {
+    fresh.removeAttribute("hx-swap-oob");
+    current.replaceWith(fresh);
+  }
+}
+
+function clearErrors(block) {
+  block.querySelectorAll(".govuk-error-message:not(.app-save-status)").forEach((e) => e.remove());
+  block.querySelectorAll(".govuk-form-group--error").forEach((e) => e.classList.remove("govuk-form-group--error"));
+}
+
+// A gating answer changed which questions apply: take the server's list, but keep every question already
+// on the page as it is (its typed text, its checked answer, its save in flight, the focus).
+function redrawQuestions(fresh) {
+  const container = document.getElementById("questions");
+  const wanted = [...fresh.children].map((node) => {
+    const kept = node.id ? document.getElementById(node.id) : null;
+    return kept && kept.classList.contains("app-question") && container.contains(kept) ? kept : node;
+  });
+  const focused = document.activeElement;
+  wanted.forEach((node, index) => {
+    if (container.children[index] !== node) container.insertBefore(node, container.children[index] || null);
+  });
+  while (container.children.length > wanted.length) container.lastElementChild.remove();
+  if (focused && focused !== document.activeElement && document.contains(focused)) focused.focus();
+}
+
+const savers = new WeakMap();
+
+function saverFor(target) {
+  const form = target instanceof Element ? target.closest("form[data-autosave]") : null;
+  if (!form) return null;
+  if (!savers.has(form)) savers.set(form, new QuestionSaver(form));
+  return savers.get(form);
+}
+
+export function initAutosave(root) {
+  if (!root.querySelector("form[data-autosave]")) return;
+  root.addEventListener("input", (event) => {
+    if (event.target.matches("textarea")) saverFor(event.target)?.typed();
+  });
+  // A radio's change, and a textarea's change when it loses focus, save at once.
+  root.addEventListener("change", (event) => saverFor(event.target)?.save());
+  root.addEventListener("submit", (event) => {
+    const saver = saverFor(event.target);
+    if (!saver) return;
+    event.preventDefault();
+    saver.save();
+  });
+  root.addEventListener("click", (event) => {
+    const retry = event.target instanceof Element ? event.target.closest(".app-retry") : null;
+    if (retry) saverFor(retry)?.save();
+  });
+  window.addEventListener("beforeunload", (event) => {
+    const forms = root.querySelectorAll("form[data-autosave]");
+    if ([...forms].some((form) => savers.get(form)?.busy)) event.preventDefault();
+  });
+}
