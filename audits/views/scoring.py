@@ -215,11 +215,11 @@ def _page(
 def _fragment(
     request: HttpRequest, case_audit: CaseAudit, template: str, live: str, *, status: int = 200, **context
 ) -> HttpResponse:
-    """A fragment response: the partial, with the page's live region and the case audit's status in the
-    header updated out of band.
+    """A fragment response: the partial, the sentence its status line shows after a conflict or an error
+    (`live`), and the case audit's status for the page header, out of band.
 
-    The grade form is htmx's, which swaps only 2xx responses: its conflicts and errors answer 200. The
-    questions are saved by static/app/autosave.mjs, which reads the real status (400, 409).
+    static/app/autosave.mjs sends these requests (with htmx's header, so the sign-in middleware answers
+    them as it answers htmx) and reads the real status: 400 for an error, 409 for a conflict.
     """
     context = _common_context(request, case_audit) | context | {"fragment": template, "live": live}
     return render(request, "audits/scoring_fragment.html", context, status=status)
@@ -372,7 +372,7 @@ def _grade_response(
             if item.conflict
             else f"Overall grade not saved: {' '.join(item.errors)}"
         )
-        return _fragment(request, case_audit, "audits/scoring_grade.html", live, grade=item)
+        return _fragment(request, case_audit, "audits/scoring_grade.html", live, status=status, grade=item)
     return _page(request, case_audit, Sheet.load(case_audit), grade=item, status=status)
 
 

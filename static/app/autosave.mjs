@@ -1,5 +1,5 @@
-// Autosave of the scoring page's questions (forms marked data-autosave). Without JavaScript each form's
-// Save button posts it; this module only takes over when it runs.
+// Autosave of the scoring page's questions and overall grade (forms marked data-autosave). Without
+// JavaScript each form's Save button posts it; this module only takes over when it runs.
 //
 // Why a queue: a blur save of the notes used to race the click on an answer that caused the blur, and
 // the earlier save (without the answer) won. Here a question has at most one save in flight; whatever
@@ -9,7 +9,7 @@
 const TYPING_PAUSE_MS = 800;
 const NOT_SAVED = "Not saved - try again";
 
-class QuestionSaver {
+class FormSaver {
   constructor(form) {
     this.form = form;
     this.inFlight = false;
@@ -18,8 +18,9 @@ class QuestionSaver {
     this.timer = null;
   }
 
+  // The question's block (or the overall grade's): the element the server's fragment redraws.
   get block() {
-    return this.form.closest(".app-question");
+    return this.form.parentElement;
   }
 
   get status() {
@@ -71,7 +72,7 @@ class QuestionSaver {
     updateCaseStatus(fragment);
     const mine = fragment.getElementById(this.block.id);
     if (response.status === 409 && mine) {
-      // Someone else saved this question first: show their answer and what this auditor tried to save.
+      // Someone else saved it first: show their answer and what this auditor tried to save.
       this.closed = true;
       this.pending = false;
       this.block.replaceWith(mine);
@@ -165,7 +166,7 @@ const savers = new WeakMap();
 function saverFor(target) {
   const form = target instanceof Element ? target.closest("form[data-autosave]") : null;
   if (!form) return null;
-  if (!savers.has(form)) savers.set(form, new QuestionSaver(form));
+  if (!savers.has(form)) savers.set(form, new FormSaver(form));
   return savers.get(form);
 }
 

@@ -233,3 +233,22 @@ def test_a_server_error_is_not_shown_as_saved(live_server, page, case_audit):
     page.locator("#q-D1").get_by_label("Yes").click()
     expect(page.locator("#q-D1-status")).to_have_text("Not saved - try again")
     assert stored(case_audit, "D1") is None
+
+
+def test_a_grade_note_then_a_grade_clicked_at_once_are_both_saved(live_server, page, case_audit):
+    open_scoring_page(page, live_server, case_audit)
+    page.locator("#grade-note").click()
+    good = page.locator("#grade").get_by_label("Good", exact=True).bounding_box()
+    page.keyboard.type("Sound plan")
+    page.mouse.click(good["x"] + good["width"] / 2, good["y"] + good["height"] / 2)
+    expect(page.locator("#grade-status")).to_have_text(re.compile(r"^Saved at \d\d:\d\d$"))
+    case_audit.refresh_from_db()
+    assert (case_audit.grade, case_audit.grade_note) == ("good", "Sound plan")
+    expect(page.locator("#case-status")).to_have_text("In progress")
+
+    revision = page.locator("#grade input[name=revision]")
+    after = str(int(revision.input_value()) + 1)
+    page.locator("#grade").get_by_label("Inadequate").click()
+    expect(revision).to_have_value(after)
+    case_audit.refresh_from_db()
+    assert (case_audit.grade, case_audit.grade_note) == ("inadequate", "Sound plan")

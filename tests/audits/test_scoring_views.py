@@ -143,7 +143,7 @@ def test_the_scoring_page_shows_the_case_record_and_the_questions_that_apply(cli
     assert f'action="{answer_url(case_audit, "D1")}" novalidate data-autosave="question D1"' in page
     assert 'id="q-D1-status" role="status" aria-live="polite"' in page
     assert 'name="revision" value="0"' in page
-    assert "vendor/htmx/htmx.min.js" in page
+    assert "app/app.mjs" in page and "htmx.min.js" not in page  # autosave.mjs saves, imported by app.mjs
     assert "<script>" not in page and "style=" not in page  # the Content Security Policy forbids inline code
 
 
@@ -453,6 +453,10 @@ def test_the_grade_is_saved_by_htmx_and_by_a_plain_post(client, auditor, case_au
     assert response.status_code == 200
     page = response.content.decode()
     assert 'id="grade"' in page and 'name="revision" value="1"' in page and "Saved at" in page
+    assert (
+        'id="case-status" hx-swap-oob="true"><strong class="govuk-tag govuk-tag--light-blue">In progress'
+        in page
+    )
     response = client.post(url, {"grade": "requires_improvement", "note": "Sound", "revision": 1})
     assert response.status_code == 302
     assert response["Location"] == f"{score_url(case_audit)}#grade"
@@ -473,7 +477,7 @@ def test_a_conflicting_grade_names_who_changed_it_and_overwrites_nothing(client,
     CaseAudit.objects.filter(pk=case_audit.pk).update(auditor=auditor)
     client.force_login(auditor)
     response = client.post(url, {"grade": "inadequate", "revision": 0}, **HTMX)
-    assert response.status_code == 200
+    assert response.status_code == 409  # autosave.mjs shows the fragment in place of the grade
     page = response.content.decode()
     assert "auditor-bea changed the overall grade" in page
     assert 'value="good" checked' in page
