@@ -16,6 +16,8 @@ class FormSaver {
     this.pending = false; // a change made while a save was in flight: send it when that save answers
     this.closed = false; // the form was replaced (someone else's save is shown): send nothing more from it
     this.timer = null;
+    this.unsaved = false; // changed since the last save that answered "saved" (or a save failed)
+    this.waiting = []; // settled() promises to resolve once nothing is left to send
   }
 
   // The question's block (or the overall grade's): the element the server's fragment redraws.
@@ -27,11 +29,15 @@ class FormSaver {
     return this.form.querySelector(".app-save-status");
   }
 
-  get busy() {
-    return this.inFlight || this.pending || this.timer !== null;
+  // Sends what is waiting for a pause in the typing now; resolves once nothing is left to send.
+  settled() {
+    if (this.timer !== null) this.save();
+    if (!this.inFlight) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   typed() {
+    this.unsaved = true;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.save(), TYPING_PAUSE_MS);
   }
@@ -40,6 +46,7 @@ class FormSaver {
     clearTimeout(this.timer);
     this.timer = null;
     if (this.closed) return;
+    this.unsaved = true;
     if (this.inFlight) {
       this.pending = true;
       return;
@@ -59,6 +66,7 @@ class FormSaver {
       .finally(() => {
         this.inFlight = false;
         if (this.pending) this.save();
+        else this.waiting.splice(0).forEach((resolve) => resolve());
       });
   }
 
@@ -75,6 +83,7 @@ class FormSaver {
       // Someone else saved it first: show their answer and what this auditor tried to save.
       this.closed = true;
       this.pending = false;
+      this.unsaved = false; // the conflict is on the page, with what was not saved
       this.block.replaceWith(mine);
       const live = fragment.getElementById("scoring-live");
       const status = mine.querySelector(".app-save-status");
@@ -92,6 +101,7 @@ class FormSaver {
     clearErrors(this.block);
     const questions = fragment.getElementById("questions");
     if (questions) redrawQuestions(questions);
+    if (!this.pending && this.timer === null) this.unsaved = false;
     if (!this.pending) this.show(mine.querySelector(".app-save-status").textContent.trim());
   }
 
@@ -108,13 +118,13 @@ class FormSaver {
     if (failed && !retry) {
       retry = document.createElement("button");
       retry.type = "button";
-      retry.className = "govuk-button govuk-button--warning app-retry";
+      retry.className = "govuk-button app-retry";
       retry.append("Try again");
       const hidden = document.createElement("span");
       hidden.className = "govuk-visually-hidden";
       hidden.textContent = ` to save ${this.form.dataset.autosave}`;
       retry.append(hidden);
-      status.before(retry);
+      status.after(retry);
     } else if (!failed && retry) {
       if (document.activeElement === retry) {
         status.tabIndex = -1;
@@ -172,6 +182,9 @@ function saverFor(target) {
 
 export function initAutosave(root) {
   if (!root.querySelector("form[data-autosave]")) return;
+  const unsaved = () =>
+    [...root.querySelectorAll("form[data-autosave]")].map((form) => savers.get(form)).filter((s) => s?.unsaved);
+  let leaving = false;
   root.addEventListener("input", (event) => {
     if (event.target.matches("textarea")) saverFor(event.target)?.typed();
   });
@@ -179,16 +192,31 @@ export function initAutosave(root) {
   root.addEventListener("change", (event) => saverFor(event.target)?.save());
   root.addEventListener("submit", (event) => {
     const saver = saverFor(event.target);
-    if (!saver) return;
+    if (saver) {
+      event.preventDefault();
+      saver.save();
+      return;
+    }
+    // Another form (Submit case audit, Sign out) waits for the saves, and stays if one of them failed.
+    const waiting = unsaved();
+    if (leaving || !waiting.length) return;
     event.preventDefault();
-    saver.save();
+    const form = event.target;
+    Promise.all(waiting.map((s) => s.settled())).then(() => {
+      const failed = unsaved();
+      if (failed.length) {
+        failed[0].form.querySelector(".app-retry")?.focus();
+        return;
+      }
+      leaving = true;
+      form.submit();
+    });
   });
   root.addEventListener("click", (event) => {
     const retry = event.target instanceof Element ? event.target.closest(".app-retry") : null;
     if (retry) saverFor(retry)?.save();
   });
   window.addEventListener("beforeunload", (event) => {
-    const forms = root.querySelectorAll("form[data-autosave]");
-    if ([...forms].some((form) => savers.get(form)?.busy)) event.preventDefault();
+    if (!leaving && unsaved().length) event.preventDefault();
   });
 }

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from audits import services
 from audits.models import Answer, CaseAudit
 from common import roles
-from tests.audits.test_services_scoring import DOMESTIC_ABUSE, answer, case_audit_for, questions
+from tests.audits.test_services_scoring import DOMESTIC_ABUSE, answer, answer_all, case_audit_for, questions
 from tests.browser_fixtures import log_in
 from tests.factories import S47EnquiryFactory, UserFactory
 
@@ -252,3 +252,33 @@ def test_a_grade_note_then_a_grade_clicked_at_once_are_both_saved(live_server, p
     expect(revision).to_have_value(after)
     case_audit.refresh_from_db()
     assert (case_audit.grade, case_audit.grade_note) == ("inadequate", "Sound plan")
+
+
+def test_submitting_while_a_save_is_slow_waits_for_it(live_server, page, case_audit):
+    """The last answer is still on its way when the auditor clicks Submit: the page sends the case audit
+    for moderation only once that answer is saved, so the submission is not refused for a missing answer."""
+    answer_all(case_audit, case_audit.auditor, skip=("D1",))
+    services.grade_save(case_audit=case_audit, user=case_audit.auditor, grade="good", revision=0)
+    posts = open_scoring_page(page, live_server, case_audit)
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    page.route(ANSWER_POSTS, hold)
+    page.locator("#q-D1").get_by_label("Yes").click()
+    page.get_by_role("button", name="Submit case audit").click()
+    time.sleep(0.5)
+    assert page.url.endswith(f"/audits/case/{case_audit.uuid}/")  # still here, waiting for the save
+    case_audit.refresh_from_db()
+    assert case_audit.status == CaseAudit.Status.IN_PROGRESS
+
+    page.unroute(ANSWER_POSTS, hold)
+    held[0].fallback()
+    page.wait_for_url(re.compile(r".*/audits/mine/$"))
+    case_audit.refresh_from_db()
+    assert (case_audit.status, stored(case_audit, "D1").value, len(posts)) == (
+        CaseAudit.Status.SUBMITTED,
+        "yes",
+        1,
+    )
