@@ -282,3 +282,23 @@ def test_submitting_while_a_save_is_slow_waits_for_it(live_server, page, case_au
         "yes",
         1,
     )
+
+
+def test_a_gating_answer_changed_twice_shows_the_questions_of_the_last(live_server, page, case_audit):
+    """D4 Yes brings D5 and D6 in, No takes them out again; notes being typed in D1 meanwhile stay."""
+    open_scoring_page(page, live_server, case_audit)
+    page.locator("#q-D1-evidence").fill("Still typing")
+    d4 = page.locator("#q-D4")
+    d4.get_by_label("Yes").click()
+    d4.get_by_label("No", exact=True).click()
+    expect(page.locator("#q-D4-status")).to_have_text(re.compile(r"^Saved at"))
+    expect(page.locator("#q-D5")).to_have_count(0)
+    assert saved_state(case_audit, "D4") == ("no", "")
+    assert page.locator("#q-D1-evidence").input_value() == "Still typing"
+
+    d4.get_by_label("Yes").click()
+    expect(page.locator("#q-D6")).to_be_visible()
+    page.locator("#q-D6").get_by_label("Partly").click()
+    expect(page.locator("#q-D6-status")).to_have_text(re.compile(r"^Saved at"))
+    assert (saved_state(case_audit, "D4"), saved_state(case_audit, "D6")) == (("yes", ""), ("partly", ""))
+    assert saved_state(case_audit, "D1") == ("", "Still typing")
