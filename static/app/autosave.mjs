@@ -29,9 +29,10 @@ class FormSaver {
     return this.form.querySelector(".app-save-status");
   }
 
-  // Sends what is waiting for a pause in the typing now; resolves once nothing is left to send.
+  // Sends now what waits for a pause in the typing (or failed last time); resolves once nothing is left
+  // to send.
   settled() {
-    if (this.timer !== null) this.save();
+    if (this.timer !== null || (this.unsaved && !this.inFlight)) this.save();
     if (!this.inFlight) return Promise.resolve();
     return new Promise((resolve) => this.waiting.push(resolve));
   }
@@ -150,8 +151,10 @@ function updateCaseStatus(fragment) {
   }
 }
 
+// Saved: the errors of an earlier attempt, and the warning of a conflict already resolved, go.
 function clearErrors(block) {
   block.querySelectorAll(".govuk-error-message:not(.app-save-status)").forEach((e) => e.remove());
+  block.querySelectorAll("form > .govuk-warning-text, form > .govuk-inset-text").forEach((e) => e.remove());
   block.querySelectorAll(".govuk-form-group--error").forEach((e) => e.classList.remove("govuk-form-group--error"));
 }
 
@@ -217,6 +220,8 @@ export function initAutosave(root) {
     if (retry) saverFor(retry)?.save();
   });
   window.addEventListener("beforeunload", (event) => {
-    if (!leaving && unsaved().length) event.preventDefault();
+    if (leaving || !unsaved().length) return;
+    event.preventDefault();
+    event.returnValue = ""; // older browsers ask only when this is set
   });
 }

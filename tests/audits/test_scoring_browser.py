@@ -94,6 +94,12 @@ def test_an_auditor_scores_a_case_with_autosave(live_server, strict_page, case_a
     assert stored(case_audit, "D2").value == "no"
     assert_accessible(page)
 
+    # Having read theirs, the auditor answers again: saved over it, and the warning goes.
+    page.locator("#q-D2").get_by_label("Yes").check()
+    expect(page.locator("#q-D2-status")).to_have_text(re.compile(r"^Saved at"))
+    expect(page.locator("#q-D2").get_by_text("saved question D2")).to_have_count(0)
+    assert saved_state(case_audit, "D2") == ("yes", "Risk not considered")
+
     assert page.csp_violations == []
 
 
