@@ -117,6 +117,18 @@ def test_the_save_buttons_work_without_javascript(live_server, browser, case_aud
         "no",
         "No strategy discussion",
     )
+    expect(page.locator("#q-D1-status")).to_have_text(re.compile(r"^Last saved .* at \d\d:\d\d$"))
+    page.locator("#grade").get_by_label("Good", exact=True).check()
+    page.locator("#grade-note").fill("Sound plan")
+    page.locator("#grade").get_by_role("button", name="Save").click()
+    assert page.url.endswith("#grade")
+    case_audit.refresh_from_db()
+    assert (case_audit.grade, case_audit.grade_note, case_audit.status) == (
+        "good",
+        "Sound plan",
+        "in_progress",
+    )
+    expect(page.locator("#case-status")).to_have_text("In progress")
     page.get_by_role("button", name="Submit case audit").click()
     assert page.get_by_text("This case audit cannot be submitted yet").is_visible()
     assert page.get_by_role("link", name=re.compile("Answer question D2")).is_visible()
