@@ -8,6 +8,7 @@
 
 const TYPING_PAUSE_MS = 800;
 const NOT_SAVED = "Not saved - try again";
+const SIGNED_OUT = "Not saved - you were signed out: sign in again in another tab, then try again";
 
 class FormSaver {
   constructor(form) {
@@ -56,6 +57,9 @@ class FormSaver {
     this.inFlight = true;
     this.show("Saving...");
     const body = new FormData(this.form);
+    // After signing in again (in another tab) the form's token is stale: the cookie holds the current one.
+    const token = csrfCookie();
+    if (token) body.set("csrfmiddlewaretoken", token);
     fetch(this.form.action, {
       method: "POST",
       body,
@@ -75,7 +79,7 @@ class FormSaver {
     const fragment = parse(html);
     // Signed out (the log-in page came back) or the server failed: nothing was saved.
     if (response.redirected || response.status >= 500 || response.status === 403) {
-      this.failed(response.redirected ? `${NOT_SAVED} after signing in again in another tab` : NOT_SAVED);
+      this.failed(response.redirected ? SIGNED_OUT : NOT_SAVED);
       return;
     }
     updateCaseStatus(fragment);
@@ -134,6 +138,11 @@ class FormSaver {
       retry.remove();
     }
   }
+}
+
+function csrfCookie() {
+  const found = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
+  return found ? decodeURIComponent(found.slice("csrftoken=".length)) : "";
 }
 
 function parse(html) {

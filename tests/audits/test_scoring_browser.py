@@ -8,6 +8,7 @@ import re
 import time
 
 import pytest
+from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
 from audits import services
@@ -320,3 +321,23 @@ def test_a_gating_answer_changed_twice_shows_the_questions_of_the_last(live_serv
     expect(page.locator("#q-D6-status")).to_have_text(re.compile(r"^Saved at"))
     assert (saved_state(case_audit, "D4"), saved_state(case_audit, "D6")) == (("yes", ""), ("partly", ""))
     assert saved_state(case_audit, "D1") == ("", "Still typing")
+
+
+def test_a_save_after_the_session_ended_says_so_and_try_again_works_once_signed_in(
+    live_server, page, case_audit
+):
+    """Sessions end after 30 idle minutes: the save is refused (the log-in page comes back), the page says
+    to sign in again, and Try again then saves, with the new sign-in's CSRF token."""
+    open_scoring_page(page, live_server, case_audit)
+    page.locator("#q-D1-evidence").fill("Read the whole file first")
+    Session.objects.all().delete()  # as when the idle timeout ends it: the cookies stay, the session is gone
+    page.locator("#q-D1").get_by_label("Partly").click()
+    expect(page.locator("#q-D1-status")).to_have_text(re.compile(r"^Not saved - you were signed out"))
+    assert stored(case_audit, "D1") is None
+
+    other_tab = page.context.new_page()
+    log_in(other_tab, live_server, "auditor-browser")
+    other_tab.close()
+    page.locator("#q-D1").get_by_role("button", name="Try again to save question D1").click()
+    expect(page.locator("#q-D1-status")).to_have_text(re.compile(r"^Saved at"))
+    assert saved_state(case_audit, "D1") == ("partly", "Read the whole file first")
