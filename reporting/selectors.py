@@ -4,9 +4,12 @@ import dataclasses
 import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from audits import scoring
+from audits.access import case_audits_visible_to
+from audits.models import Answer, CaseAudit
 from cases import selectors as case_selectors
 from cases.models import Referral, S47Enquiry, StrategyDiscussion, Team
 from common.figures import Figure
@@ -242,34 +245,28 @@ def drilldown_answers(
     team: Team | None = None,
     child_id: str = "",
 ) -> QuerySet:
-    """The auditors' answers behind an audit figure (the case audits the user may see)."""
-    from audits.access import case_audits_visible_to
-    from audits.models import Answer, CaseAudit
-
+    """The auditors' answers behind an audit figure (the case audits the user may see): those that count
+    by the one scoring rule (audits.scoring), each annotated with the `points` it adds."""
     queryset = Answer.objects.filter(
+        scoring.COUNTS,
         case_audit__in=case_audits_visible_to(user),
         case_audit__status__in=[CaseAudit.Status.SUBMITTED, CaseAudit.Status.MODERATED],
         question__measures=metric.key,
-        value__in=[Answer.Value.YES, Answer.Value.PARTLY, Answer.Value.NO],
         case_audit__record_date__gte=first,
         case_audit__record_date__lte=month_end(last),
-    ).exclude(question__subsample_only=True, case_audit__in_subsample=False)
+    )
     if team is not None:
         queryset = queryset.filter(case_audit__team=team)
     if child_id:
         queryset = queryset.filter(case_audit__child__child_id__iexact=child_id.strip())
-    return queryset.select_related(
-        "question", "case_audit__child", "case_audit__team", "case_audit__audit__tool_version"
-    ).order_by("case_audit__record_date", "pk")
+    return (
+        queryset.annotate(points=scoring.answer_points())
+        .select_related("question", "case_audit__child", "case_audit__team", "case_audit__audit")
+        .order_by("case_audit__record_date", "pk")
+    )
 
 
 def answers_figure(answers: QuerySet) -> Figure:
-    """The audit figure of a list of answers: Yes 1, Partly a half (if the tool says so), No 0."""
-    totals = answers.order_by().aggregate(
-        answered=Count("pk"),
-        yes=Count("pk", filter=Q(value="yes")),
-        halves=Count(
-            "pk", filter=Q(value="partly", case_audit__audit__tool_version__partly_counts_half=True)
-        ),
-    )
-    return Figure(totals["yes"] + totals["halves"] / 2, totals["answered"])
+    """The audit figure of a list of answers, by the one scoring rule (audits.scoring)."""
+    tally = scoring.Tally.of(answers.order_by().aggregate(**scoring.tally()))
+    return Figure(tally.points, tally.counted)

@@ -25,6 +25,8 @@ from django.db.models import Count, DateField, F, Func, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from audits import scoring
+from audits.models import Answer, CaseAudit
 from cases import standards
 from cases.models import CPPlan, LookedAfterEpisode, S47Enquiry
 from reporting import metrics
@@ -204,39 +206,28 @@ def _with_all_teams(tallies: Tallies) -> Tallies:
 
 def _audit(today: datetime.date) -> Tallies:
     """Answers to questions that measure a population metric, in submitted and moderated case audits, by
-    the month of the audited record: Yes 1, Partly a half (if the tool version says so), No 0; Not
-    applicable and unanswered are left out."""
-    from audits.models import Answer, CaseAudit  # audits builds on cases, as reporting does
-
-    counted = [Answer.Value.YES, Answer.Value.PARTLY, Answer.Value.NO]
+    the month of the audited record, scored by the one rule (audits.scoring): Yes 1, Partly a half (if
+    the tool version says so), No 0; Not applicable, unanswered and questions not asked of the case
+    (a conditional question whose condition is not met, a sub-sample question outside it) are left out."""
     rows = (
         Answer.objects.filter(
+            scoring.COUNTS,
             case_audit__status__in=[CaseAudit.Status.SUBMITTED, CaseAudit.Status.MODERATED],
             question__measures__in=AUDIT_KEYS,
-            value__in=counted,
             case_audit__record_date__lte=month_end(month_start(today)),
         )
-        # A sub-sample question answered outside the sub-sample does not count (as in the audit's results).
-        .exclude(question__subsample_only=True, case_audit__in_subsample=False)
         .order_by()
         .values(
             key=F("question__measures"),
             period=MonthOf("case_audit__record_date"),
             team_id=F("case_audit__team_id"),
         )
-        .annotate(
-            answered=Count("pk"),
-            yes=Count("pk", filter=Q(value=Answer.Value.YES)),
-            halves=Count(
-                "pk",
-                filter=Q(value=Answer.Value.PARTLY, case_audit__audit__tool_version__partly_counts_half=True),
-            ),
-        )
+        .annotate(**scoring.tally())
     )
-    tallies = {
-        (row["key"], row["period"], row["team_id"]): Tally(row["yes"] + row["halves"] / 2, row["answered"])
-        for row in rows
-    }
+    tallies = {}
+    for row in rows:
+        tally = scoring.Tally.of(row)
+        tallies[(row["key"], row["period"], row["team_id"])] = Tally(tally.points, tally.counted)
     return _with_all_teams(tallies)
 
 

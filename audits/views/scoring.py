@@ -138,8 +138,12 @@ class Sheet:
             reasons.append("this case is in the sub-sample")
         return "Asked because " + " and ".join(reasons) + "." if reasons else ""
 
+    @cached_property
+    def by_pk(self) -> dict[int, Question]:
+        return {question.pk: question for question in self.questions}
+
     def applies(self, question: Question) -> bool:
-        return question_applies(question, self.case_audit, self.answers)
+        return question_applies(question, self.case_audit, self.answers, self.by_pk)
 
     def sections(self) -> list[tuple[Section, list[QuestionItem]]]:
         """Only the questions that apply to this case, under their sections; empty sections left out."""

@@ -155,6 +155,16 @@ def test_submit_ignores_conditional_questions_whose_gate_does_not_hold(case_audi
     assert submitted.submitted_at is not None
 
 
+def test_an_answer_left_on_a_closed_gate_does_not_reopen_the_questions_after_it(case_audit, auditor):
+    """D7 hangs on D6, D6 on D4. D6 was answered Yes, then D4 changed to No: D6 is not asked, so its Yes
+    opens nothing and D7 is not required."""
+    answer_all(case_audit, auditor, skip=("D7",))
+    answer(case_audit, "D4", auditor, "no")
+    services.grade_save(case_audit=case_audit, user=auditor, grade="good", revision=0)
+    submitted = services.case_audit_submit(case_audit=case_audit, user=auditor)
+    assert submitted.status == CaseAudit.Status.SUBMITTED
+
+
 def test_submit_requires_a_conditional_question_once_its_gate_holds(case_audit, auditor):
     answer_all(case_audit, auditor, skip=("D5",))
     services.grade_save(case_audit=case_audit, user=auditor, grade="good", revision=0)
