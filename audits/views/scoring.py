@@ -2,8 +2,8 @@
 
 Each question is its own form, autosaved by static/app/autosave.mjs (one save of a question at a time,
 each carrying every field) and saved by a plain POST without JavaScript. The same partial renders the
-question in the full page and as the fragment response. Saves carry the revision
-the editor started from; a stale one is shown as a conflict and overwrites nothing.
+question in the full page and as the fragment response. Saves carry the revision the editor started
+from; a stale one is shown as a conflict and overwrites nothing.
 """
 
 import datetime
@@ -295,9 +295,8 @@ def answer(request: HttpRequest, case_audit_uuid: uuid.UUID, question_id: int) -
     if not request.htmx:
         return redirect(_score_url(case_audit, f"q-{question.code}"))
     sheet.answers[question.pk] = saved
-    case_audit.refresh_from_db(
-        fields=["status"]
-    )  # the first answer starts the case audit: the header says so
+    # The first answer starts the case audit (Not started -> In progress): the page header says so.
+    case_audit.refresh_from_db(fields=["status"])
     live = f"Question {question.code} saved at {timezone.localtime(saved.updated_at):%H:%M}."
     sheet.overrides[question.pk] = sheet.item(question, saved_now=True)
     if question.pk in sheet.gates and (before.value if before else "") != saved.value:
