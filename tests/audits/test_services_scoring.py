@@ -72,6 +72,18 @@ def test_a_save_from_the_current_revision_updates_the_answer_to_the_next_revisio
     assert (second.value, second.revision) == ("yes", 2)
 
 
+def test_a_field_not_given_keeps_what_is_stored_and_an_empty_one_clears_it(case_audit, auditor):
+    first = answer(case_audit, "D1", auditor, "partly", evidence="Police shared late")
+    notes_only = services.answer_save(
+        case_audit=case_audit, question=first.question, user=auditor, evidence="Shared on day 3", revision=1
+    )
+    assert (notes_only.value, notes_only.evidence, notes_only.revision) == ("partly", "Shared on day 3", 2)
+    cleared = services.answer_save(
+        case_audit=case_audit, question=first.question, user=auditor, evidence="", revision=2
+    )
+    assert (cleared.value, cleared.evidence, cleared.revision) == ("partly", "", 3)
+
+
 def test_a_stale_revision_raises_an_edit_conflict_and_leaves_the_stored_answer_unchanged(case_audit, auditor):
     colleague = UserFactory(username="auditor-bea")
     stored = answer(case_audit, "D1", colleague, "no", evidence="No police checks.")
