@@ -4,7 +4,7 @@ import dataclasses
 import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from audits import scoring
