@@ -92,8 +92,12 @@ def latest_metric_snapshot(metric_key: str) -> MetricSnapshot | None:
 
 
 def metric_label(metric_key: str, snapshot: MetricSnapshot | None) -> str:
-    name = metrics.get(metric_key).name
-    return f"{name}, {snapshot.period:%B %Y}" if snapshot else name
+    """ "Consent decision recorded, March 2014", and what the figure covers where records were left out."""
+    metric = metrics.get(metric_key)
+    if not snapshot:
+        return metric.name
+    coverage = metric.coverage(snapshot.denominator, snapshot.unknown_count)
+    return f"{metric.name}, {snapshot.period:%B %Y}" + (f", {coverage}" if coverage else "")
 
 
 def rating_questions(audit: Audit) -> QuerySet[Question]:

@@ -133,6 +133,7 @@ def answers_workbook(
     agencies = dict(Agency.choices)
     grades = dict(Grade.choices)
     first_question_column = len(FIXED_COLUMNS) + 1
+    by_pk = {question.pk: question for question in questions}
     for case_audit in case_audits:
         by_question = answers.get(case_audit.pk, {})
         row = [
@@ -144,7 +145,7 @@ def answers_workbook(
         not_asked = []
         for offset, question in enumerate(questions):
             answer = by_question.get(question.pk)
-            if not question_applies(question, case_audit, by_question):
+            if not question_applies(question, case_audit, by_question, by_pk):
                 row.append(None)
                 not_asked.append(first_question_column + offset)
             elif question.kind == Question.Kind.RATING:
@@ -367,6 +368,7 @@ def answers_import(*, audit: Audit, user: User, file_name: str, content: bytes) 
             errors.append(CellProblem(None, None, f'The workbook has no "{SHEET}" sheet.'))
         return outcome
     questions = _questions(audit)
+    by_pk = {question.pk: question for question in questions}
     case_column, grade_column, columns = _column_map(table.header, table.header_row, questions, errors)
     if case_column is None:
         return outcome
@@ -412,7 +414,9 @@ def answers_import(*, audit: Audit, user: User, file_name: str, content: bytes) 
                 CellProblem(number, case_letter, "no case audit of yours in this audit has this reference")
             )
             continue
-        change = _check_row(number, row, case_audit, answers[case_audit.pk], columns, grade_column, errors)
+        change = _check_row(
+            number, row, case_audit, answers[case_audit.pk], columns, grade_column, errors, by_pk
+        )
         if change is None:
             continue
         if case_audit.auditor_id != user.pk:
@@ -444,6 +448,7 @@ def _check_row(
     columns: dict[int, Question],
     grade_column: int | None,
     errors: list[CellProblem],
+    by_pk: dict[int, Question],
 ) -> _Change | None:
     """The row's changes to this case audit (None if it changes nothing); bad cells go to `errors`."""
     given: dict[int, tuple[int, str, str]] = {}  # question pk -> (column index, value, text)
@@ -472,7 +477,7 @@ def _check_row(
         if question.pk not in given:
             continue
         _index, value, text = given[question.pk]
-        applies = question_applies(question, case_audit, after)
+        applies = question_applies(question, case_audit, after, by_pk)
         if not applies:
             if value or text:
                 reason = f"{question.code} does not apply to this case: it is asked {_asked_when(question)}"

@@ -1,8 +1,8 @@
 """An audit's results, read from its submitted and moderated case audits (reads only, no writes).
 
-Per rating question (DOMAIN.md "Metrics"): Yes counts 1, Partly a half (or nothing where the tool
-version says so), No 0; Not applicable, and a question that does not apply to a case (asked only where an
-earlier answer holds, or only of the sub-sample), leave the case out of the denominator.
+Per rating question, the scoring rule of audits.scoring (its Python twin): Yes counts 1, Partly a half
+(or nothing where the tool version says so), No 0; Not applicable, and a question that is not asked of a
+case (asked only where an earlier answer holds, or only of the sub-sample), leave the case out.
 
 Everything is loaded in a constant number of queries (questions, case audits, answers), then counted in
 Python, so a page of results costs the same for 5 cases as for 500.
@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from audits import scoring
 from audits.models import Agency, Answer, Audit, CaseAudit, Grade, Question, Section
 from audits.scoring import question_applies
 from common.figures import Figure
@@ -34,12 +35,17 @@ class QuestionResult:
     unanswered: int = 0
 
     @property
+    def tally(self) -> scoring.Tally:
+        halves = self.partly if self.partly_counts_half else 0
+        return scoring.Tally(yes=self.yes, partly=self.partly, no=self.no, halves=halves)
+
+    @property
     def numerator(self) -> float:
-        return self.yes + (self.partly * 0.5 if self.partly_counts_half else 0)
+        return self.tally.points
 
     @property
     def denominator(self) -> int:
-        return self.yes + self.partly + self.no
+        return self.tally.counted
 
     @property
     def figure(self) -> Figure:
@@ -113,6 +119,10 @@ class _Loaded:
     case_audits: list[CaseAudit]
     answers: dict[int, dict[int, Answer]]  # case audit pk -> question pk -> answer
 
+    @property
+    def by_pk(self) -> dict[int, Question]:
+        return {question.pk: question for question in self.questions}
+
 
 def _load(audit: Audit, *, agency: str | None = None) -> _Loaded:
     questions = list(
@@ -154,12 +164,13 @@ def _tally(
     findings: dict[str, list[Finding]] = {"strengths": [], "areas": []}
     grade_counts: dict[str, int] = defaultdict(int)
     agency_labels = dict(Agency.choices)
+    by_pk = loaded.by_pk
     for case_audit in case_audits:
         answers = loaded.answers.get(case_audit.pk, {})
         if case_audit.grade:
             grade_counts[case_audit.grade] += 1
         for question in loaded.questions:
-            applies = question_applies(question, case_audit, answers)
+            applies = question_applies(question, case_audit, answers, by_pk)
             answer = answers.get(question.pk)
             result = by_question.get(question.pk)
             if result is not None:
@@ -275,6 +286,7 @@ def agency_comparison(audit: Audit, *, child_ids: bool = False) -> AgencyCompari
     for case_audit in loaded.case_audits:
         by_record[case_audit.record_id][case_audit.agency] = case_audit
     value_labels = dict(Answer.Value.choices)
+    by_pk = loaded.by_pk
     disagreements = []
     for record_id, label in case_labels.items():
         cases = by_record[record_id]
@@ -288,7 +300,7 @@ def agency_comparison(audit: Audit, *, child_ids: bool = False) -> AgencyCompari
                     continue
                 answers = loaded.answers.get(case_audit.pk, {})
                 answer = answers.get(question.pk)
-                if answer and answer.value and question_applies(question, case_audit, answers):
+                if answer and answer.value and question_applies(question, case_audit, answers, by_pk):
                     given.append((agency_label, answer.value))
             if len({v for _a, v in given}) > 1:
                 first = next(iter(cases.values()))

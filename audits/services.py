@@ -186,12 +186,16 @@ def answer_save(
     case_audit: CaseAudit,
     question: Question,
     user: User,
-    value: str = "",
-    text: str = "",
-    evidence: str = "",
+    value: str | None = None,
+    text: str | None = None,
+    evidence: str | None = None,
     revision: int = 0,
 ) -> Answer:
-    """Saves one answer; `revision` is the answer's revision the editor started from (0: no answer yet)."""
+    """Saves one answer; `revision` is the answer's revision the editor started from (0: no answer yet).
+
+    A field given as None keeps what is stored: a save that carries only the evidence notes never clears
+    the rating (a form with no radio checked sends no value at all).
+    """
     case_audit = _lock_case_audit(case_audit)
     if case_audit.status not in EDITABLE_STATUSES:
         raise ValidationError(
@@ -199,11 +203,15 @@ def answer_save(
         )
     if question.section.version_id != case_audit.audit.tool_version_id:
         raise ValidationError("That question is not in this audit's tool.")
+    answer = Answer.objects.filter(case_audit=case_audit, question=question).first()
+    value, text, evidence = (
+        given if given is not None else (getattr(answer, name) if answer else "")
+        for given, name in ((value, "value"), (text, "text"), (evidence, "evidence"))
+    )
     if value and value not in Answer.Value.values:
         raise ValidationError({"value": "Choose Yes, Partly, No or Not applicable."})
     if question.kind == Question.Kind.TEXT and value:
         raise ValidationError({"value": "A free-text question takes text, not a rating."})
-    answer = Answer.objects.filter(case_audit=case_audit, question=question).first()
     current = answer.revision if answer else 0
     if revision != current:
         raise EditConflict(

@@ -6,7 +6,8 @@
 2. Collects the static files and starts gunicorn on 127.0.0.1 with DEBUG off (production settings, less
    HTTPS-only cookies: bench/load_settings.py), `2 x cores + 1` workers unless --workers says otherwise.
 3. Runs locust headless (bench/locustfile.py): auditors and managers, 4 to 1, signing in through the
-   login form and then reading the dashboard, case lists, child pages, scoring pages and any `actions-`
+   login form and the two-factor code page (two-factor is on, as shipped: each account has an
+   authenticator device whose key the locustfile holds) and then reading the dashboard, case lists, child pages, scoring pages and any `actions-`
    pages the URL configuration has, and autosaving answers as the scoring page does.
 4. Prints load_requests, load_errors, load_p50_ms, load_p95_ms (and load_rps) as `name: value` lines;
    then checks that the last value each user saved for each answer is the one in the database and prints
@@ -121,7 +122,7 @@ def _fill(children: int, users: int) -> dict:
     quiet = open(os.devnull, "w")  # noqa: SIM115
     call_command("migrate", verbosity=0)
     started = time.monotonic()
-    call_command("load_demo", children=children, stdout=quiet)
+    call_command("load_demo", children=children, force=True, stdout=quiet)  # a scratch database
     call_command("recompute_metrics", stdout=quiet)
     _say("load_setup_s", round(time.monotonic() - started, 1))
 
@@ -160,6 +161,7 @@ def _fill(children: int, users: int) -> dict:
             config["auditors"].append(
                 {
                     "username": auditor.username,
+                    "otp_key": _otp_key(auditor),
                     "case_audit": str(case_audit.uuid),
                     "child": str(enquiry.child.uuid),
                     "questions": questions,
@@ -167,7 +169,12 @@ def _fill(children: int, users: int) -> dict:
             )
             manager = _user(f"load-manager-{number}", manager_role)
             config["managers"].append(
-                {"username": manager.username, "case_audit": "", "child": str(enquiry.child.uuid)}
+                {
+                    "username": manager.username,
+                    "otp_key": _otp_key(manager),
+                    "case_audit": "",
+                    "child": str(enquiry.child.uuid),
+                }
             )
     assert User.objects.filter(username__startswith="load-").count() == 2 * users
     return config
@@ -175,12 +182,19 @@ def _fill(children: int, users: int) -> dict:
 
 def _user(username: str, group):
     from django.contrib.auth.models import User
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     user = User(username=username)
     user.set_password(PASSWORD)
     user.save()
     user.groups.add(group)
+    TOTPDevice.objects.create(user=user, name="Load test", confirmed=True)
     return user
+
+
+def _otp_key(user) -> str:
+    """The hex key of the user's authenticator device: the locustfile makes its codes from it."""
+    return user.totpdevice_set.get().key
 
 
 def _extra_pages() -> list[dict]:
@@ -221,8 +235,6 @@ def _server_env(url: str, redis_url: str, static_root: Path) -> dict:
         "CELERY_BROKER_URL": redis_url,
         "STATIC_ROOT": str(static_root),
         "DEMO_MODE": "false",
-        "TWO_FACTOR_REQUIRED": "false",  # another branch adds two-factor sign-in: the load test signs in by password
-        "AXES_ENABLED": "false",  # nor should 100 sign-ins from one address look like an attack
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }

@@ -9,6 +9,11 @@ Each auditor edits only its own case audit's answers, sending the revision it st
 does (optimistic locking), and records the last value the server accepted for each; bench/load.py then
 checks every one of them is in the database. Reads its accounts from LOAD_CONFIG (JSON) and writes the
 autosaves to LOAD_RESULTS (JSON).
+
+Users sign in as production has them do, two-factor authentication included: the password, then the
+code of their authenticator app (each account's TOTP key is in the config). With `"walk": true` in the
+config each user instead opens each of its pages once (and autosaves once), then stops, and the run ends
+when all have: the fast test of this path (tests/bench/test_benchmarks_run.py).
 """
 
 import itertools
@@ -21,7 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import gevent
+from django_otp.oath import totp
 from locust import HttpUser, between, events, task
+from locust.exception import StopUser
 
 CONFIG = json.loads(Path(os.environ["LOAD_CONFIG"]).read_text())
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -32,7 +39,7 @@ LIVE = re.compile(r"Question \S+ (?:not )?saved[^<]*")
 REVISION = re.compile(r'name="revision" value="(\d+)"')
 # The measured minute starts once every user has signed in (the sign-ins, each a deliberately slow
 # password hash, come in a burst as the users spawn) and lasts CONFIG["seconds"]; then the test stops.
-STEADY = {"signed_in": 0, "since": None}
+STEADY = {"signed_in": 0, "since": None, "walked": 0}
 _accounts = {role: iter(CONFIG[role]) for role in ("auditors", "managers")}
 
 
@@ -67,28 +74,51 @@ class SignedInUser(HttpUser):
 
     def on_start(self) -> None:
         self.account = next(_accounts[self.role])
-        form = self.client.get("/login/", name="log in (form)")
-        token = CSRF.search(form.text)
-        with self.client.post(
-            "/login/",
-            {
-                "username": self.account["username"],
-                "password": CONFIG["password"],
-                "csrfmiddlewaretoken": token[1],
-            },
-            name="log in",
-            catch_response=True,
-        ) as response:
-            if response.url.rstrip("/").endswith("/login") or "sessionid" not in self.client.cookies:
-                response.failure(f"{self.account['username']} could not sign in")
+        self._weighted = [page for page in self.pages for _ in range(page.weight)]
+        self._sign_in()
+        if CONFIG.get("walk"):
+            self.walk()
+            STEADY["walked"] += 1
+            if STEADY["walked"] == CONFIG["users"]:
+                gevent.spawn_later(0.1, self.environment.runner.quit)
+            raise StopUser()
         STEADY["signed_in"] += 1
         if STEADY["signed_in"] == CONFIG["users"]:
             STEADY["since"] = time.monotonic()
             gevent.spawn_later(CONFIG["seconds"], self.environment.runner.quit)
-        self._weighted = [page for page in self.pages for _ in range(page.weight)]
+
+    def _sign_in(self) -> None:
+        username = self.account["username"]
+        form = self.client.get("/login/", name="log in (form)")
+        with self.client.post(
+            "/login/",
+            {"username": username, "password": CONFIG["password"], "csrfmiddlewaretoken": _csrf(form.text)},
+            name="log in",
+            catch_response=True,
+        ) as response:
+            if "/two-factor/" not in response.url:
+                response.failure(f"{username} was not asked for a two-factor code ({response.url})")
+                return
+        code = totp(bytes.fromhex(self.account["otp_key"]))
+        with self.client.post(
+            response.url,
+            {"code": f"{code:06d}", "csrfmiddlewaretoken": _csrf(response.text)},
+            name="log in (two-factor code)",
+            catch_response=True,
+        ) as verified:
+            if "/two-factor/" in verified.url or "/login" in verified.url:
+                verified.failure(f"{username} could not sign in with a two-factor code")
+
+    def walk(self) -> None:
+        for page in self.pages:
+            self._get(page)
 
     def _get(self, page: Page) -> None:
-        self.client.get(page.path.format(**self.account), name=page.name)
+        with self.client.get(
+            page.path.format(**self.account), name=page.name, catch_response=True
+        ) as response:
+            if response.history:  # a page sent elsewhere (the sign-in or code page) was not the page timed
+                response.failure(f"{page.name} redirected to {response.url}")
 
     @task(4)
     def browse(self) -> None:
@@ -101,13 +131,18 @@ class Auditor(SignedInUser):
     pages = AUDITOR_PAGES
 
     def on_start(self) -> None:
-        super().on_start()
-        self.revisions = dict.fromkeys(self.account["questions"], 0)
+        self.revisions: dict[int, int] = {}
         self.values = itertools.cycle(RATINGS)
+        super().on_start()
+
+    def walk(self) -> None:
+        super().walk()
+        self.autosave()
 
     @task(5)
     def autosave(self) -> None:
         question = random.choice(self.account["questions"])  # noqa: S311
+        self.revisions.setdefault(question, 0)
         value = next(self.values)
         with self.client.post(
             f"/audits/case/{self.account['case_audit']}/answer/{question}/",
@@ -130,6 +165,11 @@ class Manager(SignedInUser):
     weight = 1
     role = "managers"
     pages = MANAGER_PAGES
+
+
+def _csrf(html: str) -> str:
+    token = CSRF.search(html)
+    return token[1] if token else ""
 
 
 @events.request.add_listener

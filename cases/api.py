@@ -14,6 +14,7 @@ from cases import selectors
 from cases.models import Child, Referral, S47Enquiry, StrategyDiscussion
 from common import roles
 from common.api import AccessLoggedMixin, HasRole
+from common.child_ids import normalise_child_id
 
 ISO_DATE_ERROR = "Enter a date as YYYY-MM-DD, for example 2014-03-03."
 
@@ -94,12 +95,26 @@ class S47EnquirySerializer(_ChildRecordSerializer):
         allow_null=True,
         help_text="ICPC held within 15 working days of the start date; null when no ICPC date.",
     )
-    consent_recorded = serializers.BooleanField(read_only=True, help_text="A consent decision is recorded.")
+    consent_recorded = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text="A consent decision is recorded; null when the record's sources held no consent.",
+    )
     consent_retrospective = serializers.BooleanField(
         read_only=True, help_text="Consent was sought only after information had been shared."
     )
     management_oversight_recorded = serializers.BooleanField(
-        read_only=True, help_text="Management oversight is recorded between the start and end of the enquiry."
+        read_only=True,
+        allow_null=True,
+        help_text="Management oversight is recorded between the start and end of the enquiry; null when the "
+        "record's sources held no management oversight.",
+    )
+    fields_not_held = serializers.ListField(
+        source="unknown_field_names",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Fields no source of this record held (an Annex A List 5 enquiry holds no end date or "
+        "consent): unknown, and left out of the measures that read them.",
     )
 
     class Meta:
@@ -130,6 +145,7 @@ class S47EnquirySerializer(_ChildRecordSerializer):
             "chronology_on_file",
             "abe_considered",
             "worker_name",
+            "fields_not_held",
         ]
 
 
@@ -159,12 +175,16 @@ class S47EnquiryFilter(django_filters.FilterSet):
 
 class ChildFilter(django_filters.FilterSet):
     child_id = django_filters.CharFilter(
-        field_name="child_id", lookup_expr="iexact", help_text="The council's child ID (not case-sensitive)."
+        method="filter_child_id",
+        help_text="The council's child ID, compared in upper case without spaces (ex 0001 finds EX0001).",
     )
 
     class Meta:
         model = Child
         fields: list[str] = []
+
+    def filter_child_id(self, queryset, name, value):
+        return queryset.filter(child_id=normalise_child_id(value))
 
 
 # Viewsets -----------------------------------------------------------------------------------------------

@@ -4,10 +4,12 @@ import django_filters
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Layout
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from cases import standards
 from cases.models import Child, S47Enquiry, Team, Worker
+from common.child_ids import normalise_child_id
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 MET_CHOICES = [("met", "Met"), ("missed", "Not met")]
@@ -34,15 +36,18 @@ def _date_filter(label: str, lookup: str) -> django_filters.DateFilter:
     )
 
 
-def _met_filter(label: str, condition) -> django_filters.ChoiceFilter:
+def _met_filter(label: str, condition, measure: str) -> django_filters.ChoiceFilter:
+    """Met, or not met; an enquiry whose sources did not hold the fields is neither (docs/metrics.md)."""
+    held = standards.SOURCE_NEEDS[measure].condition
+
     def apply(queryset, name, value):
-        return queryset.filter(condition) if value == "met" else queryset.exclude(condition)
+        return queryset.filter(held & condition) if value == "met" else queryset.filter(held & ~condition)
 
     return django_filters.ChoiceFilter(label=label, choices=MET_CHOICES, empty_label="Any", method=apply)
 
 
 class S47EnquiryFilter(django_filters.FilterSet):
-    child_id = django_filters.CharFilter(field_name="child__child_id", lookup_expr="iexact", label="Child ID")
+    child_id = django_filters.CharFilter(label="Child ID", method="filter_child_id")
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.all(), empty_label="All teams")
     worker = django_filters.ModelChoiceFilter(queryset=Worker.objects.all(), empty_label="All workers")
     start_from = _date_filter("Started on or after", "gte")
@@ -60,20 +65,25 @@ class S47EnquiryFilter(django_filters.FilterSet):
         empty_label="Any",
         method="filter_within_target",
     )
-    consent = _met_filter("Consent decision recorded", standards.CONSENT_RECORDED)
-    chronology = _met_filter("Chronology on file", standards.CHRONOLOGY_ON_FILE)
-    oversight = _met_filter("Management oversight recorded", standards.OVERSIGHT_RECORDED)
+    consent = _met_filter("Consent decision recorded", standards.CONSENT_RECORDED, "consent_recorded")
+    chronology = _met_filter("Chronology on file", standards.CHRONOLOGY_ON_FILE, "chronology_on_file")
+    oversight = _met_filter(
+        "Management oversight recorded", standards.OVERSIGHT_RECORDED, "management_oversight"
+    )
 
     class Meta:
         model = S47Enquiry
         fields: list[str] = []
         form = FilterForm
 
+    def filter_child_id(self, queryset, name, value):
+        return queryset.filter(child__child_id=normalise_child_id(value))
+
     def filter_status(self, queryset, name, value):
         if value == "completed":
             return queryset.filter(standards.S47_COMPLETED)
         if value == "open":
-            return queryset.filter(end_date__isnull=True)
+            return queryset.filter(Q(end_date__isnull=True) & standards.HOLDS_END_DATE)
         return queryset.filter(standards.s47_open_and_overdue(timezone.localdate()))
 
     def filter_within_target(self, queryset, name, value):
@@ -83,9 +93,13 @@ class S47EnquiryFilter(django_filters.FilterSet):
 
 
 class ChildFilter(django_filters.FilterSet):
-    child_id = django_filters.CharFilter(field_name="child_id", lookup_expr="istartswith", label="Child ID")
+    child_id = django_filters.CharFilter(label="Child ID", method="filter_child_id")
 
     class Meta:
         model = Child
         fields: list[str] = []
         form = FilterForm
+
+    def filter_child_id(self, queryset, name, value):
+        # IDs are stored normalised: "ex 00" finds EX0001 and EX0002.
+        return queryset.filter(child_id__startswith=normalise_child_id(value))

@@ -5,9 +5,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.forms import ImportUploadForm
+from cases.forms import ImportEncodingForm, ImportUploadForm
 from cases.importing import ImportResult, cases_import, cases_import_preview
-from cases.importing.uploads import StoredUpload, upload_discard, upload_get, upload_store
+from cases.importing.reading import CSV_ENCODINGS, file_format
+from cases.importing.uploads import (
+    StoredUpload,
+    upload_discard,
+    upload_get,
+    upload_set_encoding,
+    upload_store,
+)
 from common import roles
 from common.access_log import Origin
 from common.decorators import role_required
@@ -19,7 +26,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
-        token = upload_store(request.session, file_name=upload["name"], content=upload["content"])
+        token = upload_store(
+            request.session,
+            file_name=upload["name"],
+            content=upload["content"],
+            encoding=form.cleaned_data["encoding"],
+        )
         return redirect("cases-import-preview", token=token)
     return render(request, "cases/import_upload.html", {"form": form})
 
@@ -28,8 +40,25 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_preview(request: HttpRequest, token: str) -> HttpResponse:
     upload = upload_get(request.session, token)
-    result = cases_import_preview(file_name=upload.file_name, content=upload.content)
+    result = cases_import_preview(
+        file_name=upload.file_name, content=upload.content, encoding=upload.encoding
+    )
     return _preview(request, upload, result)
+
+
+@role_required(*roles.IMPORT_ROLES)
+@require_POST
+def import_encoding(request: HttpRequest, token: str) -> HttpResponse:
+    """The same upload, read again in the encoding the user now picks."""
+    upload = upload_get(request.session, token)
+    form = ImportEncodingForm(request.POST)
+    if not form.is_valid():
+        result = cases_import_preview(
+            file_name=upload.file_name, content=upload.content, encoding=upload.encoding
+        )
+        return _preview(request, upload, result, encoding_form=form)
+    upload_set_encoding(request.session, token, form.cleaned_data["encoding"])
+    return redirect("cases-import-preview", token=token)
 
 
 @role_required(*roles.IMPORT_ROLES)
@@ -38,10 +67,16 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     upload = upload_get(request.session, token)
     try:
         result = cases_import(
-            file_name=upload.file_name, content=upload.content, user=request.user, origin=Origin.of(request)
+            file_name=upload.file_name,
+            content=upload.content,
+            user=request.user,
+            origin=Origin.of(request),
+            encoding=upload.encoding,
         )
     except IntegrityError:  # another import changed the same records between the checks and the writes
-        result = cases_import_preview(file_name=upload.file_name, content=upload.content)
+        result = cases_import_preview(
+            file_name=upload.file_name, content=upload.content, encoding=upload.encoding
+        )
         return _preview(request, upload, result, conflict=True)
     if not result.ok:
         return _preview(request, upload, result)
@@ -49,6 +84,23 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "cases/import_done.html", {"result": result, "batch": result.batch})
 
 
-def _preview(request: HttpRequest, upload: StoredUpload, result: ImportResult, conflict: bool = False):
-    context = {"upload": upload, "result": result, "conflict": conflict}
+def _preview(
+    request: HttpRequest,
+    upload: StoredUpload,
+    result: ImportResult,
+    conflict: bool = False,
+    encoding_form: ImportEncodingForm | None = None,
+):
+    is_csv = file_format(upload.file_name) == "csv"
+    context = {
+        "upload": upload,
+        "result": result,
+        "conflict": conflict,
+        "encoding_label": CSV_ENCODINGS[upload.encoding] if is_csv else "",
+        # A CSV file may be read in another encoding: offered where it could not be read, or its
+        # letters may look wrong ("ZoÃ«" is UTF-8 read as Windows-1252).
+        "encoding_form": (encoding_form or ImportEncodingForm(initial={"encoding": upload.encoding}))
+        if is_csv
+        else None,
+    }
     return render(request, "cases/import_preview.html", context)

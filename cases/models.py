@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from common import name_keys
+from common.child_ids import normalise_child_id
 from common.models import PublicIdModel
 from common.workdays import add_working_days
 
@@ -22,6 +23,54 @@ ICPC_TARGET_WORKING_DAYS = 15  # Working Together: ICPC within 15 working days o
 
 def s47_target_date(start: datetime.date) -> datetime.date:
     return add_working_days(start, S47_TARGET_WORKING_DAYS)
+
+
+class SourceHeldFields(models.Model):
+    """Which of the fields the compliance measures need this record's sources have never held.
+
+    An Ofsted Annex A List 5 row carries no S47 end date, consent, chronology or management oversight:
+    an enquiry imported from it alone is *unknown* on those fields, never a failure. Each import clears
+    the bits of the fields its file has columns for (docs/metrics.md, "What a source does not hold"); a
+    later import that lacks a column leaves what is known as it was. Records made any other way (the
+    admin, the demo data) hold every field they have.
+
+    One bit per field of `SOURCE_FIELDS`, by position: a bitmask, not a set of names, so that measures
+    filter on it with one integer AND over a million enquiries (and it is copied like any integer).
+    Fields are only ever appended to `SOURCE_FIELDS`, never reordered or removed.
+    """
+
+    SOURCE_FIELDS: tuple[str, ...] = ()
+
+    unknown_fields = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Bits of the fields (SOURCE_FIELDS, by position) that no source of this record held.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def source_mask(cls, fields) -> int:
+        """The bits of `fields` (those of them that are tracked)."""
+        return sum(1 << i for i, name in enumerate(cls.SOURCE_FIELDS) if name in fields)
+
+    @classmethod
+    def unknown_without(cls, held) -> int:
+        """The bits of a new record whose source held only `held`."""
+        return cls.source_mask(set(cls.SOURCE_FIELDS) - set(held))
+
+    def holds(self, *fields: str) -> bool:
+        return not self.unknown_fields & self.source_mask(fields)
+
+    @property
+    def held(self) -> dict[str, bool]:
+        """Whether its sources held each tracked field, for templates: `record.held.consent`."""
+        return {name: not self.unknown_fields & (1 << i) for i, name in enumerate(self.SOURCE_FIELDS)}
+
+    @property
+    def unknown_field_names(self) -> list[str]:
+        return [name for i, name in enumerate(self.SOURCE_FIELDS) if self.unknown_fields & (1 << i)]
 
 
 class Team(models.Model):
@@ -87,6 +136,30 @@ ETHNICITY_CHOICES = [
 ]
 
 
+class ChildIdField(models.CharField):
+    """A child ID, always in its one stored form (common/child_ids.py): `ex 0001` is saved, validated and
+    looked up (`child_id=...`, `child_id__in=...`) as `EX0001`, so it is unique in that form.
+
+    The field's own cleaning, as EmailField's: model forms, full_clean(), save(), bulk_create() and
+    exact lookups all go through it. (Rows written by COPY, cases/bulk.py, must be written normalised.)
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_child_id(value) if isinstance(value, str) else value
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return normalise_child_id(value) if isinstance(value, str) else value
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if isinstance(value, str):
+            value = normalise_child_id(value)
+            setattr(model_instance, self.attname, value)
+        return value
+
+
 MATCH_KEY_FIELDS = (
     "name_words",
     "name_pair",
@@ -108,12 +181,17 @@ def match_keys(name: str, child_id: str) -> dict:
         "name_word_count": len(found),
         "child_id_key": name_keys.id_key(child_id),
         "keyed_name": name,
-        "keyed_child_id": child_id,
+        "keyed_child_id": normalise_child_id(child_id),  # as ChildIdField stores it
     }
 
 
 class Child(PublicIdModel):
-    child_id = models.CharField("Child ID", max_length=50, unique=True, help_text="The council's child ID.")
+    child_id = ChildIdField(
+        "Child ID",
+        max_length=50,
+        unique=True,
+        help_text="The council's child ID. Stored in upper case without spaces: ex 0001 is EX0001.",
+    )
     name = models.CharField(max_length=200, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.UNKNOWN)
@@ -164,7 +242,7 @@ class Child(PublicIdModel):
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
-class Referral(PublicIdModel):
+class Referral(SourceHeldFields, PublicIdModel):
     class Source(models.TextChoices):
         POLICE = "police", "Police"
         SCHOOL = "school", "School"
@@ -178,6 +256,8 @@ class Referral(PublicIdModel):
         LETTER = "letter", "Letter"
         EMAIL = "email", "Email"
         TELEPHONE = "telephone", "Telephone"
+
+    SOURCE_FIELDS = ("acknowledgement_date", "acknowledgement_method")
 
     referral_id = models.CharField("Referral ID", max_length=50, unique=True)
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="referrals")
@@ -217,7 +297,9 @@ class Referral(PublicIdModel):
             )
 
 
-class StrategyDiscussion(PublicIdModel):
+class StrategyDiscussion(SourceHeldFields, PublicIdModel):
+    SOURCE_FIELDS = ("social_care_attended", "police_attended", "health_attended", "education_attended")
+
     discussion_id = models.CharField("Strategy discussion ID", max_length=50, unique=True)
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="strategy_discussions")
     date = models.DateField()
@@ -258,7 +340,7 @@ class StrategyDiscussion(PublicIdModel):
         return names
 
 
-class S47Enquiry(PublicIdModel):
+class S47Enquiry(SourceHeldFields, PublicIdModel):
     class Outcome(models.TextChoices):
         NFA = "nfa", "No further action"
         CIN = "cin", "Child in need plan"
@@ -269,6 +351,18 @@ class S47Enquiry(PublicIdModel):
         REFUSED = "refused", "Sought and refused"
         NOT_SOUGHT = "not_sought", "Not sought"
         NOT_RECORDED = "", "Not recorded"
+
+    SOURCE_FIELDS = (
+        "end_date",
+        "icpc_date",
+        "consent",
+        "consent_date",
+        "consent_not_sought_reason",
+        "consent_manager_decision",
+        "information_shared_date",
+        "management_oversight_date",
+        "chronology_on_file",
+    )
 
     # Annex A List 5 carries no enquiry ID: an enquiry is identified by its child and start date.
     enquiry_id = models.CharField(
@@ -349,7 +443,8 @@ class S47Enquiry(PublicIdModel):
         return self.end_date <= self.target_date
 
     def overdue_on(self, day: datetime.date) -> bool:
-        return self.end_date is None and day > self.target_date
+        """Open and past its target; an enquiry whose source holds no end date is not known to be open."""
+        return self.end_date is None and day > self.target_date and self.holds("end_date")
 
     @property
     def icpc_within_target(self) -> bool | None:
@@ -358,7 +453,10 @@ class S47Enquiry(PublicIdModel):
         return self.icpc_date <= add_working_days(self.start_date, ICPC_TARGET_WORKING_DAYS)
 
     @property
-    def consent_recorded(self) -> bool:
+    def consent_recorded(self) -> bool | None:
+        """None when its sources held no consent decision (unknown, not "not recorded")."""
+        if not self.holds("consent", "consent_manager_decision", "consent_not_sought_reason"):
+            return None
         if self.consent == self.Consent.GIVEN:
             return True
         if self.consent == self.Consent.REFUSED:
@@ -377,7 +475,10 @@ class S47Enquiry(PublicIdModel):
         )
 
     @property
-    def management_oversight_recorded(self) -> bool:
+    def management_oversight_recorded(self) -> bool | None:
+        """None when its sources held no management oversight (unknown, not "not recorded")."""
+        if not self.holds("management_oversight_date"):
+            return None
         if self.management_oversight_date is None:
             return False
         end = self.end_date or datetime.date.max

@@ -9,4 +9,5 @@ urlpatterns = [
     path("import/", views.import_upload, name="cases-import"),
     path("import/<str:token>/", views.import_preview, name="cases-import-preview"),
     path("import/<str:token>/confirm/", views.import_confirm, name="cases-import-confirm"),
+    path("import/<str:token>/encoding/", views.import_encoding, name="cases-import-encoding"),
 ]

@@ -5,7 +5,12 @@ from django.utils import timezone
 
 from cases import selectors
 from cases.filters import ChildFilter, S47EnquiryFilter
-from cases.import_views import import_confirm, import_preview, import_upload  # noqa: F401  (routed in urls)
+from cases.import_views import (  # noqa: F401  (routed in urls)
+    import_confirm,
+    import_encoding,
+    import_preview,
+    import_upload,
+)
 from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required

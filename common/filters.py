@@ -2,8 +2,10 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from cases.filters import DATE_FORMATS, FilterForm
+from common.child_ids import normalise_child_id
 from common.models import AccessLogChild, AccessLogEntry
 
 
@@ -42,5 +44,9 @@ class AccessLogFilter(django_filters.FilterSet):
         form = FilterForm
 
     def filter_child(self, queryset, name, value):
-        named = AccessLogChild.objects.filter(child_ref__iexact=value.strip()).values("entry_id")
+        # Child IDs are logged in their stored form (common/child_ids.py); entries made before IDs were
+        # normalised are found as they were written.
+        named = AccessLogChild.objects.filter(
+            Q(child_ref=normalise_child_id(value)) | Q(child_ref__iexact=value.strip())
+        ).values("entry_id")
         return queryset.filter(pk__in=named)

@@ -1,22 +1,23 @@
-"""Settings, read from the environment through django-environ.
+"""Settings, read from the environment through the strict readers of config/env.py (django-environ).
 
 Development runs with no configuration at all (SQLite, Celery tasks run in-process).
-Production (DEBUG=false) refuses to start without SECRET_KEY and ALLOWED_HOSTS.
+Production (DEBUG=false) refuses to start without SECRET_KEY and ALLOWED_HOSTS, and any process refuses
+to start with a boolean, number or URL it cannot read (ImproperlyConfigured naming the variable).
 """
 
 from datetime import timedelta
 from pathlib import Path
 
-import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config import queues, schedule
+from config.env import BROKER_SCHEMES, RESULT_BACKEND_SCHEMES, StrictEnv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")  # optional; a missing file is fine
+env = StrictEnv()
+StrictEnv.read_env(BASE_DIR / ".env")  # optional; a missing file is fine
 
 DEBUG = env.bool("DEBUG", default=True)
 
@@ -121,8 +122,8 @@ AUTHENTICATION_BACKENDS = [
 
 # Log-in lockout (django-axes), keyed on username AND client address together: staff behind one council
 # proxy share an address, so one person's mistakes must not lock their colleagues out.
-AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5, min_value=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30, min_value=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
@@ -130,7 +131,7 @@ AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # How many reverse proxies of our own sit in front of the app and append to X-Forwarded-For (0: none,
 # the client address is REMOTE_ADDR). Never more than there really are: the header is otherwise forgeable.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0, min_value=0)
 
 # Two-factor authentication (django-otp, TOTP): required for every role that can open a child's record.
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
@@ -144,10 +145,12 @@ OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
 OIDC_TRUSTS_IDP_MFA = env.bool("OIDC_TRUSTS_IDP_MFA", default=True)
 if OIDC_ENABLED:
     OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
-    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
-    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
-    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
-    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.service_url(
+        "OIDC_OP_AUTHORIZATION_ENDPOINT", schemes={"https", "http"}
+    )
+    OIDC_OP_TOKEN_ENDPOINT = env.service_url("OIDC_OP_TOKEN_ENDPOINT", schemes={"https", "http"})
+    OIDC_OP_USER_ENDPOINT = env.service_url("OIDC_OP_USER_ENDPOINT", schemes={"https", "http"})
+    OIDC_OP_JWKS_ENDPOINT = env.service_url("OIDC_OP_JWKS_ENDPOINT", schemes={"https", "http"})
     OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
     OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
     # Claim listing the user's groups or app roles, and how its values map to this app's roles.
@@ -192,22 +195,20 @@ STORAGES["evidence"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": str(EVIDENCE_ROOT)},
 }
-EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024, min_value=1)
 EVIDENCE_SCAN_HOOK = env.str("EVIDENCE_SCAN_HOOK", default="") or None
 
 # Upload limits: a case extract may be a few MB; refuse anything far larger before it is parsed.
-IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024, min_value=1)
 
 # How long the access log is kept. Six years (6 x 365 days) by default: local authority retention
 # schedules usually keep audit trails of access to children's records for six years (Limitation Act 1980
 # s.2: six years to bring a claim), after which they are deleted daily (config/schedule.py).
-ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=6 * 365)
-if ACCESS_LOG_RETENTION_DAYS < 1:
-    raise ImproperlyConfigured("ACCESS_LOG_RETENTION_DAYS must be a whole number of days, at least 1.")
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=6 * 365, min_value=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Any request body (common/request_limits.py answers 413 above it): the largest upload plus its form.
-REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=IMPORT_MAX_BYTES + 1024 * 1024)
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=IMPORT_MAX_BYTES + 1024 * 1024, min_value=1)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -217,13 +218,13 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="case-audit-tracker@localhost")
 # Links in emails point here.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+SITE_URL = env.service_url("SITE_URL", schemes={"http", "https"}, default="http://127.0.0.1:8000")
 # Action reminders: owners each morning; managers a weekly digest on this weekday (0 = Monday).
-ACTION_DIGEST_WEEKDAY = env.int("ACTION_DIGEST_WEEKDAY", default=0)
+ACTION_DIGEST_WEEKDAY = env.int("ACTION_DIGEST_WEEKDAY", default=0, min_value=0, max_value=6)
 
 # Security headers and cookies.
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60, min_value=1)
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
@@ -234,7 +235,7 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000, min_value=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
@@ -253,10 +254,12 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Celery: with no broker configured, tasks run in-process so the app needs nothing else.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_BROKER_URL = env.service_url("CELERY_BROKER_URL", schemes=BROKER_SCHEMES, default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
+CELERY_RESULT_BACKEND = env.service_url(
+    "CELERY_RESULT_BACKEND", schemes=RESULT_BACKEND_SCHEMES, default=CELERY_BROKER_URL or None
+)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -273,9 +276,9 @@ CELERY_TASK_ROUTES = queues.ROUTES
 # unacknowledged for visibility_timeout seconds: longer than the longest task, or a task still running
 # is delivered again (the metrics run lock makes that harmless). Swept every interval x throttle seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
-    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
-    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600, min_value=1),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10, min_value=1),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10, min_value=1),
 }
 
 REST_FRAMEWORK = {

@@ -26,6 +26,12 @@ class MetricDefinitionSerializer(serializers.Serializer):
     period = serializers.CharField(allow_blank=True, help_text="How a record falls in a month.")
     related = serializers.CharField(allow_blank=True, help_text="The count reported beside the figure.")
     audit_question = serializers.BooleanField(help_text="Audit questions measure this too.")
+    needs_fields = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The fields of a record the metric reads: a record whose sources did not hold them all "
+        "is left out of it (unknown, not 'not met'). Empty for counts.",
+    )
+    covers = serializers.CharField(allow_blank=True, help_text="What every figure of the metric covers.")
 
 
 def _definitions() -> list[dict]:
@@ -39,6 +45,8 @@ def _definitions() -> list[dict]:
             "period": f"{m.period_label} in the month",
             "related": m.related.label if m.related else "",
             "audit_question": m.audit_question,
+            "needs_fields": list(m.need.fields),
+            "covers": m.covers,
         }
         for m in metrics.METRICS
     ]
@@ -52,6 +60,8 @@ def _definitions() -> list[dict]:
             "period": "",
             "related": "",
             "audit_question": False,
+            "needs_fields": [],
+            "covers": "",
         }
         for c in metrics.COUNT_MEASURES
     ]
@@ -92,6 +102,14 @@ class MetricSnapshotSerializer(serializers.ModelSerializer):
         source="team.code", read_only=True, allow_null=True, help_text="Empty: all teams."
     )
     percent = serializers.SerializerMethodField(help_text="Rounded half away from zero; null for counts.")
+    records_in_period = serializers.SerializerMethodField(
+        help_text="The records of the month before those whose sources did not hold the metric's fields "
+        "were left out: denominator + unknown_count."
+    )
+    coverage = serializers.SerializerMethodField(
+        help_text="What the figure covers where records were left out, e.g. 'from 120 of 180 S47 enquiries "
+        "started whose record holds the consent decision'; empty when none were."
+    )
 
     class Meta:
         model = MetricSnapshot
@@ -104,11 +122,22 @@ class MetricSnapshotSerializer(serializers.ModelSerializer):
             "denominator",
             "percent",
             "related_count",
+            "unknown_count",
+            "records_in_period",
+            "coverage",
             "computed_at",
         ]
 
     def get_percent(self, snapshot) -> int | None:
         return snapshot.figure.percent
+
+    def get_records_in_period(self, snapshot) -> int:
+        return snapshot.denominator + snapshot.unknown_count
+
+    def get_coverage(self, snapshot) -> str:
+        if snapshot.metric not in metrics.BY_KEY:
+            return ""
+        return metrics.get(snapshot.metric).coverage(snapshot.denominator, snapshot.unknown_count)
 
 
 class MetricSnapshotFilter(django_filters.FilterSet):

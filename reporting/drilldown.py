@@ -94,11 +94,9 @@ ANSWER_COLUMNS = [
 
 
 def answer_score(answer) -> str:
-    if answer.value == "yes":
-        return "1"
-    if answer.value == "partly":
-        return "0.5" if answer.case_audit.audit.tool_version.partly_counts_half else "0"
-    return "0"
+    """What the answer adds to the figure: the `points` annotation of the one scoring rule
+    (reporting.selectors.drilldown_answers, audits.scoring.answer_points)."""
+    return f"{answer.points:g}"
 
 
 def neutralise(value: str) -> str:

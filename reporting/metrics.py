@@ -8,6 +8,11 @@ A population metric counts records of one model whose `period_field` falls in th
 `denominator` narrows those records, and `numerator` picks the ones that meet the standard. A metric may
 carry one more count beside it (`related`), reported but not part of the percentage.
 
+A record whose sources never held the fields a metric reads (`need`, cases.standards.SOURCE_NEEDS: an
+Annex A List 5 enquiry has no consent) is unknown for that metric: it is in neither the numerator nor the
+denominator, and the figure says what it covers ("from 120 of 180 S47 enquiries started whose record
+holds the consent decision"). docs/metrics.md, "What a source does not hold".
+
 The keys are those of `audits.models.Question.measures`, so an audit question and a population metric
 that measure the same thing are shown side by side.
 """
@@ -35,8 +40,11 @@ ICPC_WITHIN_TARGET = ICPC_HELD & Q(icpc_date__lte=F("target_date"))
 
 def s47_open_and_overdue_at(day: datetime.date) -> Q:
     """Open at the end of `day` and past the target by then: what `standards.s47_open_and_overdue` gave on
-    the morning after, for enquiries as they stood then (completed later, or still open)."""
-    return Q(target_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gt=day))
+    the morning after, for enquiries as they stood then (completed later, or still open). An enquiry
+    whose sources held no end date is not known to be open, so it is never counted."""
+    return (
+        Q(target_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gt=day)) & standards.HOLDS_END_DATE
+    )
 
 
 def s47_overdue_at_period_end(last_day: datetime.date, today: datetime.date) -> Q:
@@ -53,6 +61,7 @@ class Related:
     label: str
     condition: Q | None = None  # counted among the denominator's records
     at_period_end: bool = False  # counted with `s47_open_and_overdue_at(the period's last day)`
+    covers: str = ""  # what the count leaves out, where that is not the figure's own coverage
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,9 +82,38 @@ class Metric:
     def audit_question(self) -> bool:
         return self.key in AUDIT_KEYS
 
-    def in_period(self, first: datetime.date, last: datetime.date) -> Q:
-        """Records of the denominator whose period date falls from `first` to `last`, inclusive."""
-        return Q(**{f"{self.period_field}__gte": first, f"{self.period_field}__lte": last}) & self.denominator
+    @property
+    def need(self) -> standards.SourceNeed:
+        return standards.SOURCE_NEEDS[self.key]
+
+    @property
+    def held(self) -> Q:
+        """Records whose sources held what the metric reads: the only ones it counts."""
+        return self.need.condition
+
+    def in_period(self, first: datetime.date, last: datetime.date, *, held_only: bool = True) -> Q:
+        """Records of the denominator whose period date falls from `first` to `last`, inclusive; with
+        `held_only=False`, those whose sources did not hold the metric's fields too."""
+        condition = (
+            Q(**{f"{self.period_field}__gte": first, f"{self.period_field}__lte": last}) & self.denominator
+        )
+        return condition & self.held if held_only else condition
+
+    @property
+    def covers(self) -> str:
+        """What every figure of the metric covers, in a sentence."""
+        return (
+            f"Counted only from {self.records} whose record holds {self.need.holds_what}: a record whose "
+            "source does not hold it is left out, not counted as not met."
+        )
+
+    def coverage(self, covered: int, unknown: int) -> str:
+        """What a figure covers, where some records were left out: "" when it covers them all."""
+        if not unknown:
+            return ""
+        return (
+            f"from {covered} of {covered + unknown} {self.records} whose record holds {self.need.holds_what}"
+        )
 
 
 S47 = "s47"
@@ -94,7 +132,12 @@ METRICS = (
         numerator=standards.S47_WITHIN_TARGET,
         records="S47 enquiries completed",
         short_name="Within 15 working days",
-        related=Related(label="Open and overdue at the end of the month", at_period_end=True),
+        related=Related(
+            label="Open and overdue at the end of the month",
+            at_period_end=True,
+            covers="Counts only enquiries whose record holds an end date: one imported from a source that "
+            "has none (Annex A List 5) is not known to be open.",
+        ),
     ),
     Metric(
         key="icpc_within_15_days",
@@ -179,6 +222,7 @@ METRICS = (
     ),
 )
 BY_KEY = {metric.key: metric for metric in METRICS}
+assert all(metric.need.name == metric.name and metric.need.model is metric.model for metric in METRICS)
 # The population metrics an audit question can measure too (audits.models.Question.Measures).
 AUDIT_KEYS = (
     "s47_within_15_days",

@@ -32,6 +32,11 @@ class MetricSnapshot(models.Model):
     related_count = models.PositiveIntegerField(
         null=True, blank=True, help_text="The count reported beside the metric (e.g. open and overdue)."
     )
+    unknown_count = models.PositiveIntegerField(
+        default=0,
+        help_text="Records of the month left out of the denominator: their sources did not hold the fields "
+        "the metric reads (e.g. consent, for an enquiry imported from Annex A List 5 alone).",
+    )
     computed_at = models.DateTimeField()
 
     class Meta:

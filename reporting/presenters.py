@@ -20,6 +20,7 @@ from reporting.metrics import Metric
 from reporting.periods import month_param
 
 NO_CASES = "No cases"
+NOT_KNOWN = "Not known"
 NO_ANSWERS = "No audit answers"
 ANSWERS = "auditors&#x27; answers"
 
@@ -40,20 +41,28 @@ def _interval(figure: Figure) -> str:
     return f'<span class="govuk-!-font-size-16 govuk-!-display-block">95% interval {low} to {high}%</span>'
 
 
+def _coverage(coverage: str) -> str:
+    if not coverage:
+        return ""
+    return f'<span class="govuk-!-font-size-16 govuk-!-display-block app-coverage">{escape(coverage)}</span>'
+
+
 def figure_cell(
-    figure: Figure | None, href: str | None, hidden: str, empty: str = NO_CASES
+    figure: Figure | None, href: str | None, hidden: str, empty: str = NO_CASES, coverage: str = ""
 ) -> SafeString | str:
-    """`72% (13 of 18)`, linked to the records behind it when there is an address, with its interval.
+    """`72% (13 of 18)`, linked to the records behind it when there is an address, with its interval and,
+    where records were left out because their sources did not hold the fields, what it covers.
 
     `href` and `hidden` are HTML already (Links escapes; `hidden` is escaped once per measure); the figure
-    itself is digits and words.
+    itself is digits and words; the coverage is escaped here.
     """
     if figure is None or not figure.denominator:
-        return empty
+        # Records there were, but none whose sources held the fields: the figure is not known, not zero.
+        return mark_safe(NOT_KNOWN + _coverage(coverage)) if coverage else empty  # noqa: S308  # nosec B308
     text = str(figure)
     if href:
         text = f'<a class="govuk-link" href="{href}">{text}<span class="govuk-visually-hidden">: {hidden}</span></a>'
-    return mark_safe(text + _interval(figure))  # noqa: S308 (see the docstring)  # nosec B308
+    return mark_safe(text + _interval(figure) + _coverage(coverage))  # noqa: S308 (see the docstring)  # nosec B308
 
 
 def count_cell(count: int, href: str | None, hidden: str) -> SafeString | str:
@@ -133,6 +142,7 @@ class PanelView:
     panel: selectors.MetricPanel
     chart: SafeString
     tile: SafeString | str
+    coverage: str  # what the latest month's figure covers, if records were left out
     latest: SafeString | str
     change: str
     related: SafeString | str | None
@@ -156,7 +166,12 @@ def panel_view(panel: selectors.MetricPanel, data: selectors.Dashboard, links: L
         rows.append(
             Row(
                 label=f"{first_day:%b %Y}",
-                records=figure_cell(month.records, links.records(first_day, first_day), records_label),
+                records=figure_cell(
+                    month.records,
+                    links.records(first_day, first_day),
+                    records_label,
+                    coverage=metric.coverage(month.records.denominator, month.unknown),
+                ),
                 audit=figure_cell(month.audit, links.answers(first_day, first_day), ANSWERS, NO_ANSWERS)
                 if metric.audit_question
                 else None,
@@ -195,10 +210,16 @@ def panel_view(panel: selectors.MetricPanel, data: selectors.Dashboard, links: L
         panel=panel,
         chart=metric_chart(panel),
         tile=tile,
-        latest=figure_cell(latest.records, tile_url, records_label),
+        coverage=panel.coverage,
+        latest=figure_cell(latest.records, tile_url, records_label, coverage=panel.coverage),
         change=change_text(panel.change),
         related=related,
-        records_total=figure_cell(panel.records_total, links.records(data.first, data.last), records_label),
+        records_total=figure_cell(
+            panel.records_total,
+            links.records(data.first, data.last),
+            records_label,
+            coverage=panel.total_coverage,
+        ),
         audit_total=figure_cell(panel.audit_total, links.answers(data.first, data.last), ANSWERS, NO_ANSWERS)
         if metric.audit_question
         else None,

@@ -295,17 +295,21 @@ def measures_content(keys: Iterable[str], start: datetime.date, end: datetime.da
                 "key": panel.metric.key,
                 "name": panel.metric.name,
                 "definition": panel.metric.definition,
+                "covers": panel.metric.covers,
                 "related_label": panel.metric.related.label if panel.metric.related else "",
+                "related_covers": panel.metric.related.covers if panel.metric.related else "",
                 "target": panel.target.target_percent if panel.target else None,
                 "months": [
                     {
                         "month": f"{m.month:%b %Y}",
                         "figure": figure(m.records.numerator, m.records.denominator),
+                        "coverage": panel.metric.coverage(m.records.denominator, m.unknown),
                         "related": m.related,
                     }
                     for m in panel.months
                 ],
                 "total": figure(panel.records_total.numerator, panel.records_total.denominator),
+                "total_coverage": panel.total_coverage,
             }
         )
     counts = None

@@ -95,9 +95,16 @@ def report_xlsx(content: dict) -> bytes:
     measures = content["measures"]
     sheet(
         "Measures",
-        ["Measure", "Month", "Numerator", "Denominator", "Percent", "Beside it"],
+        ["Measure", "Month", "Numerator", "Denominator", "Percent", "Beside it", "Covers"],
         [
-            [m["name"], month["month"], *_figure_cells(month["figure"]), month["related"]]
+            # Versions frozen before coverage was recorded have no "coverage": their figures covered all.
+            [
+                m["name"],
+                month["month"],
+                *_figure_cells(month["figure"]),
+                month["related"],
+                month.get("coverage", ""),
+            ]
             for m in measures["percent"]
             for month in m["months"]
         ],

@@ -7,8 +7,12 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from audits import scoring
+from audits.access import case_audits_visible_to
+from audits.models import Answer, CaseAudit
 from cases import selectors as case_selectors
 from cases.models import Referral, S47Enquiry, StrategyDiscussion, Team
+from common.child_ids import normalise_child_id
 from common.figures import Figure
 from reporting import metrics
 from reporting.metrics import METRICS, Metric
@@ -25,6 +29,7 @@ class MonthFigures:
     records: Figure
     audit: Figure | None = None
     related: int | None = None
+    unknown: int = 0  # records of the month left out: their sources did not hold the metric's fields
 
 
 @dataclasses.dataclass
@@ -36,6 +41,16 @@ class MetricPanel:
     target: MetricTarget | None
     records_total: Figure  # the whole period
     audit_total: Figure | None
+    records_unknown: int = 0  # records of the whole period left out (MonthFigures.unknown)
+
+    @property
+    def coverage(self) -> str:
+        """What the latest month's figure covers, where records were left out ("" if none were)."""
+        return self.metric.coverage(self.latest.records.denominator, self.latest.unknown)
+
+    @property
+    def total_coverage(self) -> str:
+        return self.metric.coverage(self.records_total.denominator, self.records_unknown)
 
     @property
     def change(self) -> int | None:
@@ -110,17 +125,26 @@ def dashboard(
         MetricSnapshot.objects.filter(team_filter)
         .filter(Q(period__gte=before, period__lte=last) | Q(metric=metrics.LEAVING_CARE.key))
         .order_by()
-        .values_list("metric", "source", "period", "numerator", "denominator", "related_count", "computed_at")
+        .values_list(
+            "metric",
+            "source",
+            "period",
+            "numerator",
+            "denominator",
+            "related_count",
+            "computed_at",
+            "unknown_count",
+        )
     )
     found: dict[tuple[str, str, datetime.date], tuple] = {}
     computed_at = None
     leaving: list[tuple[datetime.date, int, datetime.datetime]] = []
-    for metric, source, period, numerator, denominator, related, at in rows:
+    for metric, source, period, numerator, denominator, related, at, unknown in rows:
         computed_at = max(computed_at, at) if computed_at else at
         if metric == metrics.LEAVING_CARE.key:
             leaving.append((period, int(numerator), at))
         else:
-            found[(metric, source, period)] = (numerator, denominator, related)
+            found[(metric, source, period)] = (numerator, denominator, related, unknown)
     selected = months(first, last)
     panels = [_panel(metric, found, selected, before, targets.get(metric.key)) for metric in METRICS]
     counts = [
@@ -149,6 +173,7 @@ def _panel(metric, found, selected, before, target) -> MetricPanel:
             records=_figure(records),
             audit=_figure(audit) if metric.audit_question else None,
             related=(records[2] if records else 0) if metric.related else None,
+            unknown=records[3] if records else 0,
         )
 
     series = [month_figures(month) for month in selected]
@@ -163,6 +188,7 @@ def _panel(metric, found, selected, before, target) -> MetricPanel:
         target=target,
         records_total=_total(record_rows),
         audit_total=_total(audit_rows) if metric.audit_question else None,
+        records_unknown=sum(row[3] for row in record_rows),
     )
 
 
@@ -226,11 +252,29 @@ def drilldown_records(
     if team is not None:
         queryset = queryset.filter(team=team)
     if child_id:
-        queryset = queryset.filter(child__child_id__iexact=child_id.strip())
+        queryset = queryset.filter(child__child_id=normalise_child_id(child_id))
     queryset = queryset.annotate(met=met_expression(metric))
     if met is not None:
         queryset = queryset.filter(met=met)
     return queryset.select_related(*_RELATED.get(metric.model, ("child", "team"))).order_by(*order)
+
+
+def drilldown_coverage(
+    user: User | AnonymousUser,
+    metric: Metric,
+    *,
+    first: datetime.date,
+    last: datetime.date,
+    team: Team | None = None,
+    today: datetime.date,
+) -> tuple[int, int]:
+    """(listed, in the period): the records of the figure's denominator the user may see, and those
+    with the records whose sources did not hold the metric's fields, which the list leaves out."""
+    queryset = _VISIBLE[metric.model](user).filter(metric.in_period(first, month_end(last), held_only=False))
+    if team is not None:
+        queryset = queryset.filter(team=team)
+    totals = queryset.order_by().aggregate(held=Count("pk", filter=metric.held), every=Count("pk"))
+    return totals["held"], totals["every"]
 
 
 def drilldown_answers(
@@ -242,34 +286,30 @@ def drilldown_answers(
     team: Team | None = None,
     child_id: str = "",
 ) -> QuerySet:
-    """The auditors' answers behind an audit figure (the case audits the user may see)."""
-    from audits.access import case_audits_visible_to
-    from audits.models import Answer, CaseAudit
-
+    """The auditors' answers behind an audit figure (the case audits the user may see): those that count
+    by the one scoring rule (audits.scoring), each annotated with the `points` it adds."""
     queryset = Answer.objects.filter(
+        scoring.COUNTS,
         case_audit__in=case_audits_visible_to(user),
         case_audit__status__in=[CaseAudit.Status.SUBMITTED, CaseAudit.Status.MODERATED],
         question__measures=metric.key,
-        value__in=[Answer.Value.YES, Answer.Value.PARTLY, Answer.Value.NO],
         case_audit__record_date__gte=first,
         case_audit__record_date__lte=month_end(last),
-    ).exclude(question__subsample_only=True, case_audit__in_subsample=False)
+    )
     if team is not None:
         queryset = queryset.filter(case_audit__team=team)
     if child_id:
-        queryset = queryset.filter(case_audit__child__child_id__iexact=child_id.strip())
-    return queryset.select_related(
-        "question", "case_audit__child", "case_audit__team", "case_audit__audit__tool_version"
-    ).order_by("case_audit__record_date", "pk")
+        queryset = queryset.filter(case_audit__child__child_id=normalise_child_id(child_id))
+    return (
+        queryset.annotate(points=scoring.answer_points())
+        .select_related(
+            "question", "case_audit__child", "case_audit__team", "case_audit__audit__tool_version"
+        )
+        .order_by("case_audit__record_date", "pk")
+    )
 
 
 def answers_figure(answers: QuerySet) -> Figure:
-    """The audit figure of a list of answers: Yes 1, Partly a half (if the tool says so), No 0."""
-    totals = answers.order_by().aggregate(
-        answered=Count("pk"),
-        yes=Count("pk", filter=Q(value="yes")),
-        halves=Count(
-            "pk", filter=Q(value="partly", case_audit__audit__tool_version__partly_counts_half=True)
-        ),
-    )
-    return Figure(totals["yes"] + totals["halves"] / 2, totals["answered"])
+    """The audit figure of a list of answers, by the one scoring rule (audits.scoring)."""
+    tally = scoring.Tally.of(answers.order_by().aggregate(**scoring.tally()))
+    return Figure(tally.points, tally.counted)

@@ -25,6 +25,8 @@ from django.db.models import Count, DateField, F, Func, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from audits import scoring
+from audits.models import Answer, CaseAudit
 from cases import standards
 from cases.models import CPPlan, LookedAfterEpisode, S47Enquiry
 from reporting import metrics
@@ -44,10 +46,12 @@ class Tally:
     numerator: float = 0
     denominator: int = 0
     related: int | None = None
+    unknown: int = 0  # records of the period left out: their sources did not hold the metric's fields
 
     def add(self, other: "Tally") -> None:
         self.numerator += other.numerator
         self.denominator += other.denominator
+        self.unknown += other.unknown
         if other.related is not None:
             self.related = (self.related or 0) + other.related
 
@@ -105,7 +109,8 @@ class FirstOfMonthFrom(Func):
 
 def _population(group: tuple[Metric, ...], today: datetime.date) -> Tallies:
     """One query for metrics that share a model and a period date: numerator and denominator per month
-    and team, by conditional aggregation."""
+    and team, by conditional aggregation. Only records whose sources held a metric's fields count in it;
+    the others of its denominator are counted apart (`Tally.unknown`), so the figure says what it covers."""
     model, field = group[0].model, group[0].period_field
     aliases: dict[Q | None, str] = {}  # one COUNT per distinct condition: metrics share denominators
 
@@ -114,11 +119,12 @@ def _population(group: tuple[Metric, ...], today: datetime.date) -> Tallies:
 
     columns = {
         metric.key: (
-            count_of(metric.denominator & metric.numerator),
-            count_of(metric.denominator),
-            count_of(metric.denominator & metric.related.condition)
+            count_of(metric.denominator & metric.held & metric.numerator),
+            count_of(metric.denominator & metric.held),
+            count_of(metric.denominator & metric.held & metric.related.condition)
             if metric.related and metric.related.condition is not None
             else None,
+            count_of(metric.denominator),
         )
         for metric in group
     }
@@ -131,8 +137,13 @@ def _population(group: tuple[Metric, ...], today: datetime.date) -> Tallies:
     tallies: Tallies = {}
     for row in rows:
         for metric in group:
-            numerator, denominator, related = columns[metric.key]
-            tally = Tally(row[numerator], row[denominator], row[related] if related else None)
+            numerator, denominator, related, every = columns[metric.key]
+            tally = Tally(
+                row[numerator],
+                row[denominator],
+                row[related] if related else None,
+                row[every] - row[denominator],
+            )
             if metric.related and metric.related.at_period_end:
                 tally.related = 0
             tallies[(metric.key, row["period"], row["team_id"])] = tally
@@ -147,12 +158,13 @@ def _add_open_and_overdue(tallies: Tallies, group: tuple[Metric, ...], today: da
     The database counts late and open enquiries by team, month of target and month of completion. A
     group is open and overdue at the end of every month from its target's month to the month before it
     was completed (metrics.s47_open_and_overdue_at); this month's figure is `standards.s47_open_and_overdue`
-    today, counted in the same query.
+    today, counted in the same query. Enquiries whose sources held no end date are not known to be open.
     """
     (metric,) = [m for m in group if m.related and m.related.at_period_end]
     this_month = month_start(today)
     groups = (
         S47Enquiry.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=F("target_date")))
+        .filter(standards.HOLDS_END_DATE)
         .order_by()
         .values("team_id", due=MonthOf("target_date"), completed=MonthOf("end_date"))
         .annotate(count=Count("pk"), overdue_now=Count("pk", filter=standards.s47_open_and_overdue(today)))
@@ -204,39 +216,28 @@ def _with_all_teams(tallies: Tallies) -> Tallies:
 
 def _audit(today: datetime.date) -> Tallies:
     """Answers to questions that measure a population metric, in submitted and moderated case audits, by
-    the month of the audited record: Yes 1, Partly a half (if the tool version says so), No 0; Not
-    applicable and unanswered are left out."""
-    from audits.models import Answer, CaseAudit  # audits builds on cases, as reporting does
-
-    counted = [Answer.Value.YES, Answer.Value.PARTLY, Answer.Value.NO]
+    the month of the audited record, scored by the one rule (audits.scoring): Yes 1, Partly a half (if
+    the tool version says so), No 0; Not applicable, unanswered and questions not asked of the case
+    (a conditional question whose condition is not met, a sub-sample question outside it) are left out."""
     rows = (
         Answer.objects.filter(
+            scoring.COUNTS,
             case_audit__status__in=[CaseAudit.Status.SUBMITTED, CaseAudit.Status.MODERATED],
             question__measures__in=AUDIT_KEYS,
-            value__in=counted,
             case_audit__record_date__lte=month_end(month_start(today)),
         )
-        # A sub-sample question answered outside the sub-sample does not count (as in the audit's results).
-        .exclude(question__subsample_only=True, case_audit__in_subsample=False)
         .order_by()
         .values(
             key=F("question__measures"),
             period=MonthOf("case_audit__record_date"),
             team_id=F("case_audit__team_id"),
         )
-        .annotate(
-            answered=Count("pk"),
-            yes=Count("pk", filter=Q(value=Answer.Value.YES)),
-            halves=Count(
-                "pk",
-                filter=Q(value=Answer.Value.PARTLY, case_audit__audit__tool_version__partly_counts_half=True),
-            ),
-        )
+        .annotate(**scoring.tally())
     )
-    tallies = {
-        (row["key"], row["period"], row["team_id"]): Tally(row["yes"] + row["halves"] / 2, row["answered"])
-        for row in rows
-    }
+    tallies = {}
+    for row in rows:
+        tally = scoring.Tally.of(row)
+        tallies[(row["key"], row["period"], row["team_id"])] = Tally(tally.points, tally.counted)
     return _with_all_teams(tallies)
 
 
@@ -377,6 +378,7 @@ def metrics_recompute_scope(scope: Scope, *, today: datetime.date, now: datetime
                     numerator=tally.numerator,
                     denominator=tally.denominator,
                     related_count=tally.related,
+                    unknown_count=tally.unknown,
                     computed_at=now,
                 )
                 for (key, period, team_id), tally in tallies.items()

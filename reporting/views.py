@@ -83,6 +83,13 @@ def drilldown_view(request: HttpRequest, metric_key: str) -> HttpResponse:
     if export:
         return export
     page = _page(request, records)
+    covered, every = (
+        (0, 0)
+        if overdue
+        else selectors.drilldown_coverage(
+            request.user, metric, first=period.start, last=period.end, team=period.team, today=form.today
+        )
+    )
     access_log_record(
         request, action=AccessLogEntry.Action.LIST, object_type="metric drill-down", object_ref=metric.key,
         detail=request.GET.urlencode(), child_ids=[record.child.child_id for record in page],
@@ -98,6 +105,8 @@ def drilldown_view(request: HttpRequest, metric_key: str) -> HttpResponse:
             "overdue": overdue,
             "as_at": min(month_end(period.end), form.today),
             "as_at_today": month_end(period.end) >= form.today,
+            "coverage": metric.coverage(covered, every - covered),
+            "left_out": every - covered,
             "headers": drilldown.headers(columns, None),
             "rows": [(record, [drilldown.display(v) for v in row]) for record, row in _rows(page, columns)],
             "page": page,

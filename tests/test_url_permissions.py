@@ -67,6 +67,7 @@ MATRIX = {
     "cases-import":                           "L    N   N   Y   N   Y   N   N   N",
     "cases-import-preview":                   "L    N   N   Y   N   Y   N   N   N",
     "cases-import-confirm":                   "L    N   N   Y   N   Y   N   N   N",
+    "cases-import-encoding":                  "L    N   N   Y   N   Y   N   N   N",
     # Audits: the lead's pages.
     "audits-list":                            "L    Y   Y   Y   Y   Y   Y   N   N",
     "audits-create":                          "L    N   N   Y   N   Y   N   N   N",

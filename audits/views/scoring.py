@@ -1,8 +1,9 @@
 """Scoring in the browser: "My audits", the scoring page, and one small form per question.
 
-Each question is its own form, autosaved by htmx and saved by a plain POST without JavaScript. The
-same partial renders the question in the full page and as the htmx response. Saves carry the revision
-the editor started from; a stale one is shown as a conflict and overwrites nothing.
+Each question is its own form, autosaved by static/app/autosave.mjs (one save of a question at a time,
+each carrying every field) and saved by a plain POST without JavaScript. The same partial renders the
+question in the full page and as the fragment response. Saves carry the revision the editor started
+from; a stale one is shown as a conflict and overwrites nothing.
 """
 
 import datetime
@@ -137,8 +138,12 @@ class Sheet:
             reasons.append("this case is in the sub-sample")
         return "Asked because " + " and ".join(reasons) + "." if reasons else ""
 
+    @cached_property
+    def by_pk(self) -> dict[int, Question]:
+        return {question.pk: question for question in self.questions}
+
     def applies(self, question: Question) -> bool:
-        return question_applies(question, self.case_audit, self.answers)
+        return question_applies(question, self.case_audit, self.answers, self.by_pk)
 
     def sections(self) -> list[tuple[Section, list[QuestionItem]]]:
         """Only the questions that apply to this case, under their sections; empty sections left out."""
@@ -212,14 +217,16 @@ def _page(
 
 
 def _fragment(
-    request: HttpRequest, case_audit: CaseAudit, template: str, live: str, **context
+    request: HttpRequest, case_audit: CaseAudit, template: str, live: str, *, status: int = 200, **context
 ) -> HttpResponse:
-    """An htmx response: the fragment, and the page's live region updated out of band for screen readers.
+    """A fragment response: the partial, the sentence its status line shows after a conflict or an error
+    (`live`), and the case audit's status for the page header, out of band.
 
-    Always 200: htmx does not swap 4xx responses, and a conflict or an error must be shown in place.
+    static/app/autosave.mjs sends these requests (with htmx's header, so the sign-in middleware answers
+    them as it answers htmx) and reads the real status: 400 for an error, 409 for a conflict.
     """
     context = _common_context(request, case_audit) | context | {"fragment": template, "live": live}
-    return render(request, "audits/scoring_fragment.html", context)
+    return render(request, "audits/scoring_fragment.html", context, status=status)
 
 
 def _score_url(case_audit: CaseAudit, anchor: str = "") -> str:
@@ -269,12 +276,16 @@ def answer(request: HttpRequest, case_audit_uuid: uuid.UUID, question_id: int) -
     if not form.is_valid():
         errors = [e for errors in form.errors.values() for e in errors]
         return _answer_response(request, sheet, sheet.item(question, errors=errors), status=400)
-    data = form.cleaned_data
+    # A field the request does not carry keeps what is stored (a form with no radio checked sends no value).
+    data = {
+        name: given for name, given in form.cleaned_data.items() if name == "revision" or name in request.POST
+    }
     try:
         saved = services.answer_save(case_audit=case_audit, question=question, user=request.user, **data)
     except services.EditConflict as conflict:
         theirs = conflict.current
-        yours = data | {"value_label": Answer.Value(data["value"]).label if data["value"] else ""}
+        value = data.get("value", "")
+        yours = data | {"value_label": Answer.Value(value).label if value else ""}
         clash = Conflict(person(theirs.updated_by if theirs else None), theirs and theirs.updated_at, yours)
         return _answer_response(
             request, sheet, sheet.item(question, answer=theirs, conflict=clash), status=409
@@ -284,6 +295,8 @@ def answer(request: HttpRequest, case_audit_uuid: uuid.UUID, question_id: int) -
     if not request.htmx:
         return redirect(_score_url(case_audit, f"q-{question.code}"))
     sheet.answers[question.pk] = saved
+    # The first answer starts the case audit (Not started -> In progress): the page header says so.
+    case_audit.refresh_from_db(fields=["status"])
     live = f"Question {question.code} saved at {timezone.localtime(saved.updated_at):%H:%M}."
     sheet.overrides[question.pk] = sheet.item(question, saved_now=True)
     if question.pk in sheet.gates and (before.value if before else "") != saved.value:
@@ -306,7 +319,9 @@ def _answer_response(request: HttpRequest, sheet: Sheet, item: QuestionItem, *, 
             if item.conflict
             else f"Question {code} not saved: {' '.join(item.errors)}"
         )
-        return _fragment(request, sheet.case_audit, "audits/scoring_question.html", live, item=item)
+        return _fragment(
+            request, sheet.case_audit, "audits/scoring_question.html", live, status=status, item=item
+        )
     sheet.overrides[item.question.pk] = item
     return _page(request, sheet.case_audit, sheet, status=status)
 
@@ -336,7 +351,7 @@ def grade(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
         return redirect(_score_url(case_audit, "grade"))
     live = f"Overall grade saved at {timezone.localtime():%H:%M}."
     return _fragment(
-        request, case_audit, "audits/scoring_grade.html", live, grade=GradeItem.of(saved, saved_now=True)
+        request, saved, "audits/scoring_grade.html", live, grade=GradeItem.of(saved, saved_now=True)
     )
 
 
@@ -360,7 +375,7 @@ def _grade_response(
             if item.conflict
             else f"Overall grade not saved: {' '.join(item.errors)}"
         )
-        return _fragment(request, case_audit, "audits/scoring_grade.html", live, grade=item)
+        return _fragment(request, case_audit, "audits/scoring_grade.html", live, status=status, grade=item)
     return _page(request, case_audit, Sheet.load(case_audit), grade=item, status=status)
 
 

@@ -1,5 +1,7 @@
 """Checks on parsed records that need no database: the models' own rules and duplicate keys."""
 
+import bisect
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from cases.importing import schema
@@ -66,7 +68,30 @@ def _duplicate_error(record: Record, first: Record) -> ExtractError:
     columns = " and ".join(record.headers.get(name, name) for name in key_fields)
     shown = ", ".join(_shown(record, name) for name in key_fields)
     where = f"row {first.row}" if first.table is record.table else f"row {first.row} of {first.table.name}"
-    return record.error(key_fields[-1], f"Duplicate {columns} ({shown}): {where} has the same.")
+    reason = f"Duplicate {columns} ({shown}): {where} has the same."
+    child_field = next((name for name in key_fields if name in ("child_id", "child")), None)
+    if child_field is not None:
+        here, there = _as_written(record, child_field), _as_written(first, child_field)
+        if here != there:
+            reason += (
+                f' "{here}" here and "{there}" there are the same child ID: child IDs are compared in'
+                " upper case without spaces."
+            )
+    return record.error(key_fields[-1], reason)
+
+
+def _as_written(record: Record, name: str) -> str:
+    """The cell as the file has it, before it was parsed."""
+    header = record.headers.get(name)
+    if header is None or header not in record.table.header:
+        return ""
+    index = record.table.header.index(header)
+    rows = record.table.rows
+    found = bisect.bisect_left(rows, record.row, key=lambda numbered: numbered[0])  # rows are in order
+    if found == len(rows) or rows[found][0] != record.row or index >= len(rows[found][1]):
+        return ""
+    cell = rows[found][1][index]
+    return "" if cell is None else str(cell).strip()
 
 
 def _conflict_error(record: Record, first: Record) -> ExtractError:

@@ -106,6 +106,7 @@ def diff(record_type: RecordType, records: list[Record], refs: References) -> Di
         if row is None:
             result.to_create.append(record)
             continue
+        values |= unknown_fields(record, row)
         changes = {name: value for name, value in values.items() if getattr(row, name) != value}
         if changes:
             result.to_update.append((record, row, changes))
@@ -122,6 +123,21 @@ def resolved_values(record: Record, refs: References) -> dict[str, object]:
         if model_field.is_relation:
             values[model_field.attname] = refs.pk(name, code)
     return values
+
+
+def unknown_fields(record: Record, row: Model | None = None) -> dict[str, int]:
+    """The fields (of those measures read) that no source of the record has held, as stored.
+
+    A file holds the fields it has columns for, blank cells included (a blank consent column is
+    "not recorded", a failure; no consent column is unknown). A new record is unknown on what its file
+    has no column for; a stored one becomes known on what this file has, and stays known on the rest.
+    """
+    model = record.record_type.model
+    if not issubclass(model, m.SourceHeldFields):
+        return {}
+    if row is None:
+        return {"unknown_fields": model.unknown_without(record.values)}
+    return {"unknown_fields": row.unknown_fields & ~model.source_mask(record.values)}
 
 
 def _stored_by_key(record_type: RecordType, keys: list[tuple]) -> dict[tuple, object]:

@@ -29,7 +29,15 @@ CASE_EXTRACT_LIMITS = WorkbookLimits(
     max_columns=MAX_COLUMNS,
     max_cpu_seconds=60,
 )
-CSV_ENCODINGS = ("utf-8-sig", "cp1252")
+# The encodings a CSV file may be read in, as the upload form offers them. A file is read in the one chosen
+# (UTF-8 unless the user picks another) or refused: guessing a second one turned a UTF-8 file with one
+# stray byte into mojibake ("ZoÃ«"). A byte order mark names its encoding itself and wins over the choice.
+UTF_8, WINDOWS_1252, UTF_16 = "utf-8", "cp1252", "utf-16"
+CSV_ENCODINGS = {
+    UTF_8: "UTF-8",
+    WINDOWS_1252: "Windows-1252",
+    UTF_16: "UTF-16",
+}
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
@@ -67,8 +75,11 @@ def read_tables(
     *,
     limits: WorkbookLimits = CASE_EXTRACT_LIMITS,
     sheets: Callable[[list[str]], set[str]] | None = None,
+    encoding: str = UTF_8,
 ) -> list[Table]:
     """The tables in the file, in the order they appear. Raises ExtractFileError.
+
+    A CSV file is read in `encoding` (one of CSV_ENCODINGS); a workbook is always Unicode.
 
     A workbook is read within `limits` (cases/importing/workbooks.py), opening only the sheets that
     `sheets` picks from the names of all of them (all, by default).
@@ -80,7 +91,7 @@ def read_tables(
         limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
         raise ExtractFileError(f"The file is larger than the {limit} MB limit. Split it into smaller files.")
     if kind == "csv":
-        tables = _read_csv(file_name, content)
+        tables = _read_csv(file_name, content, encoding)
     else:
         tables = _read_xlsx(file_name, content, limits, sheets)
     if not any(table.rows for table in tables):
@@ -88,8 +99,8 @@ def read_tables(
     return tables
 
 
-def _read_csv(file_name: str, content: bytes) -> list[Table]:
-    text = _decode(content)
+def _read_csv(file_name: str, content: bytes, encoding: str) -> list[Table]:
+    text = _decode(content, encoding)
     if "\x00" in text:
         raise ExtractFileError("This is not a text CSV file (it holds binary data).")
     try:
@@ -102,22 +113,43 @@ def _read_csv(file_name: str, content: bytes) -> list[Table]:
         raise ExtractFileError(f"This is not a readable CSV file ({error}).") from None
 
 
-def _decode(content: bytes) -> str:
+def _decode(content: bytes, encoding: str) -> str:
+    if encoding not in CSV_ENCODINGS:
+        raise ValueError(f"Not an encoding a case extract is read in: {encoding!r}")
     if content.startswith(UTF16_BOMS):  # Excel's "Unicode text"
-        try:
-            return content.decode("utf-16")
-        except UnicodeDecodeError:
-            raise ExtractFileError(
-                "This is not readable text: save it as CSV (UTF-8) and try again."
-            ) from None
-    if b"\x00" in content:
+        encoding = UTF_16
+    elif content.startswith(codecs.BOM_UTF8):  # Excel's "CSV UTF-8"
+        encoding = UTF_8
+    elif encoding != UTF_16 and b"\x00" in content:
         raise ExtractFileError("This is not a text CSV file (it holds binary data).")
-    for encoding in CSV_ENCODINGS:
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ExtractFileError("This is not readable text: save it as CSV (UTF-8) and try again.")
+    try:
+        return content.decode("utf-8-sig" if encoding == UTF_8 else encoding)
+    except UnicodeDecodeError as error:
+        raise ExtractFileError(_not_in_encoding(content, encoding, error)) from None
+
+
+def _not_in_encoding(content: bytes, encoding: str, error: UnicodeDecodeError) -> str:
+    """Names the row of the first byte that is not valid in the encoding, and what to do about it."""
+    before = content[: error.start].decode(encoding, errors="replace")
+    row = _row_of_end(before)
+    byte = content[error.start : error.start + 1].hex().upper()
+    label = CSV_ENCODINGS[encoding]
+    advice = (
+        'Save it from Excel as "CSV UTF-8" and upload it again, or, if it was saved in another encoding, '
+        "choose that one (for example Windows-1252)."
+        if encoding == UTF_8
+        else 'Choose the encoding it was saved in (UTF-8, if Excel saved it as "CSV UTF-8").'
+    )
+    return f"Row {row} is not valid {label} text (byte 0x{byte}), so its letters cannot be read. {advice}"
+
+
+def _row_of_end(text: str) -> int:
+    """The CSV row (as a spreadsheet numbers it) that the end of `text` falls in."""
+    try:
+        rows = sum(1 for _ in csv.reader(io.StringIO(text + "x", newline=""), _dialect(text)))
+    except csv.Error:  # an unclosed quote: count lines instead
+        rows = text.count("\n") + 1
+    return max(rows, 1)
 
 
 def _dialect(text: str) -> type[csv.Dialect]:

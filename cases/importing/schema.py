@@ -13,6 +13,7 @@ from django.db import models
 
 from cases import models as m
 from cases.importing import cells
+from common.child_ids import normalise_child_id
 
 # Fields that hold the council's own IDs: read as codes (numeric IDs from Excel lose their ".0").
 _ID_FIELDS = {"child_id", "referral_id", "discussion_id", "plan_id", "episode_id", "enquiry_id"}
@@ -91,8 +92,12 @@ class RecordType:
 def _parser(model: type[models.Model], model_field: models.Field) -> Callable[[object], object]:
     if model_field.is_relation:
         target, code_field = REFERENCES[model_field.name]
+        if (target, code_field) == (m.Child, "child_id"):
+            return _parse_child_id
         max_length = target._meta.get_field(code_field).max_length
         return lambda value: cells.parse_code(value, max_length=max_length)
+    if (model, model_field.name) == (m.Child, "child_id"):
+        return _parse_child_id
     if model_field.name in _ID_FIELDS:
         return lambda value: cells.parse_code(value, max_length=model_field.max_length)
     if isinstance(model_field, models.DateField):
@@ -105,6 +110,17 @@ def _parser(model: type[models.Model], model_field: models.Field) -> Callable[[o
         return lambda value: cells.parse_choice(value, lookup, allowed)
     single_line = not isinstance(model_field, models.TextField)
     return lambda value: cells.parse_text(value, max_length=model_field.max_length, single_line=single_line)
+
+
+def _parse_child_id(value: object) -> str:
+    """A child ID in its stored form (common/child_ids.py): `ex 0001` and `EX0001` are one child."""
+    child_id = normalise_child_id(cells.parse_code(value))
+    if not child_id:  # only zero-width characters
+        raise cells.CellError("A value is required, but the cell is blank.")
+    max_length = m.Child._meta.get_field("child_id").max_length
+    if len(child_id) > max_length:
+        raise cells.CellError(f"Must be at most {max_length} characters (it has {len(child_id)}).")
+    return child_id
 
 
 CHILDREN = RecordType("children", "Children", m.Child, ("child_id",))

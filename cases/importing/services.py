@@ -7,11 +7,12 @@ from pathlib import PurePath
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from cases import standards
 from cases.importing import schema
 from cases.importing.checks import check_extract
 from cases.importing.parsing import ANNEX_A, Extract, ExtractError, Sample, parse_tables, sheets_to_read
 from cases.importing.planning import Diff, References, diff, reference_errors
-from cases.importing.reading import ExtractFileError, read_tables
+from cases.importing.reading import UTF_8, ExtractFileError, read_tables
 from cases.importing.writing import write_extract
 from cases.models import ImportBatch
 from cases.services import child_match_keys_refresh
@@ -19,6 +20,20 @@ from common.access_log import Origin, access_log_write
 from common.models import AccessLogEntry
 
 TEAMS, WORKERS = "teams", "workers"
+
+
+@dataclass(frozen=True)
+class UnfedMeasure:
+    """A compliance measure the file's records cannot count in: the file has no column for a field it reads."""
+
+    name: str
+    holds_what: str  # "the consent decision"
+    records: str  # "S47 enquiries"
+
+    def __str__(self) -> str:
+        return f"{self.name}: the file does not hold {self.holds_what} for its {self.records}"
+
+
 _LABELS = {t.name: t.label for t in schema.RECORD_TYPES} | {TEAMS: "Teams", WORKERS: "Workers"}
 
 
@@ -26,6 +41,7 @@ _LABELS = {t.name: t.label for t in schema.RECORD_TYPES} | {TEAMS: "Teams", WORK
 class ExtractFile:
     name: str
     content: bytes
+    encoding: str = UTF_8  # of a CSV file (reading.CSV_ENCODINGS); a workbook is always Unicode
 
     @property
     def sha256(self) -> str:
@@ -56,6 +72,7 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     samples: list[Sample] = field(default_factory=list)
     batches: list[ImportBatch] = field(default_factory=list)
+    unfed_measures: list[UnfedMeasure] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -74,9 +91,9 @@ class ImportResult:
         return sum(getattr(c, what) for name, c in self.counts.items() if name not in (TEAMS, WORKERS))
 
 
-def cases_import_preview(*, file_name: str, content: bytes) -> ImportResult:
+def cases_import_preview(*, file_name: str, content: bytes, encoding: str = UTF_8) -> ImportResult:
     """Parse and check one file against the stored records, writing nothing."""
-    return cases_import_preview_files(files=[ExtractFile(file_name, content)])
+    return cases_import_preview_files(files=[ExtractFile(file_name, content, encoding)])
 
 
 def cases_import_preview_files(*, files: list[ExtractFile]) -> ImportResult:
@@ -92,10 +109,15 @@ def cases_import_preview_files(*, files: list[ExtractFile]) -> ImportResult:
 
 @transaction.atomic
 def cases_import(
-    *, file_name: str, content: bytes, user: User | None, origin: Origin | None = None
+    *,
+    file_name: str,
+    content: bytes,
+    user: User | None,
+    origin: Origin | None = None,
+    encoding: str = UTF_8,
 ) -> ImportResult:
     """Import one CSV or XLSX extract: every row, or (if any row is bad) nothing at all."""
-    return cases_import_files(files=[ExtractFile(file_name, content)], user=user, origin=origin)
+    return cases_import_files(files=[ExtractFile(file_name, content, encoding)], user=user, origin=origin)
 
 
 @transaction.atomic
@@ -131,7 +153,9 @@ def _checked(files: list[ExtractFile]) -> tuple[Extract, References, ImportResul
     extract = Extract()
     for extract_file in files:
         try:
-            tables = read_tables(extract_file.name, extract_file.content, sheets=sheets_to_read)
+            tables = read_tables(
+                extract_file.name, extract_file.content, sheets=sheets_to_read, encoding=extract_file.encoding
+            )
         except ExtractFileError as error:
             extract.errors.append(ExtractError(extract_file.name, str(error)))
             continue
@@ -146,8 +170,32 @@ def _checked(files: list[ExtractFile]) -> tuple[Extract, References, ImportResul
         errors=sorted(extract.errors, key=_error_order),
         warnings=extract.warnings,
         samples=extract.samples,
+        unfed_measures=unfed_measures(extract),
     )
     return extract, refs, result
+
+
+def unfed_measures(extract: Extract) -> list[UnfedMeasure]:
+    """The measures whose fields no column of the file holds for a record type it has (docs/metrics.md).
+
+    Its records are left out of them (unknown, not "not met") until another extract holds the fields;
+    records already stored with those fields keep them.
+    """
+    unfed = []
+    for need in standards.SOURCE_NEEDS.values():
+        for record_type in schema.RECORD_TYPES:
+            records = extract.records.get(record_type.name)
+            if record_type.model is not need.model or not records:
+                continue
+            held = set().union(*(record.values.keys() for record in records))
+            if not set(need.fields) <= held:
+                unfed.append(UnfedMeasure(need.name, need.holds_what, _in_a_sentence(record_type.label)))
+    return unfed
+
+
+def _in_a_sentence(label: str) -> str:
+    """ "Referrals" -> "referrals", but "S47 enquiries" as it is."""
+    return label if label[1].isupper() or label[1].isdigit() else label[0].lower() + label[1:]
 
 
 def _error_order(error: ExtractError) -> tuple:

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import Http404
 
+from cases.importing.reading import CSV_ENCODINGS, UTF_8
+
 SESSION_KEY = "case_imports"
 MAX_PENDING = 5  # uploads a session may hold at once; older ones are discarded
 MAX_AGE_SECONDS = 24 * 60 * 60
@@ -27,13 +29,14 @@ class StoredUpload:
     token: str
     file_name: str
     content: bytes
+    encoding: str = UTF_8  # the encoding chosen for a CSV file
 
 
 def upload_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "imports"
 
 
-def upload_store(session: SessionBase, *, file_name: str, content: bytes) -> str:
+def upload_store(session: SessionBase, *, file_name: str, content: bytes, encoding: str = UTF_8) -> str:
     """Keep the upload; returns its token."""
     _discard_stale_files()
     token = secrets.token_urlsafe(24)
@@ -45,6 +48,7 @@ def upload_store(session: SessionBase, *, file_name: str, content: bytes) -> str
     pending[token] = {
         "file_name": file_name,
         "sha256": hashlib.sha256(content).hexdigest(),
+        "encoding": encoding,
         "at": time.time(),
     }
     for old in sorted(pending, key=lambda t: pending[t]["at"])[:-MAX_PENDING]:
@@ -63,7 +67,17 @@ def upload_get(session: SessionBase, token: str) -> StoredUpload:
     content = path.read_bytes()
     if hashlib.sha256(content).hexdigest() != entry["sha256"]:
         raise Http404("The upload has changed since it was checked: upload the file again.")
-    return StoredUpload(token, entry["file_name"], content)
+    return StoredUpload(token, entry["file_name"], content, entry.get("encoding", UTF_8))
+
+
+def upload_set_encoding(session: SessionBase, token: str, encoding: str) -> None:
+    """Read this session's upload in another encoding from now on (its preview and its import)."""
+    upload_get(session, token)  # 404 for a token this session does not hold
+    if encoding not in CSV_ENCODINGS:
+        raise ValueError(f"Not an encoding a case extract is read in: {encoding!r}")
+    pending = dict(session[SESSION_KEY])
+    pending[token] = {**pending[token], "encoding": encoding}
+    session[SESSION_KEY] = pending
 
 
 def upload_discard(session: SessionBase, token: str) -> None:

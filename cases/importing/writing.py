@@ -9,7 +9,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from cases import models as m
 from cases.importing import schema
 from cases.importing.parsing import Extract
-from cases.importing.planning import CHUNK, Diff, References, diff, resolved_values
+from cases.importing.planning import CHUNK, Diff, References, diff, resolved_values, unknown_fields
 
 # After these record types are written, later types can point to their new rows.
 _RELOAD_AFTER = {"children": "child", "strategy_discussions": "strategy_discussion"}
@@ -61,7 +61,10 @@ def worker_teams(extract: Extract) -> dict[str, str]:
 
 
 def _create(record_type, found: Diff, refs: References, *, user, reason: str) -> None:
-    rows = [record_type.model(**resolved_values(record, refs)) for record in found.to_create]
+    rows = [
+        record_type.model(**resolved_values(record, refs), **unknown_fields(record))
+        for record in found.to_create
+    ]
     bulk_create_with_history(
         rows, record_type.model, batch_size=CHUNK, default_user=user, default_change_reason=reason
     )

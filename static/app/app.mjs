@@ -1,5 +1,7 @@
 // Progressive enhancement only: every page works without JavaScript.
 import { initAll } from "../govuk/govuk-frontend.min.js";
+import { initAutosave } from "./autosave.mjs";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+initAutosave(document);

@@ -146,7 +146,7 @@ def test_returning_to_the_auditor_reopens_it_for_scoring(client, moderator, audi
     client.force_login(auditor)
     page = client.get(reverse("audits-score", args=[case_audit.uuid])).content.decode()
     assert "Add evidence for D3" in page
-    assert "hx-post" in page
+    assert "data-autosave" in page  # its forms save again
 
 
 def test_returning_without_a_reason_is_refused(client, moderator, case_audit):

@@ -1,4 +1,5 @@
-"""My audits and the scoring page: answers autosaved by htmx or posted without JavaScript."""
+"""My audits and the scoring page: answers autosaved by static/app/autosave.mjs (the fragment requests
+here) or posted without JavaScript."""
 
 import datetime
 
@@ -139,9 +140,10 @@ def test_the_scoring_page_shows_the_case_record_and_the_questions_that_apply(cli
     assert 'id="q-D1"' in page
     assert 'id="q-D4"' in page
     assert 'id="q-D5"' not in page  # asked only once D4 is Yes
-    assert f'hx-post="{answer_url(case_audit, "D1")}"' in page
+    assert f'action="{answer_url(case_audit, "D1")}" novalidate data-autosave="question D1"' in page
+    assert 'id="q-D1-status" role="status" aria-live="polite"' in page
     assert 'name="revision" value="0"' in page
-    assert "vendor/htmx/htmx.min.js" in page
+    assert "app/app.mjs" in page and "htmx.min.js" not in page  # autosave.mjs saves, imported by app.mjs
     assert "<script>" not in page and "style=" not in page  # the Content Security Policy forbids inline code
 
 
@@ -296,7 +298,53 @@ def test_an_htmx_save_returns_the_question_partial_with_the_new_revision(client,
     assert 'name="revision" value="2"' in page
     assert "Saved at " in page
     assert 'id="scoring-live" hx-swap-oob="innerHTML">Question D1 saved at' in page
+    assert (
+        'id="case-status" hx-swap-oob="true"><strong class="govuk-tag govuk-tag--light-blue">In progress'
+        in page
+    )
     assert stored(case_audit, "D1").value == "yes"
+
+
+def test_the_first_save_changes_the_case_status_in_the_page_header(client, auditor, case_audit):
+    """The fragment carries the header's status out of band: Not started -> In progress, no reload."""
+    client.force_login(auditor)
+    assert 'id="case-status"><strong class="govuk-tag govuk-tag--grey">Not started' in (
+        client.get(score_url(case_audit)).content.decode()
+    )
+    response = client.post(answer_url(case_audit, "D1"), {"value": "no", "revision": 0}, **HTMX)
+    assert '<dd class="govuk-summary-list__value" id="case-status" hx-swap-oob="true">' in (
+        response.content.decode()
+    )
+    assert "In progress" in response.content.decode()
+
+
+@pytest.mark.parametrize("with_htmx", [True, False], ids=["autosave", "no JavaScript"])
+def test_a_save_that_carries_only_the_notes_keeps_the_answer(client, auditor, case_audit, with_htmx):
+    """No radio checked sends no value at all: the stored Partly stays, the notes change."""
+    answer(case_audit, "D1", auditor, "partly", evidence="First notes")
+    client.force_login(auditor)
+    headers = HTMX if with_htmx else {}
+    response = client.post(
+        answer_url(case_audit, "D1"), {"evidence": "Later notes", "revision": 1}, **headers
+    )
+    assert response.status_code == (200 if with_htmx else 302)
+    saved = stored(case_audit, "D1")
+    assert (saved.value, saved.evidence, saved.revision) == ("partly", "Later notes", 2)
+
+
+def test_a_save_that_carries_only_the_answer_keeps_the_notes(client, auditor, case_audit):
+    answer(case_audit, "D1", auditor, "partly", evidence="Police shared late")
+    client.force_login(auditor)
+    client.post(answer_url(case_audit, "D1"), {"value": "no", "revision": 1}, **HTMX)
+    saved = stored(case_audit, "D1")
+    assert (saved.value, saved.evidence) == ("no", "Police shared late")
+
+
+def test_notes_emptied_on_purpose_are_saved_empty(client, auditor, case_audit):
+    answer(case_audit, "D1", auditor, "partly", evidence="Wrong case")
+    client.force_login(auditor)
+    client.post(answer_url(case_audit, "D1"), {"value": "partly", "evidence": "", "revision": 1}, **HTMX)
+    assert stored(case_audit, "D1").evidence == ""
 
 
 def test_a_free_text_answer_is_saved(client, auditor, case_audit):
@@ -339,14 +387,13 @@ def test_a_conflicting_htmx_save_shows_who_saved_and_overwrites_nothing(client, 
     response = client.post(
         answer_url(case_audit, "D1"), {"value": "yes", "evidence": "All fine", "revision": 0}, **HTMX
     )
-    assert response.status_code == 200  # htmx swaps only 2xx responses
+    assert response.status_code == 409  # autosave.mjs shows the fragment in place of the question
     page = response.content.decode()
     assert "Bea Jones saved question D1" in page
     assert "Your answer was not saved" in page
     assert "All fine" in page  # what this auditor tried to save, to copy back
     assert 'value="no" checked' in page  # the stored answer is what the form now shows
     assert 'name="revision" value="1"' in page
-    assert "hx-preserve" not in page
     saved = stored(case_audit, "D1")
     assert (saved.value, saved.evidence, saved.revision) == ("no", "No police checks", 1)
 
@@ -365,7 +412,7 @@ def test_a_conflicting_plain_save_shows_the_whole_page_with_409(client, auditor,
 def test_a_bad_answer_is_reported_in_place(client, auditor, case_audit):
     client.force_login(auditor)
     response = client.post(answer_url(case_audit, "D1"), {"value": "maybe", "revision": 0}, **HTMX)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "govuk-error-message" in response.content.decode()
     response = client.post(answer_url(case_audit, "D1"), {"value": "maybe", "revision": 0})
     assert response.status_code == 400
@@ -393,7 +440,7 @@ def test_a_submitted_case_audit_takes_no_more_answers(client, auditor, case_audi
     assert "answers are closed" in response.content.decode()
     assert stored(case_audit, "D1").value == "yes"
     page = client.get(score_url(case_audit)).content.decode()
-    assert "hx-post" not in page
+    assert "hx-post" not in page and "data-autosave" not in page
 
 
 # The grade --------------------------------------------------------------------------------------
@@ -406,6 +453,10 @@ def test_the_grade_is_saved_by_htmx_and_by_a_plain_post(client, auditor, case_au
     assert response.status_code == 200
     page = response.content.decode()
     assert 'id="grade"' in page and 'name="revision" value="1"' in page and "Saved at" in page
+    assert (
+        'id="case-status" hx-swap-oob="true"><strong class="govuk-tag govuk-tag--light-blue">In progress'
+        in page
+    )
     response = client.post(url, {"grade": "requires_improvement", "note": "Sound", "revision": 1})
     assert response.status_code == 302
     assert response["Location"] == f"{score_url(case_audit)}#grade"
@@ -426,7 +477,7 @@ def test_a_conflicting_grade_names_who_changed_it_and_overwrites_nothing(client,
     CaseAudit.objects.filter(pk=case_audit.pk).update(auditor=auditor)
     client.force_login(auditor)
     response = client.post(url, {"grade": "inadequate", "revision": 0}, **HTMX)
-    assert response.status_code == 200
+    assert response.status_code == 409  # autosave.mjs shows the fragment in place of the grade
     page = response.content.decode()
     assert "auditor-bea changed the overall grade" in page
     assert 'value="good" checked' in page

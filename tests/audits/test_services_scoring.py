@@ -72,6 +72,18 @@ def test_a_save_from_the_current_revision_updates_the_answer_to_the_next_revisio
     assert (second.value, second.revision) == ("yes", 2)
 
 
+def test_a_field_not_given_keeps_what_is_stored_and_an_empty_one_clears_it(case_audit, auditor):
+    first = answer(case_audit, "D1", auditor, "partly", evidence="Police shared late")
+    notes_only = services.answer_save(
+        case_audit=case_audit, question=first.question, user=auditor, evidence="Shared on day 3", revision=1
+    )
+    assert (notes_only.value, notes_only.evidence, notes_only.revision) == ("partly", "Shared on day 3", 2)
+    cleared = services.answer_save(
+        case_audit=case_audit, question=first.question, user=auditor, evidence="", revision=2
+    )
+    assert (cleared.value, cleared.evidence, cleared.revision) == ("partly", "", 3)
+
+
 def test_a_stale_revision_raises_an_edit_conflict_and_leaves_the_stored_answer_unchanged(case_audit, auditor):
     colleague = UserFactory(username="auditor-bea")
     stored = answer(case_audit, "D1", colleague, "no", evidence="No police checks.")
@@ -153,6 +165,16 @@ def test_submit_ignores_conditional_questions_whose_gate_does_not_hold(case_audi
     submitted = services.case_audit_submit(case_audit=case_audit, user=auditor)
     assert submitted.status == CaseAudit.Status.SUBMITTED
     assert submitted.submitted_at is not None
+
+
+def test_an_answer_left_on_a_closed_gate_does_not_reopen_the_questions_after_it(case_audit, auditor):
+    """D7 hangs on D6, D6 on D4. D6 was answered Yes, then D4 changed to No: D6 is not asked, so its Yes
+    opens nothing and D7 is not required."""
+    answer_all(case_audit, auditor, skip=("D7",))
+    answer(case_audit, "D4", auditor, "no")
+    services.grade_save(case_audit=case_audit, user=auditor, grade="good", revision=0)
+    submitted = services.case_audit_submit(case_audit=case_audit, user=auditor)
+    assert submitted.status == CaseAudit.Status.SUBMITTED
 
 
 def test_submit_requires_a_conditional_question_once_its_gate_holds(case_audit, auditor):

@@ -450,7 +450,7 @@ def test_every_bad_row_is_reported_not_just_the_first():
         (
             "extract.csv",
             b"child_id\r\n\x81\x8d\x8f\x90\x9d\r\n",
-            "This is not readable text: save it as CSV (UTF-8) and try again.",
+            "Row 2 is not valid UTF-8 text (byte 0x81), so its letters cannot be read.",
         ),
         ("extract.xlsx", b"child_id\r\nC1\r\n", "This is not a valid Excel (.xlsx) workbook."),
         ("extract.xlsx", b"PK\x03\x04" + os.urandom(300), "This is not a valid Excel (.xlsx) workbook."),
@@ -597,10 +597,10 @@ def test_numeric_child_ids_from_excel_become_text():
     assert set(m.Child.objects.values_list("child_id", flat=True)) == {"1234", "5678"}
 
 
-def test_a_csv_saved_in_windows_1252_is_read():
+def test_a_csv_saved_in_windows_1252_is_read_when_that_encoding_is_chosen():
     content = _csv([["child_id", "name"], ["C1", "Example Zoë – £"]], encoding="cp1252")
 
-    assert _import("children.csv", content).ok
+    assert cases_import(file_name="children.csv", content=content, user=None, encoding="cp1252").ok
     assert m.Child.objects.get().name == "Example Zoë – £"
 
 

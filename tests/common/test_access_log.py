@@ -102,6 +102,19 @@ def test_older_entries_naming_the_child_only_as_their_reference_are_found_after_
     assert older in found
 
 
+def test_searching_by_child_id_ignores_case_and_spaces_as_child_ids_are_stored(
+    client, administrator, manager
+):
+    child = ChildFactory(child_id="EX0001")
+    client.force_login(manager)
+    client.get(reverse("cases-child-detail", args=[child.uuid]))
+
+    client.force_login(administrator)
+    found = _search(client, child="ex 0001")
+
+    assert [(e.action, e.object_type) for e in found] == [("view", "child")]
+
+
 def test_the_search_is_itself_recorded(client, administrator):
     client.force_login(administrator)
     _search(client, child="C-ANY")
@@ -315,4 +328,4 @@ def test_a_retention_period_under_one_day_stops_the_app_starting():
 
     result = _manage("check", ACCESS_LOG_RETENTION_DAYS="0")
     assert result.returncode != 0
-    assert "ACCESS_LOG_RETENTION_DAYS must be a whole number of days" in result.stderr
+    assert "ACCESS_LOG_RETENTION_DAYS must be at least 1, not 0." in result.stderr

@@ -113,8 +113,11 @@ def test_a_csv_in_any_common_encoding_imports_the_same_names_or_is_refused(encod
         content = (codecs.BOM_UTF16_LE if encoding.endswith("le") else codecs.BOM_UTF16_BE) + content
     before = row_counts()
 
+    # The user picks Windows-1252 for a file saved that way (Latin-1 spells these names the same); a file
+    # with a byte order mark is read in the encoding it marks.
+    chosen = "cp1252" if encoding in ("cp1252", "latin-1") else "utf-8"
     with rolled_back():
-        result = cases_import(file_name="children.csv", content=content, user=None)
+        result = cases_import(file_name="children.csv", content=content, user=None, encoding=chosen)
         assert result.ok, (encoding, result.errors)
         from cases.models import Child
 

@@ -30,7 +30,7 @@ def make_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0001_initial'),
+        ('cases', '0003_source_held_fields'),
     ]
 
     operations = [

@@ -1,0 +1,84 @@
+"""Each benchmark's timing path, run once on a tiny database with the settings it ships with, so a change
+that breaks `make bench` (a page that now redirects, a renamed service) fails here instead of on the night.
+
+The suite turns two-factor off (config/settings_test.py); the benchmarks run with the shipped default, on.
+"""
+
+import pytest
+from django.core.management import call_command
+
+from bench import answers_import, metrics, name_guard
+
+
+@pytest.fixture
+def shipped_settings(settings):
+    settings.TWO_FACTOR_REQUIRED = True  # config/settings.py's default, which `make bench` runs with
+
+
+@pytest.mark.django_db
+def test_the_metrics_benchmark_times_the_dashboard_and_drilldowns_signed_in_as_shipped(shipped_settings):
+    call_command("generate_demo_data", seed=2014, children=12, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    recomputed = metrics._time_recompute(runs=1)
+    pages = metrics.time_pages(runs=1)
+
+    assert recomputed["s47_enquiries"] > 0 and recomputed["snapshots"] > 0
+    assert set(pages) == {"dashboard_ms", "drilldown_first_page_ms", "drilldown_not_met_12_months_ms"}
+    assert all(milliseconds >= 0 for milliseconds in pages.values())
+
+
+@pytest.mark.django_db
+def test_the_metrics_benchmark_says_which_page_did_not_answer(shipped_settings, monkeypatch):
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    signed_in = metrics.signed_in_client
+
+    def without_two_factor():
+        client = signed_in()
+        session = client.session
+        del session[DEVICE_ID_SESSION_KEY]
+        session.save()
+        return client
+
+    monkeypatch.setattr(metrics, "signed_in_client", without_two_factor)
+    with pytest.raises(RuntimeError, match=r"/dashboard/ answered 302 /account/two-factor/"):
+        metrics.time_pages(runs=1)
+
+
+@pytest.mark.django_db
+def test_the_answers_import_benchmark_saves_a_small_workbook(shipped_settings):
+    figures = answers_import.time_import(*answers_import.audit_and_workbook(cases=2), runs=1)
+
+    assert set(figures) == {"answers_import_50x30_s", "answers_import_50x30_cpu_s"}
+
+
+@pytest.mark.django_db
+def test_the_name_guard_benchmark_finds_its_disguised_name_among_a_few_children():
+    figures = name_guard.time_guard(name_guard.report_texts(name_guard.children(200)), runs=1)
+
+    assert set(figures) == {"name_guard_100k_ms"} and figures["name_guard_100k_ms"] >= 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_load_test_users_sign_in_with_two_factor_and_open_each_of_their_pages(
+    shipped_settings, live_server, tmp_path
+):
+    """The locust users of `make load`, four auditors and a manager, against a live server: every page
+    and an autosave answer, and the autosaved answer is in the database."""
+    import argparse
+    from urllib.parse import urlsplit
+
+    from bench import load
+
+    config = {**load._fill(children=12, users=5), "walk": True}  # locust: 4 auditors to 1 manager
+    arguments = argparse.Namespace(users=5, spawn_rate=5, run_time="30s")
+
+    stats, results = load._run_locust(arguments, urlsplit(live_server.url).port, tmp_path, config)
+
+    requests = results["requests"]
+    failed = [(name, ms) for name, ms, is_failed, _steady in requests if is_failed]
+    assert not failed, (failed, (tmp_path / "load_failures.csv").read_text()[:2000])
+    names = {name for name, _ms, _failed, _steady in requests}
+    pages = {"my audits", "case list", "child page", "scoring page", "dashboard", "children list"}
+    assert {"log in", "log in (two-factor code)", "autosave"} | pages <= names
+    assert results["saved"] and load._check_autosaves(results["saved"]) == 0
