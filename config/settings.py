@@ -204,6 +204,11 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=6 * 365)
 if ACCESS_LOG_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("ACCESS_LOG_RETENTION_DAYS must be a whole number of days, at least 1.")
+# Need to know: an auditor (or partner agency auditor) sees a case they were assigned, its case audit and
+# the child's record, until this many days after the audit is locked (cases.selectors.current_assignments).
+CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK = env.int("CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK", default=30)
+if CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK < 0:
+    raise ImproperlyConfigured("CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK must be a whole number of days, 0 or more.")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Any request body (common/request_limits.py answers 413 above it): the largest upload plus its form.

@@ -35,11 +35,13 @@ the real page and its object rules, add the object to tests/security/world.py an
 ARGUMENTS (or ARGUMENTS_BY_URL), then mark with `H` the personas the object guard hides it from.
 """
 
+import datetime
 import re
 import uuid
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import User
@@ -48,6 +50,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from audits.models import Audit
 from cases.admin import CaseRecordAdmin
 from cases.models import Child, CPPlan, LookedAfterEpisode, Referral, S47Enquiry, StrategyDiscussion
 from common import roles
@@ -503,3 +506,84 @@ def test_the_django_admin_of_case_records_is_read_only_even_for_a_superuser(clie
     reverted = client.post(reverse(f"{info}_simple_history", args=[obj.pk, version.history_id]), {})
     assert reverted.status_code == 403
     assert model_to_dict(model.objects.get(pk=obj.pk)) == before
+
+
+# Need to know ends (docs/security.md): CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK days after the world's audit is
+# locked, the auditor and the partner agency auditor lose what their assignment gave them. The cells that
+# change, for those two columns; every other cell is as in MATRIX.
+SIGHT_ENDED = {
+    "cases-child-detail": {roles.AUDITOR: "H"},
+    "audits-detail": {roles.AUDITOR: "H", roles.PARTNER_AUDITOR: "H"},
+    "audits-score": {roles.AUDITOR: "H"},
+    "audits-answer": {roles.AUDITOR: "H"},
+    "audits-grade": {roles.AUDITOR: "H"},
+    "audits-submit": {roles.AUDITOR: "H"},
+    "audits-answers-export": {roles.AUDITOR: "H", roles.PARTNER_AUDITOR: "H"},
+    "audits-answers-import": {roles.AUDITOR: "H", roles.PARTNER_AUDITOR: "H"},
+    "api-child-detail": {roles.AUDITOR: "H"},
+    "api-referral-detail": {roles.AUDITOR: "H"},
+    "api-strategy-discussion-detail": {roles.AUDITOR: "H"},
+    "api-s47-enquiry-detail": {roles.AUDITOR: "H"},
+    "api-audit-detail": {roles.AUDITOR: "H", roles.PARTNER_AUDITOR: "H"},
+    "api-case-audit-detail": {roles.AUDITOR: "H"},
+}
+ASSIGNED = (roles.AUDITOR, roles.PARTNER_AUDITOR)
+LOCKED_AT = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("after_lock", "sight_ended"),
+    [
+        (datetime.timedelta(days=30, seconds=-1), False),
+        (datetime.timedelta(days=30), True),
+        (datetime.timedelta(days=400), True),
+    ],
+    ids=["a second before 30 days", "30 days", "400 days"],
+)
+def test_an_assignment_gives_sight_of_the_case_until_30_days_after_the_audit_is_locked(
+    client, after_lock, sight_ended
+):
+    """Only the two assigned roles can change (the others' cells do not depend on assignments); a
+    response that still showed them the world's child after the end fails too."""
+    assert settings.CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK == 30  # the default
+    world = build_world()
+    Audit.objects.filter(pk=world.audit.pk).update(locked_at=LOCKED_AT, status=Audit.Status.COMPLETE)
+    wrong = []
+    with time_machine.travel(LOCKED_AT + after_lock, tick=False):
+        for route, pattern in PATTERNS:
+            expected = _expected(pattern.name)
+            if not any(expected[role] in "YHF" for role in ASSIGNED):
+                continue  # refused by the role check whatever the assignment
+            url, dummy = _url(pattern, world)
+            for persona in ASSIGNED:
+                want = SIGHT_ENDED.get(pattern.name, {}).get(persona) if sight_ended else None
+                want = want or expected[persona]
+                client.force_login(world.users[persona])
+                since = _last_entry_pk()
+                response = _request(client, url)
+                got = _outcome(response, api=_is_api(route))
+                if got == "H" and want == "Y" and dummy:
+                    got = "Y"
+                if got != want:
+                    wrong.append(f"{pattern.name} ({url}), {persona}: expected {want}, got {got}")
+                if sight_ended and (shown := WORLD_CHILD_ID.findall(_body(response))):
+                    wrong.append(f"{pattern.name}, {persona}: still shows {sorted(set(shown))}")
+                elif unlogged := _children_shown_but_not_logged(response, world.users[persona], since):
+                    wrong.append(f"{pattern.name}, {persona}: shows {sorted(unlogged)} unlogged")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.django_db
+def test_need_to_know_ends_after_the_number_of_days_the_setting_says(client, settings):
+    settings.CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK = 7
+    world = build_world()
+    Audit.objects.filter(pk=world.audit.pk).update(locked_at=LOCKED_AT)
+    url = reverse("cases-child-detail", args=[world.child_a.uuid])
+    for after_lock, status in [
+        (datetime.timedelta(days=7, seconds=-1), 200),
+        (datetime.timedelta(days=7), 404),
+    ]:
+        with time_machine.travel(LOCKED_AT + after_lock, tick=False):
+            client.force_login(world.users[roles.AUDITOR])
+            assert client.get(url).status_code == status, after_lock
