@@ -1,11 +1,12 @@
-"""The case lists over several pages, for every role that may open them: axe-core on the first, a middle
-and the last page (the pagination's "Page 2 of 3" once failed colour contrast, #12.8), at desktop and
-phone widths."""
+"""The case lists over several pages, for every role that may open them: axe-core on the first, the middle
+and the last page at 1280 px, and on the middle page at 390 px (the pagination's "Page 2 of 3" once
+failed colour contrast, #12.8)."""
 
 import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from audits.models import CaseAudit
 from cases.views import PAGE_SIZE
@@ -16,7 +17,7 @@ from tests.factories import AuditFactory, S47EnquiryFactory, UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PAGES = 3
-LISTS = {"/cases/": "S47 enquiries", "/cases/children/": "Children"}
+LISTS = ("/cases/", "/cases/children/")
 WIDTHS = {"desktop": 1280, "phone": 390}
 # Set to a folder (e.g. /work/shots/childlog) to keep a screenshot of each page looked at.
 SHOTS = os.environ.get("PAGINATION_SHOTS", "")
@@ -47,9 +48,10 @@ def test_every_page_of_the_case_lists_is_accessible_for_each_role_that_sees_them
     for path in LISTS:
         for width_name, width in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": 900})
-            for number in range(1, PAGES + 1):
+            # Every page at desktop width; on a phone, the middle page (both links and the status).
+            for number in range(1, PAGES + 1) if width_name == "desktop" else [2]:
                 page.goto(f"{live_server.url}{path}?page={number}")
-                assert page.get_by_text(f"Page {number} of {PAGES}").is_visible(), (path, number)
+                expect(page.get_by_text(f"Page {number} of {PAGES}")).to_be_visible()
                 assert (page.locator("a[rel=prev]").count() == 1) == (number > 1)
                 assert (page.locator("a[rel=next]").count() == 1) == (number < PAGES)
                 assert_accessible(page)
