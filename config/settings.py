@@ -205,6 +205,9 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024, min_val
 # schedules usually keep audit trails of access to children's records for six years (Limitation Act 1980
 # s.2: six years to bring a claim), after which they are deleted daily (config/schedule.py).
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=6 * 365, min_value=1)
+# Need to know: an auditor (or partner agency auditor) sees a case they were assigned, its case audit and
+# the child's record, until this many days after the audit is locked (cases.selectors.current_assignments).
+CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK = env.int("CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK", default=30, min_value=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Any request body (common/request_limits.py answers 413 above it): the largest upload plus its form.
