@@ -313,7 +313,8 @@ def action_edit(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
         "priority": action.priority,
         "due_date": action.due_date,
     }
-    form = ActionForm(request.POST or None, initial=initial)
+    locked_owner = action.owner if action.status == Action.Status.AWAITING_SIGN_OFF else None
+    form = ActionForm(request.POST or None, initial=initial, locked_owner=locked_owner)
     if request.method == "POST" and form.is_valid():
         try:
             services.action_update(action=action, user=request.user, **form.cleaned_data)
