@@ -482,7 +482,6 @@ def evidence_download(request: HttpRequest, evidence_uuid: uuid.UUID) -> FileRes
         content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     access_log_record(
         request,
         action=AccessLogEntry.Action.EXPORT,

@@ -314,6 +314,11 @@ def _request(client: Client, url: str):
     response = client.get(url)
     if response.status_code == 405:
         response = client.post(url)
+    # Whatever the answer, nothing sent to a signed-in user may be stored (common/cache_control.py).
+    if response.wsgi_request.user.is_authenticated:
+        assert response.get("Cache-Control") == "no-store, private", (
+            f"{url} as {response.wsgi_request.user}: Cache-Control {response.get('Cache-Control')!r}"
+        )
     return response
 
 
