@@ -134,7 +134,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # the client address is REMOTE_ADDR). Never more than there really are: the header is otherwise forgeable.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Two-factor authentication (django-otp, TOTP): required for every role that can open a child's record.
+# Two-factor authentication (django-otp, TOTP): required for every role (accounts.two_factor).
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
 OTP_TOTP_ISSUER = f"{SERVICE_NAME} ({COUNCIL_NAME})"
 

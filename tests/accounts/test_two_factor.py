@@ -1,4 +1,4 @@
-"""Two-factor authentication (TOTP) for every role that can open a child's record."""
+"""Two-factor authentication (TOTP) for every role."""
 
 import datetime as dt
 
@@ -44,23 +44,32 @@ def test_a_manager_without_a_device_is_sent_from_a_case_page_to_set_one_up(clien
     assert response.url == f"{reverse('accounts-two-factor-setup')}?next=%2Fcases%2F"
 
 
-@pytest.mark.parametrize("persona", ["administrator", "manager", "moderator", "auditor"], indirect=True)
-def test_every_role_that_can_open_a_childs_record_is_held_back(client, persona):
-    client.force_login(persona)
-    assert client.get("/").status_code == 302
+PERSONAS = ["administrator", "manager", "moderator", "auditor", "report_officer", "partner_auditor"]
 
 
-@pytest.mark.parametrize(
-    "persona", ["panel_member", "report_officer", "partner_auditor", "outsider"], indirect=True
-)
-def test_roles_that_cannot_open_a_childs_record_are_not_asked(client, persona):
+@pytest.mark.parametrize("persona", [*PERSONAS, "panel_member"], indirect=True)
+def test_every_role_is_held_back_until_it_gives_a_code(client, persona):
+    """Partner agency auditors and report officers open case audit facts and evidence: a password alone
+    is not enough for them either."""
     client.force_login(persona)
+    response = client.get("/")
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts-two-factor"))
+
+
+@pytest.mark.parametrize("persona", ["report_officer", "partner_auditor"], indirect=True)
+def test_a_partner_auditor_or_report_officer_cannot_use_the_api_on_a_password_alone(client, persona):
+    client.force_login(persona)
+    assert client.get("/api/audits/").status_code == 403
+
+
+def test_a_user_with_no_role_is_not_asked(client, outsider):
+    client.force_login(outsider)
     assert client.get("/").status_code == 200
 
 
-def test_a_panel_member_who_set_up_a_device_anyway_is_asked_for_a_code(client, panel_member):
-    confirmed_device_for(panel_member)
-    client.force_login(panel_member)
+def test_a_user_with_no_role_who_set_up_a_device_anyway_is_asked_for_a_code(client, outsider):
+    confirmed_device_for(outsider)
+    client.force_login(outsider)
     response = client.get("/")
     assert response.status_code == 302 and response.url.startswith(reverse("accounts-two-factor"))
 
@@ -213,8 +222,8 @@ def test_the_menu_is_left_out_until_the_code_is_given(client, manager, clock):
 
 
 class TestManagingTheApp:
-    def test_a_user_without_an_app_is_offered_the_set_up(self, client, panel_member):
-        client.force_login(panel_member)
+    def test_a_user_without_an_app_is_offered_the_set_up(self, client, outsider):
+        client.force_login(outsider)
         page = client.get(reverse("accounts-two-factor-manage")).content.decode()
         assert "You have not set up an authenticator app" in page
         assert reverse("accounts-two-factor-setup") in page
