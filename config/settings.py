@@ -122,10 +122,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # Log-in lockout (django-axes), keyed on username AND client address together: staff behind one council
-# proxy share an address, so one person's mistakes must not lock their colleagues out.
+# proxy share an address, so one person's mistakes must not lock their colleagues out. And on the
+# username alone, with a higher limit, so that guesses spread over many addresses cannot go on against
+# one account (accounts.lockout.AccountLockoutHandler applies each limit to its own count).
+AXES_HANDLER = "accounts.lockout.AccountLockoutHandler"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_USERNAME_FAILURE_LIMIT = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
