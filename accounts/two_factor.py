@@ -13,6 +13,9 @@ from common.roles import ALL_ROLES, has_role
 
 OIDC_BACKEND = "accounts.oidc.CouncilOIDCBackend"
 NO_DEVICE_SESSION_KEY = "accounts_no_otp_device"
+# Set when this session opened a valid one-time set-up link (or proved the old app before replacing it):
+# only then does the set-up page make and show a secret.
+MAY_ENROL_SESSION_KEY = "accounts_may_set_up_otp_device"
 
 
 def two_factor_required_for(user: User) -> bool:

@@ -141,6 +141,8 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Two-factor authentication (django-otp, TOTP): required for every role (accounts.two_factor).
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
 OTP_TOTP_ISSUER = f"{SERVICE_NAME} ({COUNCIL_NAME})"
+# A first authenticator app is set up only through a one-time link an administrator issues; it expires.
+TWO_FACTOR_LINK_HOURS = env.int("TWO_FACTOR_LINK_HOURS", default=72)
 
 # Optional single sign-on through the council's identity provider (OpenID Connect, mozilla-django-oidc):
 # on only when OIDC_RP_CLIENT_ID is set, and then every endpoint must be set too. See docs/sso.md.

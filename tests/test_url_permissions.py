@@ -58,6 +58,7 @@ MATRIX = {
     # Account pages: any signed-in user (two-factor set-up and codes, password change).
     "accounts-two-factor":                    "L    Y   Y   Y   Y   Y   Y   Y   Y",
     "accounts-two-factor-setup":              "L    Y   Y   Y   Y   Y   Y   Y   Y",
+    "accounts-two-factor-enrol":              "L    Y   Y   Y   Y   Y   Y   Y   Y",
     "accounts-two-factor-manage":             "L    Y   Y   Y   Y   Y   Y   Y   Y",
     "accounts-password-change":               "L    Y   Y   Y   Y   Y   Y   Y   Y",
     # Case records: auditors only their assigned children (the world's child A is assigned to them).
