@@ -3,6 +3,7 @@ authenticator app, and the API tokens (django-rest-knox, stored hashed)."""
 
 from django.conf import settings
 from django.db import models
+from knox.models import AbstractAuthToken
 
 
 class EnrolmentLink(models.Model):
@@ -27,3 +28,23 @@ class EnrolmentLink(models.Model):
 
     def __str__(self) -> str:
         return f"Set-up link for {self.user} issued {self.issued_at:%d/%m/%Y %H:%M}"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox: only a SHA-512 digest is stored, and it expires). Read-only unless
+    issued with write access; revoked when its user's password changes or the account is disabled
+    (accounts.apps)."""
+
+    read_only = models.BooleanField(
+        default=True,
+        help_text="A read-only token may only read (GET, HEAD, OPTIONS), whatever the user's role.",
+    )
+    description = models.CharField(max_length=200, blank=True, help_text="What the token is for.")
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        scope = "read-only" if self.read_only else "read and write"
+        return f"{scope} API token of {self.user} ({self.token_key}...)"

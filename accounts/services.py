@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import EnrolmentLink
+from accounts.models import ApiToken, EnrolmentLink
 
 
 def user_sessions_end(*, user: User) -> int:
@@ -93,3 +93,39 @@ def enrolment_link_redeem(*, user: User, token: str) -> None:
         raise ValidationError(LINK_REFUSED)
     # A secret made before this link (and perhaps seen by someone else) is never the one set up.
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+
+
+# API tokens ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_issue(
+    *, user: User, write: bool = False, days: int | None = None, description: str = ""
+) -> tuple[ApiToken, str]:
+    """A new API token (read-only unless `write`), expiring after `days` (API_TOKEN_DAYS by default).
+    Returns the row and the token itself, which is shown once: only its digest is stored."""
+    if not user.is_active:
+        raise ValidationError(f"{user.username} is disabled: an API token would not work.")
+    days = settings.API_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        raise ValidationError(f"An API token lasts from 1 to {settings.API_TOKEN_MAX_DAYS} days.")
+    return ApiToken.objects.create(
+        user=user,
+        expiry=datetime.timedelta(days=days),
+        read_only=not write,
+        description=description[:200],
+    )
+
+
+def api_tokens_revoke(*, user: User) -> int:
+    deleted, _ = ApiToken.objects.filter(user=user).delete()
+    return deleted
+
+
+def api_tokens_revoke_on_change(sender, instance: User, created: bool, **kwargs) -> None:
+    """post_save of a user: a new password (Django keeps the raw one in `_password` until the save is
+    done) or a disabled account ends every API token."""
+    if created:
+        return
+    if getattr(instance, "_password", None) is not None or not instance.is_active:
+        api_tokens_revoke(user=instance)

@@ -7,10 +7,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from accounts.models import EnrolmentLink
-from accounts.services import enrolment_link_issue
+from accounts.services import api_token_issue, enrolment_link_issue
 from accounts.two_factor import secret_for_display
 from tests.factories import UserFactory
 
@@ -284,8 +283,8 @@ def test_the_api_answers_403_in_json_to_an_unverified_session(client, manager):
 
 
 def test_api_token_clients_are_not_asked_for_a_code(client, manager):
-    token = Token.objects.create(user=manager)
-    response = client.get("/api/s47-enquiries/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = api_token_issue(user=manager)
+    response = client.get("/api/s47-enquiries/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
 
 

@@ -9,8 +9,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from accounts.services import api_token_issue
 from actions.models import Evidence
 from common import roles
 from common.cache_control import NoStoreWhenSignedInMiddleware
@@ -74,9 +74,9 @@ def test_the_api_signed_in_by_session_is_not_stored(client, world):
 
 def test_the_api_signed_in_by_token_is_not_stored(client, world):
     """DRF reads the token inside the view: the header must follow the user DRF found, not the session."""
-    token = Token.objects.create(user=world.users[roles.MANAGER])
+    _, key = api_token_issue(user=world.users[roles.MANAGER])
     response = client.get(
-        reverse("api-child-detail", args=[world.child_a.uuid]), HTTP_AUTHORIZATION=f"Token {token.key}"
+        reverse("api-child-detail", args=[world.child_a.uuid]), HTTP_AUTHORIZATION=f"Token {key}"
     )
     assert response.status_code == 200
     assert response["Cache-Control"] == NO_STORE
