@@ -3,7 +3,7 @@ authenticator app, and the API tokens (django-rest-knox, stored hashed)."""
 
 from django.conf import settings
 from django.db import models
-from knox.models import AbstractAuthToken
+from knox.models import AuthToken
 
 
 class EnrolmentLink(models.Model):
@@ -30,11 +30,13 @@ class EnrolmentLink(models.Model):
         return f"Set-up link for {self.user} issued {self.issued_at:%d/%m/%Y %H:%M}"
 
 
-class ApiToken(AbstractAuthToken):
-    """An API token (django-rest-knox: only a SHA-512 digest is stored, and it expires). Read-only unless
-    issued with write access; revoked when its user's password changes or the account is disabled
-    (accounts.apps)."""
+class ApiTokenScope(models.Model):
+    """What an API token (django-rest-knox's AuthToken: only a SHA-512 digest is stored, and it expires)
+    may do. Read-only unless issued with write access; a token without a row here is read-only too
+    (common.api.TokenScope). Tokens are revoked when their user's password changes or the account is
+    disabled (accounts.apps)."""
 
+    token = models.OneToOneField(AuthToken, on_delete=models.CASCADE, primary_key=True, related_name="scope")
     read_only = models.BooleanField(
         default=True,
         help_text="A read-only token may only read (GET, HEAD, OPTIONS), whatever the user's role.",
@@ -42,9 +44,7 @@ class ApiToken(AbstractAuthToken):
     description = models.CharField(max_length=200, blank=True, help_text="What the token is for.")
 
     class Meta:
-        ordering = ["-created"]
-        verbose_name = "API token"
+        verbose_name = "API token scope"
 
     def __str__(self) -> str:
-        scope = "read-only" if self.read_only else "read and write"
-        return f"{scope} API token of {self.user} ({self.token_key}...)"
+        return "read-only" if self.read_only else "read and write"

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
 
-from accounts.models import ApiToken, EnrolmentLink
+from accounts.models import ApiTokenScope, EnrolmentLink
 
 
 def user_sessions_end(*, user: User) -> int:
@@ -101,7 +102,7 @@ def enrolment_link_redeem(*, user: User, token: str) -> None:
 @transaction.atomic
 def api_token_issue(
     *, user: User, write: bool = False, days: int | None = None, description: str = ""
-) -> tuple[ApiToken, str]:
+) -> tuple[AuthToken, str]:
     """A new API token (read-only unless `write`), expiring after `days` (API_TOKEN_DAYS by default).
     Returns the row and the token itself, which is shown once: only its digest is stored."""
     if not user.is_active:
@@ -109,16 +110,13 @@ def api_token_issue(
     days = settings.API_TOKEN_DAYS if days is None else days
     if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
         raise ValidationError(f"An API token lasts from 1 to {settings.API_TOKEN_MAX_DAYS} days.")
-    return ApiToken.objects.create(
-        user=user,
-        expiry=datetime.timedelta(days=days),
-        read_only=not write,
-        description=description[:200],
-    )
+    token, key = AuthToken.objects.create(user=user, expiry=datetime.timedelta(days=days))
+    ApiTokenScope.objects.create(token=token, read_only=not write, description=description[:200])
+    return token, key
 
 
 def api_tokens_revoke(*, user: User) -> int:
-    deleted, _ = ApiToken.objects.filter(user=user).delete()
+    deleted, _ = AuthToken.objects.filter(user=user).delete()
     return deleted
 
 

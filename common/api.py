@@ -16,13 +16,17 @@ from common.roles import has_role
 
 
 class TokenScope(BasePermission):
-    """403 for a change (POST, PUT, PATCH, DELETE) made with a read-only API token. The token row says so
-    (`read_only`, accounts.models.ApiToken); a session has no token and is not limited here."""
+    """403 for a change (POST, PUT, PATCH, DELETE) made with an API token that is not explicitly allowed to
+    write (its `scope`, accounts.models.ApiTokenScope; a token without one is read-only). A session has no
+    token (`request.auth` is None) and is not limited here."""
 
     message = "This API token is read-only: it cannot change anything. Ask an administrator for a token with write access."
 
     def has_permission(self, request, view) -> bool:
-        return request.method in SAFE_METHODS or not getattr(request.auth, "read_only", False)
+        if request.method in SAFE_METHODS or request.auth is None:
+            return True
+        scope = getattr(request.auth, "scope", None)  # a missing reverse one-to-one is an AttributeError
+        return scope is not None and not scope.read_only
 
 
 class HasRole(BasePermission):

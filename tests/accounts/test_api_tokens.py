@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from knox.models import AuthToken
 
-from accounts.models import ApiToken
 from accounts.services import api_token_issue, user_disable
 from tests.actions.factories import ActionFactory, PlanIssueFactory
 from tests.factories import UserFactory
@@ -29,8 +29,8 @@ def _refused(response) -> bool:
 def test_the_command_issues_a_read_only_token_shown_once_and_stored_as_a_digest(manager, capsys):
     call_command("api_token", manager.username)
     key = capsys.readouterr().out.strip()
-    token = ApiToken.objects.get(user=manager)
-    assert token.read_only
+    token = AuthToken.objects.get(user=manager)
+    assert token.scope.read_only
     assert key not in (token.digest, token.token_key) and len(token.digest) == 128  # SHA-512, hex
     call_command("api_token", manager.username)
     assert capsys.readouterr().out.strip() != key  # a new token each time: the old one cannot be shown
@@ -42,7 +42,7 @@ def test_a_token_authenticates_until_it_expires(client, manager, time_machine, s
     assert _get(client, key).status_code == 200
     time_machine.move_to("2026-04-01 09:01 +00:00", tick=False)
     assert _refused(_get(client, key))
-    assert not ApiToken.objects.exists()  # knox deletes an expired token when it is tried
+    assert not AuthToken.objects.exists()  # knox deletes an expired token when it is tried
 
 
 def test_a_token_lasts_the_configured_days_at_most(manager, settings):
@@ -57,7 +57,7 @@ def test_the_command_names_an_unknown_user_and_refuses_a_disabled_one():
     UserFactory(username="gone", is_active=False)
     with pytest.raises(CommandError, match="disabled"):
         call_command("api_token", "gone")
-    assert not ApiToken.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def _action_payload(owner) -> dict:
@@ -131,8 +131,8 @@ def test_a_password_change_revokes_every_token(client, manager):
     assert response.status_code == 302
     client.logout()
     assert _refused(_get(client, key))
-    assert not ApiToken.objects.filter(user=manager).exists()
-    assert ApiToken.objects.filter(user=other).exists() and other_key
+    assert not AuthToken.objects.filter(user=manager).exists()
+    assert AuthToken.objects.filter(user=other).exists() and other_key
 
 
 def test_a_password_set_anywhere_revokes_the_tokens(manager):
@@ -140,20 +140,20 @@ def test_a_password_set_anywhere_revokes_the_tokens(manager):
     api_token_issue(user=manager)
     manager.set_password("another-long-passphrase-7")
     manager.save()
-    assert not ApiToken.objects.filter(user=manager).exists()
+    assert not AuthToken.objects.filter(user=manager).exists()
 
 
 def test_other_changes_to_the_user_keep_the_tokens(manager):
     api_token_issue(user=manager)
     manager.first_name = "Mo"
     manager.save()
-    assert ApiToken.objects.filter(user=manager).exists()
+    assert AuthToken.objects.filter(user=manager).exists()
 
 
 def test_disabling_the_account_revokes_every_token(client, manager, administrator):
     _, key = api_token_issue(user=manager)
     user_disable(user=manager, by=administrator)
-    assert not ApiToken.objects.filter(user=manager).exists()
+    assert not AuthToken.objects.filter(user=manager).exists()
     assert _refused(_get(client, key))
 
 
@@ -168,3 +168,16 @@ def test_tokens_expire_by_default_after_the_configured_days(manager, settings):
     token, _ = api_token_issue(user=manager)
     assert token.expiry is not None
     assert dt.timedelta(days=89) < token.expiry - token.created <= dt.timedelta(days=90, seconds=5)
+
+
+def test_a_token_made_without_a_scope_is_read_only(client, manager, auditor):
+    """Knox's own admin form makes tokens with no scope row: they may only read."""
+    _, key = AuthToken.objects.create(user=manager)
+    assert _get(client, key).status_code == 200
+    response = client.post(
+        "/api/actions/",
+        _action_payload(auditor),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {key}",
+    )
+    assert response.status_code == 403
