@@ -72,6 +72,7 @@ MATRIX = {
     # Account pages: any signed-in user (two-factor set-up and codes, password change).
     "accounts-two-factor":                    "L    Y   Y   Y   Y   Y   Y   Y   Y",
     "accounts-two-factor-setup":              "L    Y   Y   Y   Y   Y   Y   Y   Y",
+    "accounts-two-factor-enrol":              "L    Y   Y   Y   Y   Y   Y   Y   Y",
     "accounts-two-factor-manage":             "L    Y   Y   Y   Y   Y   Y   Y   Y",
     "accounts-password-change":               "L    Y   Y   Y   Y   Y   Y   Y   Y",
     # Case records: auditors only their assigned children (the world's child A is assigned to them).
@@ -329,6 +330,11 @@ def _request(client: Client, url: str):
     response = client.get(url)
     if response.status_code == 405:
         response = client.post(url)
+    # Whatever the answer, nothing sent to a signed-in user may be stored (common/cache_control.py).
+    if response.wsgi_request.user.is_authenticated:
+        assert response.get("Cache-Control") == "no-store, private", (
+            f"{url} as {response.wsgi_request.user}: Cache-Control {response.get('Cache-Control')!r}"
+        )
     return response
 
 
