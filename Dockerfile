@@ -30,10 +30,11 @@ RUN pip install -c constraints.txt . \
 
 # Static files are collected with the production storage (hashed names, compressed), so DEBUG is off here.
 # The key exists only for this build step; the container gets its own SECRET_KEY from the env file.
+# The file roots exist in the image, owned by the app user: a named volume mounted on one takes its owner.
 RUN DEBUG=false ALLOWED_HOSTS=localhost \
     SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/media /app/var/reports \
+    && mkdir -p /app/var/media /app/var/reports /app/var/evidence \
     && chown -R app:app /app/var
 
 USER 10001:10001

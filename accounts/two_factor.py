@@ -9,15 +9,20 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from common.roles import CASE_RECORD_ROLES, has_role
+from common.roles import ALL_ROLES, has_role
 
 OIDC_BACKEND = "accounts.oidc.CouncilOIDCBackend"
 NO_DEVICE_SESSION_KEY = "accounts_no_otp_device"
+# Set when this session opened a valid one-time set-up link (or proved the old app before replacing it):
+# only then does the set-up page make and show a secret.
+MAY_ENROL_SESSION_KEY = "accounts_may_set_up_otp_device"
 
 
 def two_factor_required_for(user: User) -> bool:
-    """Every role that can open a child's record must use two-factor authentication."""
-    return settings.TWO_FACTOR_REQUIRED and has_role(user, *CASE_RECORD_ROLES)
+    """Every role must use two-factor authentication: partner agency auditors and report officers open case
+    audit facts, evidence and results, and panel members the reports, as surely as others open a child's
+    record. Only a signed-in user with no role (who sees the home page alone) is not asked."""
+    return settings.TWO_FACTOR_REQUIRED and has_role(user, *ALL_ROLES)
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:

@@ -6,6 +6,7 @@ from accounts import views
 urlpatterns = [
     path("two-factor/", views.two_factor_verify, name="accounts-two-factor"),
     path("two-factor/set-up/", views.two_factor_setup, name="accounts-two-factor-setup"),
+    path("two-factor/set-up/<str:token>/", views.two_factor_enrol, name="accounts-two-factor-enrol"),
     path("two-factor/manage/", views.two_factor_manage, name="accounts-two-factor-manage"),
     path("password/", views.password_change, name="accounts-password-change"),
 ]

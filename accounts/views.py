@@ -3,13 +3,15 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 
-from accounts import two_factor
+from accounts import services, two_factor
 from accounts.forms import ChangePasswordForm, OneTimeCodeForm, SignInForm
 
 WRONG_CODE = "The code is not correct or has expired: enter the code your app shows now"
@@ -59,13 +61,35 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
 
 
+def _link_needed(request: HttpRequest, *, refused: str | None = None, status: int = 200) -> HttpResponse:
+    context = {"refused": refused, "link_hours": settings.TWO_FACTOR_LINK_HOURS}
+    return render(request, "accounts/two_factor_link_needed.html", context, status=status)
+
+
+@login_required
+@require_GET
+def two_factor_enrol(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-time link an administrator issued: it lets this session set up the user's first app."""
+    if two_factor.confirmed_device(request.user) is not None:
+        return redirect("accounts-two-factor")
+    try:
+        services.enrolment_link_redeem(user=request.user, token=token)
+    except ValidationError as error:
+        return _link_needed(request, refused=error.messages[0], status=404)
+    request.session[two_factor.MAY_ENROL_SESSION_KEY] = True
+    return redirect("accounts-two-factor-setup")
+
+
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Sets up an authenticator app: scan the QR code (or type the key), then confirm with a code."""
+    """Sets up an authenticator app: scan the QR code (or type the key), then confirm with a code. Only for
+    a session that opened a set-up link: the password alone never shows the secret."""
     next_url = _next_url(request)
     if two_factor.confirmed_device(request.user) is not None:
         # A second device, or a new phone, is set up only after an administrator removes the old one.
         return redirect(f"{reverse('accounts-two-factor')}?{urlencode({'next': next_url})}")
+    if not request.session.get(two_factor.MAY_ENROL_SESSION_KEY):
+        return _link_needed(request)
     device = two_factor.unconfirmed_device(request.user)
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and _check_code(device, form):
@@ -73,6 +97,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         device.save(update_fields=["confirmed"])
         otp_login(request, device)
         request.session.pop(two_factor.NO_DEVICE_SESSION_KEY, None)
+        request.session.pop(two_factor.MAY_ENROL_SESSION_KEY, None)
         messages.success(request, "Two-factor authentication is set up")
         return redirect(next_url)
     return render(
@@ -95,6 +120,8 @@ def two_factor_manage(request: HttpRequest) -> HttpResponse:
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and device is not None and _check_code(device, form):
         two_factor.devices_remove(user=request.user)
+        # The code from the old app proves the person as a set-up link would.
+        request.session[two_factor.MAY_ENROL_SESSION_KEY] = True
         messages.success(request, "Your authenticator app has been removed. Set up the new one now.")
         return redirect("accounts-two-factor-setup")
     return render(

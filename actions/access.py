@@ -2,8 +2,9 @@
 
 - QA leads (administrators and managers, as for audits) create and edit plans, issues and actions, and
   cancel actions.
-- Managers and administrators sign actions off, but never an action they own themselves: sign-off is a
-  second person's check of the evidence (separation of duties).
+- Managers and administrators sign actions off, but never an action they own themselves, marked complete
+  themselves or added evidence to: sign-off is a second person's check of the evidence (separation of
+  duties). For the same reason an action's owner is not changed while it awaits sign-off.
 - An action's owner posts progress updates on it; so may the plan's lead and QA leads.
 - Administrators, managers, moderators and report officers read every plan; anyone else reads the plans
   they lead or own an action in, except partner agency auditors, who see only their own actions.
@@ -18,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from actions.models import Action, ActionPlan, Evidence, PlanIssue
+from actions.models import Action, ActionPlan, Evidence, PlanIssue, ProgressUpdate
 from audits import access as audit_access
 from common import roles
 
@@ -72,7 +73,21 @@ def sign_off_refusal(user: User_, action: Action) -> str | None:
         return "Only a manager or an administrator can sign an action off."
     if action.owner_id == user.pk:
         return "You own this action: another manager must check the evidence and sign it off."
+    if marked_complete_by(action) == user.pk:
+        return "You marked this action complete: another manager must check the evidence and sign it off."
+    if Evidence.objects.filter(update__action=action, uploaded_by=user).exists():
+        return "You added evidence to this action: another manager must check the evidence and sign it off."
     return None
+
+
+def marked_complete_by(action: Action) -> int | None:
+    """The id of whoever last asked for this action's sign-off (the update that marked it complete)."""
+    return (
+        ProgressUpdate.objects.filter(action=action, status_after=Action.Status.AWAITING_SIGN_OFF)
+        .order_by("-pk")
+        .values_list("author_id", flat=True)
+        .first()
+    )
 
 
 def access_plan(user: User_, plan_uuid: uuid.UUID, *, write: bool = False) -> ActionPlan:

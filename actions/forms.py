@@ -147,10 +147,16 @@ class ActionForm(forms.Form):
     )
     due_date = date_field("Due date", name="the due date", help_text="For example, 28/06/2024")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, locked_owner: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = staff_users()
         self.fields["owner"].empty_label = "Choose the owner"
+        if locked_owner is not None:
+            # Awaiting sign-off: the owner stays who asked for it (separation of duties, actions.access).
+            owner = self.fields["owner"]
+            owner.queryset = User.objects.filter(pk=locked_owner.pk)
+            owner.disabled = True
+            owner.help_text = "The owner cannot be changed while the action awaits sign-off: sign it off or send it back first"
         self.helper = _helper(
             Field.textarea("description", rows=3),
             Field.select("owner"),

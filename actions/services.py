@@ -4,8 +4,9 @@ keeps a row per change with the user and a reason, shown on the history pages.
 The rules of the workflow live here (the database enforces the two that must never break: complete only
 with a sign-off, cancelled only with a reason):
 not started -> in progress -> complete, awaiting sign-off -> complete (a manager's sign-off, with
-evidence, never by the action's own owner); a refused sign-off goes back to in progress with the reason;
-any open action may be cancelled with a reason.
+evidence, never by the action's own owner, nor by whoever marked it complete or added its evidence; its
+owner is not changed while it awaits sign-off); a refused sign-off goes back to in progress with the
+reason; any open action may be cancelled with a reason.
 """
 
 import datetime
@@ -235,6 +236,13 @@ def action_update(
     _require_manager(user)
     action = _lock(action)
     _require_open(action)
+    if owner.pk != action.owner_id and action.status == Action.Status.AWAITING_SIGN_OFF:
+        raise ValidationError(
+            {
+                "owner": "The action awaits sign-off: its owner cannot be changed until it is signed off "
+                "or sent back."
+            }
+        )
     if owner.pk != action.owner_id and not _may_own(owner):
         raise ValidationError({"owner": "The owner must be a member of staff with a role in this service."})
     action.description, action.owner, action.lead, action.due_date, action.priority = (

@@ -313,7 +313,8 @@ def action_edit(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
         "priority": action.priority,
         "due_date": action.due_date,
     }
-    form = ActionForm(request.POST or None, initial=initial)
+    locked_owner = action.owner if action.status == Action.Status.AWAITING_SIGN_OFF else None
+    form = ActionForm(request.POST or None, initial=initial, locked_owner=locked_owner)
     if request.method == "POST" and form.is_valid():
         try:
             services.action_update(action=action, user=request.user, **form.cleaned_data)
@@ -481,7 +482,6 @@ def evidence_download(request: HttpRequest, evidence_uuid: uuid.UUID) -> FileRes
         content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     access_log_record(
         request,
         action=AccessLogEntry.Action.EXPORT,

@@ -4,6 +4,8 @@
   their results but no case audit's answers; panel members see none of it.
 - Auditors see the audits they have case audits in, and only their own case audits.
 - Partner agency auditors see only their own agency's case audits that are assigned to them.
+- For both, need to know ends: an assignment gives sight of the case audit (and, for auditors, the
+  child's record) until CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK days after the audit is locked.
 A single object the user may not see is a 404, so its existence is not disclosed.
 """
 
@@ -15,6 +17,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from audits.models import Audit, CaseAudit
+from cases.selectors import current_assignments
 from common import roles
 
 LEAD_ROLES = (roles.ADMINISTRATOR, roles.MANAGER)
@@ -37,9 +40,9 @@ def case_audits_visible_to(user: User_) -> QuerySet[CaseAudit]:
     if roles.has_role(user, *ALL_CASE_AUDITS_ROLES):
         return CaseAudit.objects.all()
     if roles.has_role(user, roles.AUDITOR):
-        return CaseAudit.objects.filter(auditor=user)
+        return current_assignments(CaseAudit.objects.filter(auditor=user))
     if roles.has_role(user, roles.PARTNER_AUDITOR):
-        return CaseAudit.objects.filter(auditor=user, agency=user_agency(user) or "")
+        return current_assignments(CaseAudit.objects.filter(auditor=user, agency=user_agency(user) or ""))
     return CaseAudit.objects.none()
 
 

@@ -6,7 +6,8 @@ The pages say who may see them with `role_required(...)`; an API view says the s
 
 from operator import attrgetter
 
-from rest_framework.permissions import BasePermission
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from common.access_log import access_log_record
@@ -14,12 +15,29 @@ from common.models import AccessLogEntry
 from common.roles import has_role
 
 
+class TokenScope(BasePermission):
+    """403 for a change (POST, PUT, PATCH, DELETE) made with an API token that is not explicitly allowed to
+    write (its `scope`, accounts.models.ApiTokenScope; a token without one is read-only). A session has no
+    token (`request.auth` is None) and is not limited here."""
+
+    message = "This API token is read-only: it cannot change anything. Ask an administrator for a token with write access."
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS or request.auth is None:
+            return True
+        scope = getattr(request.auth, "scope", None)  # a missing reverse one-to-one is an AttributeError
+        return scope is not None and not scope.read_only
+
+
 class HasRole(BasePermission):
-    """403 unless the user holds one of the view's `allowed_roles` (a view that names none admits nobody)."""
+    """403 unless the user holds one of the view's `allowed_roles` (a view that names none admits nobody).
+    Checks the token's scope first, since API views name their own permission classes."""
 
     message = "Your role does not give access to this part of the API."
 
     def has_permission(self, request, view) -> bool:
+        if not TokenScope().has_permission(request, view):
+            raise PermissionDenied(TokenScope.message)
         allowed = getattr(view, "allowed_roles", ())
         return bool(allowed) and has_role(request.user, *allowed)
 

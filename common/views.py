@@ -11,7 +11,7 @@ from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required
 from common.filters import AccessLogFilter
-from common.models import AccessLogEntry
+from common.models import AccessLogChild, AccessLogEntry
 from common.roles import user_roles
 from reporting.drilldown import csv_response
 
@@ -33,14 +33,22 @@ def access_log(request: HttpRequest) -> HttpResponse:
     filterset = AccessLogFilter(request.GET, queryset=entries)
     found = filterset.qs if filterset.is_valid() else entries.none()
     query = _without(request, "page", "format")
+    # The log names children too: a search or download of it names each child it shows, like any list.
     if request.GET.get("format") == "csv":
-        access_log_record(
-            request, action=AccessLogEntry.Action.EXPORT, object_type="access log", detail=query
+        shown = AccessLogChild.objects.filter(entry__in=found.values("pk")).values_list(
+            "child_ref", flat=True
         )
+        access_log_record(
+            request, action=AccessLogEntry.Action.EXPORT, object_type="access log", detail=query,
+            child_ids=shown.distinct().order_by(),
+        )  # fmt: skip
         rows = (_csv_row(entry) for entry in found.iterator(chunk_size=2000))
         return csv_response(f"access-log-{timezone.localdate():%Y-%m-%d}", CSV_HEADER, rows)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    access_log_record(request, action=AccessLogEntry.Action.LIST, object_type="access log", detail=query)
+    access_log_record(
+        request, action=AccessLogEntry.Action.LIST, object_type="access log", detail=query,
+        child_ids=[child.child_ref for entry in page for child in entry.children.all()],
+    )  # fmt: skip
     return render(
         request,
         "common/access_log.html",

@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens: stored hashed, expiring; their scope in accounts.models.ApiTokenScope
     "drf_spectacular",
     "django_celery_beat",
     "axes",
@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside everything that answers for a signed-in user (the two-factor redirect included).
+    "common.cache_control.NoStoreWhenSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -121,10 +123,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # Log-in lockout (django-axes), keyed on username AND client address together: staff behind one council
-# proxy share an address, so one person's mistakes must not lock their colleagues out.
+# proxy share an address, so one person's mistakes must not lock their colleagues out. And on the
+# username alone, with a higher limit, so that guesses spread over many addresses cannot go on against
+# one account (accounts.lockout.AccountLockoutHandler applies each limit to its own count).
+AXES_HANDLER = "accounts.lockout.AccountLockoutHandler"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5, min_value=1)
+LOGIN_USERNAME_FAILURE_LIMIT = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=20, min_value=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30, min_value=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
@@ -133,9 +139,11 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # the client address is REMOTE_ADDR). Never more than there really are: the header is otherwise forgeable.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0, min_value=0)
 
-# Two-factor authentication (django-otp, TOTP): required for every role that can open a child's record.
+# Two-factor authentication (django-otp, TOTP): required for every role (accounts.two_factor).
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
 OTP_TOTP_ISSUER = f"{SERVICE_NAME} ({COUNCIL_NAME})"
+# A first authenticator app is set up only through a one-time link an administrator issues; it expires.
+TWO_FACTOR_LINK_HOURS = env.int("TWO_FACTOR_LINK_HOURS", default=72, min_value=1)
 
 # Optional single sign-on through the council's identity provider (OpenID Connect, mozilla-django-oidc):
 # on only when OIDC_RP_CLIENT_ID is set, and then every endpoint must be set too. See docs/sso.md.
@@ -205,6 +213,9 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024, min_val
 # schedules usually keep audit trails of access to children's records for six years (Limitation Act 1980
 # s.2: six years to bring a claim), after which they are deleted daily (config/schedule.py).
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=6 * 365, min_value=1)
+# Need to know: an auditor (or partner agency auditor) sees a case they were assigned, its case audit and
+# the child's record, until this many days after the audit is locked (cases.selectors.current_assignments).
+CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK = env.int("CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK", default=30, min_value=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Any request body (common/request_limits.py answers 413 above it): the largest upload plus its form.
@@ -284,13 +295,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "common.api.TokenScope"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+# API tokens (django-rest-knox): `manage.py api_token <username>` issues one, read-only unless --write.
+# Knox's own token model (the accounts migration names it through this setting, as knox makes it swappable).
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105 (a model name, not a secret)
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90, min_value=1)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365, min_value=1)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Case audit tracker API",

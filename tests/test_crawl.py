@@ -3,12 +3,14 @@
 For each role: sign in, start at "/" and follow every internal `<a href>` breadth-first (GET only, up to
 a page budget). Fails on any 5xx, on any link shown to a user that answers 403 or 404 (a link to a page
 someone may not open is a bug; the message names the page that showed it), and on any HTML page without
-exactly one <h1> or without a <title> naming the page.
+exactly one <h1> or without a <title> naming the page, and on any page or download that shows a demo
+child's ID without an access-log entry of that request naming the child (every look at a child is logged).
 
 The demo is loaded once for the module, inside a transaction rolled back at the end; each test runs in
 its own savepoint within it (pytest-django's usual per-test rollback).
 """
 
+import re
 from collections import deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -29,8 +31,10 @@ from django.http import (
 from django.test import override_settings
 from django.urls import Resolver404, resolve
 
+from cases.demo import CHILD_PREFIX
 from cases.management.commands.load_demo import demo_username
 from common import roles
+from common.models import AccessLogChild, AccessLogEntry
 from reporting import report_services
 from reporting.models import PanelReport
 
@@ -38,6 +42,7 @@ PAGE_BUDGET = 150
 QUERY_VARIANTS_PER_PATH = 3  # a list's filters and pages: the first few variants of each path
 PATHS_PER_VIEW = 5  # the first few objects of each kind (children, case audits ...): more views in the budget
 HOST = "testserver"
+DEMO_CHILD_ID = re.compile(rf"\b{re.escape(CHILD_PREFIX)}\d{{7}}\b")
 SKIP_PREFIXES = ("/admin/", "/logout/", "/static/")
 
 
@@ -132,7 +137,21 @@ def _view_name(path: str) -> str | None:
         return None  # fetched all the same: a link to no page is a 404 the crawl reports
 
 
-def crawl(client, *, budget: int = PAGE_BUDGET) -> CrawlResult:
+def _children_shown_but_not_logged(response, user: User, since: int) -> set[str]:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    shown = set(DEMO_CHILD_ID.findall(content.decode("utf-8", errors="replace")))
+    if not shown:
+        return set()
+    logged = AccessLogChild.objects.filter(entry__pk__gt=since, entry__user=user)
+    return shown - set(logged.values_list("child_ref", flat=True))
+
+
+def _last_entry_pk() -> int:
+    return AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def crawl(client, *, budget: int = PAGE_BUDGET, user: User | None = None) -> CrawlResult:
+    """`user`: the signed-in user, whose access-log entries each page must write (None: not checked)."""
     result = CrawlResult()
     queue: deque[tuple[str, str]] = deque([("/", "(start)")])
     seen: set[str] = {"/"}
@@ -140,7 +159,10 @@ def crawl(client, *, budget: int = PAGE_BUDGET) -> CrawlResult:
     paths_of_view: dict[str, set[str]] = {}
     while queue and len(result.visited) < budget:
         url, linked_from = queue.popleft()
+        since = _last_entry_pk() if user else 0
         response = client.get(url)
+        if user and (unlogged := _children_shown_but_not_logged(response, user, since)):
+            result.problems.append(f"{url} shows {sorted(unlogged)[:3]} with no access-log entry naming them")
         result.visited[url] = response.status_code
         status = response.status_code
         if status >= 500:
@@ -195,7 +217,7 @@ def crawl(client, *, budget: int = PAGE_BUDGET) -> CrawlResult:
 def test_every_link_shown_to_a_demo_user_opens(demo, client, role):
     user = User.objects.get(username=demo_username(role))
     client.force_login(user)
-    result = crawl(client)
+    result = crawl(client, user=user)
     assert result.visited.get("/") == 200
     assert not result.problems, f"{role}: " + "\n".join(result.problems)
     # The crawl went beyond the home page: it reached a page only this role's links lead to.

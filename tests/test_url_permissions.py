@@ -18,6 +18,10 @@ with the row of the table for the URL's name:
 
 GET is tried first; a view that answers 405 is requested with an empty POST instead.
 
+Every look at a child is logged: whatever the persona and the outcome, a response that shows a child ID of
+the world (a page, a fragment, an export, an API answer) must have written an access-log entry naming
+that child, for that user, in the same request. The Django admin's pages are walked the same way below.
+
 A URL name in the resolver without a row fails `test_every_url_has_a_row` (the message lists the names
 and suggests rows); a row whose URL is gone fails too. Where a view states `allowed_roles` (pages via
 `common.decorators.role_required`, API views via `allowed_roles` and `common.api.HasRole`) the table must
@@ -31,16 +35,26 @@ the real page and its object rules, add the object to tests/security/world.py an
 ARGUMENTS (or ARGUMENTS_BY_URL), then mark with `H` the personas the object guard hides it from.
 """
 
+import datetime
+import re
 import uuid
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth.models import User
+from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from simple_history.admin import SimpleHistoryAdmin
 
+from audits.models import Audit
+from cases.admin import CaseRecordAdmin
+from cases.models import Child, CPPlan, LookedAfterEpisode, Referral, S47Enquiry, StrategyDiscussion
 from common import roles
+from common.models import AccessLogChild, AccessLogEntry
 from reporting import metrics
 from tests.factories import UserFactory
 from tests.security.world import ANONYMOUS, NO_ROLE, PERSONAS, World, build_world
@@ -58,6 +72,7 @@ MATRIX = {
     # Account pages: any signed-in user (two-factor set-up and codes, password change).
     "accounts-two-factor":                    "L    Y   Y   Y   Y   Y   Y   Y   Y",
     "accounts-two-factor-setup":              "L    Y   Y   Y   Y   Y   Y   Y   Y",
+    "accounts-two-factor-enrol":              "L    Y   Y   Y   Y   Y   Y   Y   Y",
     "accounts-two-factor-manage":             "L    Y   Y   Y   Y   Y   Y   Y   Y",
     "accounts-password-change":               "L    Y   Y   Y   Y   Y   Y   Y   Y",
     # Case records: auditors only their assigned children (the world's child A is assigned to them).
@@ -315,7 +330,34 @@ def _request(client: Client, url: str):
     response = client.get(url)
     if response.status_code == 405:
         response = client.post(url)
+    # Whatever the answer, nothing sent to a signed-in user may be stored (common/cache_control.py).
+    if response.wsgi_request.user.is_authenticated:
+        assert response.get("Cache-Control") == "no-store, private", (
+            f"{url} as {response.wsgi_request.user}: Cache-Control {response.get('Cache-Control')!r}"
+        )
     return response
+
+
+# The world's child IDs (tests/security/world.py); users and titles are lower case, so no false match.
+WORLD_CHILD_ID = re.compile(r"\bWORLD-[AB]\b")
+
+
+def _body(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", errors="replace")
+
+
+def _last_entry_pk() -> int:
+    return AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _children_shown_but_not_logged(response, user: User | None, since: int) -> set[str]:
+    """The world's child IDs the response shows that no access-log entry of this request names."""
+    shown = set(WORLD_CHILD_ID.findall(_body(response)))
+    if not shown:
+        return set()
+    logged = AccessLogChild.objects.filter(entry__pk__gt=since, entry__user=user)
+    return shown - set(logged.values_list("child_ref", flat=True))
 
 
 def test_the_columns_are_anonymous_each_role_and_no_role():
@@ -388,7 +430,11 @@ def test_each_persona_gets_what_the_table_says(client, route, pattern):
         client.logout()
         if user is not None:
             client.force_login(user)
-        got = _outcome(_request(client, url), api=_is_api(route))
+        since = _last_entry_pk()
+        response = _request(client, url)
+        got = _outcome(response, api=_is_api(route))
+        if unlogged := _children_shown_but_not_logged(response, user, since):
+            wrong.append(f"{persona}: shows {sorted(unlogged)} with no access-log entry naming them")
         if got == "H" and expected[persona] == "Y" and dummy:
             got = "Y"  # a dummy id: the 404 comes from the object guard, after the role check
         if got == "N" and expected[persona] == "F":
@@ -405,3 +451,142 @@ def test_the_django_admin_sends_users_who_are_not_staff_to_its_sign_in(client):
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     client.logout()
     assert client.get("/admin/").status_code == 302
+
+
+def _admin_urls(world: World) -> list[str]:
+    """Every page the Django admin has for each registered model: the list, and for the model's first
+    row its change, history, delete and (django-simple-history) historical version pages."""
+    urls = []
+    for model, model_admin in admin.site._registry.items():
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        urls.append(reverse(f"{info}_changelist"))
+        obj = model._default_manager.order_by("pk").first()
+        if obj is None:
+            continue
+        urls += [reverse(f"{info}_{page}", args=[obj.pk]) for page in ("change", "history", "delete")]
+        if isinstance(model_admin, SimpleHistoryAdmin) and (version := obj.history.first()):
+            urls.append(reverse(f"{info}_simple_history", args=[obj.pk, version.history_id]))
+    return urls
+
+
+@pytest.mark.django_db
+def test_every_django_admin_page_that_shows_a_child_writes_an_entry_naming_it(client):
+    world = build_world()
+    superuser = UserFactory(username="world-superuser", is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    unlogged, shown = {}, set()
+    for url in _admin_urls(world):
+        since = _last_entry_pk()
+        response = client.get(url)
+        assert response.status_code == 200, url
+        shown |= set(WORLD_CHILD_ID.findall(_body(response)))
+        if missing := _children_shown_but_not_logged(response, superuser, since):
+            unlogged[url] = sorted(missing)
+    assert shown == {"WORLD-A", "WORLD-B"}  # the walk reached the case records
+    assert not unlogged, f"admin pages that show a child but wrote no access-log entry naming it: {unlogged}"
+
+
+def _shows_a_child(model) -> bool:
+    return model is Child or any(field.name == "child" for field in model._meta.fields)
+
+
+def test_every_model_the_django_admin_shows_with_a_child_has_the_logged_read_only_admin():
+    with_child = {model for model in admin.site._registry if _shows_a_child(model)}
+    assert {Child, S47Enquiry, Referral, StrategyDiscussion, CPPlan, LookedAfterEpisode} <= with_child
+    plain = sorted(m.__name__ for m in with_child if not isinstance(admin.site._registry[m], CaseRecordAdmin))
+    assert not plain, f"admin classes that show a child without cases.admin.CaseRecordAdmin: {plain}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", [Child, S47Enquiry, Referral, StrategyDiscussion])
+def test_the_django_admin_of_case_records_is_read_only_even_for_a_superuser(client, model):
+    """Case records change only through imports, which keep a history row and a reason."""
+    build_world()
+    client.force_login(UserFactory(username="world-superuser", is_staff=True, is_superuser=True))
+    obj = model.objects.order_by("pk").first()
+    info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    version = obj.history.earliest()
+    before = model_to_dict(obj)
+
+    assert client.get(reverse(f"{info}_add")).status_code == 403
+    assert client.post(reverse(f"{info}_change", args=[obj.pk]), {}).status_code == 403
+    reverted = client.post(reverse(f"{info}_simple_history", args=[obj.pk, version.history_id]), {})
+    assert reverted.status_code == 403
+    assert model_to_dict(model.objects.get(pk=obj.pk)) == before
+
+
+# Need to know ends (docs/security.md): CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK days after the world's audit is
+# locked, the auditor and the partner agency auditor lose what their assignment gave them. The cells that
+# change, for those two columns; every other cell is as in MATRIX.
+SIGHT_ENDED = {
+    "cases-child-detail": {roles.AUDITOR: "H"},
+    "audits-detail": {roles.AUDITOR: "H", roles.PARTNER_AUDITOR: "H"},
+    "audits-score": {roles.AUDITOR: "H"},
+    "audits-answer": {roles.AUDITOR: "H"},
+    "audits-grade": {roles.AUDITOR: "H"},
+    "audits-submit": {roles.AUDITOR: "H"},
+    "audits-answers-export": {roles.AUDITOR: "H", roles.PARTNER_AUDITOR: "H"},
+    "audits-answers-import": {roles.AUDITOR: "H", roles.PARTNER_AUDITOR: "H"},
+    "api-child-detail": {roles.AUDITOR: "H"},
+    "api-referral-detail": {roles.AUDITOR: "H"},
+    "api-strategy-discussion-detail": {roles.AUDITOR: "H"},
+    "api-s47-enquiry-detail": {roles.AUDITOR: "H"},
+    "api-audit-detail": {roles.AUDITOR: "H", roles.PARTNER_AUDITOR: "H"},
+    "api-case-audit-detail": {roles.AUDITOR: "H"},
+}
+ASSIGNED = (roles.AUDITOR, roles.PARTNER_AUDITOR)
+LOCKED_AT = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("after_lock", "sight_ended"),
+    [(datetime.timedelta(days=30, seconds=-1), False), (datetime.timedelta(days=30), True)],
+    ids=["a second before 30 days", "30 days"],
+)
+def test_an_assignment_gives_sight_of_the_case_until_30_days_after_the_audit_is_locked(
+    client, after_lock, sight_ended
+):
+    """Only the two assigned roles can change (the others' cells do not depend on assignments); a
+    response that still showed them the world's child after the end fails too."""
+    assert settings.CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK == 30  # the default
+    world = build_world()
+    Audit.objects.filter(pk=world.audit.pk).update(locked_at=LOCKED_AT, status=Audit.Status.COMPLETE)
+    wrong = []
+    with time_machine.travel(LOCKED_AT + after_lock, tick=False):
+        for route, pattern in PATTERNS:
+            expected = _expected(pattern.name)
+            if not any(expected[role] in "YHF" for role in ASSIGNED):
+                continue  # refused by the role check whatever the assignment
+            url, dummy = _url(pattern, world)
+            for persona in ASSIGNED:
+                want = SIGHT_ENDED.get(pattern.name, {}).get(persona) if sight_ended else None
+                want = want or expected[persona]
+                client.force_login(world.users[persona])
+                since = _last_entry_pk()
+                response = _request(client, url)
+                got = _outcome(response, api=_is_api(route))
+                if got == "H" and want == "Y" and dummy:
+                    got = "Y"
+                if got != want:
+                    wrong.append(f"{pattern.name} ({url}), {persona}: expected {want}, got {got}")
+                if sight_ended and (shown := WORLD_CHILD_ID.findall(_body(response))):
+                    wrong.append(f"{pattern.name}, {persona}: still shows {sorted(set(shown))}")
+                elif unlogged := _children_shown_but_not_logged(response, world.users[persona], since):
+                    wrong.append(f"{pattern.name}, {persona}: shows {sorted(unlogged)} unlogged")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.django_db
+def test_need_to_know_ends_after_the_number_of_days_the_setting_says(client, settings):
+    settings.CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK = 7
+    world = build_world()
+    Audit.objects.filter(pk=world.audit.pk).update(locked_at=LOCKED_AT)
+    url = reverse("cases-child-detail", args=[world.child_a.uuid])
+    for after_lock, status in [
+        (datetime.timedelta(days=7, seconds=-1), 200),
+        (datetime.timedelta(days=7), 404),
+    ]:
+        with time_machine.travel(LOCKED_AT + after_lock, tick=False):
+            client.force_login(world.users[roles.AUDITOR])
+            assert client.get(url).status_code == status, after_lock

@@ -126,6 +126,10 @@ def _render_sample(request: HttpRequest, audit: Audit, form: SampleForm, errors=
     drawn = {c.record_id: c for c in audit.case_audits.select_related("child", "team")}
     rows = sorted(drawn.values(), key=lambda c: (c.record_date, c.child.child_id))
     by_team = sorted(Counter(str(c.team or "No team") for c in rows).items())
+    access_log_record(
+        request, action="view", object_type="audit sample", object_ref=audit.uuid,
+        child_ids=[c.child.child_id for c in rows],
+    )  # fmt: skip
     context = {
         "audit": audit,
         "form": form,
@@ -192,4 +196,8 @@ def assign(request: HttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
                 request, f"Assignments saved: {changed} case audit{'s' * (changed != 1)} changed."
             )
             return redirect("audits-assign", audit.uuid)
+    access_log_record(
+        request, action="view", object_type="audit assignments", object_ref=audit.uuid,
+        child_ids=[c.child.child_id for c in case_audits],
+    )  # fmt: skip
     return render(request, "audits/lead_assign.html", {"audit": audit, "form": form})

@@ -34,7 +34,7 @@ WHAT = {"grade": "Overall grade", "status": "Status"}
 @require_GET
 def moderation_list(request: HttpRequest) -> HttpResponse:
     visible = access.case_audits_visible_to(request.user)
-    submitted = (
+    submitted = list(
         visible.filter(status=CaseAudit.Status.SUBMITTED, audit__locked_at__isnull=True)
         .select_related("audit", "child", "auditor")
         .order_by("-escalated", "submitted_at", "audit__title")
@@ -48,6 +48,10 @@ def moderation_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("title")
     )
+    access_log_record(
+        request, action="list", object_type="case audits to moderate",
+        child_ids=[c.child.child_id for c in submitted],
+    )  # fmt: skip
     return render(request, "audits/moderation_list.html", {"submitted": submitted, "audits": audits})
 
 
@@ -78,6 +82,11 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     """`failed` names the form that was refused (answer-<question id>, grade, return, moderated)."""
+    # Logged wherever the page is drawn: a refused change shows the case record again, as the GET does.
+    access_log_record(
+        request, action="view", object_type="case audit", object_ref=case_audit.uuid, detail="moderation",
+        child_ids=[case_audit.child.child_id],
+    )  # fmt: skip
     sheet = Sheet.load(case_audit)
     errors = []
     if form is not None:
@@ -117,10 +126,6 @@ def _back(case_audit: CaseAudit) -> HttpResponse:
 @require_GET
 def moderate(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
     case_audit = access.access_case_audit_for_moderation(request.user, case_audit_uuid)
-    access_log_record(
-        request, action="view", object_type="case audit", object_ref=case_audit.uuid, detail="moderation",
-        child_ids=[case_audit.child.child_id],
-    )  # fmt: skip
     return _page(request, case_audit)
 
 

@@ -203,6 +203,11 @@ def _page(
     submit_errors: list[tuple[str, str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    # Logged wherever the page is drawn: a refused save shows the case record again, as the GET does.
+    access_log_record(
+        request, action="view", object_type="case audit", object_ref=case_audit.uuid,
+        child_ids=[case_audit.child.child_id],
+    )  # fmt: skip
     context = _common_context(request, case_audit) | {
         "audit": case_audit.audit,
         "sheet": sheet,
@@ -245,6 +250,10 @@ def my_audits(request: HttpRequest) -> HttpResponse:
     )
     to_do = [c for c in case_audits if c.status in OPEN_STATUSES]
     done = [c for c in case_audits if c.status not in OPEN_STATUSES]
+    access_log_record(
+        request, action="list", object_type="my case audits",
+        child_ids=[c.child.child_id for c in case_audits],
+    )  # fmt: skip
     context = {
         "groups": [("To score", to_do, True), ("Submitted", done, False)],
         "to_do": to_do,
@@ -258,10 +267,6 @@ def my_audits(request: HttpRequest) -> HttpResponse:
 @require_GET
 def score(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
     case_audit = access.access_case_audit(request.user, case_audit_uuid)
-    access_log_record(
-        request, action="view", object_type="case audit", object_ref=case_audit.uuid,
-        child_ids=[case_audit.child.child_id],
-    )  # fmt: skip
     return _page(request, case_audit, Sheet.load(case_audit))
 
 

@@ -122,6 +122,48 @@ def test_the_django_admin_log_in_is_locked_out_too(client, alice):
     assert response.status_code == 429
 
 
+def _addresses(count):
+    return [f"203.0.113.{n}" for n in range(1, count + 1)]
+
+
+def _nineteen_guesses_from_five_addresses(client, username):
+    """Never more than 4 from one address: under the 5-per-address limit everywhere."""
+    responses = []
+    for ip in _addresses(5):
+        responses += _fail(client, username, ip, 4 if ip != "203.0.113.5" else 3)
+    return responses
+
+
+def test_guesses_spread_over_many_addresses_lock_the_account_everywhere(client, alice):
+    """The 20th wrong password for one account, whatever the addresses, locks it on every address (its
+    owner's office included) until the cool-off ends."""
+    assert all(r.status_code == 200 for r in _nineteen_guesses_from_five_addresses(client, "alice"))
+    assert _log_in(client, "alice", "wrong-password", "203.0.113.6").status_code == 429
+    response = _log_in(client, "alice", "correct-horse-battery", OFFICE)
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "locked on every computer" in page and "other computers are not affected" not in page
+    assert "_auth_user_id" not in client.session
+
+
+def test_nineteen_guesses_from_many_addresses_leave_the_account_open(client, alice):
+    _nineteen_guesses_from_five_addresses(client, "alice")
+    assert _log_in(client, "alice", "correct-horse-battery", OFFICE).status_code == 302
+
+
+def test_guesses_against_one_account_do_not_lock_another(client, alice, bob):
+    _nineteen_guesses_from_five_addresses(client, "alice")
+    _log_in(client, "alice", "wrong-password", "203.0.113.6")
+    assert _log_in(client, "bob", "correct-horse-battery", OFFICE).status_code == 302
+
+
+def test_the_limit_for_the_username_alone_is_a_setting(client, alice, settings):
+    settings.LOGIN_USERNAME_FAILURE_LIMIT = 6
+    _fail(client, "alice", "203.0.113.1", 3)
+    _fail(client, "alice", "203.0.113.2", 3)
+    assert _log_in(client, "alice", "correct-horse-battery", OFFICE).status_code == 429
+
+
 class TestClientAddress:
     def _request(self, remote, forwarded=None):
         extra = {"REMOTE_ADDR": remote}

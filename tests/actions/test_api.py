@@ -195,3 +195,24 @@ def test_the_panel_table_through_the_api(api, manager, action, report_officer):
     ]
     api.force_authenticate(UserFactory(username="other-auditor", roles=[roles.AUDITOR]))
     assert api.get(reverse("api-action-plan-panel-table", args=[action.issue.plan.uuid])).status_code == 404
+
+
+def test_the_api_offers_no_way_round_the_separation_of_duties(api, manager, owner, action):
+    """A manager who marked an action complete through the API cannot then sign it off or hand the action
+    to someone else there: the API has no sign-off and no edit of an action (the pages refuse both)."""
+    api.force_authenticate(manager)
+    url = reverse("api-progress-update-list")
+    payload = {
+        "action": str(action.uuid),
+        "note": "Done",
+        "written_on": "2024-06-03",
+        "files": [pdf_upload()],
+    }
+    assert api.post(url, {**payload, "mark_complete": "true"}, format="multipart").status_code == 201
+    detail = reverse("api-action-detail", args=[action.uuid])
+    other = UserFactory(username="other-owner", roles=[roles.AUDITOR])
+    assert api.patch(detail, {"status": "complete"}, format="json").status_code == 405
+    assert api.patch(detail, {"owner": other.username}, format="json").status_code == 405
+    assert api.post(f"{detail}sign-off/").status_code == 404
+    action.refresh_from_db()
+    assert action.status == Action.Status.AWAITING_SIGN_OFF and action.owner == owner

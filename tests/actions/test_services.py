@@ -138,6 +138,117 @@ def test_evidence_from_an_earlier_update_is_enough_to_mark_complete(action, owne
     assert action.status == Action.Status.AWAITING_SIGN_OFF
 
 
+# Separation of duties: the one who signs off checks someone else's work ------------------------------
+
+
+def test_a_manager_who_marked_the_action_complete_cannot_sign_it_off(action, owner, manager):
+    """A QA lead may post on anyone's action; marking it complete and then signing it off would be one
+    person vouching for their own claim."""
+    services.progress_update_post(action=action, user=owner, note="A", written_on=TODAY, files=[pdf_upload()])
+    services.progress_update_post(
+        action=action, user=manager, note="Done", written_on=TODAY, mark_complete=True
+    )
+    with pytest.raises(ValidationError, match="You marked this action complete: another manager"):
+        services.action_sign_off(action=action, user=manager)
+    action.refresh_from_db()
+    assert action.status == Action.Status.AWAITING_SIGN_OFF and action.signed_off_by is None
+
+
+def test_a_manager_who_added_evidence_cannot_sign_it_off(action, owner, manager):
+    services.progress_update_post(
+        action=action, user=manager, note="Register", written_on=TODAY, files=[pdf_upload()]
+    )
+    services.progress_update_post(
+        action=action, user=owner, note="Done", written_on=TODAY, mark_complete=True
+    )
+    with pytest.raises(ValidationError, match="You added evidence to this action: another manager"):
+        services.action_sign_off(action=action, user=manager)
+    action.refresh_from_db()
+    assert action.status == Action.Status.AWAITING_SIGN_OFF
+
+
+def test_evidence_added_while_awaiting_sign_off_bars_its_author_too(action, owner, manager):
+    awaiting(action, owner)
+    services.progress_update_post(
+        action=action, user=manager, note="More", written_on=TODAY, files=[pdf_upload()]
+    )
+    with pytest.raises(ValidationError, match="You added evidence"):
+        services.action_sign_off(action=action, user=manager)
+
+
+def test_the_one_who_marked_it_complete_cannot_send_it_back_either(action, owner, manager):
+    services.progress_update_post(action=action, user=owner, note="A", written_on=TODAY, files=[pdf_upload()])
+    services.progress_update_post(
+        action=action, user=manager, note="Done", written_on=TODAY, mark_complete=True
+    )
+    with pytest.raises(ValidationError, match="You marked this action complete"):
+        services.action_reopen(action=action, user=manager, reason="Not yet")
+
+
+def test_another_manager_signs_off_what_one_manager_marked_complete(action, owner, manager, administrator):
+    services.progress_update_post(
+        action=action, user=manager, note="Done", written_on=TODAY, files=[pdf_upload()], mark_complete=True
+    )
+    services.action_sign_off(action=action, user=administrator)
+    action.refresh_from_db()
+    assert action.status == Action.Status.COMPLETE and action.signed_off_by == administrator
+
+
+def test_who_marked_it_complete_is_the_last_to_ask(action, owner, manager, administrator):
+    """The administrator asked, the manager sent it back, the owner asked again: the administrator now
+    checks the owner's claim, not their own."""
+    services.progress_update_post(
+        action=action, user=owner, note="A", written_on=TODAY, files=[pdf_upload()], mark_complete=True
+    )
+    services.action_reopen(action=action, user=manager, reason="Not signed")
+    services.progress_update_post(
+        action=action, user=administrator, note="B", written_on=TODAY, mark_complete=True
+    )
+    services.action_reopen(action=action, user=manager, reason="Still not signed")
+    services.progress_update_post(action=action, user=owner, note="C", written_on=TODAY, mark_complete=True)
+    services.action_sign_off(action=action, user=administrator)
+    action.refresh_from_db()
+    assert action.signed_off_by == administrator
+
+
+def edit(action, user, owner):
+    return services.action_update(
+        action=action,
+        user=user,
+        description=action.description,
+        owner=owner,
+        lead=action.lead,
+        due_date=action.due_date,
+        priority=action.priority,
+    )
+
+
+def test_the_owner_of_an_action_awaiting_sign_off_cannot_be_changed(action, owner, manager):
+    """Otherwise the owner's manager could hand the action to someone else and sign off their own work."""
+    awaiting(action, owner)
+    other = UserFactory(username="other-owner", roles=[roles.AUDITOR])
+    with pytest.raises(ValidationError) as refused:
+        edit(action, manager, other)
+    assert "its owner cannot be changed until it is signed off or sent back" in str(refused.value)
+    action.refresh_from_db()
+    assert action.owner == owner
+
+
+def test_an_action_awaiting_sign_off_may_still_be_edited_keeping_its_owner(action, owner, manager):
+    awaiting(action, owner)
+    action.description = "Reworded"
+    edit(action, manager, owner)
+    action.refresh_from_db()
+    assert action.description == "Reworded" and action.owner == owner
+
+
+def test_the_owner_of_an_action_in_progress_may_be_changed(action, owner, manager):
+    other = UserFactory(username="other-owner", roles=[roles.AUDITOR])
+    edit(action, manager, other)
+    action.refresh_from_db()
+    assert action.owner == other
+
+
 def test_a_refused_sign_off_goes_back_to_in_progress_with_the_reason(action, owner, manager):
     action = awaiting(action, owner)
     services.action_reopen(action=action, user=manager, reason="The minutes are not signed")

@@ -2,6 +2,7 @@
 history, permissions, and the number of queries on the plan page."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,11 +10,12 @@ from django.urls import reverse
 
 from actions import services
 from actions.models import Action, ActionPlan, Evidence, PlanIssue
+from common import roles
 from common.models import AccessLogEntry
 from tests.actions.conftest import PNG_BYTES, office_bytes, pdf_upload
 from tests.actions.factories import ActionFactory, ActionPlanFactory, PlanIssueFactory
 from tests.audits.test_results import reference_cases, scored_case
-from tests.factories import AuditFactory, tool_version
+from tests.factories import AuditFactory, UserFactory, tool_version
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 TODAY = datetime.date(2024, 6, 3)
@@ -229,6 +231,84 @@ def test_a_manager_who_owns_the_action_is_told_why_they_cannot_sign_it_off(clien
     assert response.status_code == 400
     action.refresh_from_db()
     assert action.status == Action.Status.AWAITING_SIGN_OFF
+
+
+def test_a_manager_who_marked_the_action_complete_is_not_offered_the_sign_off(client, owner, action, manager):
+    client.force_login(owner)
+    post_update(client, action, files=[pdf_upload()])
+    client.force_login(manager)
+    post_update(client, action, mark_complete="on")
+    page = client.get(reverse("actions-action-detail", args=[action.uuid])).content.decode()
+    assert "You marked this action complete: another manager must check the evidence" in page
+    assert "Sign off as complete" not in page and "Send back to the owner" not in page
+    response = client.post(reverse("actions-action-sign-off", args=[action.uuid]))
+    assert response.status_code == 400
+    assert "You marked this action complete" in response.content.decode()
+    action.refresh_from_db()
+    assert action.status == Action.Status.AWAITING_SIGN_OFF and action.signed_off_by is None
+
+
+def test_a_manager_who_added_evidence_is_not_offered_the_sign_off(client, owner, action, manager):
+    client.force_login(manager)
+    post_update(client, action, files=[pdf_upload()])
+    client.force_login(owner)
+    post_update(client, action, mark_complete="on")
+    client.force_login(manager)
+    page = client.get(reverse("actions-action-detail", args=[action.uuid])).content.decode()
+    assert "You added evidence to this action: another manager must check the evidence" in page
+    assert "Sign off as complete" not in page
+    assert client.post(reverse("actions-action-sign-off", args=[action.uuid])).status_code == 400
+    url = reverse("actions-action-refuse", args=[action.uuid])
+    assert client.post(url, {"refuse-reason": "Not yet"}).status_code == 400
+    action.refresh_from_db()
+    assert action.status == Action.Status.AWAITING_SIGN_OFF
+
+
+def test_another_manager_is_offered_the_sign_off_of_what_a_manager_marked_complete(
+    client, owner, action, manager, administrator
+):
+    client.force_login(manager)
+    post_update(client, action, files=[pdf_upload()], mark_complete="on")
+    client.force_login(administrator)
+    page = client.get(reverse("actions-action-detail", args=[action.uuid])).content.decode()
+    assert "Sign off as complete" in page
+    assert client.post(reverse("actions-action-sign-off", args=[action.uuid])).status_code == 302
+    action.refresh_from_db()
+    assert action.signed_off_by == administrator
+
+
+def edit_payload(action, owner) -> dict:
+    return {
+        "description": action.description,
+        "owner": owner.username,
+        "lead": action.lead,
+        "priority": action.priority,
+        "due_date": action.due_date.strftime("%d/%m/%Y"),
+    }
+
+
+def test_the_owner_cannot_be_changed_on_the_edit_page_while_awaiting_sign_off(client, owner, action, manager):
+    client.force_login(owner)
+    post_update(client, action, files=[pdf_upload()], mark_complete="on")
+    client.force_login(manager)
+    url = reverse("actions-action-edit", args=[action.uuid])
+    page = client.get(url).content.decode()
+    assert "The owner cannot be changed while the action awaits sign-off" in page
+    assert re.search(r'<select name="owner"[^>]*\bdisabled\b', page)
+    other = UserFactory(username="other-owner", roles=[roles.AUDITOR])
+    payload = {**edit_payload(action, other), "lead": "Head of service"}
+    assert client.post(url, payload).status_code == 302
+    action.refresh_from_db()
+    assert action.owner == owner and action.lead == "Head of service"
+
+
+def test_the_owner_of_an_action_in_progress_is_changed_on_the_edit_page(client, owner, action, manager):
+    other = UserFactory(username="other-owner", roles=[roles.AUDITOR])
+    client.force_login(manager)
+    response = client.post(reverse("actions-action-edit", args=[action.uuid]), edit_payload(action, other))
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.owner == other
 
 
 def test_a_manager_sends_an_action_back_with_a_reason(client, owner, action, manager):

@@ -7,6 +7,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from accounts.services import enrolment_link_issue
 from common import roles
 from tests.browser_fixtures import log_in
 from tests.factories import UserFactory
@@ -34,9 +35,15 @@ def test_a_manager_sets_up_two_factor_and_reaches_the_dashboard(
     page.get_by_label("Password").fill("correct-horse-battery")
     page.get_by_role("button", name="Sign in").click()
 
+    # The password alone shows no secret: the first app is set up through an administrator's link.
     assert "/account/two-factor/set-up/" in page.url
     assert page.get_by_role("heading", level=1).inner_text() == "Set up two-factor authentication"
-    assert page.get_by_role("img", name="QR code for setting up your authenticator app").is_visible()
+    expect(page.get_by_text("Ask an administrator for a set-up link")).to_be_visible()
+    assert page.get_by_role("img", name="QR code for setting up your authenticator app").count() == 0
+    assert_accessible(page)
+
+    page.goto(f"{live_server.url}{enrolment_link_issue(user=manager, by=None)}")
+    expect(page.get_by_role("img", name="QR code for setting up your authenticator app")).to_be_visible()
     assert_accessible(page)
 
     key = _key_from_page(page.locator("[data-otp-secret]").inner_text())
@@ -50,8 +57,9 @@ def test_a_manager_sets_up_two_factor_and_reaches_the_dashboard(
     page.wait_for_timeout(1500)  # django-otp refuses any code for a second after a wrong one
     page.get_by_label("Enter the 6-digit code").fill(_code(key))
     page.get_by_role("button", name="Confirm and continue").click()
+    expect(page.get_by_text("Two-factor authentication is set up")).to_be_visible()
+    page.goto(f"{live_server.url}/dashboard/")
     assert page.url == f"{live_server.url}/dashboard/"
-    assert page.get_by_text("Two-factor authentication is set up").is_visible()
     assert TOTPDevice.objects.get(user=manager).confirmed
 
 

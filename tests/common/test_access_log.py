@@ -329,3 +329,19 @@ def test_a_retention_period_under_one_day_stops_the_app_starting():
     result = _manage("check", ACCESS_LOG_RETENTION_DAYS="0")
     assert result.returncode != 0
     assert "ACCESS_LOG_RETENTION_DAYS must be at least 1, not 0." in result.stderr
+
+
+def test_a_search_of_the_log_names_the_children_it_shows_and_its_download_every_child_in_it(
+    client, administrator, manager
+):
+    for child_id in ("C-SEEN-1", "C-SEEN-2"):
+        access_log_write(user=manager, action="view", object_type="child", child_ids=[child_id])
+    client.force_login(administrator)
+
+    _search(client, user="")
+    listed = AccessLogEntry.objects.get(object_type="access log", action="list")
+    assert sorted(listed.children.values_list("child_ref", flat=True)) == ["C-SEEN-1", "C-SEEN-2"]
+
+    b"".join(client.get(reverse("common-access-log"), {"format": "csv"}).streaming_content)
+    exported = AccessLogEntry.objects.get(object_type="access log", action="export")
+    assert sorted(exported.children.values_list("child_ref", flat=True)) == ["C-SEEN-1", "C-SEEN-2"]

@@ -168,3 +168,16 @@ def test_the_deploy_check_passes_with_single_sign_on_configured():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout + result.stderr
+
+
+def test_need_to_know_after_an_audit_is_locked_defaults_to_30_days():
+    from config import settings as project_settings
+
+    assert project_settings.CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK == 30
+
+
+@pytest.mark.parametrize("value", ["-1", "thirty"])
+def test_a_need_to_know_period_that_is_not_a_whole_number_of_days_stops_the_app_starting(value):
+    result = _manage("check", CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK=value)
+    assert result.returncode != 0
+    assert "CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK must be" in result.stderr

@@ -17,9 +17,9 @@ from django.db import close_old_connections
 from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode, checks
 
+from accounts.services import api_token_issue
 from reporting.services import metrics_recompute
 from tests.factories import (
     AuditFactory,
@@ -71,7 +71,7 @@ def keep_connection():
 
 @pytest.fixture
 def token(administrator) -> str:
-    return Token.objects.get_or_create(user=administrator)[0].key
+    return api_token_issue(user=administrator, write=True)[1]
 
 
 def test_no_api_operation_answers_with_a_server_error(records, token, keep_connection):

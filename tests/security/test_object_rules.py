@@ -9,6 +9,8 @@ agree with each other on every object of the fixture world and with the table be
 - Action plans and their actions: managers, administrators, moderators and report officers see every
   plan; others only plans they lead or own an action in (the world's action is another auditor's); a
   partner agency auditor only their own actions; a panel member none.
+- Need to know ends: 30 days (CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK) after an audit is locked, its auditors
+  and partner agency auditors no longer see its case audits, the audit, or (auditors) the children.
 - Panel reports: report officers, administrators and managers see every report and version (drafts too);
   a panel member only reports with an issued version, and of their versions only the issued ones.
 """
@@ -16,6 +18,7 @@ agree with each other on every object of the fixture world and with the table be
 import datetime
 
 import pytest
+import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
@@ -213,3 +216,32 @@ def test_the_anonymous_visitor_sees_nothing(world):
     user = _user(world, ANONYMOUS)
     for _, visible_to in GUARDS.values():
         assert not visible_to(user).exists()
+
+
+LOCKED_AT = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+# Once need to know has ended, the assigned roles lose what their assignments gave them; others keep all.
+ASSIGNMENT_KINDS = ("children", "audits", "case audits")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("kind", ASSIGNMENT_KINDS)
+@pytest.mark.parametrize(
+    ("after_lock", "ended"),
+    [(datetime.timedelta(days=30, seconds=-1), False), (datetime.timedelta(days=30), True)],
+    ids=["a second before 30 days", "30 days"],
+)
+def test_the_predicate_and_the_queryset_agree_that_sight_ends_30_days_after_the_lock(
+    world, persona, kind, after_lock, ended
+):
+    """Locked on 2 March 09:00: the auditor still sees child A on 1 April 08:59:59, not from 09:00."""
+    world.audit.locked_at = LOCKED_AT
+    world.audit.save()
+    predicate, visible_to = GUARDS[kind]
+    with time_machine.travel(LOCKED_AT + after_lock, tick=False):
+        user = _user(world, persona)
+        listed = _names(world, kind, visible_to(user))
+        admitted = {name for name in OBJECTS[kind] if _allowed(predicate, user, getattr(world, name))}
+    expected = EXPECTED[kind].get(persona, set())
+    if ended and persona in (roles.AUDITOR, roles.PARTNER_AUDITOR):
+        expected = set()
+    assert listed == admitted == expected, f"{kind}, {persona}: listed {listed}, admitted {admitted}"

@@ -5,8 +5,8 @@ discussion and a referral; a multi-agency audit in which
 - child A's social care case audit is assigned to the auditor persona,
 - child A's police case audit to the partner agency auditor persona (police),
 - child A's health case audit to a health partner auditor (not a persona),
-- child B's social care case audit to another auditor, and its police case audit to another police
-  auditor (neither a persona);
+- child B's social care case audit to another auditor (submitted, so the moderation list shows it), and
+  its police case audit to another police auditor (neither a persona);
 a re-audit of it, a programme, a metric run and a snapshot; an action plan on the audit, led by the manager
 persona, with one issue and one action owned by the other auditor (so the auditor and partner agency
 auditor personas see neither), with one progress update; two panel reports, one with an issued version
@@ -124,10 +124,10 @@ def build_world() -> World:
     )
     reaudit = AuditFactory(title="World re-audit", reaudit_of=audit, tool_version=audit.tool_version)
 
-    def case_audit(child, record, agency, auditor):
+    def case_audit(child, record, agency, auditor, **fields):
         return CaseAuditFactory(
             audit=audit, child=child, record_id=record.pk, record_date=record.start_date,
-            team=record.team, agency=agency, auditor=auditor,
+            team=record.team, agency=agency, auditor=auditor, **fields,
         )  # fmt: skip
 
     question = (
@@ -189,7 +189,14 @@ def build_world() -> World:
         case_audit_a=case_audit(child_a, s47_a, "social_care", users[roles.AUDITOR]),
         case_audit_police=case_audit(child_a, s47_a, "police", users[roles.PARTNER_AUDITOR]),
         case_audit_health=case_audit(child_a, s47_a, "health", health_auditor),
-        case_audit_b=case_audit(child_b, s47_b, "social_care", other_auditor),
+        case_audit_b=case_audit(
+            child_b,
+            s47_b,
+            "social_care",
+            other_auditor,
+            status=am.CaseAudit.Status.SUBMITTED,
+            submitted_at=now,
+        ),
         case_audit_police_b=case_audit(child_b, s47_b, "police", other_police_auditor),
         programme=programme,
         question=question,
