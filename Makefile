@@ -60,6 +60,7 @@ bench: install
 	$(PY) bench/metrics.py
 	$(PY) bench/report_pdf.py
 	$(PY) bench/answers_import.py
+	$(PY) bench/name_guard.py
 
 # 50 signed-in users for 60 s against gunicorn (DEBUG off), PostgreSQL and Redis, in a scratch database
 # (load_test, created and dropped). Prints `name: value` figures; fails on any error. Not part of `make test`.

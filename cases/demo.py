@@ -39,6 +39,7 @@ from cases.models import (
     Team,
     Worker,
     YesNoUnknown,
+    match_keys,
     s47_target_date,
 )
 from common.workdays import add_working_days, is_working_day
@@ -734,6 +735,9 @@ def save_chunk(chunk: ChunkRecords, *, batch_size: int = BATCH_SIZE) -> None:
         for attname in _chunk_references(model):
             for row in rows:
                 row[attname] = row[attname]["id"]
+        if model is Child:  # COPY skips Child.save(), which makes the name guard's keys
+            for row in rows:
+                row.update(match_keys(row["name"], row["child_id"]))
         unique_key = {Child: "child_id", StrategyDiscussion: "discussion_id"}.get(model, "")
         insert_rows(model, rows, batch_size=batch_size, unique_key=unique_key)
 

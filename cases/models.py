@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from common import name_keys
 from common.child_ids import normalise_child_id
 from common.models import PublicIdModel
 from common.workdays import add_working_days
@@ -159,6 +160,31 @@ class ChildIdField(models.CharField):
         return value
 
 
+MATCH_KEY_FIELDS = (
+    "name_words",
+    "name_pair",
+    "name_word_count",
+    "child_id_key",
+    "keyed_name",
+    "keyed_child_id",
+)
+
+
+def match_keys(name: str, child_id: str) -> dict:
+    """The stored keys of a child's name and ID (common.name_keys), by field name: the name's folded
+    words, its first and last words as a pair in alphabetical order (what a text's neighbouring words are
+    looked up by), and the ID's key."""
+    found = name_keys.words(name)
+    return {
+        "name_words": " ".join(found),
+        "name_pair": " ".join(sorted([found[0], found[-1]])) if len(found) >= 2 else "",
+        "name_word_count": len(found),
+        "child_id_key": name_keys.id_key(child_id),
+        "keyed_name": name,
+        "keyed_child_id": normalise_child_id(child_id),  # as ChildIdField stores it
+    }
+
+
 class Child(PublicIdModel):
     child_id = ChildIdField(
         "Child ID",
@@ -171,14 +197,39 @@ class Child(PublicIdModel):
     gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.UNKNOWN)
     ethnicity = models.CharField(max_length=4, choices=ETHNICITY_CHOICES, default="NOBT")
     disability = models.CharField(max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
-    history = HistoricalRecords()
+    # Keys that find the child's name or ID in a panel report's text however it is disguised
+    # (common.name_keys), derived from `name` and `child_id` and stored so that finding them among
+    # 100,000 children is an indexed lookup. `keyed_name` and `keyed_child_id` are what they were made
+    # from: a row whose name or ID changed without its keys (a bulk update) is found by comparing them.
+    name_words = models.TextField(blank=True, editable=False, help_text="The name's folded words.")
+    name_pair = models.TextField(blank=True, editable=False, help_text="First and last word, sorted.")
+    name_word_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    child_id_key = models.TextField(
+        blank=True, editable=False, help_text="The ID folded, letters and digits."
+    )
+    keyed_name = models.CharField(max_length=200, blank=True, editable=False)
+    keyed_child_id = models.CharField(max_length=50, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=list(MATCH_KEY_FIELDS))
 
     class Meta:
         ordering = ["child_id"]
         verbose_name_plural = "children"
+        indexes = [
+            models.Index(fields=["name_pair"], name="child_name_pair"),
+            models.Index(fields=["name_word_count"], name="child_name_word_count"),
+            models.Index(fields=["child_id_key"], name="child_id_key"),
+        ]
 
     def __str__(self) -> str:
         return self.child_id
+
+    def save(self, *args, **kwargs):
+        # Derived keys kept with the fields they come from (bulk writes call match_keys_refresh).
+        self.__dict__.update(match_keys(self.name, self.child_id))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "child_id"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, *MATCH_KEY_FIELDS}
+        super().save(*args, **kwargs)
 
     @property
     def age_today(self) -> int | None:

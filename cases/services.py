@@ -2,7 +2,9 @@
 
 import logging
 
-from cases.models import S47Enquiry, s47_target_date
+from django.db.models import F, Q, QuerySet
+
+from cases.models import MATCH_KEY_FIELDS, Child, S47Enquiry, match_keys, s47_target_date
 
 logger = logging.getLogger(__name__)
 
@@ -29,4 +31,29 @@ def s47_targets_refresh() -> int:
         )
     if changed:
         logger.info("S47 targets refreshed: %d enquiries across %d start dates.", changed, len(wrong_starts))
+    return changed
+
+
+KEYS_BATCH = 2000
+
+
+def children_with_stale_match_keys() -> QuerySet[Child]:
+    """Children whose name or ID changed since their match keys were made (a bulk write skips save())."""
+    return Child.objects.filter(~Q(keyed_name=F("name")) | ~Q(keyed_child_id=F("child_id")))
+
+
+def child_match_keys_refresh() -> int:
+    """Make the match keys of every child whose name or ID changed without them; return how many.
+
+    Called after bulk writes (an import, the demo's loader); the name guard also reads stale rows
+    itself, so a write path that forgets this call leaves the guard right, only slower. The keys are
+    derived, not entered by anyone, so no history rows are written for them."""
+    changed = 0
+    while batch := list(children_with_stale_match_keys().only("pk", "name", "child_id")[:KEYS_BATCH]):
+        for child in batch:
+            child.__dict__.update(match_keys(child.name, child.child_id))
+        Child.objects.bulk_update(batch, MATCH_KEY_FIELDS)
+        changed += len(batch)
+    if changed:
+        logger.info("Match keys made for %d children.", changed)
     return changed

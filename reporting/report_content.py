@@ -7,8 +7,8 @@ so a version issued to a committee renders the same text and figures whatever ch
 Figures are kept as numerator and denominator ({"n": 13, "d": 18}) and shown as `72% (13 of 18)`.
 No child's name or the council's child ID is read into the dict: cases are numbered "Case 1", "Case 2"
 ... in the order of the sample (audits.results._case_labels), the label the multi-agency comparison
-uses too. The only free text in it is what staff wrote for the panel (narratives, action plans,
-question texts), which `free_texts` lists so it can be checked before a version is made.
+uses too. The only free text in it is what staff wrote for the panel (header, narratives, audit titles, question
+texts, action plans); reporting.report_privacy checks every string in the dict before a version is made.
 """
 
 import datetime
@@ -370,19 +370,3 @@ def _frozen_row(row: action_selectors.PlanTableRow) -> dict:
             for action in row.actions
         ],
     }
-
-
-def free_texts(content: dict) -> Iterator[tuple[str, str]]:
-    """(where, text) for every text staff typed that the report carries, to check it names no child."""
-    yield "the title", content["header"]["title"]
-    for section in content["sections"]:
-        yield f"the section {section['title']!r}", section["text"]
-    for audit in content["audits"]:
-        yield f"the audit title {audit['title']!r}", audit["title"]
-    for plan in content["action_plans"]:
-        yield f"the action plan {plan['title']!r}", plan["title"]
-        for row in plan["rows"]:
-            yield f"an issue in {plan['title']!r}", row["issue"]
-            for action in row["actions"]:
-                yield f"an action in {plan['title']!r}", action["description"]
-                yield f"an action update in {plan['title']!r}", action["latest_update"]

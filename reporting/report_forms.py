@@ -13,6 +13,12 @@ from reporting.metrics import ALL_CHOICES
 from reporting.models import PanelReport
 from reporting.report_privacy import texts_naming_children
 
+# Where, never whose: the report officer may not open case records.
+NAMES_A_CHILD = (
+    "This text contains a child's name or ID from the case records. Refer to cases by their reference "
+    "(Case 1, Case 2 ...)"
+)
+
 
 def _helper(*fields, button: str) -> FormHelper:
     helper = FormHelper()
@@ -77,6 +83,9 @@ class ReportHeaderForm(forms.Form):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", "The end of the period must be the same as or after its start")
+        texts = [(name, value) for name, value in data.items() if isinstance(value, str)]
+        for name in texts_naming_children(texts):
+            self.add_error(name, NAMES_A_CHILD)
         return data
 
     @staticmethod
@@ -149,9 +158,5 @@ class ReportSectionForm(forms.Form):
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()
         if texts_naming_children([("text", text)]):
-            # Where, never whose: the report officer may not open case records.
-            raise forms.ValidationError(
-                "This text contains a child's name or ID from the case records. Refer to cases by their "
-                "reference (Case 1, Case 2 ...)"
-            )
+            raise forms.ValidationError(NAMES_A_CHILD)
         return text

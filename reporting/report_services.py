@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from reporting import report_storage
 from reporting.models import PanelReport, ReportSection, ReportVersion
-from reporting.report_content import free_texts, report_content
-from reporting.report_privacy import texts_naming_children
+from reporting.report_content import report_content
+from reporting.report_privacy import content_naming_children, refusal_message
 from reporting.report_render import RenderedPdf, report_pdf
 from reporting.report_types import section_templates
 
@@ -133,14 +133,9 @@ def report_version_render(*, version_id: int, now: datetime.datetime | None = No
                 generated_by=version.generated_by.get_username() if version.generated_by else "",
                 today=timezone.localdate(now),
             )
-            flagged = texts_naming_children(free_texts(content))
+            flagged = content_naming_children(content)
             if flagged:
-                raise ReportRefused(
-                    "The report names a child from the case records in "
-                    + "; ".join(flagged)
-                    + ". Panel reports refer to cases by reference only (Case 1, Case 2 ...): change the text "
-                    "and generate again."
-                )
+                raise ReportRefused(refusal_message(flagged))
             version.data = content
             version.generated_at = now
             ReportVersion.objects.filter(pk=version.pk).update(data=content, generated_at=now)
@@ -195,6 +190,10 @@ def report_version_issue(*, version: ReportVersion, user: User) -> ReportVersion
     if version.status != ReportVersion.Status.DONE:
         raise ReportRefused("Only a generated version can be issued.")
     if version.issued_at is None:
+        # Checked again: the version may predate a child's record, or today's guard.
+        flagged = content_naming_children(version.data)
+        if flagged:
+            raise ReportRefused(refusal_message(flagged, then="generate a new version"))
         version.issued_at, version.issued_by = timezone.now(), user
         version.save(update_fields=["issued_at", "issued_by"])
     report = version.report

@@ -26,8 +26,9 @@ from reporting.access import (
 )
 from reporting.drilldown import XLSX_TYPE
 from reporting.models import PanelReport, ReportVersion
-from reporting.report_content import report_content
+from reporting.report_content import date_text, report_content
 from reporting.report_forms import ReportHeaderForm, ReportSectionForm, ReportSelectionsForm
+from reporting.report_privacy import content_naming_children
 from reporting.report_render import report_html
 from reporting.report_types import section_templates
 from reporting.report_xlsx import report_xlsx
@@ -38,14 +39,47 @@ POLL_SECONDS = 2
 @role_required(*REPORT_ALL_ROLES)
 @require_GET
 def report_list(request: HttpRequest) -> HttpResponse:
-    reports = (
+    reports = list(
         panel_reports_visible_to(request.user).select_related("created_by").order_by("-meeting_date", "title")
     )
+    if roles.has_role(request.user, *REPORT_READ_ROLES):
+        for report in reports:
+            report.header = live_header(report)
+    else:
+        issued = issued_headers(reports)
+        for report in reports:
+            report.header = issued.get(report.pk, {})
     return render(
         request,
         "reporting/report_list.html",
         {"reports": reports, "may_build": roles.has_role(request.user, *REPORT_BUILD_ROLES)},
     )
+
+
+def live_header(report: PanelReport) -> dict:
+    """The draft's header, in the frozen content's shape (reporting.report_content)."""
+    return {
+        "title": report.title,
+        "meeting_name": report.meeting_name,
+        "meeting_date_text": date_text(report.meeting_date),
+        "item_number": report.item_number,
+        "authorised_by": report.authorised_by,
+        "lead_officer": report.lead_officer,
+        "wards_affected": report.wards_affected,
+        "key_decision": report.key_decision,
+        "period_text": f"{date_text(report.period_start)} to {date_text(report.period_end)}",
+    }
+
+
+def issued_headers(reports: list[PanelReport]) -> dict[int, dict]:
+    """Each report's header as its latest issued version froze it: what the panel was given, not the
+    draft a report officer may be changing since (one query, reading the header only)."""
+    rows = (
+        ReportVersion.objects.filter(report__in=reports, issued_at__isnull=False, data__isnull=False)
+        .order_by("report_id", "number")
+        .values_list("report_id", "data__header")
+    )
+    return dict(rows)
 
 
 @role_required(*REPORT_BUILD_ROLES)
@@ -71,11 +105,13 @@ def report_detail(request: HttpRequest, report_uuid: uuid.UUID) -> HttpResponse:
         .order_by("-number")
     )
     may_read_draft = roles.has_role(request.user, *REPORT_READ_ROLES)
+    header = live_header(report) if may_read_draft else issued_headers([report]).get(report.pk, {})
     return render(
         request,
         "reporting/report_detail.html",
         {
             "report": report,
+            "header": header,
             "versions": versions,
             "may_build": may_build,
             "may_read_draft": may_read_draft,
@@ -186,6 +222,8 @@ def version_detail(request: HttpRequest, version_uuid: uuid.UUID) -> HttpRespons
     context = {
         "version": version,
         "report": version.report,
+        # The version's own title; a version not yet frozen (readers of drafts only) has the draft's.
+        "title": version.data["header"]["title"] if version.data else version.report.title,
         "poll_seconds": POLL_SECONDS,
         "may_build": roles.has_role(request.user, *REPORT_BUILD_ROLES),
     }
@@ -198,6 +236,8 @@ def version_detail(request: HttpRequest, version_uuid: uuid.UUID) -> HttpRespons
 @require_GET
 def version_pdf(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
     version = _done(access_report_version(request.user, version_uuid))
+    if refused := _names_a_child(request, version):
+        return refused
     access_log_record(
         request, action=AccessLogEntry.Action.EXPORT, object_type="panel report", object_ref=str(version.uuid),
         detail=f"pdf: {version.report.title} v{version.number}",
@@ -211,6 +251,8 @@ def version_pdf(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
 @require_GET
 def version_xlsx(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
     version = _done(access_report_version(request.user, version_uuid))
+    if refused := _names_a_child(request, version):
+        return refused
     access_log_record(
         request, action=AccessLogEntry.Action.EXPORT, object_type="panel report", object_ref=str(version.uuid),
         detail=f"xlsx: {version.report.title} v{version.number}",
@@ -229,9 +271,27 @@ def version_issue(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse
     elif version.issued:
         messages.success(request, f"Version {version.number} was already issued.")
     else:
-        report_services.report_version_issue(version=version, user=request.user)
-        messages.success(request, f"Version {version.number} issued: panel members can now read it.")
+        try:
+            report_services.report_version_issue(version=version, user=request.user)
+        except report_services.ReportRefused as refused:
+            messages.error(request, f"Version {version.number} was not issued. {refused}")
+        else:
+            messages.success(request, f"Version {version.number} issued: panel members can now read it.")
     return redirect("reporting-report", report_uuid=version.report.uuid)
+
+
+def _names_a_child(request: HttpRequest, version: ReportVersion) -> HttpResponse | None:
+    """Back to the version's page with the reason, if its content names a child (checked at each
+    download: the version may predate a child's record, or today's guard)."""
+    flagged = content_naming_children(version.data)
+    if not flagged:
+        return None
+    messages.error(
+        request,
+        "This version cannot be downloaded: it names a child from the case records, or gives a child's "
+        f"ID, in {'; '.join(flagged)}. A report officer must change the report and issue a new version.",
+    )
+    return redirect("reporting-version", version_uuid=version.uuid)
 
 
 def _done(version: ReportVersion) -> ReportVersion:

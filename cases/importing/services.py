@@ -15,6 +15,7 @@ from cases.importing.planning import Diff, References, diff, reference_errors
 from cases.importing.reading import UTF_8, ExtractFileError, read_tables
 from cases.importing.writing import write_extract
 from cases.models import ImportBatch
+from cases.services import child_match_keys_refresh
 from common.access_log import Origin, access_log_write
 from common.models import AccessLogEntry
 
@@ -134,6 +135,7 @@ def cases_import_files(
         return result
     reason = "Imported from " + ", ".join(f.name for f in files)
     diffs, teams_created, workers_created = write_extract(extract, user=user, reason=reason[:100])
+    child_match_keys_refresh()  # the bulk writes skip Child.save(), which makes them one at a time
     by_file = {f.name: Counts() for f in files}
     for name, found in diffs.items():
         result.counts.setdefault(name, Counts()).add(found)

@@ -7,7 +7,7 @@ The suite turns two-factor off (config/settings_test.py); the benchmarks run wit
 import pytest
 from django.core.management import call_command
 
-from bench import answers_import, metrics
+from bench import answers_import, metrics, name_guard
 
 
 @pytest.fixture
@@ -50,6 +50,13 @@ def test_the_answers_import_benchmark_saves_a_small_workbook(shipped_settings):
     figures = answers_import.time_import(*answers_import.audit_and_workbook(cases=2), runs=1)
 
     assert set(figures) == {"answers_import_50x30_s", "answers_import_50x30_cpu_s"}
+
+
+@pytest.mark.django_db
+def test_the_name_guard_benchmark_finds_its_disguised_name_among_a_few_children():
+    figures = name_guard.time_guard(name_guard.report_texts(name_guard.children(200)), runs=1)
+
+    assert set(figures) == {"name_guard_100k_ms"} and figures["name_guard_100k_ms"] >= 0
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

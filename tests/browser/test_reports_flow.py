@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from common import roles
 from reporting import report_services
 from tests.browser_fixtures import log_in
-from tests.factories import UserFactory
+from tests.factories import ChildFactory, UserFactory
 from tests.reporting.report_data import known_audit, known_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -93,3 +93,41 @@ def test_the_version_page_updates_itself_while_the_pdf_is_made(live_server, page
     expect(page.get_by_role("link", name="Download the PDF")).to_be_visible(timeout=15_000)
     expect(page.locator("#version-live")).to_contain_text("the PDF is ready to download")
     assert page.locator("#version-status[hx-trigger]").count() == 0  # polling stopped
+
+
+def test_a_panel_member_reads_the_issued_header_and_is_told_why_a_download_is_refused(
+    live_server, page, assert_accessible, settings, tmp_path
+):
+    settings.REPORTS_ROOT = tmp_path / "reports"
+    officer = UserFactory(username="officer-issuing", roles=[roles.REPORT_OFFICER])
+    UserFactory(username="panel-reading", roles=[roles.PANEL_MEMBER])
+    report = report_services.panel_report_create(
+        user=officer, report_type="quality_assurance", title="QA report as issued", meeting_name="Committee",
+        meeting_date=datetime.date(2014, 3, 6), authorised_by="Director of Children's Services",
+        period_start=datetime.date(2014, 1, 1), period_end=datetime.date(2014, 2, 28),
+    )  # fmt: skip
+    with mock.patch("django.db.transaction.on_commit"):
+        version = report_services.report_version_request(report=report, user=officer)
+    report_services.report_version_render(version_id=version.pk)
+    version.refresh_from_db()
+    report_services.report_version_issue(version=version, user=officer)
+    report_services.panel_report_update(
+        report=version.report, user=officer, title="Draft title", authorised_by="New name"
+    )
+    ChildFactory(name="Director Services")  # a child named after the words of the issued header
+
+    log_in(page, live_server, "panel-reading")
+    page.goto(f"{live_server.url}/reports/")
+    expect(page.get_by_role("link", name="QA report as issued")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="QA report as issued").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("QA report as issued")
+    expect(page.get_by_text("Director of Children's Services")).to_be_visible()
+    assert page.get_by_text("New name").count() == 0 and page.get_by_text("Draft title").count() == 0
+    expect(page.locator("strong.govuk-tag", has_text="Issued")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Version 1", exact=True).click()
+    page.get_by_role("link", name="Download the PDF").click()
+    expect(page.get_by_text("This version cannot be downloaded")).to_be_visible()
+    expect(page.get_by_text("the header: authorised by")).to_be_visible()
+    assert_accessible(page)

@@ -26,7 +26,9 @@ from cases.models import (
     Worker,
     s47_target_date,
 )
+from cases.services import children_with_stale_match_keys
 from common import roles
+from common.name_keys import words
 from common.workdays import add_working_days
 
 pytestmark = pytest.mark.django_db
@@ -222,6 +224,13 @@ def test_names_are_generated_and_every_id_carries_a_demo_prefix():
     assert not StrategyDiscussion.objects.exclude(discussion_id__startswith="DSD").exists()
     assert not CPPlan.objects.exclude(plan_id__startswith="DCP").exists()
     assert not LookedAfterEpisode.objects.exclude(episode_id__startswith="DLA").exists()
+
+
+def test_demo_children_are_written_with_the_name_guards_keys():
+    _generate()
+    assert Child.objects.count() and not children_with_stale_match_keys().exists()
+    child = Child.objects.first()
+    assert child.name_words == " ".join(words(child.name)) and child.child_id_key == child.child_id.lower()
 
 
 def test_a_child_is_the_same_whatever_the_size_of_the_run():

@@ -834,3 +834,22 @@ def test_an_annex_a_workbook_opens_only_its_list_5_sheet_and_an_own_format_one_e
     assert sheets_to_read(["List 1", "List 5", "Notes"]) == {"List 5"}
     assert sheets_to_read(["LIST_05"]) == {"LIST_05"}
     assert sheets_to_read(["children", "S47 enquiries", "Notes"]) == {"children", "S47 enquiries", "Notes"}
+
+
+CHILD_HEADER = ["child_id", "name", "date_of_birth", "gender", "ethnicity", "disability"]
+
+
+def test_imported_children_get_the_name_guards_keys_and_a_rename_refreshes_them():
+    _import(
+        "children.csv",
+        _csv([CHILD_HEADER, ["EX-0001", "Gillian Bradshaw", "14/02/2012", "Female", "WBRI", "No"]]),
+    )
+    child = m.Child.objects.get()
+    assert (child.name_pair, child.name_word_count, child.child_id_key) == ("bradshaw gillian", 2, "ex0001")
+
+    _import(
+        "children.csv",
+        _csv([CHILD_HEADER, ["EX-0001", "Zoë Ångström", "14/02/2012", "Female", "WBRI", "No"]]),
+    )
+    child.refresh_from_db()
+    assert (child.name_words, child.keyed_name) == ("zoe angstrom", "Zoë Ångström")

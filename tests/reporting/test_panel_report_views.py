@@ -8,10 +8,12 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from audits.models import Audit
 from cases.models import Child
 from common.models import AccessLogEntry
 from reporting import report_services
 from reporting.models import PanelReport, ReportSection, ReportVersion
+from tests.factories import ChildFactory
 from tests.reporting.report_data import CHILD_NAMES, known_report, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -306,3 +308,89 @@ def test_a_narrative_naming_a_child_is_refused_when_saved(client, report_officer
     assert response.status_code == 200
     assert "contains a child&#x27;s name or ID from the case records" in page
     assert ReportSection.objects.get(report=data.report, key="issue").text.startswith("This report sets out")
+
+
+def test_a_header_naming_a_child_is_refused_when_saved(client, report_officer):
+    ChildFactory(name="Gillian Bradshaw")
+    client.force_login(report_officer)
+    response = client.post(
+        reverse("reporting-report-new"),
+        {"report_type": "scrutiny_panel", "title": "T", "meeting_name": "M", "meeting_date": "06/03/2014",
+         "authorised_by": "BRADSHAW, Gil\u00adlian", "wards_affected": "All", "key_decision": "no",
+         "period_start": "01/01/2014", "period_end": "31/01/2014"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "contains a child&#x27;s name or ID from the case records" in response.content.decode()
+    assert not PanelReport.objects.exists()
+
+
+def test_a_field_no_one_listed_naming_a_child_stops_the_version(
+    report_officer, data, django_capture_on_commit_callbacks
+):
+    ChildFactory(name="Gillian Bradshaw")
+    Audit.objects.filter(pk=data.audit.pk).update(theme="Gillian (known as Gill) Bradshaw")
+    with django_capture_on_commit_callbacks(execute=True):
+        version = report_services.report_version_request(report=data.report, user=report_officer)
+    version.refresh_from_db()
+    assert version.status == ReportVersion.Status.FAILED and version.data is None
+    assert "audit 1: theme" in version.error and "Bradshaw" not in version.error
+
+
+def test_a_version_naming_a_child_added_since_it_was_made_cannot_be_issued(
+    client, report_officer, done_version
+):
+    ChildFactory(name="Principal Worker")  # the header's lead officer is "Principal Social Worker"
+    client.force_login(report_officer)
+    response = client.post(reverse("reporting-version-issue", args=[done_version.uuid]), follow=True)
+    page = response.content.decode()
+    assert "Version 1 was not issued" in page and "the header: lead officer" in page
+    done_version.refresh_from_db()
+    assert not done_version.issued and done_version.report.status == PanelReport.Status.DRAFT
+
+
+@pytest.mark.parametrize("download", ["reporting-version-pdf", "reporting-version-xlsx"])
+def test_an_issued_version_naming_a_child_is_not_downloaded(
+    client, report_officer, panel_member, done_version, download
+):
+    report_services.report_version_issue(version=done_version, user=report_officer)
+    ChildFactory(name="Gillian Bradshaw", child_id="DEMOX000001")
+    # A version frozen before the guard saw through disguises: Cyrillic "і" and an ID in small letters.
+    done_version.data["action_plans"][0]["rows"][0]["actions"][0]["lead"] = (
+        "G\u0456llian Bradshaw, demox000001"
+    )
+    ReportVersion.objects.filter(pk=done_version.pk).update(data=done_version.data)
+    client.force_login(panel_member)
+    response = client.get(reverse(download, args=[done_version.uuid]))
+    assert response.status_code == 302 and response.url == reverse(
+        "reporting-version", args=[done_version.uuid]
+    )
+    page = client.get(response.url).content.decode()
+    assert "This version cannot be downloaded" in page and "action plan 1, row 1, action 1: lead" in page
+    assert "Bradshaw" not in page
+    assert not AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).exists()
+
+
+def test_panel_members_see_the_issued_versions_header_never_the_live_drafts(
+    client, report_officer, panel_member, manager, done_version
+):
+    report_services.report_version_issue(version=done_version, user=report_officer)
+    report_services.panel_report_update(
+        report=done_version.report, user=report_officer, title="Draft title not yet issued",
+        authorised_by="Someone new", meeting_name="Another panel",
+    )  # fmt: skip
+    issued_title = done_version.data["header"]["title"]
+    client.force_login(panel_member)
+    pages = [
+        client.get(reverse("reporting-reports")).content.decode(),
+        client.get(reverse("reporting-report", args=[done_version.report.uuid])).content.decode(),
+        client.get(reverse("reporting-version", args=[done_version.uuid])).content.decode(),
+    ]
+    for page in pages:
+        assert issued_title in page
+        assert "Draft title not yet issued" not in page and "Someone new" not in page
+        assert "Another panel" not in page
+    assert "CYPS Scrutiny Panel" in pages[0] and "Director of Children&#x27;s Services" in pages[1]
+
+    client.force_login(manager)  # a reader of drafts sees the draft's header on the report page
+    detail = client.get(reverse("reporting-report", args=[done_version.report.uuid])).content.decode()
+    assert "Draft title not yet issued" in detail and "Someone new" in detail
