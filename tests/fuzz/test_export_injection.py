@@ -55,9 +55,13 @@ def march_2014():
 @pytest.mark.django_db
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_the_drilldown_csv_and_xlsx_quote_every_formula_start(client, manager, march_2014, payload):
-    S47EnquiryFactory(
+    enquiry = S47EnquiryFactory(
         child__child_id=payload, start_date=datetime.date(2014, 3, 3), end_date=datetime.date(2014, 3, 24)
     )
+    # Child IDs are stored trimmed, in capitals, without spaces: "\t=cmd|' /C calc'!A0" as "=CMD|'/CCALC'!A0",
+    # which still starts like a formula.
+    stored = enquiry.child.child_id
+    assert stored.startswith(OWASP_STARTS)
     client.force_login(manager)
     url = reverse("reporting-drilldown", args=["s47_within_15_days"])
     march = {"start": "2014-03", "end": "2014-03"}
@@ -65,12 +69,12 @@ def test_the_drilldown_csv_and_xlsx_quote_every_formula_start(client, manager, m
     response = client.get(url, {**march, "format": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    assert rows[1][0] == "'" + payload
+    assert rows[1][0] == "'" + stored
 
     response = client.get(url, {**march, "format": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cell = sheet.cell(2, 1)
-    assert (cell.value, cell.data_type) == ("'" + _as_read_from_xml(payload), "s")
+    assert (cell.value, cell.data_type) == ("'" + stored, "s")
 
 
 @pytest.mark.django_db
@@ -88,8 +92,10 @@ def test_the_answers_workbook_quotes_every_formula_start(auditor, payload):
     sheet = workbook["Answers"]
     columns = {cell.value: cell.column for cell in sheet[1]}
     row = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 1).value == str(case_audit.uuid))
-    for column in ("Child ID", "F1"):
-        assert sheet.cell(row, columns[column]).value == "'" + _as_read_from_xml(payload)
+    stored = case_audit.child.child_id  # trimmed, capitals, no spaces; still starts like a formula
+    assert stored.startswith(OWASP_STARTS)
+    assert sheet.cell(row, columns["Child ID"]).value == "'" + stored
+    assert sheet.cell(row, columns["F1"]).value == "'" + _as_read_from_xml(payload)
 
 
 def _as_read_from_xml(text: str) -> str:
