@@ -158,7 +158,7 @@ class _OneOf(Func):
     def as_sqlite(self, compiler, connection, **extra_context):
         values_sql, value_sql, params = self._compiled(compiler)
         # Both parts are compiled expressions (column references); any values are in `params`.
-        sql = f"EXISTS (SELECT 1 FROM json_each({values_sql}) WHERE json_each.value = {value_sql})"  # noqa: S608
+        sql = f"EXISTS (SELECT 1 FROM json_each({values_sql}) WHERE json_each.value = {value_sql})"  # noqa: S608  # nosec B608
         return sql, params
 
     def as_sql(self, compiler, connection, **extra_context):
