@@ -35,15 +35,19 @@ worker: install
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-# The whole suite: unit, worker (real Celery against Redis) and browser (Playwright + chromium) tests.
+# The whole suite: unit, worker (real Celery against Redis) and browser (Playwright + chromium) tests, on two
+# xdist workers (each with its own test database, Redis database and file folders: config/settings_test.py),
+# in fresh test databases.
 # Runs on PostgreSQL when it is reachable on 127.0.0.1:5432 (or wherever DATABASE_URL points).
 test: install browser-deps
 	@db="$${DATABASE_URL:-$$(scripts/services.sh)}"; \
 	echo "Test database: $${db:-SQLite (PostgreSQL not reachable)}"; \
-	DATABASE_URL="$$db" $(VENV)/bin/pytest -q
+	DATABASE_URL="$$db" $(VENV)/bin/pytest -q -n 2 --dist loadfile --create-db
 
+# Unit tests only, on both cores, reusing the test databases of the last run (pytest-django still applies
+# any new migration; after editing an applied migration or an interrupted run, add PYTEST_ARGS=--create-db).
 test-fast: install
-	$(VENV)/bin/pytest -q -m "not browser and not worker"
+	$(VENV)/bin/pytest -q -n 2 --dist loadfile --reuse-db -m "not browser and not worker and not fuzz and not slow" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -117,6 +117,7 @@ def _database(audit, questions):
     )
 )
 @example(generated=(False, [(False, (0, ["yes"]))], [(False, ["yes"])]))  # a question gated on itself
+@pytest.mark.slow
 def test_the_database_expressions_and_the_python_twin_agree(generated):
     partly_counts_half, question_specs, cases = generated
     with rolled_back():

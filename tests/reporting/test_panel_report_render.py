@@ -52,6 +52,7 @@ def test_each_chart_is_svg_with_a_title_and_its_figures_in_a_table():
     assert 'style="' not in html and "<script" not in html
 
 
+@pytest.mark.slow
 def test_the_same_content_renders_the_same_text():
     content = synthetic_content(questions=20, audits=1, plans=1)
     assert pdf_text(report_pdf(content).pdf) == pdf_text(report_pdf(content).pdf)
