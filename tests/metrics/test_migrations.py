@@ -81,7 +81,12 @@ def test_the_move_keeps_snapshots_targets_runs_and_their_history():
         history_user_id=user.pk,
     )
     run = old.get_model("reporting", "MetricRun").objects.create(
-        trigger="manual", status="done", requested_by_id=user.pk, steps_done=4, steps_total=4, snapshot_count=2
+        trigger="manual",
+        status="done",
+        requested_by_id=user.pk,
+        steps_done=4,
+        steps_total=4,
+        snapshot_count=2,
     )
     target_type = old.get_model("contenttypes", "ContentType").objects.get(
         app_label="reporting", model="metrictarget"
