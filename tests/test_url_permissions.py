@@ -117,13 +117,13 @@ MATRIX = {
     "audits-answers-export":                  "L    Y   Y   Y   N   Y   Y   N   N",
     "audits-answers-import":                  "L    Y   Y   Y   N   Y   Y   N   N",
     # Dashboard, drill-downs (case records: auditors see only their assigned children's rows) and exports.
-    "metrics-dashboard":                    "L    N   Y   Y   Y   Y   N   N   N",
-    "metrics-recalculate":                  "L    N   Y   Y   Y   Y   N   N   N",
-    "metrics-run":                          "L    N   Y   Y   Y   Y   N   N   N",
-    "metrics-targets":                      "L    N   N   N   N   Y   N   N   N",
-    "metrics-target-edit":                  "L    N   N   N   N   Y   N   N   N",
-    "metrics-drilldown":                    "L    Y   Y   Y   N   Y   N   N   N",
-    "metrics-audit-drilldown":              "L    Y   Y   Y   N   Y   N   N   N",
+    "metrics-dashboard":                      "L    N   Y   Y   Y   Y   N   N   N",
+    "metrics-recalculate":                    "L    N   Y   Y   Y   Y   N   N   N",
+    "metrics-run":                            "L    N   Y   Y   Y   Y   N   N   N",
+    "metrics-targets":                        "L    N   N   N   N   Y   N   N   N",
+    "metrics-target-edit":                    "L    N   N   N   N   Y   N   N   N",
+    "metrics-drilldown":                      "L    Y   Y   Y   N   Y   N   N   N",
+    "metrics-audit-drilldown":                "L    Y   Y   Y   N   Y   N   N   N",
     # Action plans (the world's action is owned by another auditor: hidden from the auditor and partner
     # agency auditor personas, who would see only plans they lead or actions they own).
     "actions-mine":                           "L    Y   Y   Y   Y   Y   Y   N   N",
