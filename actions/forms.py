@@ -13,7 +13,7 @@ from actions.models import Action, ActionPlan
 from audits.forms import DATE_FORMATS, date_field
 from cases.filters import FilterForm
 from common.forms import date_input
-from reporting import metrics
+from metrics import measures
 
 
 def staff_users():
@@ -101,7 +101,7 @@ class IssueForm(forms.Form):
             fields.append(Field.checkboxes("questions", legend_size=Size.SMALL, small=True))
         else:
             del self.fields["questions"]
-        self.fields["metric"].choices = [("", "No metric"), *metrics.METRIC_CHOICES]
+        self.fields["metric"].choices = [("", "No metric"), *measures.METRIC_CHOICES]
         fields.append(Field.select("metric"))
         self.helper = _helper(*fields, button="Add the issue")
 

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from actions.storage import evidence_storage
 from common.figures import Figure
 from common.models import PublicIdModel
-from reporting.metrics import METRIC_CHOICES
+from metrics.measures import METRIC_CHOICES
 
 # An action not yet started that is due within this many days is amber (DOMAIN: action plan RAG).
 AMBER_WITHIN_DAYS = 14

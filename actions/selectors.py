@@ -13,8 +13,8 @@ from actions.models import AMBER_WITHIN_DAYS, Action, ActionPlan, Evidence, Plan
 from audits.models import Audit, Question
 from audits.results import AuditResults, audit_results
 from common.figures import Figure
-from reporting import metrics
-from reporting.models import MetricSnapshot
+from metrics import measures
+from metrics.models import MetricSnapshot
 
 OPEN_STATUSES = (Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS, Action.Status.AWAITING_SIGN_OFF)
 # A finding is weak, and offered for an action plan, below this percentage.
@@ -93,7 +93,7 @@ def latest_metric_snapshot(metric_key: str) -> MetricSnapshot | None:
 
 def metric_label(metric_key: str, snapshot: MetricSnapshot | None) -> str:
     """ "Consent decision recorded, March 2014", and what the figure covers where records were left out."""
-    metric = metrics.get(metric_key)
+    metric = measures.get(metric_key)
     if not snapshot:
         return metric.name
     coverage = metric.coverage(snapshot.denominator, snapshot.unknown_count)

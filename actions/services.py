@@ -26,7 +26,7 @@ from audits.models import Audit, Question
 from audits.results import audit_results
 from common import roles
 from common.figures import Figure
-from reporting import metrics
+from metrics import measures
 
 REASON_MAX = 100  # simple_history's change reason column
 
@@ -154,7 +154,7 @@ def issue_create(
         figure = selectors.combined_figure(audit_results(plan.audit), [q.code for q in questions])
         issue.figure_label = selectors.questions_label(questions)[:200]
     elif metric:
-        if metric not in metrics.BY_KEY:
+        if metric not in measures.BY_KEY:
             raise ValidationError({"metric": "Choose one of the metrics."})
         snapshot = selectors.latest_metric_snapshot(metric)
         figure = snapshot.figure if snapshot else None

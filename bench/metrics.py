@@ -3,7 +3,7 @@
 Creates a scratch database, fills it with the demo generator (`generate_demo_data --children 400000` gives
 about a million S47 enquiries), then times:
 
-- a full recomputation of every metric for every month and team (`reporting.services.metrics_recompute`);
+- a full recomputation of every metric for every month and team (`metrics.services.metrics_recompute`);
 - the dashboard page, and the first page of a drill-down (Django's test client: server time, no network).
 
 Each figure is printed on a line of its own as `name: value`. Targets on the 2-core reference machine:
@@ -105,7 +105,7 @@ def _fill(seed: int, children: int) -> None:
 
 def _time_recompute(runs: int = RECOMPUTE_RUNS) -> dict:
     from cases.models import S47Enquiry
-    from reporting.services import metrics_recompute
+    from metrics.services import metrics_recompute
 
     figures = {"s47_enquiries": S47Enquiry.objects.count()}
     seconds = []
@@ -164,19 +164,19 @@ def time_pages(runs: int = PAGE_RUNS) -> dict:
     from django.urls import reverse
     from django.utils import timezone
 
-    from reporting.periods import add_months, last_complete_month, month_param
+    from metrics.periods import add_months, last_complete_month, month_param
 
     client = signed_in_client()
     month = month_param(last_complete_month(timezone.localdate()))
     year_ago = month_param(add_months(last_complete_month(timezone.localdate()), -11))
     pages = {
-        "dashboard_ms": (reverse("reporting-dashboard"), None),
+        "dashboard_ms": (reverse("metrics-dashboard"), None),
         "drilldown_first_page_ms": (
-            reverse("reporting-drilldown", args=["s47_within_15_days"]),
+            reverse("metrics-drilldown", args=["s47_within_15_days"]),
             {"start": month, "end": month},
         ),
         "drilldown_not_met_12_months_ms": (
-            reverse("reporting-drilldown", args=["consent_recorded"]),
+            reverse("metrics-drilldown", args=["consent_recorded"]),
             {"start": year_ago, "end": month, "met": "missed"},
         ),
     }

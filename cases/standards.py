@@ -25,7 +25,7 @@ def holds(model: type[SourceHeldFields], *fields: str) -> Q:
 class SourceNeed:
     """The fields of a record a measure reads: a record whose sources did not hold them all is left out
     of the measure (not counted as "not met"), and the measure says how many records it was counted from.
-    Keyed by the measure's key (reporting.metrics, audits.models.Question.measures)."""
+    Keyed by the measure's key (metrics.measures, audits.models.Question.measures)."""
 
     name: str  # the measure's name, as the import preview lists the measures a file cannot feed
     model: type[SourceHeldFields]

@@ -5,7 +5,8 @@ from django.urls import reverse
 from actions import access as action_access
 from audits import access as audit_access
 from common import roles
-from reporting.access import DASHBOARD_ROLES, REPORT_ALL_ROLES
+from metrics.access import DASHBOARD_ROLES
+from reporting.access import REPORT_ALL_ROLES
 
 NAV = (
     ("Home", "home", None),
@@ -15,7 +16,7 @@ NAV = (
     ("Cases", "cases-s47-list", roles.CASE_RECORD_ROLES),
     ("Children", "cases-child-list", roles.CASE_RECORD_ROLES),
     ("Import", "cases-import", roles.IMPORT_ROLES),
-    ("Dashboard", "reporting-dashboard", DASHBOARD_ROLES),
+    ("Dashboard", "metrics-dashboard", DASHBOARD_ROLES),
     ("Actions", "actions-mine", action_access.ACTION_ROLES),
     ("Reports", "reporting-reports", REPORT_ALL_ROLES),
     ("Access log", "common-access-log", (roles.ADMINISTRATOR,)),

@@ -13,7 +13,7 @@ from common.decorators import role_required
 from common.filters import AccessLogFilter
 from common.models import AccessLogChild, AccessLogEntry
 from common.roles import user_roles
-from reporting.drilldown import csv_response
+from metrics.drilldown import csv_response
 
 PAGE_SIZE = 50
 CSV_HEADER = ["When", "Username", "Action", "What", "Reference", "Child IDs", "Detail", "Path", "IP address"]

@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 from actions import api as actions_api
 from audits import api as audits_api
 from cases import api as cases_api
-from reporting import api as reporting_api
+from metrics import api as metrics_api
 
 router = DefaultRouter()
 router.register("children", cases_api.ChildViewSet, basename="api-child")
@@ -16,8 +16,8 @@ router.register(
 router.register("s47-enquiries", cases_api.S47EnquiryViewSet, basename="api-s47-enquiry")
 router.register("audits", audits_api.AuditViewSet, basename="api-audit")
 router.register("case-audits", audits_api.CaseAuditViewSet, basename="api-case-audit")
-router.register("metrics", reporting_api.MetricDefinitionViewSet, basename="api-metric")
-router.register("metric-snapshots", reporting_api.MetricSnapshotViewSet, basename="api-metric-snapshot")
+router.register("metrics", metrics_api.MetricDefinitionViewSet, basename="api-metric")
+router.register("metric-snapshots", metrics_api.MetricSnapshotViewSet, basename="api-metric-snapshot")
 router.register("action-plans", actions_api.ActionPlanViewSet, basename="api-action-plan")
 router.register("plan-issues", actions_api.PlanIssueViewSet, basename="api-plan-issue")
 router.register("actions", actions_api.ActionViewSet, basename="api-action")

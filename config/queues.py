@@ -16,7 +16,7 @@ QUEUES = [Queue(DEFAULT), Queue(METRICS), Queue(REPORTS), Queue(EMAIL)]
 
 # Glob patterns on task names, tried in this order; anything else goes to the default queue.
 ROUTES = {
-    "reporting.tasks.metrics_*": {"queue": METRICS},
+    "metrics.tasks.metrics_*": {"queue": METRICS},
     "*.tasks.*report*": {"queue": REPORTS},
     "*.tasks.*email*": {"queue": EMAIL},
     "*.tasks.*remind*": {"queue": EMAIL},

@@ -10,7 +10,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # After the targets are refreshed: the metrics compare end dates with the stored targets.
     "metrics-recompute": {
-        "task": "reporting.tasks.metrics_recompute_task",
+        "task": "metrics.tasks.metrics_recompute_task",
         "schedule": crontab(hour=2, minute=30),
         "kwargs": {"trigger": "nightly"},
     },

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "common",
     "cases",
     "audits",
+    "metrics",
     "actions",
     "reporting",
 ]

@@ -12,7 +12,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("cases/", include("cases.urls")),
     path("audits/", include("audits.urls")),
-    path("dashboard/", include("reporting.urls")),
+    path("dashboard/", include("metrics.urls")),
     path("access-log/", common_views.access_log, name="common-access-log"),
     path("actions/", include("actions.urls")),
     path("reports/", include("reporting.urls_reports")),

@@ -1,5 +1,4 @@
-"""Who may see the metrics (the dashboard shows counts only; drill-downs show case records) and the
-panel reports."""
+"""Who may see the panel reports (the metrics' roles are in metrics.access)."""
 
 import uuid
 
@@ -10,10 +9,6 @@ from django.http import Http404
 
 from common import roles
 from reporting.models import PanelReport, ReportVersion
-
-DASHBOARD_ROLES = (roles.ADMINISTRATOR, roles.MANAGER, roles.MODERATOR, roles.REPORT_OFFICER)
-DRILLDOWN_ROLES = roles.CASE_RECORD_ROLES  # with cases.selectors.*_visible_to(user) on every list
-TARGET_ROLES = (roles.ADMINISTRATOR,)
 
 # Panel reports: report officers and administrators build them, managers read them (drafts included),
 # panel members read issued versions only. No panel report carries case data (reporting.report_content).

@@ -23,9 +23,9 @@ from audits import results
 from audits.models import Agency, Audit, CaseAudit, Grade
 from cases.models import S47Enquiry
 from common.figures import Figure
-from reporting import metrics, selectors
+from metrics import measures, selectors
+from metrics.periods import month_start
 from reporting.models import PanelReport
-from reporting.periods import month_start
 
 SCHEMA = 1
 # A standard met in this share of cases or more is listed as a strength; below FOCUS_BELOW, as an area
@@ -270,8 +270,8 @@ def reaudit_content(audit: Audit) -> dict:
 
 # Metrics ---------------------------------------------------------------------------------------------------
 
-COUNT_KEYS = {measure.key for measure in metrics.COUNT_MEASURES}
-MEASURE_CHOICES = metrics.ALL_CHOICES
+COUNT_KEYS = {measure.key for measure in measures.COUNT_MEASURES}
+MEASURE_CHOICES = measures.ALL_CHOICES
 
 
 def measures_content(keys: Iterable[str], start: datetime.date, end: datetime.date, *, today) -> dict:
@@ -313,7 +313,7 @@ def measures_content(keys: Iterable[str], start: datetime.date, end: datetime.da
             }
         )
     counts = None
-    count_keys = [m for m in (metrics.CP_PLANS, metrics.LOOKED_AFTER) if m.key in keys]
+    count_keys = [m for m in (measures.CP_PLANS, measures.LOOKED_AFTER) if m.key in keys]
     if count_keys:
         counts = {
             "series": [{"key": m.key, "name": m.name, "definition": m.definition} for m in count_keys],
@@ -321,14 +321,14 @@ def measures_content(keys: Iterable[str], start: datetime.date, end: datetime.da
                 {
                     "month": f"{c.month:%b %Y}",
                     "values": [
-                        c.cp_plans if m.key == metrics.CP_PLANS.key else c.looked_after for m in count_keys
+                        c.cp_plans if m.key == measures.CP_PLANS.key else c.looked_after for m in count_keys
                     ],
                 }
                 for c in data.counts
             ],
         }
     leaving = None
-    if metrics.LEAVING_CARE.key in keys:
+    if measures.LEAVING_CARE.key in keys:
         leaving = {
             "count": data.leaving_care.count,
             "by": f"{data.leaving_care.by:%B %Y}",

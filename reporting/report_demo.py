@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from actions.models import ActionPlan
 from audits.models import Audit
+from metrics.measures import CP_PLANS, LEAVING_CARE, LOOKED_AFTER
+from metrics.periods import add_months, last_complete_month, month_end
 from reporting import report_services
-from reporting.metrics import CP_PLANS, LEAVING_CARE, LOOKED_AFTER
 from reporting.models import PanelReport
-from reporting.periods import add_months, last_complete_month, month_end
 
 DEMO_REPORT_TITLE = "Quality Assurance Report (demo)"
 

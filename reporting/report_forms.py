@@ -9,7 +9,7 @@ from actions.models import ActionPlan
 from audits.forms import date_field
 from audits.models import Audit
 from common.forms import date_input
-from reporting.metrics import ALL_CHOICES
+from metrics.measures import ALL_CHOICES
 from reporting.models import PanelReport
 from reporting.report_privacy import texts_naming_children
 

@@ -21,7 +21,7 @@ from django.templatetags.static import static
 from django.utils.safestring import SafeString
 
 from common.figures import Figure
-from reporting import charts
+from metrics import charts
 
 # WeasyPrint logs each layout step at INFO; a report of twenty pages would fill the worker's log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)

@@ -14,6 +14,7 @@ from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required
 from common.models import AccessLogEntry
+from metrics.drilldown import XLSX_TYPE
 from reporting import report_services
 from reporting.access import (
     REPORT_ALL_ROLES,
@@ -24,7 +25,6 @@ from reporting.access import (
     panel_reports_visible_to,
     report_versions_visible_to,
 )
-from reporting.drilldown import XLSX_TYPE
 from reporting.models import PanelReport, ReportVersion
 from reporting.report_content import date_text, report_content
 from reporting.report_forms import ReportHeaderForm, ReportSectionForm, ReportSelectionsForm

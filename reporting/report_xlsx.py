@@ -10,7 +10,7 @@ import io
 from openpyxl import Workbook
 
 from common.figures import Figure
-from reporting.drilldown import neutralise
+from metrics.drilldown import neutralise
 
 
 def _cell(value):

@@ -1,22 +1,5 @@
 from celery import shared_task
 
-from reporting import services
-from reporting.models import MetricRun
-
-
-@shared_task(acks_late=True)
-def metrics_recompute_task(run_id: int | None = None, trigger: str = MetricRun.Trigger.IMPORT) -> int:
-    """Recomputes every metric snapshot; returns the number written (0 if another worker had the run).
-
-    Queued with a run's id by the Recalculate button; with no id (after an import, and nightly from
-    config/schedule.py) it makes its own run row. Idempotent, so a redelivery after a lost worker
-    (acks_late) does no harm: the claim on the run row stops a second worker running the same run.
-    """
-    if run_id is None:
-        run_id = MetricRun.objects.create(trigger=trigger, status=MetricRun.Status.QUEUED).pk
-    run = services.metrics_run_execute(run_id=run_id)
-    return run.snapshot_count if run else 0
-
 
 @shared_task(acks_late=True)
 def report_version_generate(version_id: int) -> str:

@@ -55,7 +55,7 @@ from cases.admin import CaseRecordAdmin
 from cases.models import Child, CPPlan, LookedAfterEpisode, Referral, S47Enquiry, StrategyDiscussion
 from common import roles
 from common.models import AccessLogChild, AccessLogEntry
-from reporting import metrics
+from metrics import measures
 from tests.factories import UserFactory
 from tests.security.world import ANONYMOUS, NO_ROLE, PERSONAS, World, build_world
 
@@ -117,13 +117,13 @@ MATRIX = {
     "audits-answers-export":                  "L    Y   Y   Y   N   Y   Y   N   N",
     "audits-answers-import":                  "L    Y   Y   Y   N   Y   Y   N   N",
     # Dashboard, drill-downs (case records: auditors see only their assigned children's rows) and exports.
-    "reporting-dashboard":                    "L    N   Y   Y   Y   Y   N   N   N",
-    "reporting-recalculate":                  "L    N   Y   Y   Y   Y   N   N   N",
-    "reporting-run":                          "L    N   Y   Y   Y   Y   N   N   N",
-    "reporting-targets":                      "L    N   N   N   N   Y   N   N   N",
-    "reporting-target-edit":                  "L    N   N   N   N   Y   N   N   N",
-    "reporting-drilldown":                    "L    Y   Y   Y   N   Y   N   N   N",
-    "reporting-audit-drilldown":              "L    Y   Y   Y   N   Y   N   N   N",
+    "metrics-dashboard":                      "L    N   Y   Y   Y   Y   N   N   N",
+    "metrics-recalculate":                    "L    N   Y   Y   Y   Y   N   N   N",
+    "metrics-run":                            "L    N   Y   Y   Y   Y   N   N   N",
+    "metrics-targets":                        "L    N   N   N   N   Y   N   N   N",
+    "metrics-target-edit":                    "L    N   N   N   N   Y   N   N   N",
+    "metrics-drilldown":                      "L    Y   Y   Y   N   Y   N   N   N",
+    "metrics-audit-drilldown":                "L    Y   Y   Y   N   Y   N   N   N",
     # Action plans (the world's action is owned by another auditor: hidden from the auditor and partner
     # agency auditor personas, who would see only plans they lead or actions they own).
     "actions-mine":                           "L    Y   Y   Y   Y   Y   Y   N   N",
@@ -211,8 +211,8 @@ ARGUMENTS: dict[str, Callable[[World], object]] = {
     "issue_uuid": lambda w: w.issue.uuid,
     "action_uuid": lambda w: w.action.uuid,
     "question_id": lambda w: w.question.pk,
-    "metric_key": lambda w: metrics.METRICS[0].key,
-    "key": lambda w: metrics.METRICS[0].key,
+    "metric_key": lambda w: measures.METRICS[0].key,
+    "key": lambda w: measures.METRICS[0].key,
     "format": lambda w: "json",
 }
 

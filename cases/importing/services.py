@@ -143,7 +143,7 @@ def cases_import_files(
     _count_new_references(result, teams_created, workers_created)
     result.batches = [_record_batch(f, extract, by_file[f.name], user) for f in files]
     _log_import(result.batches, user, origin or Origin())
-    from reporting.tasks import metrics_recompute_task  # imported here: reporting reads cases
+    from metrics.tasks import metrics_recompute_task  # imported here: metrics reads cases
 
     transaction.on_commit(lambda: metrics_recompute_task.delay(trigger="import"))
     return result

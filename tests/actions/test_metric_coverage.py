@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from actions import selectors
-from reporting.models import MetricSnapshot
+from metrics.models import MetricSnapshot
 
 pytestmark = pytest.mark.django_db
 

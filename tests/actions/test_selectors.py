@@ -14,7 +14,7 @@ from actions import selectors, services
 from actions.models import Action, ProgressUpdate
 from common.figures import Figure
 from common.models import AccessLogEntry
-from reporting.models import MetricSnapshot
+from metrics.models import MetricSnapshot
 from tests.actions.factories import ActionFactory, ActionPlanFactory, PlanIssueFactory
 from tests.audits.test_results import columns, reference_cases, scored_case
 from tests.factories import AuditFactory, tool_version

@@ -13,7 +13,7 @@ from actions import services
 from actions.models import Action, ActionPlan, Evidence, ProgressUpdate
 from audits.models import Audit
 from common import roles
-from reporting.models import MetricSnapshot
+from metrics.models import MetricSnapshot
 from tests.actions.conftest import pdf_upload
 from tests.actions.factories import ActionFactory, ActionPlanFactory, PlanIssueFactory
 from tests.audits.test_results import reference_cases, scored_case

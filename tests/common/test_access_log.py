@@ -52,7 +52,7 @@ def _looked_at(client, manager, auditor, moderator, child, enquiry):
     client.force_login(manager)
     assert client.get(reverse("cases-child-detail", args=[child.uuid])).status_code == 200
     assert client.get(reverse("cases-s47-list")).status_code == 200
-    drilldown = reverse("reporting-drilldown", args=["s47_within_15_days"])
+    drilldown = reverse("metrics-drilldown", args=["s47_within_15_days"])
     assert client.get(drilldown, {"start": "2014-03", "end": "2014-03"}).status_code == 200
     export = client.get(drilldown, {"start": "2014-03", "end": "2014-03", "format": "csv"})
     assert b"C-LOOKED-AT" in b"".join(export.streaming_content)

@@ -8,7 +8,7 @@ from config import celery_app
 @pytest.mark.parametrize(
     ("task", "queue"),
     [
-        ("reporting.tasks.metrics_recompute_task", "metrics"),
+        ("metrics.tasks.metrics_recompute_task", "metrics"),
         ("reporting.tasks.report_version_generate", "reports"),
         ("actions.tasks.reminders_send_task", "email"),
         ("actions.tasks.anything_else", "email"),
@@ -35,8 +35,8 @@ def test_a_lost_worker_s_task_is_redelivered_not_dropped():
 
 @pytest.mark.django_db
 def test_eager_tasks_still_run_in_process():
-    from reporting.models import MetricRun
-    from reporting.tasks import metrics_recompute_task
+    from metrics.models import MetricRun
+    from metrics.tasks import metrics_recompute_task
 
     result = metrics_recompute_task.delay(trigger="manual")
     assert result.successful()

@@ -20,7 +20,7 @@ FUZZ = settings(
     derandomize=True,  # the same examples on every run: CI stays reproducible
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-APP_LABELS = ("cases", "audits", "actions", "reporting", "common")
+APP_LABELS = ("cases", "audits", "actions", "metrics", "reporting", "common")
 
 
 def row_counts() -> dict[str, int]:

@@ -20,7 +20,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode, checks
 
 from accounts.services import api_token_issue
-from reporting.services import metrics_recompute
+from metrics.services import metrics_recompute
 from tests.factories import (
     AuditFactory,
     CaseAuditFactory,

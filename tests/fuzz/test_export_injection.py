@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from audits import exchange
 from audits.models import CaseAudit
-from reporting import drilldown
+from metrics import drilldown
 from tests.audits.test_results import scored_case
 from tests.factories import AuditFactory, ChildFactory, S47EnquiryFactory
 from tests.fuzz.helpers import FUZZ
@@ -63,7 +63,7 @@ def test_the_drilldown_csv_and_xlsx_quote_every_formula_start(client, manager, m
     stored = enquiry.child.child_id
     assert stored.startswith(OWASP_STARTS)
     client.force_login(manager)
-    url = reverse("reporting-drilldown", args=["s47_within_15_days"])
+    url = reverse("metrics-drilldown", args=["s47_within_15_days"])
     march = {"start": "2014-03", "end": "2014-03"}
 
     response = client.get(url, {**march, "format": "csv"})

@@ -3,7 +3,7 @@ completes on another worker, and the snapshots are those of a clean recomputatio
 
 Real worker processes (`celery -A config worker`, as in production) against Redis and this test's
 PostgreSQL database. To kill the worker at a known point, the test holds one scope's advisory lock (the
-lock `reporting.services.metrics_recompute_scope` takes), so the worker is certain to be part-way through
+lock `metrics.services.metrics_recompute_scope` takes), so the worker is certain to be part-way through
 the run, having written some scopes and waiting on that one, when it is killed.
 
 With acks_late the message stays unacknowledged in Redis until the task ends; a worker that dies never
@@ -27,8 +27,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from config import celery_app
-from reporting import services
-from reporting.models import MetricRun, MetricSnapshot
+from metrics import services
+from metrics.models import MetricRun, MetricSnapshot
 from tests.needs import needs_postgresql, needs_redis
 
 pytestmark = [
@@ -149,7 +149,7 @@ def test_a_recomputation_survives_its_worker_being_killed(broker, records, tmp_p
             "SELECT pg_advisory_lock(%s::bigint)", [services._LOCK_BASE | zlib.crc32(blocked.name.encode())]
         )
         first = _start_worker("first", first_log)
-        celery_app.send_task("reporting.tasks.metrics_recompute_task", args=[run.pk])
+        celery_app.send_task("metrics.tasks.metrics_recompute_task", args=[run.pk])
 
         _wait_until(
             lambda: _run(run.pk).status == MetricRun.Status.RUNNING and _run(run.pk).steps_done >= 2,
@@ -185,7 +185,7 @@ def test_a_recomputation_survives_its_worker_being_killed(broker, records, tmp_p
 
     text = log.read_text()
     if whole:
-        assert "Task reporting.tasks.metrics_recompute_task" in text, "not redelivered"
+        assert "Task metrics.tasks.metrics_recompute_task" in text, "not redelivered"
     else:
         assert "SIGKILL" in text and text.count("received") >= 2, "not run again"
     done = _run(run.pk)

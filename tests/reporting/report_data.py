@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from actions.models import Action, ActionPlan, PlanIssue, ProgressUpdate
 from audits.models import Audit
+from metrics.models import MetricSnapshot
 from reporting import report_services
-from reporting.models import MetricSnapshot, PanelReport
+from reporting.models import PanelReport
 from tests.audits.test_results import reference_cases, scored_case
 from tests.factories import AuditFactory, TeamFactory, tool_version
 

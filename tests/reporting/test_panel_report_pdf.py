@@ -13,8 +13,9 @@ from django.utils import timezone
 from actions.models import Action
 from audits.models import Answer, Question
 from cases.models import Child
+from metrics.models import MetricSnapshot
 from reporting import report_services
-from reporting.models import MetricSnapshot, PanelReport, ReportSection, ReportVersion
+from reporting.models import PanelReport, ReportSection, ReportVersion
 from reporting.report_content import report_content
 from reporting.report_render import report_html
 from tests.audits.test_results import scored_case

@@ -27,9 +27,9 @@ from audits import access as audit_access
 from audits.models import Answer, CaseAudit
 from cases import selectors as case_selectors
 from common import roles
+from metrics import measures
+from metrics import selectors as metrics_selectors
 from reporting import access as reporting_access
-from reporting import metrics
-from reporting import selectors as reporting_selectors
 from tests.security.world import ANONYMOUS, NO_ROLE, PERSONAS, World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +105,7 @@ GUARDS = {
     "panel reports": (reporting_access.access_panel_report, reporting_access.panel_reports_visible_to),
     "report versions": (reporting_access.access_report_version, reporting_access.report_versions_visible_to),
 }
-CONSENT = metrics.get("consent_recorded")  # S47 enquiries started in the month: both of the world's
+CONSENT = measures.get("consent_recorded")  # S47 enquiries started in the month: both of the world's
 
 
 @pytest.fixture
@@ -146,7 +146,7 @@ def test_the_predicate_and_the_queryset_agree_with_the_table(world, persona, kin
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_drill_down_records_are_the_case_records_the_persona_may_see(world, persona):
     user = _user(world, persona)
-    records = reporting_selectors.drilldown_records(
+    records = metrics_selectors.drilldown_records(
         user,
         CONSENT,
         first=datetime.date(2014, 3, 1),
@@ -173,7 +173,7 @@ def test_audit_drill_down_answers_come_only_from_case_audits_the_persona_may_see
     )
     user = _user(world, persona)
 
-    answers = reporting_selectors.drilldown_answers(
+    answers = metrics_selectors.drilldown_answers(
         user, metric, first=datetime.date(2014, 1, 1), last=datetime.date(2014, 12, 1)
     )
 

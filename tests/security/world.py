@@ -23,7 +23,8 @@ from actions import models as acm
 from audits import models as am
 from cases import models as m
 from common import roles
-from reporting.models import MetricRun, MetricSnapshot, PanelReport, ReportVersion
+from metrics.models import MetricRun, MetricSnapshot
+from reporting.models import PanelReport, ReportVersion
 from tests.factories import (
     AuditFactory,
     CaseAuditFactory,

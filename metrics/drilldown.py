@@ -1,0 +1,156 @@
+"""The columns of each drill-down list, and its export to CSV and XLSX.
+
+The page and the exports show the same columns. Exports neutralise formula injection: a text cell that
+starts with = + - @ (or a tab or carriage return) gets a leading single quote, so a spreadsheet shows
+the text instead of running it (OWASP "CSV injection").
+"""
+
+import csv
+import dataclasses
+import datetime
+import io
+from collections.abc import Callable, Iterable, Iterator
+
+from django.http import HttpResponse, StreamingHttpResponse
+from openpyxl import Workbook
+
+from cases.models import S47Enquiry
+from metrics.measures import Metric
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    header: str
+    value: Callable[[object], object]
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else "Yes" if value else "No"
+
+
+CHILD = Column("Child ID", lambda r: r.child.child_id)
+TEAM = Column("Team", lambda r: r.team.name if r.team else "")
+WORKER = Column("Worker", lambda r: r.worker.name if r.worker else "")
+STARTED = Column("Started", lambda r: r.start_date)
+ENDED = Column("Completed", lambda r: r.end_date)
+TARGET = Column("Target date", lambda r: r.target_date)
+
+_BY_METRIC = {
+    "s47_within_15_days": [STARTED, TARGET, ENDED, Column("Outcome", lambda r: r.get_outcome_display())],
+    "icpc_within_15_days": [STARTED, TARGET, Column("ICPC date", lambda r: r.icpc_date)],
+    "consent_recorded": [
+        STARTED,
+        Column("Consent", lambda r: r.get_consent_display()),
+        Column("Consent sought", lambda r: r.consent_date),
+        Column("Information shared", lambda r: r.information_shared_date),
+        Column("Manager's decision recorded", lambda r: _yes_no(r.consent_manager_decision)),
+        Column("Reason not sought", lambda r: r.consent_not_sought_reason),
+        Column("Retrospective", lambda r: _yes_no(r.consent_retrospective)),
+    ],
+    "chronology_on_file": [
+        STARTED,
+        ENDED,
+        Column("Chronology on file", lambda r: _yes_no(r.chronology_on_file) or "Not recorded"),
+    ],
+    "management_oversight": [
+        STARTED,
+        ENDED,
+        Column("Oversight recorded on", lambda r: r.management_oversight_date),
+    ],
+    "strategy_agencies": [
+        Column("Discussion ID", lambda r: r.discussion_id),
+        Column("Held", lambda r: r.date),
+        Column("Agencies", lambda r: ", ".join(r.agencies)),
+    ],
+    "referrer_acknowledged": [
+        Column("Referral ID", lambda r: r.referral_id),
+        Column("Received", lambda r: r.received_date),
+        Column("Acknowledged", lambda r: r.acknowledgement_date),
+        Column("Method", lambda r: r.get_acknowledgement_method_display()),
+    ],
+}
+OVERDUE_COLUMNS = [STARTED, TARGET, Column("Completed", lambda r: r.end_date or "Open")]
+
+
+def columns(metric: Metric, *, overdue: bool = False) -> list[Column]:
+    """Child ID first, the metric's own columns, then team (and worker for S47 enquiries)."""
+    middle = OVERDUE_COLUMNS if overdue else _BY_METRIC[metric.key]
+    return [CHILD, *middle, TEAM, *([WORKER] if metric.model is S47Enquiry else [])]
+
+
+ANSWER_COLUMNS = [
+    Column("Child ID", lambda a: a.case_audit.child.child_id),
+    Column("Record date", lambda a: a.case_audit.record_date),
+    Column("Audit", lambda a: a.case_audit.audit.title),
+    Column("Question", lambda a: f"{a.question.code} {a.question.text}"),
+    Column("Answer", lambda a: a.get_value_display()),
+    Column("Counts as", lambda a: answer_score(a)),
+    Column("Agency", lambda a: a.case_audit.get_agency_display()),
+    Column("Team", lambda a: a.case_audit.team.name if a.case_audit.team else ""),
+]
+
+
+def answer_score(answer) -> str:
+    """What the answer adds to the figure: the `points` annotation of the one scoring rule
+    (metrics.selectors.drilldown_answers, audits.scoring.answer_points)."""
+    return f"{answer.points:g}"
+
+
+def neutralise(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def display(value: object) -> str:
+    """A cell as text: dates as dd/mm/yyyy (the page and the CSV)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)
+
+
+def rows(records: Iterable, cols: list[Column], met_header: str | None) -> Iterator[list[object]]:
+    for record in records:
+        row = [column.value(record) for column in cols]
+        if met_header:
+            row.append("Met" if record.met else "Not met")
+        yield row
+
+
+def headers(cols: list[Column], met_header: str | None) -> list[str]:
+    return [column.header for column in cols] + ([met_header] if met_header else [])
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_response(file_name: str, header: list[str], body: Iterable[list[object]]) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # Excel reads the file as UTF-8 with this mark
+        yield writer.writerow([neutralise(h) for h in header])
+        for row in body:
+            yield writer.writerow([neutralise(display(value)) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}.csv"'
+    return response
+
+
+def xlsx_response(file_name: str, header: list[str], body: Iterable[list[object]]) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Records")
+    sheet.append([neutralise(h) for h in header])
+    for row in body:
+        sheet.append([neutralise(value) if isinstance(value, str) else value for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}.xlsx"'
+    return response

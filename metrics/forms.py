@@ -1,0 +1,192 @@
+"""Filters for the dashboard and the drill-downs (GET forms), and the target form."""
+
+import dataclasses
+import datetime
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Layout, Submit
+from django import forms
+
+from cases.filters import FilterForm
+from cases.models import Team
+from metrics.periods import add_months, last_complete_month, month_index, parse_month
+
+DEFAULT_MONTHS = 12
+MAX_MONTHS = 120
+DEFAULT_LEAVING_MONTHS = 6
+MONTH_HELP = "For example, 04/2024"
+
+
+class MonthField(forms.CharField):
+    """A month typed as MM/YYYY (or YYYY-MM, as the dashboard's links write it); cleaned to its first day."""
+
+    widget = forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5", "inputmode": "numeric"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        month = parse_month(value)
+        if month is None:
+            raise forms.ValidationError("Enter a month as MM/YYYY, for example 04/2024.", code="invalid")
+        return month
+
+
+@dataclasses.dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+    team: Team | None
+
+
+class _PeriodForm(FilterForm):
+    """From and to months and a team; with none given, the last complete month(s) and all teams."""
+
+    default_months = DEFAULT_MONTHS
+
+    start = MonthField(label="From (month)", required=False, help_text=MONTH_HELP)
+    end = MonthField(label="To (month)", required=False, help_text=MONTH_HELP)
+    team = forms.ChoiceField(
+        label="Team", required=False, widget=forms.Select(attrs={"class": "govuk-select"})
+    )
+
+    def __init__(self, data=None, *, today: datetime.date, **kwargs):
+        self.today = today
+        last = last_complete_month(today)
+        self.default_end = last
+        self.default_start = add_months(last, 1 - self.default_months)
+        super().__init__(data, **kwargs)
+        # The teams are read once, for the choices and for the cleaned value (no second query to look one up).
+        self.teams = {str(team.pk): team for team in Team.objects.all()}
+        self.fields["team"].choices = [
+            ("", "All teams"),
+            *((pk, team.name) for pk, team in self.teams.items()),
+        ]
+        self.initial.setdefault("start", f"{self.default_start:%m/%Y}")
+        self.initial.setdefault("end", f"{self.default_end:%m/%Y}")
+
+    def clean_team(self) -> Team | None:
+        return self.teams.get(self.cleaned_data["team"])
+
+    def clean(self):
+        cleaned = super().clean()
+        start = cleaned.get("start") or self.default_start
+        end = cleaned.get("end") or self.default_end
+        if "start" in cleaned and "end" in cleaned:
+            if start > end:
+                self.add_error("end", "The 'to' month must be the same as or after the 'from' month.")
+            elif month_index(end) - month_index(start) >= MAX_MONTHS:
+                self.add_error("start", f"Choose at most {MAX_MONTHS} months.")
+        cleaned["start"], cleaned["end"] = start, end
+        return cleaned
+
+    def period(self) -> Period:
+        """The period to show: the form's, or the defaults when it is unbound or has errors."""
+        if self.is_bound and self.is_valid():
+            data = self.cleaned_data
+            return Period(data["start"], data["end"], data["team"])
+        return Period(self.default_start, self.default_end, None)
+
+
+class DashboardForm(_PeriodForm):
+    leaving_months = forms.IntegerField(
+        label="Leaving care within (months)",
+        min_value=1,
+        max_value=24,
+        required=False,
+        help_text="Young people looked after who turn 18 by the end of this many months from now.",
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("leaving_months", DEFAULT_LEAVING_MONTHS)
+
+    def govuk_fields(self) -> list[dict]:
+        """The fields as GOV.UK form groups (metrics/includes/filter_fields.html): the markup
+        crispy-forms-gds gives, without its tree of templates, which took a fifth of the dashboard's time."""
+        groups = []
+        for field in self.visible_fields():
+            described = [f"{field.auto_id}_hint"] if field.help_text else []
+            described += [f"{field.auto_id}_{n}_error" for n in range(1, len(field.errors) + 1)]
+            attrs = {"aria-describedby": " ".join(described)} if described else {}
+            if field.errors:
+                kind = "select" if isinstance(field.field.widget, forms.Select) else "input"
+                attrs["class"] = f"{field.field.widget.attrs.get('class', '')} govuk-{kind}--error".strip()
+                attrs["aria-invalid"] = "true"
+            groups.append({"field": field, "widget": field.as_widget(attrs=attrs)})
+        return groups
+
+    def leaving(self) -> int:
+        if self.is_bound and self.is_valid() and self.cleaned_data.get("leaving_months"):
+            return self.cleaned_data["leaving_months"]
+        return DEFAULT_LEAVING_MONTHS
+
+
+class AnswerFilterForm(_PeriodForm):
+    """The auditors' answers behind an audit figure: by period, team and child."""
+
+    child_id = forms.CharField(
+        label="Child ID",
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+    )
+
+    def child(self) -> str:
+        return self.cleaned_data.get("child_id", "") if self.is_bound and self.is_valid() else ""
+
+
+class DrilldownForm(AnswerFilterForm):
+    """The records behind a figure: also by whether each met the standard."""
+
+    default_months = 1
+
+    met = forms.ChoiceField(
+        label="Standard",
+        choices=[("", "Met or not met"), ("met", "Met"), ("missed", "Not met")],
+        required=False,
+    )
+
+    list = forms.ChoiceField(
+        choices=[("", "The figure's records"), ("related", "The count beside it")],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def related(self) -> bool:
+        return self.is_bound and self.is_valid() and self.cleaned_data.get("list") == "related"
+
+    def met_value(self) -> bool | None:
+        if self.is_bound and self.is_valid():
+            return {"met": True, "missed": False}.get(self.cleaned_data.get("met"))
+        return None
+
+
+class TargetForm(forms.Form):
+    target_percent = forms.IntegerField(
+        label="Target (%)",
+        min_value=0,
+        max_value=100,
+        help_text="Green at or above this percentage.",
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+    )
+    amber_percent = forms.IntegerField(
+        label="Amber from (%)",
+        min_value=0,
+        max_value=100,
+        help_text="Amber at or above this percentage and below the target; red below it.",
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout("target_percent", "amber_percent", Submit("save", "Save target"))
+
+    def clean(self):
+        cleaned = super().clean()
+        target, amber = cleaned.get("target_percent"), cleaned.get("amber_percent")
+        if target is not None and amber is not None and amber > target:
+            self.add_error("amber_percent", "Amber must start at or below the target.")
+        return cleaned

@@ -1,0 +1,526 @@
+"""Writes: recomputing the metric snapshots, queueing and running a recomputation, and setting targets.
+
+Every figure is counted by the database (conditional aggregation: `Count(filter=Q(...))`, grouped by
+month with TruncMonth and by team); Python only adds the teams' figures together for "all teams" and,
+for counts on a date (open and overdue, plans and episodes in force), spreads each group's count over
+the months it covers. No case record is ever loaded into Python here.
+
+Idempotent: each scope (the metrics one query computes) replaces all of its snapshots in one
+transaction, under a lock held until that transaction ends, so running twice, or two runs at once,
+leaves one correct set of rows (the second run waits for the first's scope, then replaces it).
+"""
+
+import collections
+import contextlib
+import dataclasses
+import datetime
+import logging
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+from django.contrib.auth.models import User
+from django.db import DatabaseError, NotSupportedError, connection, transaction
+from django.db.models import Count, DateField, F, Func, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from audits import scoring
+from audits.models import Answer, CaseAudit
+from cases import standards
+from cases.models import CPPlan, LookedAfterEpisode, S47Enquiry
+from metrics import measures
+from metrics.measures import AUDIT_KEYS, COUNT_MEASURES, METRICS, Metric
+from metrics.models import MetricRun, MetricSnapshot, MetricTarget
+from metrics.periods import add_months, month_end, month_index, month_start
+
+logger = logging.getLogger(__name__)
+
+RECORDS, AUDIT = MetricSnapshot.Source.RECORDS, MetricSnapshot.Source.AUDIT
+STALE_RUN = datetime.timedelta(minutes=30)  # a run still "running" after this was lost with its worker
+THREADS = 2  # scopes computed at once: the reference machine has two cores
+
+
+@dataclasses.dataclass
+class Tally:
+    numerator: float = 0
+    denominator: int = 0
+    related: int | None = None
+    unknown: int = 0  # records of the period left out: their sources did not hold the metric's fields
+
+    def add(self, other: "Tally") -> None:
+        self.numerator += other.numerator
+        self.denominator += other.denominator
+        self.unknown += other.unknown
+        if other.related is not None:
+            self.related = (self.related or 0) + other.related
+
+
+# (metric key, period, team id or None) -> Tally
+Tallies = dict[tuple[str, datetime.date, int | None], Tally]
+
+
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    """Metrics computed together and replaced together."""
+
+    name: str
+    keys: tuple[str, ...]
+    source: str
+    compute: Callable[[datetime.date], Tallies]
+
+
+class MonthOf(TruncMonth):
+    """The first day of a date's month (TruncMonth of a DateField, as a date).
+
+    On PostgreSQL, DATE_TRUNC of a date picks the `timestamp with time zone` variant and converts every
+    row to the session's time zone and back: truncating a plain timestamp gives the same month at a
+    fraction of the cost, which matters over a million rows.
+    """
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"DATE_TRUNC('month', ({sql})::timestamp)::date", params
+
+
+class FirstOfMonthFrom(Func):
+    """The first day of a month on or after a date: 1 March 2014 for 1 March, 1 April for 2 March."""
+
+    output_field = DateField()
+    arity = 1
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"(DATE_TRUNC('month', ({sql})::timestamp - INTERVAL '1 day') + INTERVAL '1 month')::date",
+            params,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, '-1 day', 'start of month', '+1 month')", params
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotSupportedError("FirstOfMonthFrom is written for PostgreSQL and SQLite.")
+
+
+# Population metrics ------------------------------------------------------------------------------------
+
+
+def _population(group: tuple[Metric, ...], today: datetime.date) -> Tallies:
+    """One query for metrics that share a model and a period date: numerator and denominator per month
+    and team, by conditional aggregation. Only records whose sources held a metric's fields count in it;
+    the others of its denominator are counted apart (`Tally.unknown`), so the figure says what it covers."""
+    model, field = group[0].model, group[0].period_field
+    aliases: dict[Q | None, str] = {}  # one COUNT per distinct condition: metrics share denominators
+
+    def count_of(condition: Q) -> str:
+        return aliases.setdefault(condition or None, f"count_{len(aliases)}")
+
+    columns = {
+        metric.key: (
+            count_of(metric.denominator & metric.held & metric.numerator),
+            count_of(metric.denominator & metric.held),
+            count_of(metric.denominator & metric.held & metric.related.condition)
+            if metric.related and metric.related.condition is not None
+            else None,
+            count_of(metric.denominator),
+        )
+        for metric in group
+    }
+    rows = (
+        model.objects.filter(**{f"{field}__isnull": False, f"{field}__lte": month_end(month_start(today))})
+        .order_by()  # the model's default ordering would join the GROUP BY
+        .values("team_id", period=MonthOf(field))
+        .annotate(**{alias: Count("pk", filter=condition) for condition, alias in aliases.items()})
+    )
+    tallies: Tallies = {}
+    for row in rows:
+        for metric in group:
+            numerator, denominator, related, every = columns[metric.key]
+            tally = Tally(
+                row[numerator],
+                row[denominator],
+                row[related] if related else None,
+                row[every] - row[denominator],
+            )
+            if metric.related and metric.related.at_period_end:
+                tally.related = 0
+            tallies[(metric.key, row["period"], row["team_id"])] = tally
+    if any(metric.related and metric.related.at_period_end for metric in group):
+        _add_open_and_overdue(tallies, group, today)
+    return _with_all_teams(tallies)
+
+
+def _add_open_and_overdue(tallies: Tallies, group: tuple[Metric, ...], today: datetime.date) -> None:
+    """Enquiries open and past their target at the end of each month; for this month, today.
+
+    The database counts late and open enquiries by team, month of target and month of completion. A
+    group is open and overdue at the end of every month from its target's month to the month before it
+    was completed (measures.s47_open_and_overdue_at); this month's figure is `standards.s47_open_and_overdue`
+    today, counted in the same query. Enquiries whose sources held no end date are not known to be open.
+    """
+    (metric,) = [m for m in group if m.related and m.related.at_period_end]
+    this_month = month_start(today)
+    groups = (
+        S47Enquiry.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=F("target_date")))
+        .filter(standards.HOLDS_END_DATE)
+        .order_by()
+        .values("team_id", due=MonthOf("target_date"), completed=MonthOf("end_date"))
+        .annotate(count=Count("pk"), overdue_now=Count("pk", filter=standards.s47_open_and_overdue(today)))
+    )
+    spans, now = [], collections.Counter()
+    for row in groups:
+        last = add_months(row["completed"], -1) if row["completed"] else this_month
+        spans.append((row["team_id"], row["due"], min(last, add_months(this_month, -1)), row["count"]))
+        now[row["team_id"]] += row["overdue_now"]
+    counts = _spread(spans)
+    for team_id, count in now.items():
+        counts[(team_id, this_month)] = count
+    for (team_id, month), count in counts.items():
+        tallies.setdefault((metric.key, month, team_id), Tally(0, 0, 0)).related = count
+
+
+def _spread(spans: Iterable[tuple[int | None, datetime.date, datetime.date, int]]) -> dict:
+    """Counts over inclusive month spans -> the total in each (team, month), by a difference array."""
+    deltas: dict[int | None, collections.Counter] = collections.defaultdict(collections.Counter)
+    for team_id, first, last, count in spans:
+        if first <= last:
+            deltas[team_id][month_index(first)] += count
+            deltas[team_id][month_index(last) + 1] -= count
+    totals = {}
+    for team_id, by_index in deltas.items():
+        running = 0
+        indexes = sorted(by_index)
+        for index in range(indexes[0], indexes[-1]):
+            running += by_index.get(index, 0)
+            totals[(team_id, datetime.date(index // 12, index % 12 + 1, 1))] = running
+    return totals
+
+
+def _with_all_teams(tallies: Tallies) -> Tallies:
+    """Adds the "all teams" figure (team None) of each metric and month: the sum over the teams."""
+    combined: Tallies = {}
+    for (key, period, team_id), tally in tallies.items():
+        if team_id is None:  # records with no team count only towards all teams
+            continue
+        combined[(key, period, team_id)] = tally
+    for (key, period, _team_id), tally in tallies.items():
+        total = combined.setdefault((key, period, None), Tally(0, 0, None))
+        total.add(tally)
+    return combined
+
+
+# Audit metrics -----------------------------------------------------------------------------------------
+
+
+def _audit(today: datetime.date) -> Tallies:
+    """Answers to questions that measure a population metric, in submitted and moderated case audits, by
+    the month of the audited record, scored by the one rule (audits.scoring): Yes 1, Partly a half (if
+    the tool version says so), No 0; Not applicable, unanswered and questions not asked of the case
+    (a conditional question whose condition is not met, a sub-sample question outside it) are left out."""
+    rows = (
+        Answer.objects.filter(
+            scoring.COUNTS,
+            case_audit__status__in=[CaseAudit.Status.SUBMITTED, CaseAudit.Status.MODERATED],
+            question__measures__in=AUDIT_KEYS,
+            case_audit__record_date__lte=month_end(month_start(today)),
+        )
+        .order_by()
+        .values(
+            key=F("question__measures"),
+            period=MonthOf("case_audit__record_date"),
+            team_id=F("case_audit__team_id"),
+        )
+        .annotate(**scoring.tally())
+    )
+    tallies = {}
+    for row in rows:
+        tally = scoring.Tally.of(row)
+        tallies[(row["key"], row["period"], row["team_id"])] = Tally(tally.points, tally.counted)
+    return _with_all_teams(tallies)
+
+
+# Counts over time ---------------------------------------------------------------------------------------
+
+
+def _in_force_on_first_days(model, measure_key: str, today: datetime.date) -> Tallies:
+    """Plans (or episodes) in force on the first day of each month: started on or before that day and not
+    ended by it. A child has one plan (one episode) in force at a time, so this counts children.
+
+    A plan is in force on the first days from the first one on or after its start up to, not including,
+    the first one on or after its end. The database counts the starts and the ends by team and by that
+    first day; the counts in force are the running totals of starts less ends.
+    """
+    this_month = month_start(today)
+    starts = (
+        model.objects.filter(start_date__lte=today)
+        .order_by()
+        .values("team_id", month=FirstOfMonthFrom("start_date"))
+        .annotate(count=Count("pk"))
+    )
+    ends = (
+        model.objects.filter(start_date__lte=today, end_date__isnull=False)
+        .order_by()
+        .values("team_id", month=FirstOfMonthFrom("end_date"))
+        .annotate(count=Count("pk"))
+    )
+    deltas: dict[int | None, collections.Counter] = collections.defaultdict(collections.Counter)
+    for rows, sign in ((starts, 1), (ends, -1)):
+        for row in rows:
+            deltas[row["team_id"]][row["month"]] += sign * row["count"]
+    tallies: Tallies = {}
+    for team_id, by_month in deltas.items():
+        running = 0
+        months = sorted(by_month)
+        month = months[0]
+        while month <= this_month:
+            running += by_month.get(month, 0)
+            tallies[(measure_key, month, team_id)] = Tally(running, 0)
+            month = add_months(month, 1)
+    return _with_all_teams(tallies)
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _leaving_care(today: datetime.date) -> Tallies:
+    """Young people looked after today, by the month of their 18th birthday (from tomorrow on)."""
+    horizon = month_end(add_months(month_start(today), measures.LEAVING_CARE_MONTHS_STORED))
+    rows = (
+        LookedAfterEpisode.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
+        .filter(
+            start_date__lte=today,
+            child__date_of_birth__gt=_years_before(today, 18),
+            child__date_of_birth__lte=_years_before(horizon, 18),
+        )
+        .order_by()
+        .values("team_id", born=MonthOf("child__date_of_birth"))
+        .annotate(count=Count("child_id", distinct=True))
+    )
+    tallies = {
+        (measures.LEAVING_CARE.key, add_months(row["born"], 18 * 12), row["team_id"]): Tally(row["count"], 0)
+        for row in rows
+    }
+    return _with_all_teams(tallies)
+
+
+def _population_scopes() -> list[Scope]:
+    groups: dict[tuple, list[Metric]] = {}
+    for metric in METRICS:
+        groups.setdefault((metric.model, metric.period_field), []).append(metric)
+    return [
+        Scope(
+            name=f"{group[0].model._meta.model_name}-{group[0].period_field}",
+            keys=tuple(m.key for m in group),
+            source=RECORDS,
+            compute=lambda today, group=tuple(group): _population(group, today),
+        )
+        for group in groups.values()
+    ]
+
+
+SCOPES: list[Scope] = [
+    *_population_scopes(),
+    Scope("audit", AUDIT_KEYS, AUDIT, _audit),
+    Scope(
+        "cp-plans",
+        (measures.CP_PLANS.key,),
+        RECORDS,
+        lambda today: _in_force_on_first_days(CPPlan, measures.CP_PLANS.key, today),
+    ),
+    Scope(
+        "looked-after",
+        (measures.LOOKED_AFTER.key,),
+        RECORDS,
+        lambda today: _in_force_on_first_days(LookedAfterEpisode, measures.LOOKED_AFTER.key, today),
+    ),
+    Scope("leaving-care", (measures.LEAVING_CARE.key,), RECORDS, _leaving_care),
+]
+assert {key for scope in SCOPES if scope.source == RECORDS for key in scope.keys} == set(measures.ALL_KEYS)
+assert len(COUNT_MEASURES) == 3
+
+
+# Writing ------------------------------------------------------------------------------------------------
+
+
+_LOCK_BASE = 0x6D657472 << 32  # "metr": keeps these keys apart from other advisory locks
+
+
+def _lock(scope: Scope) -> None:
+    """Serialises writers of one scope until the transaction ends (SQLite serialises all writers)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Compiling these one-pass aggregates to machine code (JIT) takes longer than running them.
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s::bigint)", [_LOCK_BASE | zlib.crc32(scope.name.encode())]
+            )
+
+
+def metrics_recompute_scope(scope: Scope, *, today: datetime.date, now: datetime.datetime) -> int:
+    """Replaces the scope's snapshots with freshly counted ones; returns how many were written."""
+    with transaction.atomic():
+        _lock(scope)
+        tallies = scope.compute(today)
+        MetricSnapshot.objects.filter(metric__in=scope.keys, source=scope.source).delete()
+        rows = MetricSnapshot.objects.bulk_create(
+            [
+                MetricSnapshot(
+                    metric=key,
+                    source=scope.source,
+                    period=period,
+                    team_id=team_id,
+                    numerator=tally.numerator,
+                    denominator=tally.denominator,
+                    related_count=tally.related,
+                    unknown_count=tally.unknown,
+                    computed_at=now,
+                )
+                for (key, period, team_id), tally in tallies.items()
+            ],
+            batch_size=2000,
+        )
+    return len(rows)
+
+
+def metrics_recompute(
+    *, today: datetime.date | None = None, progress: Callable[[int], None] | None = None
+) -> int:
+    """Recomputes every metric for every month and team; returns the number of snapshots written.
+
+    On PostgreSQL, outside a transaction (a worker, a request), scopes are computed THREADS at a time, each
+    on its own connection: one scope's query runs while another's rows are added up and written. Inside a
+    transaction (tests) the scopes run one after another on this connection, which sees its own writes.
+    """
+    today = today or timezone.localdate()
+    now = timezone.now()
+
+    def one(scope: Scope) -> int:
+        count = metrics_recompute_scope(scope, today=today, now=now)
+        if progress:
+            progress(count)
+        return count
+
+    if connection.vendor != "postgresql" or connection.in_atomic_block or THREADS < 2:
+        return sum(one(scope) for scope in SCOPES)
+
+    def in_thread(scope: Scope) -> int:
+        try:
+            return one(scope)
+        finally:
+            connection.close()  # this thread's own connection
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        return sum(pool.map(in_thread, SCOPES))
+
+
+@transaction.atomic
+def metrics_run_queue(*, trigger: str, user: User | None = None) -> tuple[MetricRun, bool]:
+    """A queued run row, and whether it is new: the run already waiting to start is returned as it is
+    (a second press is a no-op). The caller queues the task for a new one (metrics.tasks.metrics_run_request)."""
+    waiting = MetricRun.objects.select_for_update().filter(status=MetricRun.Status.QUEUED).first()
+    if waiting is not None:
+        return waiting, False
+    run = MetricRun.objects.create(
+        trigger=trigger, requested_by=user, status=MetricRun.Status.QUEUED, steps_total=len(SCOPES)
+    )
+    return run, True
+
+
+_RUN_LOCK_BASE = 0x6D72756E << 32  # "mrun": a run's lock, apart from the scopes' locks above
+
+
+def _run_lock_key(run_id: int) -> int:
+    return _RUN_LOCK_BASE | (run_id & 0xFFFFFFFF)
+
+
+@contextlib.contextmanager
+def _run_lock(run_id: int) -> Iterator[bool]:
+    """Whether this worker may run the run: True unless a live worker is running it.
+
+    On PostgreSQL a session advisory lock marks the worker running a run. It is held by the worker's
+    database connection, so it goes when the worker does, however it dies (kill -9, lost machine): a
+    redelivered message (acks_late) then takes the run over at once, while a duplicate delivery to a
+    second worker, with the first still running, finds the lock taken and does nothing. Elsewhere
+    (SQLite, one process) there is no lock: the run row's age (STALE_RUN) decides instead.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = _run_lock_key(run_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s::bigint)", [key])
+        locked = cursor.fetchone()[0]
+    try:
+        yield locked
+    finally:
+        if locked:
+            # In an aborted transaction this fails; the lock then goes with the session (as when a worker dies).
+            with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s::bigint)", [key])
+
+
+def _claim(run_id: int, *, owner_is_gone: bool) -> bool:
+    """Marks the run as running; False if another worker has it (or it is finished).
+
+    `owner_is_gone`: no live worker holds the run (PostgreSQL's lock says so), so a run left "running"
+    was lost with its worker and is taken over at once; otherwise only after STALE_RUN.
+    """
+    now = timezone.now()
+    running = Q(status=MetricRun.Status.RUNNING)
+    if not owner_is_gone:
+        running &= Q(started_at__lt=now - STALE_RUN)
+    claimable = Q(status=MetricRun.Status.QUEUED) | running
+    return bool(
+        MetricRun.objects.filter(claimable, pk=run_id).update(
+            status=MetricRun.Status.RUNNING, started_at=now, steps_done=0, snapshot_count=0, error=""
+        )
+    )
+
+
+def metrics_run_execute(*, run_id: int) -> MetricRun | None:
+    """Runs a queued recomputation, recording its progress on the run row as each scope is written.
+
+    Safe to call again for the same run (a redelivered task): a finished run, or one a live worker is
+    running, is left alone; one whose worker died is run again from the start (each scope replaces its
+    own snapshots, so nothing is counted twice).
+    """
+    with _run_lock(run_id) as free:
+        if not free or not _claim(run_id, owner_is_gone=connection.vendor == "postgresql"):
+            logger.info("Metrics run %s already claimed or finished: nothing to do.", run_id)
+            return None
+        MetricRun.objects.filter(pk=run_id).update(steps_total=len(SCOPES))
+
+        def progress(count: int) -> None:
+            MetricRun.objects.filter(pk=run_id).update(
+                steps_done=F("steps_done") + 1, snapshot_count=F("snapshot_count") + count
+            )
+
+        try:
+            metrics_recompute(progress=progress)
+        except Exception as error:
+            MetricRun.objects.filter(pk=run_id).update(
+                status=MetricRun.Status.FAILED, finished_at=timezone.now(), error=repr(error)[:2000]
+            )
+            raise
+        MetricRun.objects.filter(pk=run_id).update(status=MetricRun.Status.DONE, finished_at=timezone.now())
+    return MetricRun.objects.get(pk=run_id)
+
+
+@transaction.atomic
+def metric_target_save(*, metric: str, target_percent: int, amber_percent: int, user: User) -> MetricTarget:
+    """Sets a metric's target; the change is kept in the target's history with who made it."""
+    target = MetricTarget.objects.select_for_update().filter(metric=metric).first() or MetricTarget(
+        metric=metric
+    )
+    target.target_percent = target_percent
+    target.amber_percent = amber_percent
+    target.updated_by = user
+    target._history_user = user
+    target.save()
+    return target

@@ -1,0 +1,244 @@
+"""The dashboard (snapshots only), the drill-downs to the records behind each figure, recalculation and
+targets."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from common import roles
+from common.access_log import access_log_record
+from common.decorators import role_required
+from common.models import AccessLogEntry
+from metrics import drilldown, measures, presenters, selectors, services, tasks
+from metrics.access import DASHBOARD_ROLES, DRILLDOWN_ROLES, TARGET_ROLES
+from metrics.forms import AnswerFilterForm, DashboardForm, DrilldownForm, TargetForm
+from metrics.models import MetricRun, MetricTarget
+from metrics.periods import month_end
+
+PAGE_SIZE = 50
+EXPORT_FORMATS = ("csv", "xlsx")
+TILES_PER_ROW = 4
+
+
+@role_required(*DASHBOARD_ROLES)
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form = DashboardForm(request.GET or None, today=timezone.localdate())
+    period = form.period()
+    data = selectors.dashboard(
+        first=period.start,
+        last=period.end,
+        team=period.team,
+        leaving_months=form.leaving(),
+        targets=selectors.targets_by_metric(),
+        today=form.today,
+    )
+    panels = presenters.panel_views(data, may_drill_down=roles.has_role(request.user, *DRILLDOWN_ROLES))
+    return render(
+        request,
+        "metrics/dashboard.html",
+        {
+            "form": form,
+            "data": data,
+            "panels": panels,
+            "tile_rows": [panels[i : i + TILES_PER_ROW] for i in range(0, len(panels), TILES_PER_ROW)],
+            "counts_chart": presenters.counts_chart(data),
+            "run": selectors.run_in_progress(),
+            "may_set_targets": roles.has_role(request.user, *TARGET_ROLES),
+        },
+    )
+
+
+@role_required(*DRILLDOWN_ROLES)
+@require_GET
+def drilldown_view(request: HttpRequest, metric_key: str) -> HttpResponse:
+    metric = _metric(metric_key)
+    form = DrilldownForm(request.GET or None, today=timezone.localdate())
+    period = form.period()
+    related = form.related() and metric.related is not None
+    records = selectors.drilldown_records(
+        request.user,
+        metric,
+        first=period.start,
+        last=period.end,
+        team=period.team,
+        related=related,
+        met=form.met_value(),
+        child_id=form.child(),
+        today=form.today,
+    )
+    if form.is_bound and not form.is_valid():
+        records = records.none()
+    overdue = related and metric.related.at_period_end
+    columns = drilldown.columns(metric, overdue=overdue)
+    met_header = None if overdue else metric.short_name
+    export = _export(
+        request, metric.key, columns, met_header, records, "metric drill-down", "child__child_id"
+    )
+    if export:
+        return export
+    page = _page(request, records)
+    covered, every = (
+        (0, 0)
+        if overdue
+        else selectors.drilldown_coverage(
+            request.user, metric, first=period.start, last=period.end, team=period.team, today=form.today
+        )
+    )
+    access_log_record(
+        request, action=AccessLogEntry.Action.LIST, object_type="metric drill-down", object_ref=metric.key,
+        detail=request.GET.urlencode(), child_ids=[record.child.child_id for record in page],
+    )  # fmt: skip
+    return render(
+        request,
+        "metrics/drilldown.html",
+        {
+            "metric": metric,
+            "form": form,
+            "period": period,
+            "related": related,
+            "overdue": overdue,
+            "as_at": min(month_end(period.end), form.today),
+            "as_at_today": month_end(period.end) >= form.today,
+            "coverage": metric.coverage(covered, every - covered),
+            "left_out": every - covered,
+            "headers": drilldown.headers(columns, None),
+            "rows": [(record, [drilldown.display(v) for v in row]) for record, row in _rows(page, columns)],
+            "page": page,
+            "query": _without(request, "page", "format"),
+        },
+    )
+
+
+@role_required(*DRILLDOWN_ROLES)
+@require_GET
+def audit_drilldown(request: HttpRequest, metric_key: str) -> HttpResponse:
+    metric = _metric(metric_key)
+    if not metric.audit_question:
+        raise Http404("No audit question measures this metric.")
+    form = AnswerFilterForm(request.GET or None, today=timezone.localdate())
+    period = form.period()
+    answers = selectors.drilldown_answers(
+        request.user, metric, first=period.start, last=period.end, team=period.team, child_id=form.child()
+    )
+    if form.is_bound and not form.is_valid():
+        answers = answers.none()
+    columns = drilldown.ANSWER_COLUMNS
+    export = _export(
+        request,
+        f"{metric.key}-audit",
+        columns,
+        None,
+        answers,
+        "audit drill-down",
+        "case_audit__child__child_id",
+    )
+    if export:
+        return export
+    page = _page(request, answers)
+    access_log_record(
+        request, action=AccessLogEntry.Action.LIST, object_type="audit drill-down", object_ref=metric.key,
+        detail=request.GET.urlencode(), child_ids=[answer.case_audit.child.child_id for answer in page],
+    )  # fmt: skip
+    return render(
+        request,
+        "metrics/audit_drilldown.html",
+        {
+            "metric": metric,
+            "form": form,
+            "period": period,
+            "figure": selectors.answers_figure(answers),
+            "headers": drilldown.headers(columns, None),
+            "rows": [(answer, [drilldown.display(v) for v in row]) for answer, row in _rows(page, columns)],
+            "page": page,
+            "query": _without(request, "page", "format"),
+        },
+    )
+
+
+@role_required(*DASHBOARD_ROLES)
+@require_POST
+def recalculate(request: HttpRequest) -> HttpResponse:
+    run = tasks.metrics_run_request(trigger=MetricRun.Trigger.MANUAL, user=request.user)
+    return redirect("metrics-run", run_uuid=run.uuid)
+
+
+@role_required(*DASHBOARD_ROLES)
+@require_GET
+def run_detail(request: HttpRequest, run_uuid: uuid.UUID) -> HttpResponse:
+    run = get_object_or_404(MetricRun.objects.select_related("requested_by"), uuid=run_uuid)
+    response = render(request, "metrics/run.html", {"run": run, "refresh_seconds": 2})
+    if not run.finished:
+        response["Refresh"] = "2"  # the page reloads itself while the run goes on (no script needed)
+    return response
+
+
+@role_required(*TARGET_ROLES)
+@require_GET
+def target_list(request: HttpRequest) -> HttpResponse:
+    targets = selectors.targets_by_metric()
+    rows = [(metric, targets.get(metric.key)) for metric in measures.METRICS]
+    return render(request, "metrics/target_list.html", {"rows": rows})
+
+
+@role_required(*TARGET_ROLES)
+@require_http_methods(["GET", "POST"])
+def target_edit(request: HttpRequest, metric_key: str) -> HttpResponse:
+    metric = _metric(metric_key)
+    current = MetricTarget.objects.filter(metric=metric.key).first()
+    initial = (
+        {"target_percent": current.target_percent, "amber_percent": current.amber_percent} if current else {}
+    )
+    form = TargetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.metric_target_save(metric=metric.key, user=request.user, **form.cleaned_data)
+        messages.success(request, f"Target for {metric.name} saved.")
+        return redirect("metrics-targets")
+    return render(request, "metrics/target_edit.html", {"metric": metric, "form": form, "current": current})
+
+
+# Helpers ---------------------------------------------------------------------------------------------------
+
+
+def _metric(key: str) -> measures.Metric:
+    try:
+        return measures.get(key)
+    except KeyError:
+        raise Http404("No such metric.") from None
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _rows(page, columns):
+    return [(record, [column.value(record) for column in columns]) for record in page.object_list]
+
+
+def _without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _export(request, name, columns, met_header, queryset, object_type, child_path) -> HttpResponse | None:
+    kind = request.GET.get("format")
+    if kind not in EXPORT_FORMATS:
+        return None
+    # Every child in the export is named in the log (one short row each), so the export is found by
+    # searching the log for any child in it.
+    child_ids = queryset.order_by().values_list(child_path, flat=True).distinct().iterator(chunk_size=2000)
+    access_log_record(
+        request, action=AccessLogEntry.Action.EXPORT, object_type=object_type, object_ref=name,
+        detail=f"{kind}: {_without(request, 'format')}", child_ids=child_ids,
+    )  # fmt: skip
+    body = drilldown.rows(queryset.iterator(chunk_size=2000), columns, met_header)
+    header = drilldown.headers(columns, met_header)
+    write = drilldown.csv_response if kind == "csv" else drilldown.xlsx_response
+    return write(f"{name}-{timezone.localdate():%Y-%m-%d}", header, body)
