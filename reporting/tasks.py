@@ -20,11 +20,11 @@ def metrics_recompute_task(run_id: int | None = None, trigger: str = MetricRun.T
 
 @shared_task(acks_late=True)
 def report_version_generate(version_id: int) -> str:
-    """Freezes a panel report version's data and renders its PDF (reporting.report_services).
+    """Freezes a panel report version's data and renders its PDF (reporting.generation).
 
     Idempotent: the claim on the version row lets one worker run it; a finished version is left alone.
     """
-    from reporting import report_services  # it imports this module to enqueue
+    from reporting import generation  # it imports this module to enqueue
 
-    version = report_services.report_version_render(version_id=version_id)
+    version = generation.report_version_render(version_id=version_id)
     return version.status if version else "skipped"

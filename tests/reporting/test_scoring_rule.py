@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from audits import results
 from audits.models import Answer, AuditTool, CaseAudit, Question, Section, ToolVersion
-from reporting.report_content import audit_content
+from reporting.content import audit_content
 from reporting.services import metrics_recompute
 from tests.factories import AuditFactory, CaseAuditFactory, ChildFactory
 from tests.reporting.helpers import TODAY, figure

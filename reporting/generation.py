@@ -10,12 +10,12 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from reporting import report_storage
+from reporting import storage
+from reporting.content import report_content
 from reporting.models import PanelReport, ReportSection, ReportVersion
-from reporting.report_content import report_content
-from reporting.report_privacy import content_naming_children, refusal_message
-from reporting.report_render import RenderedPdf, report_pdf
-from reporting.report_types import section_templates
+from reporting.privacy import content_naming_children, refusal_message
+from reporting.render import RenderedPdf, report_pdf
+from reporting.sections import section_templates
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ def report_version_render(*, version_id: int, now: datetime.datetime | None = No
         _progress(version, 40, "Drawing the PDF")
         rendered = report_pdf(version.data)
         _progress(version, 90, "Storing the PDF")
-        name = report_storage.pdf_save(
+        name = storage.pdf_save(
             f"{version.report.uuid}/{version.report.uuid}-v{version.number}.pdf", rendered.pdf
         )
         version.pdf_name = name
@@ -171,7 +171,7 @@ def _fail(version: ReportVersion, message: str) -> None:
 
 def report_version_pdf(version: ReportVersion) -> bytes:
     """The stored PDF; rendered again from the frozen data if the file is gone (same text and figures)."""
-    stored = report_storage.pdf_read(version.pdf_name)
+    stored = storage.pdf_read(version.pdf_name)
     if stored is not None:
         return stored
     return report_version_regenerate(version).pdf
