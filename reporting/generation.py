@@ -1,5 +1,8 @@
 """Writes for panel reports: create and edit a report, request a version, generate it (the Celery task's
-service), issue it to the panel."""
+service), issue it to the panel.
+
+Imports nothing of reporting.tasks: the task calls this module, and the enqueue-after-commit step lives
+beside the task (`reporting.tasks.report_version_enqueue`), called by the page that requests a version."""
 
 import datetime
 import hashlib
@@ -85,14 +88,11 @@ def report_section_save(*, section: ReportSection, user: User, text: str) -> Rep
 
 @transaction.atomic
 def report_version_request(*, report: PanelReport, user: User) -> ReportVersion:
-    """A new numbered version, queued; the PDF is made by a Celery task once this commits."""
-    from reporting.tasks import report_version_generate  # tasks import this module
-
+    """A new numbered version, queued. The caller hands it to the worker with
+    `reporting.tasks.report_version_enqueue` (this module does not know the task: the task calls it)."""
     PanelReport.objects.select_for_update().filter(pk=report.pk).first()  # numbers handed out in turn
     number = (report.versions.aggregate(last=Max("number"))["last"] or 0) + 1
-    version = ReportVersion.objects.create(report=report, number=number, generated_by=user)
-    transaction.on_commit(lambda: report_version_generate.delay(version.pk))
-    return version
+    return ReportVersion.objects.create(report=report, number=number, generated_by=user)
 
 
 def _claim(version_id: int, now: datetime.datetime) -> bool:

@@ -14,7 +14,7 @@ from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required
 from common.models import AccessLogEntry
-from reporting import generation
+from reporting import generation, tasks
 from reporting.access import (
     REPORT_ALL_ROLES,
     REPORT_BUILD_ROLES,
@@ -209,6 +209,7 @@ def report_url(report: PanelReport) -> str:
 def report_generate(request: HttpRequest, report_uuid: uuid.UUID) -> HttpResponse:
     report = access_panel_report(request.user, report_uuid, write=True)
     version = generation.report_version_request(report=report, user=request.user)
+    tasks.report_version_enqueue(version)
     return redirect("reporting-version", version_uuid=version.uuid)
 
 

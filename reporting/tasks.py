@@ -1,7 +1,8 @@
 from celery import shared_task
+from django.db import transaction
 
-from reporting import services
-from reporting.models import MetricRun
+from reporting import generation, services
+from reporting.models import MetricRun, ReportVersion
 
 
 @shared_task(acks_late=True)
@@ -24,7 +25,11 @@ def report_version_generate(version_id: int) -> str:
 
     Idempotent: the claim on the version row lets one worker run it; a finished version is left alone.
     """
-    from reporting import generation  # it imports this module to enqueue
-
     version = generation.report_version_render(version_id=version_id)
     return version.status if version else "skipped"
+
+
+def report_version_enqueue(version: ReportVersion) -> None:
+    """Hand a requested version (generation.report_version_request) to a worker once the transaction
+    that made it commits; at once when there is none."""
+    transaction.on_commit(lambda: report_version_generate.delay(version.pk))

@@ -2,7 +2,6 @@
 the PDF (Celery runs in-process in the tests) and downloads it; axe-core on every page."""
 
 import datetime
-from unittest import mock
 
 import pytest
 from playwright.sync_api import expect
@@ -83,8 +82,7 @@ def test_the_version_page_updates_itself_while_the_pdf_is_made(live_server, page
         meeting_date=datetime.date(2014, 3, 6), period_start=datetime.date(2014, 1, 1),
         period_end=datetime.date(2014, 2, 28),
     )  # fmt: skip
-    with mock.patch("django.db.transaction.on_commit"):
-        version = generation.report_version_request(report=report, user=officer)
+    version = generation.report_version_request(report=report, user=officer)  # not enqueued: rendered below
 
     log_in(page, live_server, "officer-polling")
     page.goto(f"{live_server.url}/reports/versions/{version.uuid}/")
@@ -106,8 +104,7 @@ def test_a_panel_member_reads_the_issued_header_and_is_told_why_a_download_is_re
         meeting_date=datetime.date(2014, 3, 6), authorised_by="Director of Children's Services",
         period_start=datetime.date(2014, 1, 1), period_end=datetime.date(2014, 2, 28),
     )  # fmt: skip
-    with mock.patch("django.db.transaction.on_commit"):
-        version = generation.report_version_request(report=report, user=officer)
+    version = generation.report_version_request(report=report, user=officer)  # not enqueued: rendered below
     generation.report_version_render(version_id=version.pk)
     version.refresh_from_db()
     generation.report_version_issue(version=version, user=officer)

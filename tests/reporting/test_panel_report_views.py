@@ -11,7 +11,7 @@ from django.urls import reverse
 from audits.models import Audit
 from cases.models import Child
 from common.models import AccessLogEntry
-from reporting import generation
+from reporting import generation, tasks
 from reporting.models import PanelReport, ReportSection, ReportVersion
 from tests.factories import ChildFactory
 from tests.reporting.report_data import CHILD_NAMES, known_report, pdf_text
@@ -34,6 +34,7 @@ def data(report_officer):
 def done_version(data, report_officer, django_capture_on_commit_callbacks) -> ReportVersion:
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         version = generation.report_version_request(report=data.report, user=report_officer)
+        tasks.report_version_enqueue(version)
     version.refresh_from_db()
     assert version.status == ReportVersion.Status.DONE
     return version
@@ -134,9 +135,7 @@ def test_generate_queues_a_version_and_the_page_shows_it_done(
 
 def test_a_version_in_progress_polls_with_htmx_and_the_fragment_answers(client, report_officer, data):
     client.force_login(report_officer)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("django.db.transaction.on_commit", lambda callback, **kwargs: None)
-        version = generation.report_version_request(report=data.report, user=report_officer)
+    version = generation.report_version_request(report=data.report, user=report_officer)  # not enqueued
     page = client.get(reverse("reporting-version", args=[version.uuid])).content.decode()
     assert 'hx-trigger="every 2s"' in page and "vendor/htmx/htmx.min.js" in page
     fragment = client.get(reverse("reporting-version", args=[version.uuid]), headers={"HX-Request": "true"})
@@ -194,6 +193,7 @@ def test_xlsx_text_cells_are_neutralised_against_formulas(
     data.plan.issues.update(description='=HYPERLINK("http://example.com")')
     with django_capture_on_commit_callbacks(execute=True):
         version = generation.report_version_request(report=data.report, user=report_officer)
+        tasks.report_version_enqueue(version)
     workbook = openpyxl.load_workbook(
         io.BytesIO(client.get(reverse("reporting-version-xlsx", args=[version.uuid])).content)
     )
@@ -241,6 +241,7 @@ def test_a_panel_member_cannot_read_a_later_draft_version(
     generation.report_version_issue(version=done_version, user=report_officer)
     with django_capture_on_commit_callbacks(execute=True):
         draft = generation.report_version_request(report=done_version.report, user=report_officer)
+        tasks.report_version_enqueue(draft)
     client.force_login(panel_member)
     detail = client.get(reverse("reporting-report", args=[done_version.report.uuid])).content.decode()
     assert "Version 1" in detail and "Version 2" not in detail
@@ -260,9 +261,7 @@ def test_a_manager_reads_drafts_but_cannot_change_them(client, manager, data, do
 
 
 def test_a_version_not_yet_made_cannot_be_issued_or_downloaded(client, report_officer, data):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("django.db.transaction.on_commit", lambda callback, **kwargs: None)
-        version = generation.report_version_request(report=data.report, user=report_officer)
+    version = generation.report_version_request(report=data.report, user=report_officer)  # not enqueued
     client.force_login(report_officer)
     client.post(reverse("reporting-version-issue", args=[version.uuid]))
     version.refresh_from_db()
@@ -331,6 +330,7 @@ def test_a_field_no_one_listed_naming_a_child_stops_the_version(
     Audit.objects.filter(pk=data.audit.pk).update(theme="Gillian (known as Gill) Bradshaw")
     with django_capture_on_commit_callbacks(execute=True):
         version = generation.report_version_request(report=data.report, user=report_officer)
+        tasks.report_version_enqueue(version)
     version.refresh_from_db()
     assert version.status == ReportVersion.Status.FAILED and version.data is None
     assert "audit 1: theme" in version.error and "Bradshaw" not in version.error

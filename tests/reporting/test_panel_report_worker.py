@@ -2,7 +2,7 @@
 
 import pytest
 
-from reporting import generation
+from reporting import generation, tasks
 from reporting.models import ReportVersion
 from tests.integration.test_celery_worker import WAIT_SECONDS, _wait_until, worker  # noqa: F401  (fixture)
 from tests.reporting.report_data import known_report, pdf_text
@@ -15,6 +15,7 @@ def test_the_worker_generates_the_version_queued_on_commit(worker, report_office
     data = known_report(report_officer)
 
     version = generation.report_version_request(report=data.report, user=report_officer)
+    tasks.report_version_enqueue(version)
 
     done = _wait_until(
         lambda: ReportVersion.objects.filter(pk=version.pk, status__in=["done", "failed"]).exists(),
