@@ -386,7 +386,7 @@ def auditors_by_agency() -> dict[str, list[User]]:
     by_agency: dict[str, list[User]] = {}
     for user in users:
         # Read the prefetched groups rather than one query per user.
-        user._role_names = frozenset(g.name for g in user.groups.all())
+        roles.remember_roles(user, (g.name for g in user.groups.all()))
         agency = services.auditor_agency(user)
         if agency:
             by_agency.setdefault(agency, []).append(user)

@@ -248,8 +248,14 @@ class AgencyComparison:
     disagreements: list[Disagreement]
 
 
-def _case_labels(case_audits: Iterable[CaseAudit], *, child_ids: bool) -> dict[int, str]:
-    """One label per sampled record: the child's ID, or a number in the order of the sample."""
+def case_labels(case_audits: Iterable[CaseAudit], *, child_ids: bool) -> dict[int, str]:
+    """One label per sampled record (record_id -> label): the child's ID, or "Case 1", "Case 2" ... in
+    the order of the sample (record date, then record id).
+
+    The one numbering of a sample's cases: the multi-agency comparison names its cases with it, and a
+    panel report (reporting.content) numbers its cases with it, so "Case 3" is the same case in both.
+    Pass `child_ids=False` wherever the reader may not see a child's ID.
+    """
     labels: dict[int, str] = {}
     for case_audit in sorted(case_audits, key=lambda c: (c.record_date, c.record_id)):
         if case_audit.record_id not in labels:
@@ -281,14 +287,14 @@ def agency_comparison(audit: Audit, *, child_ids: bool = False) -> AgencyCompari
         figures = [per_agency[value].question(question.code).figure for value, _label in agencies]
         rows.append(AgencyRow(question=question, figures=figures))
 
-    case_labels = _case_labels(loaded.case_audits, child_ids=child_ids)
+    labels_by_record = case_labels(loaded.case_audits, child_ids=child_ids)
     by_record: dict[int, dict[str, CaseAudit]] = defaultdict(dict)
     for case_audit in loaded.case_audits:
         by_record[case_audit.record_id][case_audit.agency] = case_audit
     value_labels = dict(Answer.Value.choices)
     by_pk = loaded.by_pk
     disagreements = []
-    for record_id, label in case_labels.items():
+    for record_id, label in labels_by_record.items():
         cases = by_record[record_id]
         for question in loaded.questions:
             if question.kind != Question.Kind.RATING:

@@ -3,7 +3,7 @@
 Creates a scratch PostgreSQL database (bench_name_guard, created and dropped) and 100,000 synthetic
 children whose names combine Faker's generated first and last names (the demo's pools: many children
 share each word, as in a real council), with their match keys. Then times
-`reporting.report_privacy.texts_naming_children` on a report's worth of text: a header, ten narratives of
+`reporting.privacy.texts_naming_children` on a report's worth of text: a header, ten narratives of
 about 300 words that use many of the pools' names as ordinary words, 60 question texts and 40 actions,
 with one child's name disguised in one narrative (found, or the bench fails).
 
@@ -89,7 +89,7 @@ def report_texts(names: list[tuple[str, str]]) -> list[tuple[str, str]]:
 def time_guard(texts: list[tuple[str, str]], runs: int) -> dict:
     """{"name_guard_100k_ms": the median time of `runs` checks, after one warm-up}; the disguised name
     must be found each time."""
-    from reporting.report_privacy import texts_naming_children
+    from reporting.privacy import texts_naming_children
 
     def once() -> list[str]:
         found = texts_naming_children(texts)

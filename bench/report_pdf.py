@@ -27,7 +27,7 @@ def main() -> int:
     import django
 
     django.setup()
-    from reporting.report_render import report_pdf
+    from reporting.render import report_pdf
     from reporting.report_sample import synthetic_content
 
     content = synthetic_content(questions=200, audits=1, plans=1)

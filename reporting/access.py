@@ -11,7 +11,7 @@ from common import roles
 from reporting.models import PanelReport, ReportVersion
 
 # Panel reports: report officers and administrators build them, managers read them (drafts included),
-# panel members read issued versions only. No panel report carries case data (reporting.report_content).
+# panel members read issued versions only. No panel report carries case data (reporting.content).
 REPORT_BUILD_ROLES = (roles.ADMINISTRATOR, roles.REPORT_OFFICER)
 REPORT_READ_ROLES = (*REPORT_BUILD_ROLES, roles.MANAGER)
 REPORT_ALL_ROLES = (*REPORT_READ_ROLES, roles.PANEL_MEMBER)

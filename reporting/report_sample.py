@@ -3,7 +3,7 @@
 
 import datetime
 
-from reporting.report_types import QUALITY_ASSURANCE_SECTIONS
+from reporting.sections import QUALITY_ASSURANCE_SECTIONS
 
 LOREM = (
     "Auditors found that information was shared with partner agencies promptly in most cases, and that "

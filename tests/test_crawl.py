@@ -35,7 +35,7 @@ from cases.demo import CHILD_PREFIX
 from cases.management.commands.load_demo import demo_username
 from common import roles
 from common.models import AccessLogChild, AccessLogEntry
-from reporting import report_services
+from reporting import generation
 from reporting.models import PanelReport
 
 PAGE_BUDGET = 150
@@ -71,9 +71,9 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             call_command("load_demo", "--children", "60", stdout=StringIO())
         call_command("recompute_metrics", stdout=StringIO())
         officer = User.objects.get(username=demo_username(roles.REPORT_OFFICER))
-        version = report_services.report_version_request(report=PanelReport.objects.get(), user=officer)
-        version = report_services.report_version_render(version_id=version.pk)
-        report_services.report_version_issue(version=version, user=officer)
+        version = generation.report_version_request(report=PanelReport.objects.get(), user=officer)
+        version = generation.report_version_render(version_id=version.pk)
+        generation.report_version_issue(version=version, user=officer)
         yield
         transaction.set_rollback(True)
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from reporting.report_content import figure_text
+from reporting.content import figure_text
 
 register = template.Library()
 

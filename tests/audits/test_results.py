@@ -1,5 +1,7 @@
 """Audit results: the arithmetic of DOMAIN.md "Metrics", checked against the reference QA report."""
 
+import datetime
+
 import pytest
 
 from audits import results
@@ -283,6 +285,20 @@ def test_disagreements_name_cases_by_number_unless_child_ids_are_asked_for(multi
 
     named = results.agency_comparison(multi_agency_audit, child_ids=True)
     assert [d.case_label for d in named.disagreements] == ["C-SECOND"]
+
+
+def test_case_labels_number_each_record_once_in_sample_order_or_give_the_child_id():
+    """Record 7 (6 Jan) comes before record 3 (9 Jan): it is Case 1, whichever agency audited it."""
+    audit = AuditFactory(agencies=["social_care", "police"])
+    early, late = ChildFactory(child_id="C-EARLY"), ChildFactory(child_id="C-LATE")
+    later = scored_case(audit, {}, child=late, record_id=3, record_date=datetime.date(2014, 1, 9))
+    earlier = [
+        scored_case(audit, {}, child=early, record_id=7, agency=agency)
+        for agency in ("police", "social_care")
+    ]
+    case_audits = [later, *earlier]
+    assert results.case_labels(case_audits, child_ids=False) == {7: "Case 1", 3: "Case 2"}
+    assert results.case_labels(case_audits, child_ids=True) == {7: "C-EARLY", 3: "C-LATE"}
 
 
 def test_agency_comparison_loads_in_a_constant_number_of_queries(

@@ -14,7 +14,7 @@ from django.urls import reverse
 from audits import results
 from audits.models import Answer, AuditTool, CaseAudit, Question, Section, ToolVersion
 from metrics.services import metrics_recompute
-from reporting.report_content import audit_content
+from reporting.content import audit_content
 from tests.factories import AuditFactory, CaseAuditFactory, ChildFactory
 from tests.metrics.helpers import TODAY, figure
 

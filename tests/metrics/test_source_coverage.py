@@ -175,7 +175,7 @@ def test_the_api_gives_each_snapshot_its_coverage(client, manager, half_known):
 def test_the_panel_report_says_what_each_measure_covers(half_known):
     from django.template.loader import render_to_string
 
-    from reporting.report_content import measures_content
+    from reporting.content import measures_content
 
     content = measures_content(["consent_recorded"], D(2014, 3, 1), D(2014, 3, 31), today=D(2014, 6, 16))
 
@@ -206,9 +206,9 @@ def test_the_panel_reports_workbook_has_each_months_coverage(half_known):
 
     import openpyxl
 
-    from reporting.report_content import measures_content
+    from reporting.content import measures_content
     from reporting.report_sample import synthetic_content
-    from reporting.report_xlsx import report_xlsx
+    from reporting.xlsx import report_xlsx
 
     content = synthetic_content(questions=2, audits=1, plans=1)
     content["measures"] = measures_content(

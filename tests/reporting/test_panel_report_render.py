@@ -7,9 +7,9 @@ import io
 import pypdf
 import pytest
 
-from reporting.report_render import report_html, report_pdf
+from reporting.render import report_html, report_pdf
 from reporting.report_sample import synthetic_content
-from reporting.report_xlsx import report_xlsx
+from reporting.xlsx import report_xlsx
 from tests.reporting.report_data import pdf_text
 
 A4_POINTS = (595, 842)

@@ -4,7 +4,7 @@ import pytest
 
 from cases.models import Child
 from cases.services import child_match_keys_refresh
-from reporting.report_privacy import content_naming_children, content_texts, texts_naming_children
+from reporting.privacy import content_naming_children, content_texts, texts_naming_children
 from tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db

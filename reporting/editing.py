@@ -1,5 +1,5 @@
 """Forms for the panel report pages: they validate and normalise; the views hand `cleaned_data` to
-reporting.report_services."""
+reporting.generation."""
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
@@ -11,7 +11,7 @@ from audits.models import Audit
 from common.forms import date_input
 from metrics.measures import ALL_CHOICES
 from reporting.models import PanelReport
-from reporting.report_privacy import texts_naming_children
+from reporting.privacy import texts_naming_children
 
 # Where, never whose: the report officer may not open case records.
 NAMES_A_CHILD = (

@@ -1,6 +1,6 @@
 """A panel report's frozen content as HTML (the browser preview) and as a tagged A4 PDF (WeasyPrint).
 
-Renders from the content dict alone (reporting.report_content), never from the database, so a stored
+Renders from the content dict alone (reporting.content), never from the database, so a stored
 version renders the same text whenever it is rendered. The PDF is PDF/UA-1 (tagged, with its language
 and title from <html lang> and <title>); charts are the dashboard's server-drawn SVG, each followed by
 a table of its figures; the font is shipped in static/reports/fonts (Noto Sans, SIL Open Font Licence).

@@ -2,7 +2,7 @@
 
 The shapes follow the two reference reports (/work/shared/reference): the scrutiny panel audit report
 (the S47 information sharing audit) and the monthly quality assurance report. The report officer edits
-every narrative; the figures between them come from the data (reporting.report_content).
+every narrative; the figures between them come from the data (reporting.content).
 """
 
 import dataclasses

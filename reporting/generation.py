@@ -1,5 +1,8 @@
 """Writes for panel reports: create and edit a report, request a version, generate it (the Celery task's
-service), issue it to the panel."""
+service), issue it to the panel.
+
+Imports nothing of reporting.tasks: the task calls this module, and the enqueue-after-commit step lives
+beside the task (`reporting.tasks.report_version_enqueue`), called by the page that requests a version."""
 
 import datetime
 import hashlib
@@ -10,12 +13,12 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from reporting import report_storage
+from reporting import storage
+from reporting.content import report_content
 from reporting.models import PanelReport, ReportSection, ReportVersion
-from reporting.report_content import report_content
-from reporting.report_privacy import content_naming_children, refusal_message
-from reporting.report_render import RenderedPdf, report_pdf
-from reporting.report_types import section_templates
+from reporting.privacy import content_naming_children, refusal_message
+from reporting.render import RenderedPdf, report_pdf
+from reporting.sections import section_templates
 
 logger = logging.getLogger(__name__)
 
@@ -85,14 +88,11 @@ def report_section_save(*, section: ReportSection, user: User, text: str) -> Rep
 
 @transaction.atomic
 def report_version_request(*, report: PanelReport, user: User) -> ReportVersion:
-    """A new numbered version, queued; the PDF is made by a Celery task once this commits."""
-    from reporting.tasks import report_version_generate  # tasks import this module
-
+    """A new numbered version, queued. The caller hands it to the worker with
+    `reporting.tasks.report_version_enqueue` (this module does not know the task: the task calls it)."""
     PanelReport.objects.select_for_update().filter(pk=report.pk).first()  # numbers handed out in turn
     number = (report.versions.aggregate(last=Max("number"))["last"] or 0) + 1
-    version = ReportVersion.objects.create(report=report, number=number, generated_by=user)
-    transaction.on_commit(lambda: report_version_generate.delay(version.pk))
-    return version
+    return ReportVersion.objects.create(report=report, number=number, generated_by=user)
 
 
 def _claim(version_id: int, now: datetime.datetime) -> bool:
@@ -142,7 +142,7 @@ def report_version_render(*, version_id: int, now: datetime.datetime | None = No
         _progress(version, 40, "Drawing the PDF")
         rendered = report_pdf(version.data)
         _progress(version, 90, "Storing the PDF")
-        name = report_storage.pdf_save(
+        name = storage.pdf_save(
             f"{version.report.uuid}/{version.report.uuid}-v{version.number}.pdf", rendered.pdf
         )
         version.pdf_name = name
@@ -171,7 +171,7 @@ def _fail(version: ReportVersion, message: str) -> None:
 
 def report_version_pdf(version: ReportVersion) -> bytes:
     """The stored PDF; rendered again from the frozen data if the file is gone (same text and figures)."""
-    stored = report_storage.pdf_read(version.pdf_name)
+    stored = storage.pdf_read(version.pdf_name)
     if stored is not None:
         return stored
     return report_version_regenerate(version).pdf

@@ -1,6 +1,6 @@
 """No child is named in a panel report (issue #6, point 5; issue #12, part 1).
 
-The generated parts of a report read no name and no child ID (reporting.report_content), but what staff
+The generated parts of a report read no name and no child ID (reporting.content), but what staff
 type (the header, narratives, audit titles and themes, question texts, action plans) could still name a
 child. So every string in a version's frozen content, found by walking the content itself (no list of
 fields to keep up to date), is checked against the case records before the version is made, again
@@ -226,7 +226,7 @@ def _machine_value(text: str) -> bool:
 
 def _item_name(key: str, index: int, item) -> str:
     if key == "sections" and isinstance(item, dict) and item.get("title"):
-        # A section's title is the report type's (reporting.report_types), not typed by staff.
+        # A section's title is the report type's (reporting.sections), not typed by staff.
         return f"the section {item['title']!r}"
     return f"{ITEM_NAMES.get(key, str(key).replace('_', ' '))} {index + 1}"
 

@@ -1,14 +1,14 @@
 """A panel report's content, read from the data once and frozen: every figure, table and narrative.
 
 `report_content(report, ...)` returns a plain JSON-ready dict. A report version stores it, and the PDF,
-the preview and the XLSX render from that dict alone (reporting.report_render, reporting.report_xlsx),
+the preview and the XLSX render from that dict alone (reporting.render, reporting.xlsx),
 so a version issued to a committee renders the same text and figures whatever changes afterwards.
 
 Figures are kept as numerator and denominator ({"n": 13, "d": 18}) and shown as `72% (13 of 18)`.
 No child's name or the council's child ID is read into the dict: cases are numbered "Case 1", "Case 2"
-... in the order of the sample (audits.results._case_labels), the label the multi-agency comparison
+... in the order of the sample (audits.results.case_labels), the label the multi-agency comparison
 uses too. The only free text in it is what staff wrote for the panel (header, narratives, audit titles, question
-texts, action plans); reporting.report_privacy checks every string in the dict before a version is made.
+texts, action plans); reporting.privacy checks every string in the dict before a version is made.
 """
 
 import datetime
@@ -114,7 +114,7 @@ def audit_content(audit: Audit) -> dict:
         .only("record_id", "record_date", "agency", "grade", "team__name", "in_subsample")
     )
     # The multi-agency comparison's own numbering ("Case 3" there is "Case 3" here), in sample order.
-    labels = results._case_labels(scored, child_ids=False)
+    labels = results.case_labels(scored, child_ids=False)
     order = {record_id: index for index, record_id in enumerate(labels)}
     agency_labels = dict(Agency.choices)
     grade_labels = dict(Grade.choices)
