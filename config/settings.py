@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "audits",
     "actions",
     "reporting",
+    "demo",  # synthetic data only: the generator, the demo audit, plan and report, load_demo
 ]
 
 MIDDLEWARE = [
