@@ -115,9 +115,9 @@ def _fill(children: int, users: int) -> dict:
     from django.db import transaction
 
     from audits.models import Audit, CaseAudit, Question
-    from cases.management.commands.load_demo import DEMO_AUDIT_TITLE
     from cases.models import S47Enquiry
     from common import roles
+    from demo.audit import DEMO_AUDIT_TITLE
 
     quiet = open(os.devnull, "w")  # noqa: SIM115
     call_command("migrate", verbosity=0)

@@ -35,8 +35,8 @@ WORDS = SENTENCE.split(" ")
 def children(count: int) -> list[tuple[str, str]]:
     """`count` synthetic children written as the demo loader writes them (COPY, keys made per row)."""
     from cases.bulk import insert_rows
-    from cases.demo import name_pools
     from cases.models import Child, match_keys
+    from demo.profiles import name_pools
 
     male, female, last = name_pools(20141206)
     first = male + female

@@ -27,8 +27,8 @@ def main() -> int:
     import django
 
     django.setup()
+    from demo.sample_report import synthetic_content
     from reporting.render import report_pdf
-    from reporting.report_sample import synthetic_content
 
     content = synthetic_content(questions=200, audits=1, plans=1)
     rendered = report_pdf(content)  # warm-up: fonts and templates loaded once per worker process

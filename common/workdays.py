@@ -6,6 +6,7 @@ Working days are Monday to Friday less the bank holidays of England and Wales, t
 gives a 15-working-day target of Monday 24 March 2014.
 """
 
+import bisect
 import datetime
 from functools import lru_cache
 
@@ -21,18 +22,33 @@ def is_working_day(day: datetime.date) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays(day.year)
 
 
+@lru_cache(maxsize=256)
+def _working_days(year: int) -> tuple[datetime.date, ...]:
+    """The working days of `year`, in order."""
+    day, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    found = []
+    while day <= last:
+        if is_working_day(day):
+            found.append(day)
+        day += datetime.timedelta(days=1)
+    return tuple(found)
+
+
 @lru_cache(maxsize=65536)
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
     """The date `days` working days after `start` (start itself is day 0, whatever day it is)."""
     if days < 0:
         raise ValueError("days must be zero or more")
-    current = start
-    remaining = days
-    while remaining:
-        current += datetime.timedelta(days=1)
-        if is_working_day(current):
-            remaining -= 1
-    return current
+    if days == 0:
+        return start
+    year = start.year
+    working = _working_days(year)
+    index = bisect.bisect_right(working, start) + days - 1  # the first working day after start is 0
+    while index >= len(working):  # into the next year
+        index -= len(working)
+        year += 1
+        working = _working_days(year)
+    return working[index]
 
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "metrics",
     "actions",
     "reporting",
+    "demo",  # synthetic data only: the generator, the demo audit, plan and report, load_demo
 ]
 
 MIDDLEWARE = [

@@ -281,13 +281,6 @@ def _in_force_on_first_days(model, measure_key: str, today: datetime.date) -> Ta
     return _with_all_teams(tallies)
 
 
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def _leaving_care(today: datetime.date) -> Tallies:
     """Young people looked after today, by the month of their 18th birthday (from tomorrow on)."""
     horizon = month_end(add_months(month_start(today), measures.LEAVING_CARE_MONTHS_STORED))
@@ -295,8 +288,8 @@ def _leaving_care(today: datetime.date) -> Tallies:
         LookedAfterEpisode.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
         .filter(
             start_date__lte=today,
-            child__date_of_birth__gt=_years_before(today, 18),
-            child__date_of_birth__lte=_years_before(horizon, 18),
+            child__date_of_birth__gt=born_by(today, 18),
+            child__date_of_birth__lte=born_by(horizon, 18),
         )
         .order_by()
         .values("team_id", born=MonthOf("child__date_of_birth"))

@@ -31,10 +31,10 @@ from django.http import (
 from django.test import override_settings
 from django.urls import Resolver404, resolve
 
-from cases.demo import CHILD_PREFIX
-from cases.management.commands.load_demo import demo_username
 from common import roles
 from common.models import AccessLogChild, AccessLogEntry
+from demo.profiles import CHILD_PREFIX
+from demo.users import demo_username
 from reporting import generation
 from reporting.models import PanelReport
 

@@ -117,7 +117,7 @@ def test_a_finding_becomes_an_action_that_is_updated_and_signed_off(
 def test_a_manager_reviews_plans_filters_by_rag_and_reads_the_overdue_view(
     live_server, page, assert_accessible, tmp_path, settings
 ):
-    from actions.demo import demo_action_plan_load
+    from demo.plan import demo_action_plan_load
 
     settings.STORAGES = {
         **settings.STORAGES,

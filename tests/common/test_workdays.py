@@ -63,3 +63,21 @@ def test_the_year_boundary_skips_christmas_boxing_day_and_new_year():
 def test_negative_days_are_refused():
     with pytest.raises(ValueError):
         add_working_days(D(2014, 3, 3), -1)
+
+
+def test_the_year_table_gives_the_same_answers_as_counting_day_by_day():
+    """add_working_days looks dates up in a table of each year's working days (the generator calls it
+    millions of times); it must give what counting the days one at a time gives, across year ends."""
+
+    def counted(start: datetime.date, days: int) -> datetime.date:
+        current = start
+        while days:
+            current += datetime.timedelta(days=1)
+            days -= is_working_day(current)
+        return current
+
+    day = datetime.date(2019, 11, 1)
+    while day <= datetime.date(2021, 2, 28):
+        for days in (0, 1, 15, 45, 260, 600):
+            assert add_working_days(day, days) == counted(day, days), (day, days)
+        day += datetime.timedelta(days=1)

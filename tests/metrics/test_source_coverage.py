@@ -206,8 +206,8 @@ def test_the_panel_reports_workbook_has_each_months_coverage(half_known):
 
     import openpyxl
 
+    from demo.sample_report import synthetic_content
     from reporting.content import measures_content
-    from reporting.report_sample import synthetic_content
     from reporting.xlsx import report_xlsx
 
     content = synthetic_content(questions=2, audits=1, plans=1)

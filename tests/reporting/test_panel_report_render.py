@@ -7,8 +7,8 @@ import io
 import pypdf
 import pytest
 
+from demo.sample_report import synthetic_content
 from reporting.render import report_html, report_pdf
-from reporting.report_sample import synthetic_content
 from reporting.xlsx import report_xlsx
 from tests.reporting.report_data import pdf_text
 

@@ -6,10 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from actions.demo import DEMO_PLAN_TITLE, demo_pdf
 from actions.evidence import PDF, sniff
 from actions.models import Action, ActionPlan, Evidence
 from actions.storage import evidence_storage
+from demo.plan import DEMO_PLAN_TITLE, demo_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from audits.models import Audit, CaseAudit
-from cases import demo, standards
-from cases.management.commands.load_demo import demo_username
+from cases import standards
 from cases.models import (
     Child,
     CPPlan,
@@ -29,15 +28,16 @@ from cases.models import (
 from cases.services import children_with_stale_match_keys
 from common import roles
 from common.name_keys import words
-from common.workdays import add_working_days
+from demo import generator
+from demo.users import demo_username
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2025, 6, 30)  # a fixed "today", so every run of a seed gives the same records
 
 
-def _generate(*, seed: int = 7, children: int = 60) -> demo.DemoCounts:
-    return demo.generate(seed=seed, children=children, today=TODAY)
+def _generate(*, seed: int = 7, children: int = 60) -> generator.DemoCounts:
+    return generator.generate(seed=seed, children=children, today=TODAY)
 
 
 def _digest() -> str:
@@ -114,16 +114,6 @@ def test_the_same_seed_gives_the_same_records():
 
 def test_a_different_seed_gives_different_records():
     assert _rolled_back_run(_digest, seed=7) != _rolled_back_run(_digest, seed=8)
-
-
-def test_the_working_day_calendar_agrees_with_the_workdays_module():
-    calendar = demo.WorkingDayCalendar(datetime.date(2013, 12, 1), datetime.date(2015, 1, 31))
-    day = datetime.date(2014, 1, 1)
-    while day <= datetime.date(2014, 12, 31):
-        for days in (1, 2, 15, 45):
-            assert calendar.add(day, days) == add_working_days(day, days), (day, days)
-        day += datetime.timedelta(days=1)
-    assert calendar.add(datetime.date(2014, 3, 3), 15) == datetime.date(2014, 3, 24)  # DOMAIN.md's example
 
 
 def test_bulk_written_public_ids_are_unique_random_uuids():

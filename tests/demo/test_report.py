@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from demo.report import DEMO_REPORT_TITLE
 from reporting.models import PanelReport
-from reporting.report_demo import DEMO_REPORT_TITLE
 
 pytestmark = pytest.mark.django_db
 

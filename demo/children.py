@@ -1,157 +1,44 @@
-"""The seeded generator of synthetic demo case records.
+"""One demo child and everything on their file, built from the child's number alone (no database).
 
-Everything here is made up: names are Faker's generated first and last names combined at random, and
-no record is copied from a real case. The same seed, size, start year and "today" give the same data:
-child `DEMO0000042` of seed 2014 is always the same child, with the same dates and states, however many
-children are generated around it (each child draws from its own random.Random, seeded from the run's
-seed and the child's number).
+The same seed, size, start year and "today" give the same data: child `DEMO0000042` of seed 2014 is
+always the same child, with the same dates and states, however many children are generated around it
+(each child draws from its own random.Random, seeded from the run's seed and the child's number).
+Compliance tells a story for the dashboards: each team has a base rate per standard (demo.profiles),
+and every team gets a few points better each year.
 
-Compliance tells a story for the dashboards: each team has a base rate per standard (DOMAIN.md's
-metrics), and every team gets a few points better each year.
-
-Speed: a chunk of children at a time is built in memory as plain rows (dicts of column values; a row
-that points to another row of the chunk holds that row until it is written), in a second thread
-while the chunk before is written by cases.bulk (COPY on PostgreSQL, bulk_create elsewhere).
-About 2.5 S47 enquiries per child: 400,000 children give about a million enquiries.
+Dates follow the project's one calendar: working days and bank holidays from common.workdays, ages and
+birthdays (29 February included) from common.birthdays, the rules the metrics count by.
 """
 
 import bisect
 import dataclasses
 import datetime
-import functools
 import random
-import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 
-from django.db import connection, transaction
-from faker import Faker
-
-from cases.bulk import Row, insert_rows
-from cases.models import (
-    Child,
-    CPPlan,
-    Gender,
-    LookedAfterEpisode,
-    Referral,
-    S47Enquiry,
-    StrategyDiscussion,
-    Team,
-    Worker,
-    YesNoUnknown,
-    match_keys,
-    s47_target_date,
-)
+from cases.bulk import Row
+from cases.models import Gender, S47Enquiry, YesNoUnknown, s47_target_date
+from common.birthdays import birthday, born_by
 from common.workdays import add_working_days, is_working_day
-
-CHILD_PREFIX = "DEMO"
-DEFAULT_SEED = 2014
-DEFAULT_START_YEAR = 2019
-S47_PER_CHILD = 2.5  # the mean of S47_COUNT_WEIGHTS; documented in generate_demo_data's help
-BATCH_SIZE = 5000
-CHUNK_CHILDREN = 5000
+from demo.profiles import (
+    ACK_METHODS,
+    CHILD_PREFIX,
+    CP_CATEGORY_WEIGHTS,
+    DEFAULT_START_YEAR,
+    ETHNICITY_WEIGHTS,
+    EXTRA_REFERRAL_WEIGHTS,
+    GENDER_WEIGHTS,
+    NOT_SOUGHT_REASONS,
+    OTHER_AGENCIES,
+    REFERRAL_SOURCE_WEIGHTS,
+    S47_COUNT_WEIGHTS,
+    S47_OUTCOME_WEIGHTS,
+    STANDARD_BASE,
+    TEAMS,
+    TeamProfile,
+    name_pools,
+)
 
 DAY = datetime.timedelta(days=1)
-
-# How many S47 enquiries a child has (1 to 5): mean 2.5.
-S47_COUNT_WEIGHTS = (30, 25, 20, 15, 10)
-# Referrals that led to no S47 (some of them to a strategy discussion that decided against one).
-EXTRA_REFERRAL_WEIGHTS = (50, 35, 15)
-
-
-@dataclasses.dataclass(frozen=True)
-class TeamProfile:
-    code: str
-    name: str
-    weight: float  # share of the children allocated to the team
-    offset: float  # points above or below the standard's base rate in the first year
-    improvement: float  # points gained per year
-    bias: dict[str, float] = dataclasses.field(default_factory=dict)  # per-standard strengths and gaps
-
-
-# Base rates in the first year (start year), before the team's offset: the share of records that meet
-# each standard of DOMAIN.md.
-STANDARD_BASE = {
-    "s47_in_time": 0.55,
-    "icpc_in_time": 0.66,
-    "consent": 0.58,
-    "chronology": 0.62,
-    "oversight": 0.64,
-    "core_agencies": 0.60,
-    "acknowledged": 0.72,
-}
-
-TEAMS = (
-    TeamProfile("DEMO-FR", "First Response", 0.22, 0.08, 0.03, {"acknowledged": 0.12}),
-    TeamProfile("DEMO-AN", "Assessment North", 0.18, 0.04, 0.04, {"chronology": 0.06}),
-    TeamProfile("DEMO-AS", "Assessment South", 0.18, -0.03, 0.05, {"consent": -0.08}),
-    TeamProfile("DEMO-SSN", "Safeguarding and Support North", 0.16, 0.0, 0.035, {"oversight": 0.08}),
-    TeamProfile("DEMO-SSS", "Safeguarding and Support South", 0.16, -0.12, 0.06, {"s47_in_time": -0.05}),
-    TeamProfile("DEMO-CWD", "Children with Disabilities", 0.10, -0.05, 0.025, {"core_agencies": -0.10}),
-)
-
-GENDER_WEIGHTS = (
-    (Gender.MALE, 49),
-    (Gender.FEMALE, 49),
-    (Gender.UNKNOWN, 1.5),
-    (Gender.INDETERMINATE, 0.5),
-)
-ETHNICITY_WEIGHTS = (
-    ("WBRI", 60),
-    ("WIRI", 1),
-    ("WOTH", 6),
-    ("WIRT", 0.5),
-    ("WROM", 1),
-    ("MWBC", 3),
-    ("MWBA", 1.5),
-    ("MWAS", 2),
-    ("MOTH", 3),
-    ("AIND", 2),
-    ("APKN", 4),
-    ("ABAN", 2),
-    ("AOTH", 2),
-    ("BCRB", 2),
-    ("BAFR", 5),
-    ("BOTH", 1.5),
-    ("CHNE", 0.5),
-    ("OOTH", 2),
-    ("REFU", 0.5),
-    ("NOBT", 1.5),
-)
-REFERRAL_SOURCE_WEIGHTS = (
-    (Referral.Source.POLICE, 30),
-    (Referral.Source.SCHOOL, 20),
-    (Referral.Source.HEALTH, 15),
-    (Referral.Source.LA, 10),
-    (Referral.Source.INDIVIDUAL, 10),
-    (Referral.Source.ANONYMOUS, 5),
-    (Referral.Source.OTHER, 10),
-)
-ACK_METHODS = (
-    Referral.AcknowledgementMethod.EMAIL,
-    Referral.AcknowledgementMethod.EMAIL,
-    Referral.AcknowledgementMethod.LETTER,
-    Referral.AcknowledgementMethod.TELEPHONE,
-)
-OTHER_AGENCIES = ("Probation", "Housing", "Youth Justice Service", "Adult mental health services")
-NOT_SOUGHT_REASONS = (
-    "Seeking consent would place the child at increased risk of significant harm.",
-    "Seeking consent could prejudice a police investigation.",
-    "The alleged perpetrator lives in the household.",
-    "Parents could not be contacted and the risk required information to be shared at once.",
-)
-CP_CATEGORY_WEIGHTS = (
-    (CPPlan.Category.NEGLECT, 50),
-    (CPPlan.Category.EMOTIONAL, 37),
-    (CPPlan.Category.PHYSICAL, 7),
-    (CPPlan.Category.SEXUAL, 4),
-    (CPPlan.Category.MULTIPLE, 2),
-)
-S47_OUTCOME_WEIGHTS = (
-    (S47Enquiry.Outcome.NFA, 42),
-    (S47Enquiry.Outcome.CIN, 28),
-    (S47Enquiry.Outcome.ICPC, 30),
-)
 
 
 def _weighted(pairs):
@@ -200,43 +87,16 @@ class DemoRandom(random.Random):
         return datetime.timedelta(days=low + int(self.random() * (high - low + 1)))
 
 
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year that has none: the birthday falls on 1 March
-        return day.replace(year=day.year + years, month=3, day=1)
+def on_or_after(day: datetime.date) -> datetime.date:
+    """The first working day on or after `day` (common.workdays)."""
+    return day if is_working_day(day) else add_working_days(day, 1)
 
 
-class WorkingDayCalendar:
-    """Constant-time "N working days after D" over a fixed span (the same answers as common.workdays)."""
-
-    def __init__(self, first: datetime.date, last: datetime.date):
-        self.first = first
-        self.last = last
-        self.working: list[datetime.date] = []
-        self._count_to: list[int] = []  # working days on or before first + i
-        day = first
-        while day <= last:
-            if is_working_day(day):
-                self.working.append(day)
-            self._count_to.append(len(self.working))
-            day += DAY
-
-    def add(self, start: datetime.date, days: int) -> datetime.date:
-        if days < 1 or not self.first <= start <= self.last:
-            return add_working_days(start, days)
-        index = self._count_to[(start - self.first).days] + days - 1
-        if index >= len(self.working):
-            return add_working_days(start, days)
-        return self.working[index]
-
-    def on_or_after(self, day: datetime.date) -> datetime.date:
-        return day if is_working_day(day) else self.add(day, 1)
-
-    def on_or_before(self, day: datetime.date) -> datetime.date:
-        while not is_working_day(day):
-            day -= DAY
-        return day
+def on_or_before(day: datetime.date) -> datetime.date:
+    """The last working day on or before `day` (common.workdays)."""
+    while not is_working_day(day):
+        day -= DAY
+    return day
 
 
 @dataclasses.dataclass
@@ -261,103 +121,6 @@ class ChunkRecords:
     episodes: list[Row] = dataclasses.field(default_factory=list)
 
 
-# In the order they are written: each table after the tables its rows point to.
-TABLES = (
-    ("children", Child),
-    ("referrals", Referral),
-    ("discussions", StrategyDiscussion),
-    ("enquiries", S47Enquiry),
-    ("cp_plans", CPPlan),
-    ("episodes", LookedAfterEpisode),
-)
-
-
-@dataclasses.dataclass
-class DemoCounts:
-    teams: int = 0
-    workers: int = 0
-    children: int = 0
-    referrals: int = 0
-    strategy_discussions: int = 0
-    s47_enquiries: int = 0
-    cp_plans: int = 0
-    looked_after_episodes: int = 0
-    seconds: float = 0.0
-
-    def add(self, chunk: ChunkRecords) -> None:
-        self.children += len(chunk.children)
-        self.referrals += len(chunk.referrals)
-        self.strategy_discussions += len(chunk.discussions)
-        self.s47_enquiries += len(chunk.enquiries)
-        self.cp_plans += len(chunk.cp_plans)
-        self.looked_after_episodes += len(chunk.episodes)
-
-    def lines(self) -> list[str]:
-        return [
-            f"Teams: {self.teams}",
-            f"Workers and managers: {self.workers}",
-            f"Children: {self.children}",
-            f"Referrals: {self.referrals}",
-            f"Strategy discussions: {self.strategy_discussions}",
-            f"S47 enquiries: {self.s47_enquiries}",
-            f"CP plans: {self.cp_plans}",
-            f"Looked-after episodes: {self.looked_after_episodes}",
-        ]
-
-
-@functools.lru_cache(maxsize=4)
-def name_pools(seed: int) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """Faker's generated first names (male, female) and last names, to be combined at random."""
-    fake = Faker("en_GB")
-    fake.seed_instance(seed)
-
-    def unique(draw: Callable[[], str], count: int) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(draw() for _ in range(count)))
-
-    return (
-        unique(fake.first_name_male, 400),
-        unique(fake.first_name_female, 400),
-        unique(fake.last_name, 1000),
-    )
-
-
-def ensure_teams_and_workers(*, seed: int, children: int) -> list[TeamStaff]:
-    """The demo teams with their social workers and managers; ones already in the database are reused."""
-    male, female, last = name_pools(seed)
-    first = male + female
-    per_team = min(40, max(8, children // 250))
-    staff = []
-    for profile in TEAMS:
-        team, _ = Team.objects.get_or_create(code=profile.code, defaults={"name": profile.name})
-        worker_prefix, manager_prefix = f"{profile.code}-W", f"{profile.code}-M"
-        if not Worker.objects.filter(code__startswith=f"{profile.code}-").exists():
-            r = random.Random(f"demo-staff:{seed}:{profile.code}")
-            rows = [
-                Worker(code=f"{worker_prefix}{i:03d}", name=f"{r.choice(first)} {r.choice(last)}", team=team)
-                for i in range(1, per_team + 1)
-            ]
-            rows += [
-                Worker(code=f"{manager_prefix}{i:02d}", name=f"{r.choice(first)} {r.choice(last)}", team=team)
-                for i in range(1, max(2, per_team // 5) + 1)
-            ]
-            Worker.objects.bulk_create(rows)
-
-        def ids(prefix: str) -> list[int]:
-            return list(
-                Worker.objects.filter(code__startswith=prefix).order_by("code").values_list("pk", flat=True)
-            )
-
-        staff.append(
-            TeamStaff(
-                team_id=team.pk,
-                profile=profile,
-                worker_ids=ids(worker_prefix),
-                manager_ids=ids(manager_prefix),
-            )
-        )
-    return staff
-
-
 class DemoGenerator:
     """Builds each child's records from the child's number alone: no database access."""
 
@@ -376,10 +139,7 @@ class DemoGenerator:
         self.window_start = datetime.date(start_year, 1, 1)
         if self.window_start >= self.today - datetime.timedelta(days=120):
             raise ValueError("The start year must be before this year.")
-        self.calendar = WorkingDayCalendar(
-            self.window_start - datetime.timedelta(days=60), self.today + 400 * DAY
-        )
-        self.first_window_day = self.calendar.on_or_after(self.window_start)
+        self.first_window_day = on_or_after(self.window_start)
         self.male_names, self.female_names, self.last_names = name_pools(seed)
         self._rates: dict[tuple[int, int], dict[str, float]] = {}
 
@@ -410,7 +170,7 @@ class DemoGenerator:
     # One child and everything on their file.
     def _child(self, number: int, out: ChunkRecords) -> None:
         r = DemoRandom(f"demo:{self.seed}:{number}")
-        today, cal = self.today, self.calendar
+        today = self.today
         team_index = r.pick(_TEAM_WEIGHTS)
         gender = r.pick(_GENDERS)
         if gender == _MALE:
@@ -427,7 +187,7 @@ class DemoGenerator:
         gaps = [28 + min(1500, int(r.expovariate(1 / 240))) for _ in range(count - 1)]
         earliest = self.window_start
         if leaving_care:
-            dob = _add_years(today + r.days(10, 270), -18)
+            dob = born_by(today + r.days(10, 270), 18)
             earliest = max(earliest, dob)
         latest_first = today - datetime.timedelta(days=sum(gaps) + 1)
         if latest_first <= earliest:
@@ -439,9 +199,9 @@ class DemoGenerator:
 
         if not leaving_care:
             # Aged 0 to 17 at every enquiry, with a margin so that conferences come before the 18th birthday.
-            oldest = _add_years(dates[-1], -18) + 200 * DAY
+            oldest = born_by(dates[-1], 18) + 200 * DAY
             dob = oldest + r.days(0, max(0, (dates[0] - oldest).days))
-        birthday_18 = _add_years(dob, 18)
+        birthday_18 = birthday(dob, 18)
 
         child = {
             "child_id": f"{CHILD_PREFIX}{number:07d}",
@@ -474,7 +234,7 @@ class DemoGenerator:
             received = low + r.days(0, (high - low).days)
             referrals.append(self._referral(r, child, received, team_index))
             if r.random() < 0.25:
-                day = cal.on_or_after(received + r.days(0, 3))
+                day = on_or_after(received + r.days(0, 3))
                 if day <= today and day < birthday_18 and day not in dates:
                     rates = self.rates(team_index, day.year)
                     discussions.append(self._discussion(r, child, day, team_index, rates, dob))
@@ -499,9 +259,9 @@ class DemoGenerator:
         out.episodes += episodes
 
     def _working_day_in_window(self, day: datetime.date) -> datetime.date:
-        day = self.calendar.on_or_after(max(day, self.window_start))
+        day = on_or_after(max(day, self.window_start))
         if day > self.today:
-            day = self.calendar.on_or_before(self.today)
+            day = on_or_before(self.today)
         return max(day, self.first_window_day)
 
     def _disability(self, r: DemoRandom, team_index: int) -> str:
@@ -547,21 +307,21 @@ class DemoGenerator:
         }
 
     def _s47(self, r: DemoRandom, child: Row, discussion: Row, team_index: int, rates) -> Row:
-        today, cal = self.today, self.calendar
+        today = self.today
         staff = self.staff[team_index]
         start = discussion["date"]
         if r.random() < rates["s47_in_time"]:
             working_days = int(r.triangular(3, 15.99, 12))
         else:
             working_days = min(120, 16 + int(r.expovariate(1 / 10)))
-        end = cal.add(start, working_days)
+        end = add_working_days(start, working_days)
         outcome = r.pick(_OUTCOMES)
         icpc = cp_plan = None
         if outcome == _ICPC:
             if r.random() < rates["icpc_in_time"]:
-                icpc = cal.add(start, r.between(7, 15))
+                icpc = add_working_days(start, r.between(7, 15))
             else:
-                icpc = cal.add(start, min(80, 16 + int(r.expovariate(1 / 7))))
+                icpc = add_working_days(start, min(80, 16 + int(r.expovariate(1 / 7))))
             end = min(end, icpc)  # the enquiry concludes by the conference
             cp_plan = r.random() < 0.85
             if icpc > today:  # the conference is still to come
@@ -726,93 +486,3 @@ class DemoGenerator:
                 }
             )
         return episodes
-
-
-def save_chunk(chunk: ChunkRecords, *, batch_size: int = BATCH_SIZE) -> None:
-    """Writes a chunk, table by table; a row that points to another row of the chunk gets its id."""
-    for attribute, model in TABLES:
-        rows = getattr(chunk, attribute)
-        for attname in _chunk_references(model):
-            for row in rows:
-                row[attname] = row[attname]["id"]
-        if model is Child:  # COPY skips Child.save(), which makes the name guard's keys
-            for row in rows:
-                row.update(match_keys(row["name"], row["child_id"]))
-        unique_key = {Child: "child_id", StrategyDiscussion: "discussion_id"}.get(model, "")
-        insert_rows(model, rows, batch_size=batch_size, unique_key=unique_key)
-
-
-def _chunk_references(model) -> list[str]:
-    """The columns that point to a row of the same chunk (a child or a strategy discussion)."""
-    return [
-        field.attname
-        for field in model._meta.concrete_fields
-        if field.is_relation and field.related_model in (Child, StrategyDiscussion)
-    ]
-
-
-def demo_children_exist() -> bool:
-    return Child.objects.filter(child_id__startswith=CHILD_PREFIX).exists()
-
-
-def next_child_number() -> int:
-    """The number after the highest demo child in the database (1 when there is none)."""
-    last = (
-        Child.objects.filter(child_id__startswith=CHILD_PREFIX)
-        .order_by("-child_id")
-        .values_list("child_id", flat=True)
-        .first()
-    )
-    return int(last[len(CHILD_PREFIX) :]) + 1 if last else 1
-
-
-def chunks(first: int, count: int, size: int) -> Iterator[tuple[int, int]]:
-    end = first + count
-    for start in range(first, end, size):
-        yield start, min(size, end - start)
-
-
-@transaction.atomic
-def generate(
-    *,
-    seed: int = DEFAULT_SEED,
-    children: int = 2000,
-    start_year: int = DEFAULT_START_YEAR,
-    first_number: int = 1,
-    today: datetime.date | None = None,
-    batch_size: int = BATCH_SIZE,
-    chunk_children: int = CHUNK_CHILDREN,
-    progress: Callable[[DemoCounts], None] | None = None,
-) -> DemoCounts:
-    """Generates and saves `children` demo children, numbered from `first_number`, with their records.
-
-    On PostgreSQL, foreign keys are checked as each chunk is written (SET CONSTRAINTS ALL IMMEDIATE)
-    for the rest of the enclosing transaction.
-    """
-    started = time.monotonic()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # Demo data is disposable: a crash loses the run, which is all this risks.
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            # Foreign keys checked as each COPY ends, not all at commit: a million deferred checks queued
-            # for the commit cost more than the same checks made a chunk at a time.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    staff = ensure_teams_and_workers(seed=seed, children=children)
-    generator = DemoGenerator(seed=seed, staff=staff, start_year=start_year, today=today)
-    counts = DemoCounts(teams=len(staff), workers=sum(len(s.worker_ids) + len(s.manager_ids) for s in staff))
-    # The next chunk is built in a second thread while this one is written: building is pure Python
-    # with no database access, and the writer spends much of its time waiting for the database.
-    todo = list(chunks(first_number, children, chunk_children))
-    with ThreadPoolExecutor(max_workers=1) as builder:
-        pending = builder.submit(generator.build, *todo[0]) if todo else None
-        for following in range(1, len(todo) + 1):
-            chunk = pending.result()
-            if following < len(todo):
-                pending = builder.submit(generator.build, *todo[following])
-            save_chunk(chunk, batch_size=batch_size)
-            counts.add(chunk)
-            if progress:
-                counts.seconds = time.monotonic() - started
-                progress(counts)
-    counts.seconds = time.monotonic() - started
-    return counts
