@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required
+from common.exports import XLSX_TYPE
 from common.models import AccessLogEntry
 from reporting import report_services
 from reporting.access import (
@@ -24,7 +25,6 @@ from reporting.access import (
     panel_reports_visible_to,
     report_versions_visible_to,
 )
-from reporting.drilldown import XLSX_TYPE
 from reporting.models import PanelReport, ReportVersion
 from reporting.report_content import date_text, report_content
 from reporting.report_forms import ReportHeaderForm, ReportSectionForm, ReportSelectionsForm

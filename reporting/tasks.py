@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from cases.events import RecordsImported
 from reporting import services
 from reporting.models import MetricRun
 
@@ -16,6 +17,11 @@ def metrics_recompute_task(run_id: int | None = None, trigger: str = MetricRun.T
         run_id = MetricRun.objects.create(trigger=trigger, status=MetricRun.Status.QUEUED).pk
     run = services.metrics_run_execute(run_id=run_id)
     return run.snapshot_count if run else 0
+
+
+def metrics_recompute_on_import(event: RecordsImported) -> None:
+    """Subscribed to cases' `records_imported` (reporting/apps.py): an import makes every figure stale."""
+    metrics_recompute_task.delay(trigger=MetricRun.Trigger.IMPORT)
 
 
 @shared_task(acks_late=True)
