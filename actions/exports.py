@@ -1,5 +1,5 @@
 """The plan as XLSX and CSV, and the panel report's issue/action table as CSV. Text cells that a spreadsheet
-would run as a formula are neutralised (metrics.drilldown.neutralise, OWASP CSV injection)."""
+would run as a formula are neutralised (common.exports, OWASP CSV injection)."""
 
 import datetime
 import io
@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from actions.models import Action, ActionPlan
 from actions.selectors import figure_text, plan_table_rows
-from metrics.drilldown import XLSX_TYPE, csv_response, neutralise
+from common.exports import XLSX_TYPE, csv_response, neutralise
 
 PLAN_HEADER = [
     "Issue identified",

@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from actions import access, evidence, selectors
 from actions.models import Action, ActionPlan
-from audits.forms import DATE_FORMATS, date_field
-from cases.filters import FilterForm
-from common.forms import date_input
+from audits.forms import date_field
+from common.forms import DATE_FORMATS, FilterForm, date_input
 from metrics import measures
 
 

@@ -11,14 +11,12 @@ from django.utils.text import Truncator
 
 from actions.models import AMBER_WITHIN_DAYS, Action, ActionPlan, Evidence, PlanIssue, ProgressUpdate
 from audits.models import Audit, Question
-from audits.results import AuditResults, audit_results
+from audits.results import SCORED_STATUSES, AuditResults, audit_results
 from common.figures import Figure
 from metrics import measures
 from metrics.models import MetricSnapshot
 
 OPEN_STATUSES = (Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS, Action.Status.AWAITING_SIGN_OFF)
-# A finding is weak, and offered for an action plan, below this percentage.
-WEAK_BELOW_PERCENT = 80
 RAG_TAG_CLASS = {
     Action.Rag.RED: "govuk-tag--red",
     Action.Rag.AMBER: "govuk-tag--orange",
@@ -106,14 +104,6 @@ def rating_questions(audit: Audit) -> QuerySet[Question]:
     ).order_by("section__order", "order")
 
 
-def weak_question_codes(results: AuditResults) -> set[str]:
-    return {
-        r.question.code
-        for r in results.questions
-        if r.figure.percent is not None and r.figure.percent < WEAK_BELOW_PERCENT
-    }
-
-
 # The plan page ------------------------------------------------------------------------------------------
 
 
@@ -136,7 +126,6 @@ def latest_reaudit(audit: Audit | None) -> Audit | None:
     """The latest re-audit of the plan's audit that has any scored case."""
     if audit is None:
         return None
-    from audits.results import SCORED_STATUSES
 
     return (
         Audit.objects.filter(reaudit_of=audit, case_audits__status__in=SCORED_STATUSES)

@@ -9,15 +9,17 @@
 A single object the user may not see is a 404, so its existence is not disclosed.
 """
 
+import datetime
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from audits.models import Audit, CaseAudit
-from cases.selectors import current_assignments
 from common import roles
 
 LEAD_ROLES = (roles.ADMINISTRATOR, roles.MANAGER)
@@ -34,6 +36,26 @@ User_ = User | AnonymousUser
 def user_agency(user: User_) -> str | None:
     profile = getattr(user, "auditor_profile", None)
     return profile.agency if profile else None
+
+
+def assignment_cutoff() -> datetime.datetime:
+    """An audit locked at or before this moment no longer gives its auditors sight of its cases."""
+    return timezone.now() - datetime.timedelta(days=settings.CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK)
+
+
+def current_assignments(case_audits: QuerySet[CaseAudit]) -> QuerySet[CaseAudit]:
+    """The case audits whose assignment still gives sight of the case: need to know ends a set time
+    (settings.CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK) after the audit is locked.
+
+    Used for auditors and partner agency auditors only; the roles that see every case keep seeing them.
+    """
+    return case_audits.filter(Q(audit__locked_at__isnull=True) | Q(audit__locked_at__gt=assignment_cutoff()))
+
+
+def children_assigned_to(user: User_) -> QuerySet:
+    """The pks of the children an auditor may see: those of their current assignments. Registered with
+    cases.grants (audits/apps.py), so cases.selectors.children_visible_to shows the auditor these."""
+    return current_assignments(CaseAudit.objects.filter(auditor=user)).values("child_id")
 
 
 def case_audits_visible_to(user: User_) -> QuerySet[CaseAudit]:

@@ -28,6 +28,7 @@ from audits.scoring_forms import NOTE_MAX
 from cases.importing.cells import clean, is_blank
 from cases.importing.reading import MAX_COLUMNS, ExtractFileError, read_tables
 from cases.importing.workbooks import WorkbookLimits
+from common.exports import FORMULA_STARTS, neutralise
 
 SHEET = "Answers"
 CASE_AUDIT = "Case audit"
@@ -58,8 +59,6 @@ GRADE_IN = {
     **{value: value for value in Grade.values},
     **{label.lower(): value for value, label in Grade.choices},
 }
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV/formula injection, OWASP).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NOT_ASKED_FILL = PatternFill("solid", fgColor="DDDDDD")
 # An answers workbook is one audit's case audits (a few hundred rows at most) of one tool's questions: a real
 # one inflates to a few megabytes and reads in a fraction of a second, so anything far past that is refused
@@ -71,11 +70,6 @@ IMPORT_LIMITS = WorkbookLimits(
     max_columns=MAX_COLUMNS,
     max_cpu_seconds=2.0,
 )
-
-
-def neutralise(text: str) -> str:
-    """A text cell that a spreadsheet would run as a formula, made inert with a leading quote."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _restore(text: str) -> str:

@@ -12,9 +12,8 @@ from audits import services
 from audits.models import Agency, Audit, AuditProgramme, AuditTool, CaseAudit, Question, ToolVersion
 from cases.models import S47Enquiry, Team
 from common import roles
-from common.forms import date_input
+from common.forms import DATE_FORMATS, date_input
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 MONTH_FORMATS = ["%m/%Y", "%Y-%m", *DATE_FORMATS]
 DATE_HINT = "For example, 03/03/2014"
 # A service's error on a model field, shown against the form field that set it.

@@ -19,6 +19,8 @@ from audits.scoring import question_applies
 from common.figures import Figure
 
 SCORED_STATUSES = (CaseAudit.Status.SUBMITTED, CaseAudit.Status.MODERATED)
+# A finding is weak below this percentage; the results page offers it for an action plan.
+WEAK_BELOW_PERCENT = 80
 STRENGTHS_PREFIX = "strengths"
 AREAS_PREFIX = "areas for development"
 
@@ -108,6 +110,15 @@ class AuditResults:
             if result.question.code == code:
                 return result
         raise KeyError(code)
+
+    @property
+    def weak_question_codes(self) -> set[str]:
+        """The questions scored below WEAK_BELOW_PERCENT: the findings worth an action plan."""
+        return {
+            r.question.code
+            for r in self.questions
+            if r.figure.percent is not None and r.figure.percent < WEAK_BELOW_PERCENT
+        }
 
 
 @dataclass

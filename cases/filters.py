@@ -1,8 +1,6 @@
 """Filters for the case lists, by django-filter. Standards filter through cases.standards."""
 
 import django_filters
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Layout
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -10,19 +8,9 @@ from django.utils import timezone
 from cases import standards
 from cases.models import Child, S47Enquiry, Team, Worker
 from common.child_ids import normalise_child_id
+from common.forms import DATE_FORMATS, FilterForm
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 MET_CHOICES = [("met", "Met"), ("missed", "Not met")]
-
-
-class FilterForm(forms.Form):
-    """A GET form rendered with the GOV.UK template pack."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.layout = Layout(*self.fields.keys(), Button("filter", "Apply filters"))
 
 
 def _date_filter(label: str, lookup: str) -> django_filters.DateFilter:

@@ -4,15 +4,13 @@ One place per object type decides visibility: `*_visible_to(user)` for lists and
 single object (a 404 for anything the user may not see, so existence is not disclosed).
 """
 
-import datetime
 import uuid
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
+from cases.grants import child_sight_grants
 from cases.models import Child, CPPlan, LookedAfterEpisode, Referral, S47Enquiry, StrategyDiscussion
 from common import roles
 
@@ -24,28 +22,13 @@ def _sees_all_cases(user: User | AnonymousUser) -> bool:
 def children_visible_to(user: User | AnonymousUser) -> QuerySet[Child]:
     if _sees_all_cases(user):
         return Child.objects.all()
-    if roles.has_role(user, roles.AUDITOR):
-        # An auditor sees only the children whose cases are assigned to them.
-        from audits.models import CaseAudit  # audits builds on cases; the import stays local to avoid a cycle
-
-        assigned = current_assignments(CaseAudit.objects.filter(auditor=user))
-        return Child.objects.filter(pk__in=assigned.values("child_id"))
-    return Child.objects.none()
-
-
-def current_assignments(case_audits: QuerySet) -> QuerySet:
-    """The case audits whose assignment still gives sight of the case: need to know ends a set time
-    (settings.CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK) after the audit is locked.
-
-    Used for auditors and partner agency auditors only, here and in audits.access; the roles that see
-    every case keep seeing them.
-    """
-    return case_audits.filter(Q(audit__locked_at__isnull=True) | Q(audit__locked_at__gt=assignment_cutoff()))
-
-
-def assignment_cutoff() -> datetime.datetime:
-    """An audit locked at or before this moment no longer gives its auditors sight of its cases."""
-    return timezone.now() - datetime.timedelta(days=settings.CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK)
+    # Any other role sees only the children a higher app grants it (cases/grants.py): an auditor, the
+    # children whose cases are assigned to them (audits.access.children_assigned_to).
+    granted = Q()
+    for role, children in child_sight_grants().items():
+        if roles.has_role(user, role):
+            granted |= Q(pk__in=children(user))
+    return Child.objects.filter(granted) if granted else Child.objects.none()
 
 
 def _by_child(model, user) -> QuerySet:

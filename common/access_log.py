@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 
-from accounts.lockout import client_ip
+from common.client_ip import client_ip
 from common.models import AccessLogChild, AccessLogEntry
 
 CHILD_BATCH = 2000

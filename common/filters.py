@@ -4,8 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from cases.filters import DATE_FORMATS, FilterForm
 from common.child_ids import normalise_child_id
+from common.forms import DATE_FORMATS, FilterForm
 from common.models import AccessLogChild, AccessLogEntry
 
 

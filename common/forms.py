@@ -1,6 +1,21 @@
-"""Form layout helpers shared by the apps' forms."""
+"""Form helpers shared by the apps' forms."""
 
-from crispy_forms_gds.layout import Field
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout
+from django import forms
+
+# A date is typed as dd/mm/yyyy; ISO dates (a bookmarked or API-built URL) are read too.
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class FilterForm(forms.Form):
+    """A GET form rendered with the GOV.UK template pack: the filters above a list."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(*self.fields.keys(), Button("filter", "Apply filters"))
 
 
 def date_input(name: str) -> Field:

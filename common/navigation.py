@@ -1,33 +1,48 @@
-"""The service navigation: each entry is shown only to roles that may open it."""
+"""The service navigation, built from what each app registers: common imports no app.
+
+Each app registers its own entries in its AppConfig.ready() (`nav_register`), naming the roles that may
+open the page, so an entry is shown only to those roles. The entries are shown in `order`:
+
+    10 Home, 20 My audits, 30 Audits, 40 Moderation (audits); 50 Cases, 60 Children, 70 Import (cases);
+    80 Dashboard (the compliance measures); 90 Actions (actions); 100 Reports (reporting);
+    110 Access log (common).
+
+This module imports no model, so an AppConfig module may import it at the top.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.urls import reverse
 
-from actions import access as action_access
-from audits import access as audit_access
 from common import roles
-from metrics.access import DASHBOARD_ROLES
-from reporting.access import REPORT_ALL_ROLES
 
-NAV = (
-    ("Home", "home", None),
-    ("My audits", "audits-mine", audit_access.SCORING_ROLES),
-    ("Audits", "audits-list", audit_access.ALL_AUDITS_ROLES),
-    ("Moderation", "audits-moderation", audit_access.MODERATION_ROLES),
-    ("Cases", "cases-s47-list", roles.CASE_RECORD_ROLES),
-    ("Children", "cases-child-list", roles.CASE_RECORD_ROLES),
-    ("Import", "cases-import", roles.IMPORT_ROLES),
-    ("Dashboard", "metrics-dashboard", DASHBOARD_ROLES),
-    ("Actions", "actions-mine", action_access.ACTION_ROLES),
-    ("Reports", "reporting-reports", REPORT_ALL_ROLES),
-    ("Access log", "common-access-log", (roles.ADMINISTRATOR,)),
-)
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    roles: tuple[str, ...] | None  # None: every signed-in user
+    order: int
+
+
+_ENTRIES: dict[str, NavEntry] = {}
+
+
+def nav_register(*, label: str, url_name: str, roles: Iterable[str] | None, order: int) -> None:
+    """Add an entry (or replace the one for the same URL name, so registering twice is harmless)."""
+    _ENTRIES[url_name] = NavEntry(label, url_name, None if roles is None else tuple(roles), order)
+
+
+def nav_entries() -> list[NavEntry]:
+    return sorted(_ENTRIES.values(), key=lambda entry: (entry.order, entry.label))
 
 
 def nav_items(request) -> list[dict]:
     items = [
-        {"label": label, "url": reverse(url_name), "active": False}
-        for label, url_name, allowed in NAV
-        if allowed is None or roles.has_role(request.user, *allowed)
+        {"label": entry.label, "url": reverse(entry.url_name), "active": False}
+        for entry in nav_entries()
+        if entry.roles is None or roles.has_role(request.user, *entry.roles)
     ]
     # The entry whose URL is the longest prefix of this page is the current one.
     matches = [

@@ -1,8 +1,12 @@
 """The roles of the product. Each is a Django group, created by a migration (common/0002)."""
 
-from collections.abc import Iterable
+from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser, User
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # no model at import time: the apps' AppConfig modules import this (common.navigation)
+    from django.contrib.auth.models import AnonymousUser, User
 
 AUDITOR = "Auditor"
 MODERATOR = "Moderator"

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_GET
 from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required
+from common.exports import csv_response
 from common.filters import AccessLogFilter
 from common.models import AccessLogChild, AccessLogEntry
 from common.roles import user_roles
-from metrics.drilldown import csv_response
 
 PAGE_SIZE = 50
 CSV_HEADER = ["When", "Username", "Action", "What", "Reference", "Child IDs", "Detail", "Path", "IP address"]

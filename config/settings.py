@@ -135,7 +135,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=3
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
-AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # How many reverse proxies of our own sit in front of the app and append to X-Forwarded-For (0: none,
 # the client address is REMOTE_ADDR). Never more than there really are: the header is otherwise forgeable.
@@ -216,7 +216,7 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024, min_val
 # s.2: six years to bring a claim), after which they are deleted daily (config/schedule.py).
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=6 * 365, min_value=1)
 # Need to know: an auditor (or partner agency auditor) sees a case they were assigned, its case audit and
-# the child's record, until this many days after the audit is locked (cases.selectors.current_assignments).
+# the child's record, until this many days after the audit is locked (audits.access.current_assignments).
 CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK = env.int("CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK", default=30, min_value=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,24 +1,14 @@
 """The columns of each drill-down list, and its export to CSV and XLSX.
 
-The page and the exports show the same columns. Exports neutralise formula injection: a text cell that
-starts with = + - @ (or a tab or carriage return) gets a leading single quote, so a spreadsheet shows
-the text instead of running it (OWASP "CSV injection").
+The page and the exports show the same columns. The exports are written by common.exports, which
+neutralises formula injection.
 """
 
-import csv
 import dataclasses
-import datetime
-import io
 from collections.abc import Callable, Iterable, Iterator
-
-from django.http import HttpResponse, StreamingHttpResponse
-from openpyxl import Workbook
 
 from cases.models import S47Enquiry
 from metrics.measures import Metric
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,19 +89,6 @@ def answer_score(answer) -> str:
     return f"{answer.points:g}"
 
 
-def neutralise(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def display(value: object) -> str:
-    """A cell as text: dates as dd/mm/yyyy (the page and the CSV)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return f"{value:%d/%m/%Y}"
-    return str(value)
-
-
 def rows(records: Iterable, cols: list[Column], met_header: str | None) -> Iterator[list[object]]:
     for record in records:
         row = [column.value(record) for column in cols]
@@ -122,35 +99,3 @@ def rows(records: Iterable, cols: list[Column], met_header: str | None) -> Itera
 
 def headers(cols: list[Column], met_header: str | None) -> list[str]:
     return [column.header for column in cols] + ([met_header] if met_header else [])
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_response(file_name: str, header: list[str], body: Iterable[list[object]]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff"  # Excel reads the file as UTF-8 with this mark
-        yield writer.writerow([neutralise(h) for h in header])
-        for row in body:
-            yield writer.writerow([neutralise(display(value)) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{file_name}.csv"'
-    return response
-
-
-def xlsx_response(file_name: str, header: list[str], body: Iterable[list[object]]) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Records")
-    sheet.append([neutralise(h) for h in header])
-    for row in body:
-        sheet.append([neutralise(value) if isinstance(value, str) else value for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{file_name}.xlsx"'
-    return response

@@ -7,8 +7,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Layout, Submit
 from django import forms
 
-from cases.filters import FilterForm
 from cases.models import Team
+from common.forms import FilterForm
 from metrics.periods import add_months, last_complete_month, month_index, parse_month
 
 DEFAULT_MONTHS = 12

@@ -29,6 +29,7 @@ from audits import scoring
 from audits.models import Answer, CaseAudit
 from cases import standards
 from cases.models import CPPlan, LookedAfterEpisode, S47Enquiry
+from common.birthdays import born_by
 from metrics import measures
 from metrics.measures import AUDIT_KEYS, COUNT_MEASURES, METRICS, Metric
 from metrics.models import MetricRun, MetricSnapshot, MetricTarget

@@ -7,6 +7,7 @@ from celery import shared_task
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from cases.events import RecordsImported
 from metrics import services
 from metrics.models import MetricRun
 
@@ -23,6 +24,11 @@ def metrics_recompute_task(run_id: int | None = None, trigger: str = MetricRun.T
         run_id = MetricRun.objects.create(trigger=trigger, status=MetricRun.Status.QUEUED).pk
     run = services.metrics_run_execute(run_id=run_id)
     return run.snapshot_count if run else 0
+
+
+def metrics_recompute_on_import(event: RecordsImported) -> None:
+    """Subscribed to cases' `records_imported` (metrics/apps.py): an import makes every figure stale."""
+    metrics_recompute_task.delay(trigger=MetricRun.Trigger.IMPORT)
 
 
 def metrics_run_request(*, trigger: str, user: User | None = None) -> MetricRun:

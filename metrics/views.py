@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common import roles
+from common import exports, roles
 from common.access_log import access_log_record
 from common.decorators import role_required
 from common.models import AccessLogEntry
@@ -108,7 +108,7 @@ def drilldown_view(request: HttpRequest, metric_key: str) -> HttpResponse:
             "coverage": metric.coverage(covered, every - covered),
             "left_out": every - covered,
             "headers": drilldown.headers(columns, None),
-            "rows": [(record, [drilldown.display(v) for v in row]) for record, row in _rows(page, columns)],
+            "rows": [(record, [exports.display(v) for v in row]) for record, row in _rows(page, columns)],
             "page": page,
             "query": _without(request, "page", "format"),
         },
@@ -154,7 +154,7 @@ def audit_drilldown(request: HttpRequest, metric_key: str) -> HttpResponse:
             "period": period,
             "figure": selectors.answers_figure(answers),
             "headers": drilldown.headers(columns, None),
-            "rows": [(answer, [drilldown.display(v) for v in row]) for answer, row in _rows(page, columns)],
+            "rows": [(answer, [exports.display(v) for v in row]) for answer, row in _rows(page, columns)],
             "page": page,
             "query": _without(request, "page", "format"),
         },
@@ -240,5 +240,5 @@ def _export(request, name, columns, met_header, queryset, object_type, child_pat
     )  # fmt: skip
     body = drilldown.rows(queryset.iterator(chunk_size=2000), columns, met_header)
     header = drilldown.headers(columns, met_header)
-    write = drilldown.csv_response if kind == "csv" else drilldown.xlsx_response
+    write = exports.csv_response if kind == "csv" else exports.xlsx_response
     return write(f"{name}-{timezone.localdate():%Y-%m-%d}", header, body)

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required
+from common.exports import XLSX_TYPE
 from common.models import AccessLogEntry
-from metrics.drilldown import XLSX_TYPE
 from reporting import generation, tasks
 from reporting.access import (
     REPORT_ALL_ROLES,

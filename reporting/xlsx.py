@@ -9,8 +9,8 @@ import io
 
 from openpyxl import Workbook
 
+from common.exports import neutralise
 from common.figures import Figure
-from metrics.drilldown import neutralise
 
 
 def _cell(value):

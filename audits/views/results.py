@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actions import selectors as action_selectors
 from audits import access, exchange, results, services
 from common import roles
 from common.access_log import access_log_record
@@ -123,7 +122,7 @@ def audit_results(request: HttpRequest, audit_uuid) -> HttpResponse:
         "results": audit_results,
         # QA leads turn a weak finding into an issue on the audit's action plan.
         "may_plan": may_plan,
-        "weak_codes": action_selectors.weak_question_codes(audit_results) if may_plan else set(),
+        "weak_codes": audit_results.weak_question_codes if may_plan else set(),
         "action_plans": list(audit.action_plans.order_by("-created_at")),
         "comparison": None,
         "may_exchange": roles.has_role(request.user, *EXCHANGE_ROLES),

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from cases import standards
+from cases.events import RecordsImported, records_imported
 from cases.importing import schema
 from cases.importing.checks import check_extract
 from cases.importing.parsing import ANNEX_A, Extract, ExtractError, Sample, parse_tables, sheets_to_read
@@ -143,9 +144,14 @@ def cases_import_files(
     _count_new_references(result, teams_created, workers_created)
     result.batches = [_record_batch(f, extract, by_file[f.name], user) for f in files]
     _log_import(result.batches, user, origin or Origin())
-    from metrics.tasks import metrics_recompute_task  # imported here: metrics reads cases
-
-    transaction.on_commit(lambda: metrics_recompute_task.delay(trigger="import"))
+    # The figures above cases are stale now: their app subscribed to the event (cases/events.py).
+    records_imported.send_on_commit(
+        RecordsImported(
+            batch_ids=tuple(batch.pk for batch in result.batches),
+            file_names=tuple(f.name for f in files),
+            user_id=user.pk if user else None,
+        )
+    )
     return result
 
 

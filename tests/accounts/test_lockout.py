@@ -5,7 +5,8 @@ from axes.models import AccessAttempt
 from django.test import RequestFactory
 from django.urls import reverse
 
-from accounts.lockout import client_ip, lockout_username
+from accounts.lockout import lockout_username
+from common.client_ip import client_ip
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,6 +6,7 @@ from django.templatetags.static import static
 from django.test import RequestFactory
 from django.urls import reverse
 
+from common import navigation, roles
 from common.navigation import nav_items
 
 pytestmark = pytest.mark.django_db
@@ -33,3 +34,35 @@ def test_every_page_names_a_favicon_the_app_ships(client, manager):
     page = client.get(reverse("home")).content.decode()
     href = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
     assert href == static("app/favicon.svg") and finders.find("app/favicon.svg")
+
+
+MENU = {
+    "administrator": [
+        "Home", "Audits", "Moderation", "Cases", "Children", "Import", "Dashboard", "Actions", "Reports",
+        "Access log",
+    ],
+    "manager": ["Home", "Audits", "Cases", "Children", "Import", "Dashboard", "Actions", "Reports"],
+    "moderator": ["Home", "Audits", "Moderation", "Cases", "Children", "Dashboard", "Actions"],
+    "report_officer": ["Home", "Audits", "Dashboard", "Actions", "Reports"],
+    "auditor": ["Home", "My audits", "Cases", "Children", "Actions"],
+    "partner_auditor": ["Home", "My audits", "Actions"],
+    "panel_member": ["Home", "Reports"],
+    "outsider": ["Home"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("persona", "labels"), MENU.items(), indirect=["persona"])
+def test_each_role_sees_the_entries_the_apps_registered_for_it_in_order(persona, labels):
+    """Each app registers its own entries (AppConfig.ready); common/navigation.py imports none of them."""
+    request = RequestFactory().get("/")
+    request.user = persona
+    assert [item["label"] for item in nav_items(request)] == labels
+
+
+def test_registering_an_entry_again_replaces_it(monkeypatch, manager):
+    monkeypatch.setattr(navigation, "_ENTRIES", dict(navigation._ENTRIES))
+    navigation.nav_register(label="Case list", url_name="cases-s47-list", roles=roles.ALL_ROLES, order=50)
+    request = RequestFactory().get("/")
+    request.user = manager
+    labels = [item["label"] for item in nav_items(request)]
+    assert labels.count("Case list") == 1 and "Cases" not in labels

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from audits import exchange
 from audits.models import CaseAudit
-from metrics import drilldown
+from common import exports
 from tests.audits.test_results import scored_case
 from tests.factories import AuditFactory, ChildFactory, S47EnquiryFactory
 from tests.fuzz.helpers import FUZZ
@@ -31,7 +31,7 @@ PAYLOADS = ["=1+1", "+SUM(A1)", "-2+3", "@SUM(1)", "\t=cmd|' /C calc'!A0", '\r=H
 @FUZZ
 @given(text=st.text(max_size=50))
 def test_every_text_that_starts_like_a_formula_is_quoted_and_no_other(text):
-    for neutralise in (exchange.neutralise, drilldown.neutralise):
+    for neutralise in (exchange.neutralise, exports.neutralise):
         shown = neutralise(text)
         if text.startswith(OWASP_STARTS):
             assert shown == "'" + text
