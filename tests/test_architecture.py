@@ -24,12 +24,7 @@ CONTRACT_TYPES = {"layers": LayersContract, "forbidden": ForbiddenContract}
 
 # Function-level imports of another app that are allowed, each with its reason. Prefer none: a lazy import
 # is how an upward import hides from import-linter (STYLE.md, "Layout").
-ALLOWED_FUNCTION_IMPORTS = {
-    # load_demo moves to the demo app, which stands above every other app.
-    ("cases/management/commands/load_demo.py", "audits"): "to be removed: issue #13",
-    ("cases/management/commands/load_demo.py", "actions"): "to be removed: issue #13",
-    ("cases/management/commands/load_demo.py", "reporting"): "to be removed: issue #13",
-}
+ALLOWED_FUNCTION_IMPORTS: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(scope="module")
