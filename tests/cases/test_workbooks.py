@@ -3,7 +3,6 @@ the ratio of each member, only the sheets wanted, every inflated byte counted, C
 
 import dataclasses
 import io
-import time
 
 import openpyxl
 import pytest
@@ -37,13 +36,11 @@ def _all_rows(content: bytes, limits: WorkbookLimits = LIMITS, sheets=None) -> d
 
 def test_the_three_sheet_attack_is_refused_by_its_ratio_before_a_byte_is_inflated(three_tight_sheets):
     assert len(three_tight_sheets) < 250_000
-    started = time.process_time()
     with pytest.raises(
         WorkbookTooCostly, match="expands to far more data than a test workbook holds"
     ) as error:
         _all_rows(three_tight_sheets)
     assert error.value.inflated == 0
-    assert time.process_time() - started < 1
 
 
 def test_members_that_together_declare_more_than_the_cap_are_refused_before_they_are_inflated():
@@ -80,23 +77,19 @@ def test_only_the_sheets_chosen_are_inflated():
 def test_a_sheet_that_does_not_declare_its_size_opens_without_being_parsed(three_loose_sheets):
     """openpyxl parsed a sheet with no <dimension> whole to open it: 16 MB of XML, seconds of CPU, so the
     CPU limit refused a file the row limit should have named."""
-    started = time.process_time()
     with open_workbook(three_loose_sheets, limits=LIMITS, sheets=lambda names: {"Answers"}) as workbook:
         assert workbook.meter.inflated <= 64 * 1024
         rows = list(workbook.rows(workbook.worksheets[0]))
         inflated = workbook.meter.inflated
     assert len(rows) == 5_002  # a header, 5,000 rows and the one that tells the caller there are too many
     assert inflated < MB
-    assert time.process_time() - started < 1
 
 
 def test_reading_stops_at_the_cpu_limit_part_way_through_a_sheet(three_loose_sheets):
     limits = dataclasses.replace(LIMITS, max_rows=1_000_000, max_cpu_seconds=0.05)
-    started = time.process_time()
     with pytest.raises(WorkbookTooCostly, match="takes too long to read") as error:
         _all_rows(three_loose_sheets, limits)
     assert error.value.inflated < 16 * MB
-    assert time.process_time() - started < 1
 
 
 def test_every_inflated_byte_is_counted_and_reading_stops_within_a_read_of_the_cap():
