@@ -26,16 +26,8 @@ from audits.models import Audit, Question
 from audits.results import audit_results
 from common import roles
 from common.figures import Figure
+from common.history import save_with_history
 from metrics import measures
-
-REASON_MAX = 100  # simple_history's change reason column
-
-
-def _save(instance, *, user: User, reason: str, **kwargs) -> None:
-    # Set explicitly (not only by HistoryRequestMiddleware) so the API, tasks and commands record the user.
-    instance._history_user = user
-    instance._change_reason = reason[:REASON_MAX]
-    instance.save(**kwargs)
 
 
 def _require_manager(user: User) -> None:
@@ -79,7 +71,7 @@ def plan_create(
         review_date=review_date,
         created_by=user,
     )
-    _save(plan, user=user, reason="Plan created")
+    save_with_history(plan, user=user, reason="Plan created")
     return plan
 
 
@@ -117,7 +109,7 @@ def plan_update(
         theme.strip(),
         status,
     )
-    _save(plan, user=user, reason="Plan edited")
+    save_with_history(plan, user=user, reason="Plan edited")
     return plan
 
 
@@ -167,7 +159,7 @@ def issue_create(
     if figure is not None and figure.denominator:
         issue.figure_numerator, issue.figure_denominator = figure.numerator, figure.denominator
         issue.figure_recorded_at = timezone.now()
-    _save(issue, user=user, reason="Issue identified")
+    save_with_history(issue, user=user, reason="Issue identified")
     if questions:
         issue.questions.set(questions)
     return issue
@@ -183,7 +175,7 @@ def issue_update(*, issue: PlanIssue, user: User, description: str) -> PlanIssue
     if issue.description == description.strip():
         return issue
     issue.description = description.strip()
-    _save(issue, user=user, reason="Issue reworded")
+    save_with_history(issue, user=user, reason="Issue reworded")
     return issue
 
 
@@ -214,7 +206,7 @@ def action_create(
         priority=priority,
         created_by=user,
     )
-    _save(action, user=user, reason="Action created")
+    save_with_history(action, user=user, reason="Action created")
     return action
 
 
@@ -252,7 +244,7 @@ def action_update(
         due_date,
         priority,
     )
-    _save(action, user=user, reason="Action edited")
+    save_with_history(action, user=user, reason="Action edited")
     return action
 
 
@@ -266,7 +258,7 @@ def action_start(*, action: Action, user: User) -> Action:
     if not access.may_post_update(user, action):
         raise ValidationError("Only the action's owner, the plan's lead or a QA lead can start it.")
     action.status = Action.Status.IN_PROGRESS
-    _save(action, user=user, reason="Action started")
+    save_with_history(action, user=user, reason="Action started")
     return action
 
 
@@ -329,7 +321,7 @@ def progress_update_post(
         raise
     if action.status != before:
         reason = "Marked complete, awaiting sign-off" if mark_complete else "Progress update posted"
-        _save(action, user=user, reason=reason)
+        save_with_history(action, user=user, reason=reason)
     return update
 
 
@@ -350,7 +342,7 @@ def action_sign_off(*, action: Action, user: User) -> Action:
     action.status = Action.Status.COMPLETE
     action.signed_off_by = user
     action.signed_off_at = timezone.now()
-    _save(action, user=user, reason="Signed off as complete")
+    save_with_history(action, user=user, reason="Signed off as complete")
     return action
 
 
@@ -373,7 +365,7 @@ def action_reopen(*, action: Action, user: User, reason: str) -> Action:
         status_after=action.status,
         author=user,
     )
-    _save(action, user=user, reason=f"Sign-off refused: {reason.strip()}")
+    save_with_history(action, user=user, reason=f"Sign-off refused: {reason.strip()}")
     return action
 
 
@@ -388,5 +380,5 @@ def action_cancel(*, action: Action, user: User, reason: str) -> Action:
         raise ValidationError({"reason": "Give the reason the action is cancelled"})
     action.status = Action.Status.CANCELLED
     action.cancelled_reason = reason.strip()
-    _save(action, user=user, reason=f"Cancelled: {reason.strip()}")
+    save_with_history(action, user=user, reason=f"Cancelled: {reason.strip()}")
     return action

@@ -33,6 +33,7 @@ from audits.models import (
 from audits.scoring import missing_answers, question_applies
 from cases.models import Team
 from common import roles
+from common.history import REASON_MAX, save_with_history
 
 EDITABLE_STATUSES = (CaseAudit.Status.NOT_STARTED, CaseAudit.Status.IN_PROGRESS, CaseAudit.Status.RETURNED)
 
@@ -87,7 +88,7 @@ def audit_create(
     unknown = set(agencies) - set(Agency.values)
     if unknown:
         raise ValidationError({"agencies": f"Unknown agency: {', '.join(sorted(unknown))}."})
-    return Audit.objects.create(
+    audit = Audit(
         title=title,
         tool_version=tool_version,
         planned_month=planned_month.replace(day=1),
@@ -97,6 +98,8 @@ def audit_create(
         due_date=due_date,
         lead=user,
     )
+    save_with_history(audit, user=user, reason="Audit created", force_insert=True)
+    return audit
 
 
 @transaction.atomic
@@ -132,7 +135,7 @@ def sample_draw(
     audit.seed = seed if seed is not None else secrets.randbelow(2**31)
     audit.status = Audit.Status.SAMPLING
     audit.full_clean(exclude=["lead", "locked_by"])
-    audit.save()
+    save_with_history(audit, user=user, reason="Sample drawn")
     audit.frame_teams.set(teams)
     audit.case_audits.all().delete()
     drawn = sampling.draw(_parameters(audit))
@@ -160,7 +163,9 @@ def sample_confirm(*, audit: Audit, user: User) -> Audit:
     if audit.sample_confirmed_at is None:
         audit.sample_confirmed_at = timezone.now()
         audit.status = Audit.Status.IN_PROGRESS
-        audit.save(update_fields=["sample_confirmed_at", "status"])
+        save_with_history(
+            audit, user=user, reason="Sample confirmed", update_fields=["sample_confirmed_at", "status"]
+        )
     return audit
 
 
@@ -171,8 +176,12 @@ def case_audit_assign(
     if case_audit.audit.locked:
         raise ValidationError("The audit is locked.")
     case_audit.auditor, case_audit.due_date = auditor, due_date
-    case_audit._change_reason = f"assigned by {user.get_username()}"
-    case_audit.save(update_fields=["auditor", "due_date"])
+    save_with_history(
+        case_audit,
+        user=user,
+        reason=f"assigned by {user.get_username()}",
+        update_fields=["auditor", "due_date"],
+    )
     return case_audit
 
 
@@ -225,10 +234,10 @@ def answer_save(
         answer = Answer(case_audit=case_audit, question=question, revision=0)
     answer.value, answer.text, answer.evidence, answer.updated_by = value, text, evidence, user
     answer.revision += 1
-    answer.save()
+    save_with_history(answer, user=user)
     if case_audit.status == CaseAudit.Status.NOT_STARTED:
         case_audit.status = CaseAudit.Status.IN_PROGRESS
-        case_audit.save(update_fields=["status"])
+        save_with_history(case_audit, user=user, update_fields=["status"])
     return answer
 
 
@@ -248,7 +257,7 @@ def grade_save(*, case_audit: CaseAudit, user: User, grade: str, note: str = "",
         case_audit.revision += 1
         if case_audit.status == CaseAudit.Status.NOT_STARTED:
             case_audit.status = CaseAudit.Status.IN_PROGRESS
-        case_audit.save()
+        save_with_history(case_audit, user=user)
     return case_audit
 
 
@@ -323,7 +332,11 @@ def answers_save_many(*, edits: list[CaseAuditEdit], user: User, reason: str = "
         if case_audit.status == CaseAudit.Status.NOT_STARTED:
             case_audit.status = CaseAudit.Status.IN_PROGRESS
             changed[case_audit.pk] = case_audit
-    history = {"default_user": user, "default_change_reason": reason[:100] or None, "batch_size": BULK_BATCH}
+    history = {
+        "default_user": user,
+        "default_change_reason": reason[:REASON_MAX] or None,
+        "batch_size": BULK_BATCH,
+    }
     if created:
         bulk_create_with_history(created, Answer, **history)
     if updated:
@@ -407,7 +420,7 @@ def case_audit_submit(*, case_audit: CaseAudit, user: User) -> CaseAudit:
     case_audit.status = CaseAudit.Status.SUBMITTED
     case_audit.submitted_at = timezone.now()
     case_audit.escalated = case_audit.grade == Grade.INADEQUATE
-    case_audit.save()
+    save_with_history(case_audit, user=user, reason="Submitted")
     return case_audit
 
 
@@ -449,8 +462,7 @@ def answer_moderate(
         answer = Answer(case_audit=case_audit, question=question, revision=0)
     answer.value, answer.updated_by = value, user
     answer.revision += 1
-    answer._change_reason = reason
-    answer.save()
+    save_with_history(answer, user=user, reason=reason)
     ModerationChange.objects.create(
         case_audit=case_audit,
         question=question,
@@ -482,8 +494,7 @@ def grade_moderate(*, case_audit: CaseAudit, user: User, grade: str, reason: str
     case_audit.grade = grade
     case_audit.escalated = grade == Grade.INADEQUATE
     case_audit.revision += 1
-    case_audit._change_reason = reason
-    case_audit.save()
+    save_with_history(case_audit, user=user, reason=reason)
     return case_audit
 
 
@@ -491,7 +502,7 @@ def grade_moderate(*, case_audit: CaseAudit, user: User, grade: str, reason: str
 def case_audit_moderated(*, case_audit: CaseAudit, user: User) -> CaseAudit:
     case_audit = _moderatable(case_audit)
     case_audit.status = CaseAudit.Status.MODERATED
-    case_audit.save(update_fields=["status"])
+    save_with_history(case_audit, user=user, reason="Moderated", update_fields=["status"])
     return case_audit
 
 
@@ -508,7 +519,7 @@ def case_audit_return(*, case_audit: CaseAudit, user: User, reason: str) -> Case
         changed_by=user,
     )
     case_audit.status = CaseAudit.Status.RETURNED
-    case_audit.save(update_fields=["status"])
+    save_with_history(case_audit, user=user, reason=f"Returned: {reason}", update_fields=["status"])
     return case_audit
 
 
@@ -522,7 +533,7 @@ def audit_lock(*, audit: Audit, user: User) -> Audit:
         raise ValidationError(f"{open_cases} case audit(s) are not yet moderated.")
     audit.locked_at, audit.locked_by = timezone.now(), user
     audit.status = Audit.Status.COMPLETE
-    audit.save()
+    save_with_history(audit, user=user, reason="Locked")
     return audit
 
 
@@ -539,7 +550,7 @@ def reaudit_create(*, audit: Audit, user: User, planned_month: datetime.date, sa
         theme=audit.theme,
     )
     new.reaudit_of = audit
-    new.save(update_fields=["reaudit_of"])
+    save_with_history(new, user=user, reason=f"Re-audit of {audit.title}", update_fields=["reaudit_of"])
     teams = list(audit.frame_teams.all())
     if same_cases:
         for field in (
@@ -556,7 +567,7 @@ def reaudit_create(*, audit: Audit, user: User, planned_month: datetime.date, sa
             setattr(new, field, getattr(audit, field))
         new.exclude_recently_audited = False
         new.status = Audit.Status.SAMPLING
-        new.save()
+        save_with_history(new, user=user, reason="Sample copied from the audit re-audited")
         new.frame_teams.set(teams)
         originals = audit.case_audits.all()
         CaseAudit.objects.bulk_create(
@@ -624,9 +635,8 @@ def audit_status_set(*, audit: Audit, user: User, status: str) -> Audit:
         raise ValidationError({"status": "The audit is locked: it can only be complete or reported."})
     before = audit.get_status_display()
     audit.status = status
-    audit._history_user = user
-    audit._change_reason = f"status {before} -> {audit.get_status_display()} by {user.get_username()}"
-    audit.save(update_fields=["status"])
+    reason = f"status {before} -> {audit.get_status_display()} by {user.get_username()}"
+    save_with_history(audit, user=user, reason=reason, update_fields=["status"])
     return audit
 
 

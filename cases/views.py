@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,19 +13,14 @@ from cases.import_views import (  # noqa: F401  (routed in urls)
 from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required
-
-PAGE_SIZE = 50
-
-
-def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+from common.pagination import page_of, query_without
 
 
 @role_required(*roles.CASE_RECORD_ROLES)
 def s47_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.s47_enquiries_visible_to(request.user).select_related("child", "team", "worker")
     filterset = S47EnquiryFilter(request.GET, queryset=queryset)
-    page = _page(request, filterset.qs if filterset.is_valid() else queryset.none())
+    page = page_of(request, filterset.qs if filterset.is_valid() else queryset.none())
     access_log_record(
         request, action="list", object_type="S47 enquiries", detail=request.GET.urlencode(),
         child_ids=[enquiry.child.child_id for enquiry in page],
@@ -34,20 +28,27 @@ def s47_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/s47_list.html",
-        {"filter": filterset, "page": page, "today": timezone.localdate(), "query": _without_page(request)},
+        {
+            "filter": filterset,
+            "page": page,
+            "today": timezone.localdate(),
+            "query": query_without(request, "page"),
+        },
     )
 
 
 @role_required(*roles.CASE_RECORD_ROLES)
 def child_list(request: HttpRequest) -> HttpResponse:
     filterset = ChildFilter(request.GET, queryset=selectors.children_visible_to(request.user))
-    page = _page(request, filterset.qs if filterset.is_valid() else filterset.queryset.none())
+    page = page_of(request, filterset.qs if filterset.is_valid() else filterset.queryset.none())
     access_log_record(
         request, action="list", object_type="children", detail=request.GET.urlencode(),
         child_ids=[child.child_id for child in page],
     )  # fmt: skip
     return render(
-        request, "cases/child_list.html", {"filter": filterset, "page": page, "query": _without_page(request)}
+        request,
+        "cases/child_list.html",
+        {"filter": filterset, "page": page, "query": query_without(request, "page")},
     )
 
 
@@ -62,9 +63,3 @@ def child_detail(request: HttpRequest, child_uuid) -> HttpResponse:
         "cases/child_detail.html",
         {"child": child, "timeline": selectors.child_timeline(child), "today": timezone.localdate()},
     )
-
-
-def _without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import pluralize
@@ -13,9 +12,9 @@ from common.decorators import role_required
 from common.exports import csv_response
 from common.filters import AccessLogFilter
 from common.models import AccessLogChild, AccessLogEntry
+from common.pagination import page_of, query_without
 from common.roles import user_roles
 
-PAGE_SIZE = 50
 CSV_HEADER = ["When", "Username", "Action", "What", "Reference", "Child IDs", "Detail", "Path", "IP address"]
 
 
@@ -32,7 +31,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     entries = AccessLogEntry.objects.prefetch_related("children").order_by("-at", "-pk")
     filterset = AccessLogFilter(request.GET, queryset=entries)
     found = filterset.qs if filterset.is_valid() else entries.none()
-    query = _without(request, "page", "format")
+    query = query_without(request, "page", "format")
     # The log names children too: a search or download of it names each child it shows, like any list.
     if request.GET.get("format") == "csv":
         shown = AccessLogChild.objects.filter(entry__in=found.values("pk")).values_list(
@@ -44,7 +43,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
         rows = (_csv_row(entry) for entry in found.iterator(chunk_size=2000))
         return csv_response(f"access-log-{timezone.localdate():%Y-%m-%d}", CSV_HEADER, rows)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, found)
     access_log_record(
         request, action=AccessLogEntry.Action.LIST, object_type="access log", detail=query,
         child_ids=[child.child_ref for entry in page for child in entry.children.all()],
@@ -81,10 +80,3 @@ def _csv_row(entry: AccessLogEntry) -> list[str]:
         entry.path,
         entry.ip_address or "",
     ]
-
-
-def _without(request: HttpRequest, *names: str) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()

@@ -30,6 +30,7 @@ from audits.models import Answer, CaseAudit
 from cases import standards
 from cases.models import CPPlan, LookedAfterEpisode, S47Enquiry
 from common.birthdays import born_by
+from common.history import save_with_history
 from metrics import measures
 from metrics.measures import AUDIT_KEYS, COUNT_MEASURES, METRICS, Metric
 from metrics.models import MetricRun, MetricSnapshot, MetricTarget
@@ -515,6 +516,5 @@ def metric_target_save(*, metric: str, target_percent: int, amber_percent: int, 
     target.target_percent = target_percent
     target.amber_percent = amber_percent
     target.updated_by = user
-    target._history_user = user
-    target.save()
+    save_with_history(target, user=user)
     return target

@@ -4,7 +4,6 @@ targets."""
 import uuid
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,13 +13,13 @@ from common import exports, roles
 from common.access_log import access_log_record
 from common.decorators import role_required
 from common.models import AccessLogEntry
+from common.pagination import page_of, query_without
 from metrics import drilldown, measures, presenters, selectors, services, tasks
 from metrics.access import DASHBOARD_ROLES, DRILLDOWN_ROLES, TARGET_ROLES
 from metrics.forms import AnswerFilterForm, DashboardForm, DrilldownForm, TargetForm
 from metrics.models import MetricRun, MetricTarget
 from metrics.periods import month_end
 
-PAGE_SIZE = 50
 EXPORT_FORMATS = ("csv", "xlsx")
 TILES_PER_ROW = 4
 
@@ -82,7 +81,7 @@ def drilldown_view(request: HttpRequest, metric_key: str) -> HttpResponse:
     )
     if export:
         return export
-    page = _page(request, records)
+    page = page_of(request, records)
     covered, every = (
         (0, 0)
         if overdue
@@ -110,7 +109,7 @@ def drilldown_view(request: HttpRequest, metric_key: str) -> HttpResponse:
             "headers": drilldown.headers(columns, None),
             "rows": [(record, [exports.display(v) for v in row]) for record, row in _rows(page, columns)],
             "page": page,
-            "query": _without(request, "page", "format"),
+            "query": query_without(request, "page", "format"),
         },
     )
 
@@ -140,7 +139,7 @@ def audit_drilldown(request: HttpRequest, metric_key: str) -> HttpResponse:
     )
     if export:
         return export
-    page = _page(request, answers)
+    page = page_of(request, answers)
     access_log_record(
         request, action=AccessLogEntry.Action.LIST, object_type="audit drill-down", object_ref=metric.key,
         detail=request.GET.urlencode(), child_ids=[answer.case_audit.child.child_id for answer in page],
@@ -156,7 +155,7 @@ def audit_drilldown(request: HttpRequest, metric_key: str) -> HttpResponse:
             "headers": drilldown.headers(columns, None),
             "rows": [(answer, [exports.display(v) for v in row]) for answer, row in _rows(page, columns)],
             "page": page,
-            "query": _without(request, "page", "format"),
+            "query": query_without(request, "page", "format"),
         },
     )
 
@@ -212,19 +211,8 @@ def _metric(key: str) -> measures.Metric:
         raise Http404("No such metric.") from None
 
 
-def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 def _rows(page, columns):
     return [(record, [column.value(record) for column in columns]) for record in page.object_list]
-
-
-def _without(request: HttpRequest, *names: str) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
 
 
 def _export(request, name, columns, met_header, queryset, object_type, child_path) -> HttpResponse | None:
@@ -236,7 +224,7 @@ def _export(request, name, columns, met_header, queryset, object_type, child_pat
     child_ids = queryset.order_by().values_list(child_path, flat=True).distinct().iterator(chunk_size=2000)
     access_log_record(
         request, action=AccessLogEntry.Action.EXPORT, object_type=object_type, object_ref=name,
-        detail=f"{kind}: {_without(request, 'format')}", child_ids=child_ids,
+        detail=f"{kind}: {query_without(request, 'format')}", child_ids=child_ids,
     )  # fmt: skip
     body = drilldown.rows(queryset.iterator(chunk_size=2000), columns, met_header)
     header = drilldown.headers(columns, met_header)

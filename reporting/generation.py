@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from common.history import save_with_history
 from reporting import storage
 from reporting.content import report_content
 from reporting.models import PanelReport, ReportSection, ReportVersion
@@ -60,8 +61,7 @@ def panel_report_update(*, report: PanelReport, user: User, **header) -> PanelRe
     for field in HEADER_FIELDS:
         if field in header:
             setattr(report, field, header[field])
-    report._history_user = user
-    report.save()
+    save_with_history(report, user=user)
     return report
 
 
@@ -70,8 +70,7 @@ def panel_report_selections_save(
     *, report: PanelReport, user: User, audits, metrics: list[str], action_plans
 ) -> PanelReport:
     report.metrics = list(metrics)
-    report._history_user = user
-    report.save(update_fields=["metrics", "updated_at"])
+    save_with_history(report, user=user, update_fields=["metrics", "updated_at"])
     report.audits.set(audits)
     report.action_plans.set(action_plans)
     return report
@@ -81,8 +80,7 @@ def panel_report_selections_save(
 def report_section_save(*, section: ReportSection, user: User, text: str) -> ReportSection:
     section.text = text.strip()
     section.updated_by = user
-    section._history_user = user
-    section.save(update_fields=["text", "updated_by", "updated_at"])
+    save_with_history(section, user=user, update_fields=["text", "updated_by", "updated_at"])
     return section
 
 
@@ -199,6 +197,5 @@ def report_version_issue(*, version: ReportVersion, user: User) -> ReportVersion
     report = version.report
     if report.status != PanelReport.Status.ISSUED:
         report.status = PanelReport.Status.ISSUED
-        report._history_user = user
-        report.save(update_fields=["status", "updated_at"])
+        save_with_history(report, user=user, update_fields=["status", "updated_at"])
     return version

@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from audits.models import CaseAudit
-from cases.views import PAGE_SIZE
 from common import roles
+from common.pagination import PAGE_SIZE
 from tests.browser_fixtures import log_in
 from tests.factories import AuditFactory, S47EnquiryFactory, UserFactory
 
