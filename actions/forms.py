@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from actions import access, evidence, selectors
 from actions.models import Action, ActionPlan
-from audits.forms import date_field
-from common.forms import DATE_FORMATS, FilterForm, date_input
-from metrics import measures
+from cases.standards import PERCENT_KEYS, metric_choices
+from common.filters import date_filter
+from common.forms import FilterForm, date_field, date_input
 
 
 def staff_users():
@@ -100,7 +100,7 @@ class IssueForm(forms.Form):
             fields.append(Field.checkboxes("questions", legend_size=Size.SMALL, small=True))
         else:
             del self.fields["questions"]
-        self.fields["metric"].choices = [("", "No metric"), *measures.METRIC_CHOICES]
+        self.fields["metric"].choices = [("", "No metric"), *metric_choices(PERCENT_KEYS)]
         fields.append(Field.select("metric"))
         self.helper = _helper(*fields, button="Add the issue")
 
@@ -266,14 +266,7 @@ class ReasonForm(forms.Form):
 
 
 def _date_filter(label: str, lookup: str) -> django_filters.DateFilter:
-    return django_filters.DateFilter(
-        field_name="due_date",
-        lookup_expr=lookup,
-        label=label,
-        input_formats=DATE_FORMATS,
-        help_text="For example, 28/06/2024",
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"}),
-    )
+    return date_filter(label, field_name="due_date", lookup=lookup, help_text="For example, 28/06/2024")
 
 
 class ActionFilter(django_filters.FilterSet):

@@ -13,9 +13,9 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from actions.storage import evidence_storage
+from cases.standards import PERCENT_KEYS, metric_choices
 from common.figures import Figure
 from common.models import PublicIdModel
-from metrics.measures import METRIC_CHOICES
 
 # An action not yet started that is due within this many days is amber (DOMAIN: action plan RAG).
 AMBER_WITHIN_DAYS = 14
@@ -64,7 +64,7 @@ class PlanIssue(PublicIdModel):
     order = models.PositiveIntegerField(default=0)
     description = models.TextField(help_text="The issue identified, in the words the panel will read.")
     questions = models.ManyToManyField("audits.Question", blank=True, related_name="plan_issues")
-    metric = models.CharField(max_length=40, choices=METRIC_CHOICES, blank=True)
+    metric = models.CharField(max_length=40, choices=metric_choices(PERCENT_KEYS), blank=True)
     figure_label = models.CharField(max_length=200, blank=True, help_text='e.g. "Consent decision recorded".')
     # Partly counts a half in audit figures, so the numerator may end in .5.
     figure_numerator = models.DecimalField(max_digits=12, decimal_places=1, null=True, blank=True)

@@ -28,11 +28,11 @@ from actions.forms import (
 from actions.models import Action, ActionPlan
 from actions.storage import evidence_storage
 from audits import access as audit_access
-from audits.forms import add_service_errors
 from audits.results import audit_results
 from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required
+from common.forms import add_service_errors
 from common.models import AccessLogEntry
 
 GET_AND_POST = require_http_methods(["GET", "POST"])

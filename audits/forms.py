@@ -6,39 +6,16 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 
 from audits import services
 from audits.models import Agency, Audit, AuditProgramme, AuditTool, CaseAudit, Question, ToolVersion
 from cases.models import S47Enquiry, Team
 from common import roles
-from common.forms import DATE_FORMATS, date_input
+from common.forms import DATE_FORMATS, date_field, date_input, number_input
 
 MONTH_FORMATS = ["%m/%Y", "%Y-%m", *DATE_FORMATS]
-DATE_HINT = "For example, 03/03/2014"
-# A service's error on a model field, shown against the form field that set it.
-MODEL_TO_FORM_FIELD = {"sample_size": "size", "sample_percent": "percent", "frame_outcome": "outcome"}
-
-
-def date_field(
-    label: str, *, required: bool = True, help_text: str = DATE_HINT, name: str = ""
-) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        help_text=help_text,
-        error_messages={
-            "invalid": f"Enter {name or label.lower()} as a real date, like 03/03/2014",
-            "required": f"Enter {name or label.lower()}",
-        },
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "govuk-input"}),
-    )
-
-
-def number_input() -> forms.TextInput:
-    """GOV.UK asks for a text input with a numeric keyboard, not type=number, for whole numbers."""
-    return forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})
+# A sampling service's error on a model field, shown against the sample form's field that set it.
+SAMPLE_FORM_FIELDS = {"sample_size": "size", "sample_percent": "percent", "frame_outcome": "outcome"}
 
 
 def percent_field(label: str, help_text: str = "") -> forms.IntegerField:
@@ -55,16 +32,6 @@ def percent_field(label: str, help_text: str = "") -> forms.IntegerField:
             "invalid": "Enter a percentage from 1 to 100",
         },
     )
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Puts a service's ValidationError on the form, so it shows in the error summary, never as a 500."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        name = MODEL_TO_FORM_FIELD.get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _helper(*fields, button: str) -> FormHelper:

@@ -10,6 +10,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cases.models import Child, Team
+from cases.standards import AUDIT_KEYS, metric_choices
 from common.models import PublicIdModel
 
 
@@ -110,17 +111,6 @@ class Question(models.Model):
         RATING = "rating", "Yes / Partly / No / Not applicable"
         TEXT = "text", "Free text"
 
-    class Measures(models.TextChoices):
-        """The population metric a question measures too, so recorded data and findings can be compared."""
-
-        NONE = "", "Nothing else"
-        S47_WITHIN_15_DAYS = "s47_within_15_days", "S47 completed within 15 working days"
-        CONSENT_RECORDED = "consent_recorded", "Consent decision recorded"
-        CHRONOLOGY = "chronology_on_file", "Chronology on file"
-        OVERSIGHT = "management_oversight", "Management oversight recorded"
-        STRATEGY_AGENCIES = "strategy_agencies", "Strategy discussion with police, health and social care"
-        REFERRER_ACKNOWLEDGED = "referrer_acknowledged", "Referrer acknowledged"
-
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveIntegerField()
     code = models.CharField(max_length=20, help_text="A short reference, unique within the tool version.")
@@ -137,7 +127,10 @@ class Question(models.Model):
     )
     applies_if_values = models.JSONField(default=list, blank=True)
     subsample_only = models.BooleanField(default=False, help_text="Asked only of the audit's sub-sample.")
-    measures = models.CharField(max_length=30, choices=Measures.choices, blank=True)
+    # The population metric the question measures too, so recorded data and findings can be compared.
+    measures = models.CharField(
+        max_length=30, choices=[("", "Nothing else"), *metric_choices(AUDIT_KEYS)], blank=True
+    )
 
     class Meta:
         ordering = ["section__order", "order"]

@@ -1,37 +1,32 @@
 """Filters for the case lists, by django-filter. Standards filter through cases.standards."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
 from cases import standards
 from cases.models import Child, S47Enquiry, Team, Worker
 from common.child_ids import normalise_child_id
-from common.forms import DATE_FORMATS, FilterForm
+from common.filters import date_filter
+from common.forms import FilterForm
 
 MET_CHOICES = [("met", "Met"), ("missed", "Not met")]
 
 
 def _date_filter(label: str, lookup: str) -> django_filters.DateFilter:
-    return django_filters.DateFilter(
-        field_name="start_date",
-        lookup_expr=lookup,
-        label=label,
-        input_formats=DATE_FORMATS,
-        help_text="For example, 03/03/2014",
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"}),
-    )
+    return date_filter(label, field_name="start_date", lookup=lookup)
 
 
-def _met_filter(label: str, condition, measure: str) -> django_filters.ChoiceFilter:
+def _met_filter(measure: standards.MetricKey, condition) -> django_filters.ChoiceFilter:
     """Met, or not met; an enquiry whose sources did not hold the fields is neither (docs/metrics.md)."""
     held = standards.SOURCE_NEEDS[measure].condition
 
     def apply(queryset, name, value):
         return queryset.filter(held & condition) if value == "met" else queryset.filter(held & ~condition)
 
-    return django_filters.ChoiceFilter(label=label, choices=MET_CHOICES, empty_label="Any", method=apply)
+    return django_filters.ChoiceFilter(
+        label=measure.label, choices=MET_CHOICES, empty_label="Any", method=apply
+    )
 
 
 class S47EnquiryFilter(django_filters.FilterSet):
@@ -53,11 +48,9 @@ class S47EnquiryFilter(django_filters.FilterSet):
         empty_label="Any",
         method="filter_within_target",
     )
-    consent = _met_filter("Consent decision recorded", standards.CONSENT_RECORDED, "consent_recorded")
-    chronology = _met_filter("Chronology on file", standards.CHRONOLOGY_ON_FILE, "chronology_on_file")
-    oversight = _met_filter(
-        "Management oversight recorded", standards.OVERSIGHT_RECORDED, "management_oversight"
-    )
+    consent = _met_filter(standards.MetricKey.CONSENT_RECORDED, standards.CONSENT_RECORDED)
+    chronology = _met_filter(standards.MetricKey.CHRONOLOGY_ON_FILE, standards.CHRONOLOGY_ON_FILE)
+    oversight = _met_filter(standards.MetricKey.MANAGEMENT_OVERSIGHT, standards.OVERSIGHT_RECORDED)
 
     class Meta:
         model = S47Enquiry

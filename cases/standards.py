@@ -6,11 +6,49 @@ shown as "met" on a page is counted as met in every figure. Each has a Python tw
 """
 
 import dataclasses
+from collections.abc import Iterable
 
+from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import Exact
 
 from cases.models import Referral, S47Enquiry, SourceHeldFields, StrategyDiscussion
+
+
+class MetricKey(models.TextChoices):
+    """Every compliance measure's key and name, listed once: metrics computes them (metrics.measures), an
+    audit question may measure one too (audits.models.Question.measures), and action plan issues, targets
+    and panel reports name them by these keys."""
+
+    S47_WITHIN_15_DAYS = "s47_within_15_days", "S47 enquiries completed within 15 working days"
+    ICPC_WITHIN_15_DAYS = "icpc_within_15_days", "Initial child protection conferences within 15 working days"
+    CONSENT_RECORDED = "consent_recorded", "Consent decision recorded"
+    CHRONOLOGY_ON_FILE = "chronology_on_file", "Chronology on file"
+    MANAGEMENT_OVERSIGHT = "management_oversight", "Management oversight recorded"
+    STRATEGY_AGENCIES = "strategy_agencies", "Strategy discussions with police, health and social care"
+    REFERRER_ACKNOWLEDGED = "referrer_acknowledged", "Referrer acknowledged"
+    CHILDREN_ON_CP_PLANS = "children_on_cp_plans", "Children on child protection plans"
+    CHILDREN_LOOKED_AFTER = "children_looked_after", "Looked-after children"
+    TURNING_18_LOOKED_AFTER = "turning_18_looked_after", "Young people leaving care at 18"
+
+
+# The measures that are a percentage of records, in the dashboard's order; the rest are counts over time.
+PERCENT_KEYS = tuple(MetricKey)[:7]
+COUNT_KEYS = tuple(MetricKey)[7:]
+# The percentage measures an audit question can measure too, so recorded data and findings are compared.
+AUDIT_KEYS = (
+    MetricKey.S47_WITHIN_15_DAYS,
+    MetricKey.CONSENT_RECORDED,
+    MetricKey.CHRONOLOGY_ON_FILE,
+    MetricKey.MANAGEMENT_OVERSIGHT,
+    MetricKey.STRATEGY_AGENCIES,
+    MetricKey.REFERRER_ACKNOWLEDGED,
+)
+
+
+def metric_choices(keys: Iterable[MetricKey]) -> list[tuple[str, str]]:
+    """(key, name) choices of some measures: `MetricKey.choices` is all of them."""
+    return [(key.value, key.label) for key in keys]
 
 
 def holds(model: type[SourceHeldFields], *fields: str) -> Q:
@@ -25,9 +63,8 @@ def holds(model: type[SourceHeldFields], *fields: str) -> Q:
 class SourceNeed:
     """The fields of a record a measure reads: a record whose sources did not hold them all is left out
     of the measure (not counted as "not met"), and the measure says how many records it was counted from.
-    Keyed by the measure's key (metrics.measures, audits.models.Question.measures)."""
+    Keyed by the measure's key (`MetricKey`)."""
 
-    name: str  # the measure's name, as the import preview lists the measures a file cannot feed
     model: type[SourceHeldFields]
     fields: tuple[str, ...]
     holds_what: str  # "an end date": shown as "... whose record holds an end date"
@@ -39,37 +76,21 @@ class SourceNeed:
 
 _CONSENT_FIELDS = ("consent", "consent_manager_decision", "consent_not_sought_reason")
 SOURCE_NEEDS = {
-    "s47_within_15_days": SourceNeed(
-        "S47 enquiries completed within 15 working days", S47Enquiry, ("end_date",), "an end date"
+    MetricKey.S47_WITHIN_15_DAYS: SourceNeed(S47Enquiry, ("end_date",), "an end date"),
+    MetricKey.ICPC_WITHIN_15_DAYS: SourceNeed(S47Enquiry, ("icpc_date",), "an ICPC date"),
+    MetricKey.CONSENT_RECORDED: SourceNeed(S47Enquiry, _CONSENT_FIELDS, "the consent decision"),
+    MetricKey.CHRONOLOGY_ON_FILE: SourceNeed(
+        S47Enquiry, ("end_date", "chronology_on_file"), "an end date and the chronology"
     ),
-    "icpc_within_15_days": SourceNeed(
-        "Initial child protection conferences within 15 working days",
-        S47Enquiry,
-        ("icpc_date",),
-        "an ICPC date",
+    MetricKey.MANAGEMENT_OVERSIGHT: SourceNeed(
+        S47Enquiry, ("end_date", "management_oversight_date"), "an end date and the management oversight"
     ),
-    "consent_recorded": SourceNeed(
-        "Consent decision recorded", S47Enquiry, _CONSENT_FIELDS, "the consent decision"
+    MetricKey.STRATEGY_AGENCIES: SourceNeed(
+        StrategyDiscussion, ("social_care_attended", "police_attended", "health_attended"), "who attended"
     ),
-    "chronology_on_file": SourceNeed(
-        "Chronology on file", S47Enquiry, ("end_date", "chronology_on_file"), "an end date and the chronology"
-    ),
-    "management_oversight": SourceNeed(
-        "Management oversight recorded",
-        S47Enquiry,
-        ("end_date", "management_oversight_date"),
-        "an end date and the management oversight",
-    ),
-    "strategy_agencies": SourceNeed(
-        "Strategy discussions with police, health and social care",
-        StrategyDiscussion,
-        ("social_care_attended", "police_attended", "health_attended"),
-        "who attended",
-    ),
-    "referrer_acknowledged": SourceNeed(
-        "Referrer acknowledged", Referral, ("acknowledgement_date",), "the acknowledgement"
-    ),
+    MetricKey.REFERRER_ACKNOWLEDGED: SourceNeed(Referral, ("acknowledgement_date",), "the acknowledgement"),
 }
+assert set(SOURCE_NEEDS) == set(PERCENT_KEYS)
 HOLDS_END_DATE = holds(S47Enquiry, "end_date")
 
 S47_COMPLETED = Q(end_date__isnull=False)

@@ -24,8 +24,12 @@ def wilson_interval(successes: float, total: int, z: float = Z_95) -> tuple[floa
     return max(0.0, centre - half_width), min(1.0, centre + half_width)
 
 
-def _number(value: float) -> str:
+def number(value: float) -> str:
+    """A count as shown beside a figure: 13 as "13" (not "13.0"), a half point as "12.5"."""
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+NO_CASES = "No cases (0 of 0)"
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,15 @@ class Figure:
         low, high = wilson_interval(self.numerator, self.denominator)
         return round_half_away(low * 100), round_half_away(high * 100)
 
+    @property
+    def interval_text(self) -> str:
+        """ "95% interval 40 to 89%", or "" where no interval is shown."""
+        if not self.interval:
+            return ""
+        low, high = self.interval
+        return f"95% interval {low} to {high}%"
+
     def __str__(self) -> str:
         if not self.denominator:
-            return "No cases (0 of 0)"
-        return f"{self.percent}% ({_number(self.numerator)} of {self.denominator})"
+            return NO_CASES
+        return f"{self.percent}% ({number(self.numerator)} of {self.denominator})"

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from actions.models import ActionPlan
 from audits.models import Audit
+from cases.standards import MetricKey
 from metrics.measures import CP_PLANS, LEAVING_CARE, LOOKED_AFTER
 from metrics.periods import add_months, last_complete_month, month_end
 from reporting import generation
@@ -39,7 +40,13 @@ def demo_report_create(*, user: User, audit_title: str) -> PanelReport | None:
         report=report,
         user=user,
         audits=Audit.objects.filter(title=audit_title),
-        metrics=[CP_PLANS.key, LOOKED_AFTER.key, LEAVING_CARE.key, "s47_within_15_days", "consent_recorded"],
+        metrics=[
+            CP_PLANS.key,
+            LOOKED_AFTER.key,
+            LEAVING_CARE.key,
+            MetricKey.S47_WITHIN_15_DAYS,
+            MetricKey.CONSENT_RECORDED,
+        ],
         # "Actions from previous meetings": the demo audit's action plan (loaded just before).
         action_plans=ActionPlan.objects.filter(audit__title=audit_title),
     )

@@ -9,6 +9,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from cases.standards import MetricKey
 from common.api import HasRole
 from metrics import measures
 from metrics.access import DASHBOARD_ROLES
@@ -74,7 +75,7 @@ def _definitions() -> list[dict]:
         summary="A metric definition",
         parameters=[
             OpenApiParameter(
-                "key", str, OpenApiParameter.PATH, enum=list(measures.ALL_KEYS), description="Metric key"
+                "key", str, OpenApiParameter.PATH, enum=MetricKey.values, description="Metric key"
             )
         ],
     ),
@@ -141,7 +142,7 @@ class MetricSnapshotSerializer(serializers.ModelSerializer):
 
 
 class MetricSnapshotFilter(django_filters.FilterSet):
-    metric = django_filters.ChoiceFilter(choices=measures.ALL_CHOICES)
+    metric = django_filters.ChoiceFilter(choices=MetricKey.choices)
     source = django_filters.ChoiceFilter(choices=MetricSnapshot.Source.choices)
     team = django_filters.CharFilter(
         method="filter_team", help_text="A team code; 'all' (the default) for all teams together."

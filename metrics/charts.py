@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from common import figures
+
 # GOV.UK Design System colours: blue, purple, black; each at least 3:1 against white.
 COLOURS = ("#1d70b8", "#912b88", "#0b0c0c")
 DASHES = ("", "6 4", "2 3")
@@ -44,10 +46,6 @@ def count_axis_top(value: float) -> int:
         if step >= raw and float(step).is_integer():
             return int(step) * AXIS_INTERVALS
     return 10 * power * AXIS_INTERVALS  # pragma: no cover
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _marker(index: int, x: float, y: float, colour: str) -> str:
@@ -106,7 +104,7 @@ def line_chart(
             f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>'
         )
         parts.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{_number(value)}{escape(unit)}</text>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{figures.number(value)}{escape(unit)}</text>'
         )
     every = max(1, math.ceil(len(labels) / 12))
     for index, label in enumerate(labels):
@@ -154,7 +152,7 @@ def line_chart(
             parts.append(
                 f'<line x1="{x}" y1="12" x2="{x + 28}" y2="12" stroke="#505a5f" stroke-width="2" stroke-dasharray="8 4"/>'
             )
-            parts.append(f'<text x="{x + 34}" y="16">Target {_number(target)}{escape(unit)}</text>')
+            parts.append(f'<text x="{x + 34}" y="16">Target {figures.number(target)}{escape(unit)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)  # nosec B308
 
@@ -168,6 +166,6 @@ def describe(labels: Sequence[str], values: Sequence[float | None], *, unit: str
     high = max(known, key=lambda item: item[1])
     latest = known[-1]
     return (
-        f"From {labels[0]} to {labels[-1]}: lowest {_number(low[1])}{unit} in {low[0]}, highest "
-        f"{_number(high[1])}{unit} in {high[0]}, latest {_number(latest[1])}{unit} in {latest[0]}."
+        f"From {labels[0]} to {labels[-1]}: lowest {figures.number(low[1])}{unit} in {low[0]}, highest "
+        f"{figures.number(high[1])}{unit} in {high[0]}, latest {figures.number(latest[1])}{unit} in {latest[0]}."
     )

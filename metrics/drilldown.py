@@ -8,6 +8,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 
 from cases.models import S47Enquiry
+from cases.standards import MetricKey
 from metrics.measures import Metric
 
 
@@ -29,9 +30,14 @@ ENDED = Column("Completed", lambda r: r.end_date)
 TARGET = Column("Target date", lambda r: r.target_date)
 
 _BY_METRIC = {
-    "s47_within_15_days": [STARTED, TARGET, ENDED, Column("Outcome", lambda r: r.get_outcome_display())],
-    "icpc_within_15_days": [STARTED, TARGET, Column("ICPC date", lambda r: r.icpc_date)],
-    "consent_recorded": [
+    MetricKey.S47_WITHIN_15_DAYS: [
+        STARTED,
+        TARGET,
+        ENDED,
+        Column("Outcome", lambda r: r.get_outcome_display()),
+    ],
+    MetricKey.ICPC_WITHIN_15_DAYS: [STARTED, TARGET, Column("ICPC date", lambda r: r.icpc_date)],
+    MetricKey.CONSENT_RECORDED: [
         STARTED,
         Column("Consent", lambda r: r.get_consent_display()),
         Column("Consent sought", lambda r: r.consent_date),
@@ -40,22 +46,22 @@ _BY_METRIC = {
         Column("Reason not sought", lambda r: r.consent_not_sought_reason),
         Column("Retrospective", lambda r: _yes_no(r.consent_retrospective)),
     ],
-    "chronology_on_file": [
+    MetricKey.CHRONOLOGY_ON_FILE: [
         STARTED,
         ENDED,
         Column("Chronology on file", lambda r: _yes_no(r.chronology_on_file) or "Not recorded"),
     ],
-    "management_oversight": [
+    MetricKey.MANAGEMENT_OVERSIGHT: [
         STARTED,
         ENDED,
         Column("Oversight recorded on", lambda r: r.management_oversight_date),
     ],
-    "strategy_agencies": [
+    MetricKey.STRATEGY_AGENCIES: [
         Column("Discussion ID", lambda r: r.discussion_id),
         Column("Held", lambda r: r.date),
         Column("Agencies", lambda r: ", ".join(r.agencies)),
     ],
-    "referrer_acknowledged": [
+    MetricKey.REFERRER_ACKNOWLEDGED: [
         Column("Referral ID", lambda r: r.referral_id),
         Column("Received", lambda r: r.received_date),
         Column("Acknowledged", lambda r: r.acknowledgement_date),

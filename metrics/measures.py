@@ -13,8 +13,9 @@ Annex A List 5 enquiry has no consent) is unknown for that metric: it is in neit
 denominator, and the figure says what it covers ("from 120 of 180 S47 enquiries started whose record
 holds the consent decision"). docs/metrics.md, "What a source does not hold".
 
-The keys are those of `audits.models.Question.measures`, so an audit question and a population metric
-that measure the same thing are shown side by side.
+The keys and names are `cases.standards.MetricKey`, the keys an audit question measures too
+(`audits.models.Question.measures`), so an audit question and a population metric that measure the same
+thing are shown side by side.
 """
 
 import dataclasses
@@ -30,6 +31,7 @@ from cases.models import (
     S47Enquiry,
     StrategyDiscussion,
 )
+from cases.standards import AUDIT_KEYS, COUNT_KEYS, PERCENT_KEYS, MetricKey
 
 # The stored `target_date` is 15 working days after the start: it is also the ICPC's target date, as long
 # as both timescales are 15 working days (Working Together; the local S47 standard).
@@ -66,8 +68,7 @@ class Related:
 
 @dataclasses.dataclass(frozen=True)
 class Metric:
-    key: str
-    name: str
+    key: MetricKey
     definition: str
     model: type[Model]
     period_field: str
@@ -77,6 +78,10 @@ class Metric:
     records: str  # what the denominator counts, in the plural
     short_name: str  # the column heading of a drill-down list
     related: Related | None = None
+
+    @property
+    def name(self) -> str:
+        return self.key.label
 
     @property
     def audit_question(self) -> bool:
@@ -120,8 +125,7 @@ S47 = "s47"
 
 METRICS = (
     Metric(
-        key="s47_within_15_days",
-        name="S47 enquiries completed within 15 working days",
+        key=MetricKey.S47_WITHIN_15_DAYS,
         definition="Of the S47 enquiries completed in the month, those completed within 15 working days of "
         "the strategy discussion that started them (bank holidays are not working days). Beside it: "
         "enquiries still open at the end of the month and already past their 15 working days.",
@@ -140,8 +144,7 @@ METRICS = (
         ),
     ),
     Metric(
-        key="icpc_within_15_days",
-        name="Initial child protection conferences within 15 working days",
+        key=MetricKey.ICPC_WITHIN_15_DAYS,
         definition="Of the initial child protection conferences held in the month, those held within 15 "
         "working days of the strategy discussion that started the S47 enquiry.",
         model=S47Enquiry,
@@ -153,8 +156,7 @@ METRICS = (
         short_name="ICPC within 15 working days",
     ),
     Metric(
-        key="consent_recorded",
-        name="Consent decision recorded",
+        key=MetricKey.CONSENT_RECORDED,
         definition="Of the S47 enquiries started in the month, those with the consent decision recorded: "
         "consent sought and given; sought and refused, with the manager's decision to proceed; or not "
         "sought, with the reason and the manager's decision. Beside it: enquiries where consent was sought "
@@ -169,8 +171,7 @@ METRICS = (
         related=Related(label="Retrospective consent", condition=standards.CONSENT_RETROSPECTIVE),
     ),
     Metric(
-        key="chronology_on_file",
-        name="Chronology on file",
+        key=MetricKey.CHRONOLOGY_ON_FILE,
         definition="Of the S47 enquiries completed in the month, those with a chronology on the child's file "
         "at completion.",
         model=S47Enquiry,
@@ -182,8 +183,7 @@ METRICS = (
         short_name="Chronology on file",
     ),
     Metric(
-        key="management_oversight",
-        name="Management oversight recorded",
+        key=MetricKey.MANAGEMENT_OVERSIGHT,
         definition="Of the S47 enquiries completed in the month, those with a manager's oversight recorded "
         "between the start of the enquiry and its completion.",
         model=S47Enquiry,
@@ -195,8 +195,7 @@ METRICS = (
         short_name="Oversight recorded",
     ),
     Metric(
-        key="strategy_agencies",
-        name="Strategy discussions with police, health and social care",
+        key=MetricKey.STRATEGY_AGENCIES,
         definition="Of the strategy discussions held in the month, those attended by police, health and "
         "children's social care (Working Together).",
         model=StrategyDiscussion,
@@ -208,8 +207,7 @@ METRICS = (
         short_name="Police, health and social care",
     ),
     Metric(
-        key="referrer_acknowledged",
-        name="Referrer acknowledged",
+        key=MetricKey.REFERRER_ACKNOWLEDGED,
         definition="Of the referrals received in the month, those where the referrer's acknowledgement "
         "(letter, email or telephone) is recorded.",
         model=Referral,
@@ -222,51 +220,40 @@ METRICS = (
     ),
 )
 BY_KEY = {metric.key: metric for metric in METRICS}
-assert all(metric.need.name == metric.name and metric.need.model is metric.model for metric in METRICS)
-# The population metrics an audit question can measure too (audits.models.Question.Measures).
-AUDIT_KEYS = (
-    "s47_within_15_days",
-    "consent_recorded",
-    "chronology_on_file",
-    "management_oversight",
-    "strategy_agencies",
-    "referrer_acknowledged",
-)
+assert tuple(BY_KEY) == PERCENT_KEYS, "one metric for each percentage measure, in MetricKey's order"
+assert all(metric.need.model is metric.model for metric in METRICS)
 
 
 @dataclasses.dataclass(frozen=True)
 class CountMeasure:
     """A count over time, not a percentage: stored as a snapshot's numerator, with denominator 0."""
 
-    key: str
-    name: str
+    key: MetricKey
     definition: str
+
+    @property
+    def name(self) -> str:
+        return self.key.label
 
 
 CP_PLANS = CountMeasure(
-    key="children_on_cp_plans",
-    name="Children on child protection plans",
+    key=MetricKey.CHILDREN_ON_CP_PLANS,
     definition="Children with a child protection plan in force on the first day of the month (a plan "
     "ending on that day is not counted).",
 )
 LOOKED_AFTER = CountMeasure(
-    key="children_looked_after",
-    name="Looked-after children",
+    key=MetricKey.CHILDREN_LOOKED_AFTER,
     definition="Children looked after on the first day of the month (an episode ending on that day is "
     "not counted).",
 )
 LEAVING_CARE = CountMeasure(
-    key="turning_18_looked_after",
-    name="Young people leaving care at 18",
+    key=MetricKey.TURNING_18_LOOKED_AFTER,
     definition="Young people looked after on the day the figures were computed, by the month of their "
     "18th birthday: they cease to be looked after then.",
 )
 COUNT_MEASURES = (CP_PLANS, LOOKED_AFTER, LEAVING_CARE)
+assert tuple(c.key for c in COUNT_MEASURES) == COUNT_KEYS
 LEAVING_CARE_MONTHS_STORED = 24  # months of 18th birthdays kept; the dashboard asks for up to this many
-
-ALL_KEYS = tuple(m.key for m in METRICS) + tuple(c.key for c in COUNT_MEASURES)
-METRIC_CHOICES = [(m.key, m.name) for m in METRICS]
-ALL_CHOICES = METRIC_CHOICES + [(c.key, c.name) for c in COUNT_MEASURES]
 
 
 def get(key: str) -> Metric:

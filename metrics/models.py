@@ -6,9 +6,9 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from cases.models import Team
+from cases.standards import PERCENT_KEYS, MetricKey, metric_choices
 from common.figures import Figure
 from common.models import PublicIdModel
-from metrics.measures import ALL_CHOICES, METRIC_CHOICES
 
 
 class MetricSnapshot(models.Model):
@@ -22,7 +22,7 @@ class MetricSnapshot(models.Model):
         RECORDS = "records", "Case records"
         AUDIT = "audit", "Auditors' findings"
 
-    metric = models.CharField(max_length=40, choices=ALL_CHOICES)
+    metric = models.CharField(max_length=40, choices=MetricKey.choices)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.RECORDS)
     period = models.DateField(help_text="The first day of the month.")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
@@ -73,7 +73,7 @@ def _count(value) -> str:
 class MetricTarget(models.Model):
     """The target an administrator sets for a metric, for its red / amber / green status."""
 
-    metric = models.CharField(max_length=40, choices=METRIC_CHOICES, unique=True)
+    metric = models.CharField(max_length=40, choices=metric_choices(PERCENT_KEYS), unique=True)
     target_percent = models.PositiveSmallIntegerField(help_text="Green at or above this percentage.")
     amber_percent = models.PositiveSmallIntegerField(
         help_text="Amber at or above this percentage (and below the target); red below it."

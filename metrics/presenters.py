@@ -14,7 +14,7 @@ from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from cases.models import Team
-from common.figures import Figure
+from common.figures import Figure, number
 from metrics import charts, selectors
 from metrics.measures import Metric
 from metrics.periods import month_param
@@ -37,8 +37,7 @@ def change_text(change: int | None) -> str:
 def _interval(figure: Figure) -> str:
     if not figure.interval:
         return ""
-    low, high = figure.interval
-    return f'<span class="govuk-!-font-size-16 govuk-!-display-block">95% interval {low} to {high}%</span>'
+    return f'<span class="govuk-!-font-size-16 govuk-!-display-block">{figure.interval_text}</span>'
 
 
 def _coverage(coverage: str) -> str:
@@ -186,7 +185,7 @@ def panel_view(panel: selectors.MetricPanel, data: selectors.Dashboard, links: L
         )
     tile_url = links.records(latest.month, latest.month)
     if latest.records.denominator:
-        numbers = format_html("{} of {}", _number(latest.records.numerator), latest.records.denominator)
+        numbers = format_html("{} of {}", number(latest.records.numerator), latest.records.denominator)
         numbers = (
             mark_safe(f'<a class="govuk-link" href="{tile_url}">{numbers}</a>')  # noqa: S308 (as figure_cell)  # nosec B308
             if tile_url
@@ -229,10 +228,6 @@ def panel_view(panel: selectors.MetricPanel, data: selectors.Dashboard, links: L
 
 def panel_views(data: selectors.Dashboard, *, may_drill_down: bool) -> list[PanelView]:
     return [panel_view(panel, data, Links(panel.metric, data.team, may_drill_down)) for panel in data.panels]
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _month_labels(months: list[datetime.date]) -> list[str]:

@@ -29,10 +29,11 @@ from audits import scoring
 from audits.models import Answer, CaseAudit
 from cases import standards
 from cases.models import CPPlan, LookedAfterEpisode, S47Enquiry
+from cases.standards import AUDIT_KEYS, MetricKey
 from common.birthdays import born_by
 from common.history import save_with_history
 from metrics import measures
-from metrics.measures import AUDIT_KEYS, COUNT_MEASURES, METRICS, Metric
+from metrics.measures import COUNT_MEASURES, METRICS, Metric
 from metrics.models import MetricRun, MetricSnapshot, MetricTarget
 from metrics.periods import add_months, month_end, month_index, month_start
 
@@ -336,7 +337,7 @@ SCOPES: list[Scope] = [
     ),
     Scope("leaving-care", (measures.LEAVING_CARE.key,), RECORDS, _leaving_care),
 ]
-assert {key for scope in SCOPES if scope.source == RECORDS for key in scope.keys} == set(measures.ALL_KEYS)
+assert {key for scope in SCOPES if scope.source == RECORDS for key in scope.keys} == set(MetricKey)
 assert len(COUNT_MEASURES) == 3
 
 

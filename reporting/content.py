@@ -22,6 +22,7 @@ from actions.models import Action, ActionPlan
 from audits import results
 from audits.models import Agency, Audit, CaseAudit, Grade
 from cases.models import S47Enquiry
+from cases.standards import MetricKey
 from common.figures import Figure
 from metrics import measures, selectors
 from metrics.periods import month_start
@@ -271,7 +272,7 @@ def reaudit_content(audit: Audit) -> dict:
 # Metrics ---------------------------------------------------------------------------------------------------
 
 COUNT_KEYS = {measure.key for measure in measures.COUNT_MEASURES}
-MEASURE_CHOICES = measures.ALL_CHOICES
+MEASURE_CHOICES = MetricKey.choices
 
 
 def measures_content(keys: Iterable[str], start: datetime.date, end: datetime.date, *, today) -> dict:

@@ -6,10 +6,9 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
 from actions.models import ActionPlan
-from audits.forms import date_field
 from audits.models import Audit
-from common.forms import date_input
-from metrics.measures import ALL_CHOICES
+from cases.standards import MetricKey
+from common.forms import date_field, date_input
 from reporting.models import PanelReport
 from reporting.privacy import texts_naming_children
 
@@ -108,7 +107,7 @@ class ReportSelectionsForm(forms.Form):
     )
     metrics = forms.MultipleChoiceField(
         label="Measures",
-        choices=ALL_CHOICES,
+        choices=MetricKey.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="By month over the report's period, from the dashboard's stored figures.",

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audits import access, services
 from audits.forms import (
+    SAMPLE_FORM_FIELDS,
     AssignmentForm,
     AuditCreateForm,
     AuditFilterForm,
     SampleForm,
-    add_service_errors,
     auditors_by_agency,
 )
 from audits.models import Agency, Audit, AuditProgramme, CaseAudit
@@ -24,6 +24,7 @@ from cases.models import S47Enquiry
 from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required
+from common.forms import add_service_errors
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
@@ -151,7 +152,7 @@ def sample(request: HttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
         try:
             drawn = services.sample_draw(audit=audit, user=request.user, **data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_service_errors(form, error, SAMPLE_FORM_FIELDS)
         else:
             messages.success(
                 request, f"{len({c.record_id for c in drawn})} cases drawn. Check them, then confirm."

@@ -20,6 +20,7 @@ from audits.scoring_forms import ModerateAnswerForm, ModerateGradeForm, ReturnFo
 from audits.views.scoring import GradeItem, Sheet, case_record, person
 from common.access_log import access_log_record
 from common.decorators import role_required
+from common.forms import add_service_errors
 
 MODERATABLE = (CaseAudit.Status.SUBMITTED, CaseAudit.Status.MODERATED)
 LABELS = {
@@ -110,14 +111,6 @@ def _page(
     return render(request, "audits/moderation_case.html", context, status=status)
 
 
-def _refused(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _back(case_audit: CaseAudit) -> HttpResponse:
     return redirect("audits-moderate", case_audit_uuid=case_audit.uuid)
 
@@ -141,7 +134,7 @@ def moderate_answer(request: HttpRequest, case_audit_uuid: uuid.UUID, question_i
                 case_audit=case_audit, question=question, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _refused(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"The answer to question {question.code} is changed.")
             return _back(case_audit)
@@ -157,7 +150,7 @@ def moderate_grade(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResp
         try:
             services.grade_moderate(case_audit=case_audit, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The overall grade is changed.")
             return _back(case_audit)
@@ -173,7 +166,7 @@ def return_to_auditor(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpR
         try:
             services.case_audit_return(case_audit=case_audit, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"Case audit of child {case_audit.child.child_id} returned to the auditor."
@@ -191,7 +184,7 @@ def mark_moderated(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResp
     except ValidationError as error:
         form = forms.Form({})
         form.is_valid()
-        _refused(form, error)
+        add_service_errors(form, error)
         return _page(request, case_audit, failed="moderated", form=form, status=400)
     messages.success(request, f"Case audit of child {case_audit.child.child_id} is moderated.")
     return redirect("audits-moderation")

@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from audits import access, services
-from audits.forms import AuditStatusForm, ProgrammeForm, ProgrammeReviewForm, add_service_errors
+from audits.forms import AuditStatusForm, ProgrammeForm, ProgrammeReviewForm
 from audits.models import Audit, AuditProgramme
 from common import roles
 from common.decorators import role_required
+from common.forms import add_service_errors
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 

@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from audits import access, services
-from audits.forms import ToolEditForm, add_service_errors
+from audits.forms import ToolEditForm
 from audits.models import Answer, AuditTool, Question, ToolVersion
 from common import roles
 from common.decorators import role_required
+from common.forms import add_service_errors
 
 ANSWER_LABELS = dict(Answer.Value.choices)
 

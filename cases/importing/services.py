@@ -188,14 +188,14 @@ def unfed_measures(extract: Extract) -> list[UnfedMeasure]:
     records already stored with those fields keep them.
     """
     unfed = []
-    for need in standards.SOURCE_NEEDS.values():
+    for key, need in standards.SOURCE_NEEDS.items():
         for record_type in schema.RECORD_TYPES:
             records = extract.records.get(record_type.name)
             if record_type.model is not need.model or not records:
                 continue
             held = set().union(*(record.values.keys() for record in records))
             if not set(need.fields) <= held:
-                unfed.append(UnfedMeasure(need.name, need.holds_what, _in_a_sentence(record_type.label)))
+                unfed.append(UnfedMeasure(key.label, need.holds_what, _in_a_sentence(record_type.label)))
     return unfed
 
 

@@ -2,6 +2,7 @@
 
 from django import template
 
+from common.figures import NO_CASES
 from reporting.content import figure_text
 
 register = template.Library()
@@ -9,7 +10,7 @@ register = template.Library()
 
 @register.filter
 def figure(value: dict | None) -> str:
-    return figure_text(value) or "No cases (0 of 0)"
+    return figure_text(value) or NO_CASES
 
 
 @register.filter

@@ -1,6 +1,6 @@
 import pytest
 
-from common.figures import Figure, round_half_away, wilson_interval
+from common.figures import NO_CASES, Figure, number, round_half_away, wilson_interval
 
 
 def test_it_rounds_half_away_from_zero_as_spreadsheets_do():
@@ -46,3 +46,18 @@ def test_the_interval_is_shown_only_for_samples_under_30():
 def test_the_interval_stays_within_0_and_100():
     assert Figure(0, 5).interval[0] == 0
     assert Figure(5, 5).interval[1] == 100
+
+
+def test_a_count_shows_whole_numbers_without_a_decimal_point_and_half_points_with_one():
+    assert (number(13), number(13.0), number(12.5), number(0)) == ("13", "13", "12.5", "0")
+
+
+def test_an_empty_figure_says_there_were_no_cases():
+    assert str(Figure(0, 0)) == NO_CASES == "No cases (0 of 0)"
+
+
+def test_the_interval_is_written_out_only_for_a_small_sample():
+    """8 of 10: Wilson 95% interval 0.490 to 0.943 -> 49 to 94%; 30 cases or more show none."""
+    assert Figure(8, 10).interval_text == "95% interval 49 to 94%"
+    assert Figure(24, 30).interval_text == ""
+    assert Figure(0, 0).interval_text == ""

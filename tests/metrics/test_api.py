@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from metrics import measures
+from cases.standards import MetricKey
 from metrics.services import metrics_recompute
 from tests.factories import S47EnquiryFactory, TeamFactory
 from tests.metrics.helpers import TODAY
@@ -30,7 +30,7 @@ def north():
 def test_dashboard_roles_read_the_definitions(client, persona):
     client.force_login(persona)
     body = client.get(reverse("api-metric-list")).json()
-    assert [row["key"] for row in body] == list(measures.ALL_KEYS)
+    assert [row["key"] for row in body] == MetricKey.values
     consent = client.get(reverse("api-metric-detail", args=["consent_recorded"])).json()
     assert consent["name"] == "Consent decision recorded"
     assert consent["related"] == "Retrospective consent"

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from audits import results
 from audits.models import Answer, AuditTool, CaseAudit, Question, Section, ToolVersion
+from cases.standards import MetricKey
 from metrics.services import metrics_recompute
 from reporting.content import audit_content
 from tests.factories import AuditFactory, CaseAuditFactory, ChildFactory
@@ -52,7 +53,7 @@ def chained_audit():
     )  # fmt: skip
     chronology = Question.objects.create(
         section=section, order=3, code="CH", text="Is the chronology on file?",
-        applies_if=supports, applies_if_values=["yes"], measures=Question.Measures.CHRONOLOGY,
+        applies_if=supports, applies_if_values=["yes"], measures=MetricKey.CHRONOLOGY_ON_FILE,
     )  # fmt: skip
     audit = AuditFactory(tool_version=version, title="Plans March")
     for label, values in {
