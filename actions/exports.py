@@ -8,7 +8,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 
 from actions.models import Action, ActionPlan
-from actions.selectors import figure_text, plan_table_rows
+from actions.selectors import plan_table_rows
 from common.exports import XLSX_TYPE, csv_response, neutralise
 
 PLAN_HEADER = [
@@ -42,7 +42,7 @@ def plan_rows(plan: ActionPlan, *, today: datetime.date) -> list[list[object]]:
         rows.append(
             [
                 action.issue.description,
-                figure_text(action.issue),
+                action.issue.figure_text,
                 action.description,
                 action.owner.username,
                 action.lead,

@@ -99,6 +99,14 @@ class PlanIssue(PublicIdModel):
             return None
         return Figure(float(self.figure_numerator), self.figure_denominator)
 
+    @property
+    def figure_text(self) -> str:
+        """ "Consent decision recorded: 41% (7 of 17)", or "" where no figure was recorded."""
+        figure = self.figure
+        if figure is None:
+            return ""
+        return f"{self.figure_label}: {figure}" if self.figure_label else str(figure)
+
 
 class Action(PublicIdModel):
     class Status(models.TextChoices):

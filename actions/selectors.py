@@ -231,13 +231,6 @@ class PlanTableRow:
     actions: list[PlanTableAction]
 
 
-def figure_text(issue: PlanIssue) -> str:
-    figure = issue.figure
-    if figure is None:
-        return ""
-    return f"{issue.figure_label}: {figure}" if issue.figure_label else str(figure)
-
-
 def _update_text(update: ProgressUpdate) -> str:
     return f"{update.written_on:%d/%m/%Y}: {update.note}"
 
@@ -258,7 +251,7 @@ def plan_table_rows(plan: ActionPlan, *, today: datetime.date) -> list[PlanTable
             issue_description=issue.description,
             figure_label=issue.figure_label,
             figure=issue.figure,
-            figure_text=figure_text(issue),
+            figure_text=issue.figure_text,
             actions=[
                 PlanTableAction(
                     description=a.description,

@@ -18,6 +18,7 @@ from cases.importing.writing import write_extract
 from cases.models import ImportBatch
 from cases.services import child_match_keys_refresh
 from common.access_log import Origin, access_log_write
+from common.history import REASON_MAX
 from common.models import AccessLogEntry
 
 TEAMS, WORKERS = "teams", "workers"
@@ -135,7 +136,7 @@ def cases_import_files(
     if not result.ok:
         return result
     reason = "Imported from " + ", ".join(f.name for f in files)
-    diffs, teams_created, workers_created = write_extract(extract, user=user, reason=reason[:100])
+    diffs, teams_created, workers_created = write_extract(extract, user=user, reason=reason[:REASON_MAX])
     child_match_keys_refresh()  # the bulk writes skip Child.save(), which makes them one at a time
     by_file = {f.name: Counts() for f in files}
     for name, found in diffs.items():
