@@ -198,3 +198,10 @@ def test_the_plan_exports_as_a_workbook_with_the_panel_table(client, manager, pl
 def test_an_outsider_cannot_export(client, auditor, plan):
     client.force_login(auditor)
     assert client.get(reverse("actions-plan-xlsx", args=[plan.uuid])).status_code == 404
+
+
+def test_plan_progress_rounds_half_away_from_zero_like_every_figure():
+    """5 of 8 complete = 62.5% -> 63% (Python's round() gives 62); no actions -> 0%."""
+    assert selectors.Progress(complete=5, total=8).percent == 63
+    assert selectors.Progress(complete=1, total=8).percent == 13
+    assert selectors.Progress(complete=0, total=0).percent == 0
