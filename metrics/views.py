@@ -6,6 +6,7 @@ import uuid
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -57,7 +58,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @role_required(*DRILLDOWN_ROLES)
 @require_GET
-def drilldown_view(request: AuthenticatedHttpRequest, metric_key: str) -> HttpResponse:
+def drilldown_view(request: AuthenticatedHttpRequest, metric_key: str) -> HttpResponseBase:
     metric = _metric(metric_key)
     form = DrilldownForm(request.GET or None, today=timezone.localdate())
     period = form.period()
@@ -75,7 +76,7 @@ def drilldown_view(request: AuthenticatedHttpRequest, metric_key: str) -> HttpRe
     )
     if form.is_bound and not form.is_valid():
         records = records.none()
-    overdue = related and metric.related.at_period_end
+    overdue = related and metric.related is not None and metric.related.at_period_end
     columns = drilldown.columns(metric, overdue=overdue)
     met_header = None if overdue else metric.short_name
     export = _export(
@@ -118,7 +119,7 @@ def drilldown_view(request: AuthenticatedHttpRequest, metric_key: str) -> HttpRe
 
 @role_required(*DRILLDOWN_ROLES)
 @require_GET
-def audit_drilldown(request: AuthenticatedHttpRequest, metric_key: str) -> HttpResponse:
+def audit_drilldown(request: AuthenticatedHttpRequest, metric_key: str) -> HttpResponseBase:
     metric = _metric(metric_key)
     if not metric.audit_question:
         raise Http404("No audit question measures this metric.")
@@ -228,7 +229,7 @@ def _without(request: HttpRequest, *names: str) -> str:
     return query.urlencode()
 
 
-def _export(request, name, columns, met_header, queryset, object_type, child_path) -> HttpResponse | None:
+def _export(request, name, columns, met_header, queryset, object_type, child_path) -> HttpResponseBase | None:
     kind = request.GET.get("format")
     if kind not in EXPORT_FORMATS:
         return None
