@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -213,7 +214,7 @@ def plan_history(request: AuthenticatedHttpRequest, plan_uuid: uuid.UUID) -> Htt
 
 @role_required(*ACTION_ROLES)
 @require_GET
-def plan_export(request: AuthenticatedHttpRequest, plan_uuid: uuid.UUID, shape: str) -> HttpResponse:
+def plan_export(request: AuthenticatedHttpRequest, plan_uuid: uuid.UUID, shape: str) -> HttpResponseBase:
     plan = access.access_plan(request.user, plan_uuid)
     today = timezone.localdate()
     response = {
@@ -238,9 +239,9 @@ def plan_export(request: AuthenticatedHttpRequest, plan_uuid: uuid.UUID, shape: 
 @GET_AND_POST
 def issue_create(request: AuthenticatedHttpRequest, plan_uuid: uuid.UUID) -> HttpResponse:
     plan = access.access_plan(request.user, plan_uuid, write=True)
-    results = audit_results(plan.audit) if plan.audit_id else None
+    results = audit_results(plan.audit) if plan.audit is not None else None
     figures = {r.question.code: str(r.figure) for r in results.questions} if results else {}
-    initial = {}
+    initial: dict[str, object] = {}
     chosen = request.GET.getlist("question")
     if results and chosen:
         initial["questions"] = chosen
