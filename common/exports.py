@@ -36,7 +36,9 @@ class _Echo:
         return value
 
 
-def csv_response(file_name: str, header: list[str], body: Iterable[Sequence[object]]) -> StreamingHttpResponse:
+def csv_response(
+    file_name: str, header: list[str], body: Iterable[Sequence[object]]
+) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def lines():

@@ -82,10 +82,10 @@ class StrictEnv(environ.Env):
         _check_port(var, url)
         return self.email_url_config(url, backend=backend)
 
-    def service_url(self, var, *, schemes, default=environ.Env.NOTSET) -> str | None:
+    def service_url(self, var, *, schemes, default=environ.Env.NOTSET) -> str:
         """A URL kept as a string (a broker, a site address): its scheme is one of `schemes` and it has a host.
 
-        An empty or unset value gives the default (None where that is the default).
+        An empty or unset value gives the default.
         """
         value = self._raw(var)
         if value is None:
