@@ -244,7 +244,9 @@ def metric_chart(panel: selectors.MetricPanel) -> SafeString:
     series = [charts.Series("Case records", [m.records.percent for m in panel.months])]
     if panel.metric.audit_question:
         series.append(
-            charts.Series("Auditors' findings", [m.audit.percent if m.audit else None for m in panel.months])
+            charts.Series(
+                "Auditors' findings", [m.audit.percent if m.audit is not None else None for m in panel.months]
+            )
         )
     return charts.line_chart(
         chart_id=f"chart-{panel.metric.key}",
