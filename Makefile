@@ -55,6 +55,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 	$(VENV)/bin/bandit -c pyproject.toml -r . -ll -q
 	DEBUG=false ALLOWED_HOSTS=casetrack.example.org SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')" \
 		$(PY) manage.py check --deploy --fail-level WARNING

@@ -3,9 +3,14 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from accounts.two_factor import two_factor_pending
+
+
+class _TwoFactorRequest(HttpRequest):
+    two_factor_pending: bool
 
 
 class TwoFactorMiddleware:
@@ -19,7 +24,7 @@ class TwoFactorMiddleware:
     def __init__(self, get_response: Callable) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: _TwoFactorRequest) -> HttpResponseBase:
         if not settings.TWO_FACTOR_REQUIRED or not two_factor_pending(request):
             return self.get_response(request)
         request.two_factor_pending = True  # the page template leaves the menu out
@@ -29,11 +34,11 @@ class TwoFactorMiddleware:
                     {"detail": "Two-factor authentication is required: sign in through the web pages first."},
                     status=403,
                 )
-            response = redirect_to_login(request.get_full_path(), reverse("accounts-two-factor"))
+            redirect = redirect_to_login(request.get_full_path(), reverse("accounts-two-factor"))
             if request.headers.get("HX-Request") == "true":
                 # htmx would swap the whole code page into a fragment: ask it to load the page instead.
-                response = HttpResponse(status=204, headers={"HX-Redirect": response.url})
-            return response
+                return HttpResponse(status=204, headers={"HX-Redirect": redirect.url})
+            return redirect
         return self.get_response(request)
 
     @staticmethod

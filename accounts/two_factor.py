@@ -1,6 +1,7 @@
 """Who must give a one-time code, and the TOTP devices (django-otp) they give it from."""
 
 import base64
+from typing import Protocol, cast
 
 import segno
 from django.conf import settings
@@ -29,6 +30,16 @@ def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
+class _OtpUser(Protocol):
+    def is_verified(self) -> bool: ...
+
+
+def session_verified(user: User) -> bool:
+    """True once this session gave a code: django-otp's OTPMiddleware puts `is_verified()` on the request's
+    user object (django-otp ships no types)."""
+    return cast(_OtpUser, user).is_verified()
+
+
 def two_factor_pending(request: HttpRequest) -> bool:
     """True when this session must give a code before it may see anything.
 
@@ -40,7 +51,7 @@ def two_factor_pending(request: HttpRequest) -> bool:
     if not settings.TWO_FACTOR_REQUIRED:
         return False
     user = request.user
-    if not user.is_authenticated or user.is_verified():
+    if not user.is_authenticated or session_verified(user):
         return False
     if settings.OIDC_TRUSTS_IDP_MFA and request.session.get(BACKEND_SESSION_KEY) == OIDC_BACKEND:
         return False

@@ -1,9 +1,9 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from accounts import views
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("two-factor/", views.two_factor_verify, name="accounts-two-factor"),
     path("two-factor/set-up/", views.two_factor_setup, name="accounts-two-factor-setup"),
     path("two-factor/set-up/<str:token>/", views.two_factor_enrol, name="accounts-two-factor-enrol"),

@@ -13,6 +13,7 @@ from django_otp import login as otp_login
 
 from accounts import services, two_factor
 from accounts.forms import ChangePasswordForm, OneTimeCodeForm, SignInForm
+from common.http import AuthenticatedHttpRequest
 
 WRONG_CODE = "The code is not correct or has expired: enter the code your app shows now"
 TOO_MANY_CODES = "Wait a few seconds after a wrong code, then enter the code your app shows now"
@@ -46,10 +47,10 @@ def _check_code(device, form: OneTimeCodeForm) -> bool:
 
 
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Asks for the code from the user's authenticator app; sends users without one to set one up."""
     next_url = _next_url(request)
-    if request.user.is_verified():
+    if two_factor.session_verified(request.user):
         return redirect(next_url)
     device = two_factor.confirmed_device(request.user)
     if device is None:
@@ -68,7 +69,7 @@ def _link_needed(request: HttpRequest, *, refused: str | None = None, status: in
 
 @login_required
 @require_GET
-def two_factor_enrol(request: HttpRequest, token: str) -> HttpResponse:
+def two_factor_enrol(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """The one-time link an administrator issued: it lets this session set up the user's first app."""
     if two_factor.confirmed_device(request.user) is not None:
         return redirect("accounts-two-factor")
@@ -81,7 +82,7 @@ def two_factor_enrol(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Sets up an authenticator app: scan the QR code (or type the key), then confirm with a code. Only for
     a session that opened a set-up link: the password alone never shows the secret."""
     next_url = _next_url(request)
@@ -114,7 +115,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def two_factor_manage(request: HttpRequest) -> HttpResponse:
+def two_factor_manage(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Shows whether an authenticator app is set up; a new phone replaces it after a code from the old one."""
     device = two_factor.confirmed_device(request.user)
     form = OneTimeCodeForm(request.POST or None)
@@ -132,7 +133,7 @@ def two_factor_manage(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Changing the password ends every other session of the user (Django's session hash); this one stays."""
     form = ChangePasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():

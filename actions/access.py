@@ -35,6 +35,8 @@ REVIEW_ROLES = ALL_PLANS_ROLES
 
 
 def plans_visible_to(user: User_) -> QuerySet[ActionPlan]:
+    if not user.is_authenticated:  # no role
+        return ActionPlan.objects.none()
     if roles.has_role(user, *ALL_PLANS_ROLES):
         return ActionPlan.objects.all()
     if roles.has_role(user, *ACTION_ROLES) and not roles.has_role(user, roles.PARTNER_AUDITOR):
@@ -44,6 +46,8 @@ def plans_visible_to(user: User_) -> QuerySet[ActionPlan]:
 
 
 def actions_visible_to(user: User_) -> QuerySet[Action]:
+    if not user.is_authenticated:  # no role
+        return Action.objects.none()
     if roles.has_role(user, *ALL_PLANS_ROLES):
         return Action.objects.all()
     if roles.has_role(user, roles.PARTNER_AUDITOR):
@@ -69,7 +73,7 @@ def may_post_update(user: User_, action: Action) -> bool:
 
 def sign_off_refusal(user: User_, action: Action) -> str | None:
     """Why this user may not sign this action off, or None if they may."""
-    if not roles.has_role(user, *SIGN_OFF_ROLES):
+    if not user.is_authenticated or not roles.has_role(user, *SIGN_OFF_ROLES):
         return "Only a manager or an administrator can sign an action off."
     if action.owner_id == user.pk:
         return "You own this action: another manager must check the evidence and sign it off."

@@ -5,6 +5,8 @@ same services with the same guards: QA leads create actions; the owner (or the p
 posts progress updates, with evidence files as multipart `files`.
 """
 
+from typing import cast
+
 import django_filters
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -45,7 +47,9 @@ class ActionPlanSerializer(serializers.ModelSerializer):
 
 class PlanIssueSerializer(serializers.ModelSerializer):
     plan = serializers.UUIDField(source="plan.uuid", read_only=True)
-    questions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    questions: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
     figure = serializers.SerializerMethodField(help_text='The figure at the time, e.g. "41% (7 of 17)".')
     figure_percent = serializers.SerializerMethodField()
 
@@ -107,7 +111,9 @@ class ActionSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["issue"].queryset = access.issues_visible_to(request.user)
+            cast(serializers.RelatedField, self.fields["issue"]).queryset = access.issues_visible_to(
+                request.user
+            )
 
     def get_rag(self, action) -> str:
         return action.rag_on(timezone.localdate())
@@ -164,7 +170,9 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["action"].queryset = access.actions_visible_to(request.user)
+            cast(serializers.RelatedField, self.fields["action"]).queryset = access.actions_visible_to(
+                request.user
+            )
 
 
 class PanelTableActionSerializer(serializers.Serializer):

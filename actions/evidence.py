@@ -14,7 +14,7 @@ import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -74,14 +74,14 @@ def megabytes(size: int) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class CheckedFile:
-    file: UploadedFile
+    file: File  # an upload, or a file the demo makes
     name: str
     extension: str
     content_type: str
     scan: str
 
 
-def evidence_check(file: UploadedFile) -> CheckedFile:
+def evidence_check(file: File) -> CheckedFile:
     """Accepts the file, or raises ValidationError with a message for the person who chose it."""
     name = pathlib.PurePath(file.name or "").name
     extension = pathlib.PurePath(name).suffix.lower()

@@ -61,7 +61,7 @@ def plan_rows(plan: ActionPlan, *, today: datetime.date) -> list[list[object]]:
 
 def panel_rows(plan: ActionPlan, *, today: datetime.date) -> list[list[object]]:
     """One row per action; the issue is written on its first action's row, as the reference table reads."""
-    rows = []
+    rows: list[list[object]] = []
     for row in plan_table_rows(plan, today=today):
         issue = f"{row.issue_description} ({row.figure_text})" if row.figure_text else row.issue_description
         if not row.actions:

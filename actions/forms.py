@@ -1,5 +1,7 @@
 """Forms for action plans. They validate and normalise; the views hand `cleaned_data` to a service."""
 
+from typing import cast
+
 import django_filters
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
@@ -55,7 +57,7 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, with_status: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = staff_users()
+        cast(forms.ModelChoiceField, self.fields["lead"]).queryset = staff_users()
         fields = [
             Field.text("title"),
             Field.text("theme"),
@@ -92,20 +94,25 @@ class IssueForm(forms.Form):
     def __init__(self, *args, plan: ActionPlan, figures: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
         fields = [Field.textarea("description", rows=3)]
-        if plan.audit_id:
-            self.fields["questions"].choices = [
+        audit = plan.audit
+        if audit is not None:
+            cast(forms.ChoiceField, self.fields["questions"]).choices = [
                 (q.code, f"{q.code} {q.text} ({figures.get(q.code, 'no answers yet')})")
-                for q in selectors.rating_questions(plan.audit)
+                for q in selectors.rating_questions(audit)
             ]
             fields.append(Field.checkboxes("questions", legend_size=Size.SMALL, small=True))
         else:
             del self.fields["questions"]
-        self.fields["metric"].choices = [("", "No metric"), *metric_choices(PERCENT_KEYS)]
+        cast(forms.ChoiceField, self.fields["metric"]).choices = [
+            ("", "No metric"),
+            *metric_choices(PERCENT_KEYS),
+        ]
         fields.append(Field.select("metric"))
         self.helper = _helper(*fields, button="Add the issue")
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         if cleaned.get("questions") and cleaned.get("metric"):
             self.add_error("metric", "Link the issue to audit questions or to a metric, not both")
         return cleaned
@@ -148,11 +155,12 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, locked_owner: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = staff_users()
-        self.fields["owner"].empty_label = "Choose the owner"
+        owner_field = cast(forms.ModelChoiceField, self.fields["owner"])
+        owner_field.queryset = staff_users()
+        owner_field.empty_label = "Choose the owner"
         if locked_owner is not None:
             # Awaiting sign-off: the owner stays who asked for it (separation of duties, actions.access).
-            owner = self.fields["owner"]
+            owner = owner_field
             owner.queryset = User.objects.filter(pk=locked_owner.pk)
             owner.disabled = True
             owner.help_text = "The owner cannot be changed while the action awaits sign-off: sign it off or send it back first"
@@ -193,7 +201,7 @@ class UpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the update"},
     )
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]  # a field named files; the form keeps BaseForm.files apart
         label="Evidence files (optional)",
         required=False,
     )
@@ -288,5 +296,5 @@ class ActionFilter(django_filters.FilterSet):
     def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
         if owners is not None:
-            self.filters["owner"].queryset = owners
-            self.form.fields["owner"].queryset = owners
+            cast(django_filters.ModelChoiceFilter, self.filters["owner"]).queryset = owners
+            cast(forms.ModelChoiceField, self.form.fields["owner"]).queryset = owners

@@ -95,7 +95,9 @@ class PlanIssue(PublicIdModel):
 
     @property
     def figure(self) -> Figure | None:
-        if self.figure_denominator is None:
+        if (
+            self.figure_denominator is None or self.figure_numerator is None
+        ):  # both or neither (the constraint)
             return None
         return Figure(float(self.figure_numerator), self.figure_denominator)
 

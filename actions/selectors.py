@@ -4,6 +4,7 @@ the issue/action table of the panel report, and the history of changes."""
 import dataclasses
 import datetime
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -15,6 +16,9 @@ from audits.results import SCORED_STATUSES, AuditResults, audit_results
 from common.figures import Figure
 from metrics import measures
 from metrics.models import MetricSnapshot
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 OPEN_STATUSES = (Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS, Action.Status.AWAITING_SIGN_OFF)
 RAG_TAG_CLASS = {
@@ -49,7 +53,11 @@ def overdue(today: datetime.date) -> Q:
     return Q(status__in=OPEN_STATUSES, due_date__lt=today)
 
 
-def with_rag(actions: QuerySet[Action], today: datetime.date) -> QuerySet[Action]:
+class _Rag(TypedDict):
+    rag: str
+
+
+def with_rag(actions: QuerySet[Action], today: datetime.date) -> "QuerySet[WithAnnotations[Action, _Rag]]":
     return actions.annotate(rag=rag_annotation(today))
 
 
@@ -144,7 +152,7 @@ def effects(plan: ActionPlan, issues: Iterable[PlanIssue]) -> dict[int, Effect]:
     snapshots: dict[str, MetricSnapshot | None] = {}
     for issue in issues:
         codes = [q.code for q in issue.questions.all()]
-        if codes and after_results is not None:
+        if codes and reaudit is not None and after_results is not None:
             after = combined_figure(after_results, codes)
             if after is not None:
                 out[issue.pk] = Effect(issue.figure, after, f"Re-audit: {reaudit.title}")
@@ -315,7 +323,7 @@ def _entries(records: list, kind: str, subject) -> list[HistoryEntry]:
     entries = []
     previous = None
     for record in records:
-        changes = []
+        changes: list[FieldChange] = []
         if previous is not None:
             delta = record.diff_against(previous)
             for change in delta.changes:

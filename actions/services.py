@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -136,14 +136,15 @@ def issue_create(
     issue.order = (plan.issues.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     questions: list[Question] = []
     if question_codes:
-        if plan.audit_id is None:
+        audit = plan.audit
+        if audit is None:
             raise ValidationError("This plan does not follow an audit: link the issue to a metric instead.")
-        by_code = {q.code: q for q in selectors.rating_questions(plan.audit)}
+        by_code = {q.code: q for q in selectors.rating_questions(audit)}
         unknown = [code for code in question_codes if code not in by_code]
         if unknown:
             raise ValidationError({"questions": f"Not a question of this audit: {', '.join(unknown)}."})
         questions = [by_code[code] for code in by_code if code in question_codes]
-        figure = selectors.combined_figure(audit_results(plan.audit), [q.code for q in questions])
+        figure = selectors.combined_figure(audit_results(audit), [q.code for q in questions])
         issue.figure_label = selectors.questions_label(questions)[:200]
     elif metric:
         if metric not in measures.BY_KEY:
@@ -269,7 +270,7 @@ def progress_update_post(
     user: User,
     note: str,
     written_on: datetime.date,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[File] = (),
     mark_complete: bool = False,
 ) -> ProgressUpdate:
     """A dated note with any evidence files. Posting moves a not-started action to in progress;

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +34,7 @@ from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required
 from common.forms import add_service_errors
+from common.http import AuthenticatedHttpRequest
 from common.models import AccessLogEntry
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
@@ -43,7 +45,7 @@ GET_AND_POST = require_http_methods(["GET", "POST"])
 
 @role_required(*ACTION_ROLES)
 @require_GET
-def my_actions(request: HttpRequest) -> HttpResponse:
+def my_actions(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     actions = (
         selectors.with_rag(Action.objects.filter(owner=request.user), today)
@@ -65,7 +67,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 
 @role_required(*ACTION_ROLES)
 @require_GET
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     plans = (
         access.plans_visible_to(request.user)
@@ -89,7 +91,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*REVIEW_ROLES)
 @require_GET
-def overdue(request: HttpRequest) -> HttpResponse:
+def overdue(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     actions = (
         access.actions_visible_to(request.user)
@@ -106,7 +108,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 
 @role_required(*MANAGE_ROLES)
 @GET_AND_POST
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     audit = None
     audit_uuid = request.GET.get("audit") or request.POST.get("audit")
     question = request.GET.get("question") or request.POST.get("question") or ""
@@ -145,7 +147,7 @@ def plan_url(plan: ActionPlan) -> str:
 
 @role_required(*ACTION_ROLES)
 @require_GET
-def plan_detail(request: HttpRequest, plan_uuid: uuid.UUID) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, plan_uuid: uuid.UUID) -> HttpResponse:
     plan = access.access_plan(request.user, plan_uuid)
     today = timezone.localdate()
     plan_actions = Action.objects.filter(issue__plan=plan)
@@ -181,7 +183,7 @@ def plan_detail(request: HttpRequest, plan_uuid: uuid.UUID) -> HttpResponse:
 
 @role_required(*MANAGE_ROLES)
 @GET_AND_POST
-def plan_edit(request: HttpRequest, plan_uuid: uuid.UUID) -> HttpResponse:
+def plan_edit(request: AuthenticatedHttpRequest, plan_uuid: uuid.UUID) -> HttpResponse:
     plan = access.access_plan(request.user, plan_uuid, write=True)
     initial = {
         "title": plan.title,
@@ -204,7 +206,7 @@ def plan_edit(request: HttpRequest, plan_uuid: uuid.UUID) -> HttpResponse:
 
 @role_required(*ACTION_ROLES)
 @require_GET
-def plan_history(request: HttpRequest, plan_uuid: uuid.UUID) -> HttpResponse:
+def plan_history(request: AuthenticatedHttpRequest, plan_uuid: uuid.UUID) -> HttpResponse:
     plan = access.access_plan(request.user, plan_uuid)
     entries = selectors.plan_history(plan)
     return render(request, "actions/history.html", {"plan": plan, "entries": entries, "back": plan_url(plan)})
@@ -212,7 +214,7 @@ def plan_history(request: HttpRequest, plan_uuid: uuid.UUID) -> HttpResponse:
 
 @role_required(*ACTION_ROLES)
 @require_GET
-def plan_export(request: HttpRequest, plan_uuid: uuid.UUID, shape: str) -> HttpResponse:
+def plan_export(request: AuthenticatedHttpRequest, plan_uuid: uuid.UUID, shape: str) -> HttpResponseBase:
     plan = access.access_plan(request.user, plan_uuid)
     today = timezone.localdate()
     response = {
@@ -235,11 +237,11 @@ def plan_export(request: HttpRequest, plan_uuid: uuid.UUID, shape: str) -> HttpR
 
 @role_required(*MANAGE_ROLES)
 @GET_AND_POST
-def issue_create(request: HttpRequest, plan_uuid: uuid.UUID) -> HttpResponse:
+def issue_create(request: AuthenticatedHttpRequest, plan_uuid: uuid.UUID) -> HttpResponse:
     plan = access.access_plan(request.user, plan_uuid, write=True)
-    results = audit_results(plan.audit) if plan.audit_id else None
+    results = audit_results(plan.audit) if plan.audit is not None else None
     figures = {r.question.code: str(r.figure) for r in results.questions} if results else {}
-    initial = {}
+    initial: dict[str, object] = {}
     chosen = request.GET.getlist("question")
     if results and chosen:
         initial["questions"] = chosen
@@ -266,7 +268,7 @@ def issue_create(request: HttpRequest, plan_uuid: uuid.UUID) -> HttpResponse:
 
 @role_required(*MANAGE_ROLES)
 @GET_AND_POST
-def issue_edit(request: HttpRequest, issue_uuid: uuid.UUID) -> HttpResponse:
+def issue_edit(request: AuthenticatedHttpRequest, issue_uuid: uuid.UUID) -> HttpResponse:
     issue = access.access_issue(request.user, issue_uuid, write=True)
     form = IssueEditForm(request.POST or None, initial={"description": issue.description})
     if request.method == "POST" and form.is_valid():
@@ -285,7 +287,7 @@ def issue_edit(request: HttpRequest, issue_uuid: uuid.UUID) -> HttpResponse:
 
 @role_required(*MANAGE_ROLES)
 @GET_AND_POST
-def action_create(request: HttpRequest, issue_uuid: uuid.UUID) -> HttpResponse:
+def action_create(request: AuthenticatedHttpRequest, issue_uuid: uuid.UUID) -> HttpResponse:
     issue = access.access_issue(request.user, issue_uuid, write=True)
     form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -301,7 +303,7 @@ def action_create(request: HttpRequest, issue_uuid: uuid.UUID) -> HttpResponse:
 
 @role_required(*MANAGE_ROLES)
 @GET_AND_POST
-def action_edit(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
+def action_edit(request: AuthenticatedHttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
     action = access.access_action(request.user, action_uuid, write=True)
     if action.status in Action.CLOSED:
         messages.error(request, "A complete or cancelled action cannot be edited.")
@@ -375,14 +377,14 @@ def _action_page(request: HttpRequest, action: Action, *, status: int = 200, **f
 
 @role_required(*ACTION_ROLES)
 @require_GET
-def action_detail(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
+def action_detail(request: AuthenticatedHttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
     action = access.access_action(request.user, action_uuid)
     return _action_page(request, action)
 
 
 @role_required(*ACTION_ROLES)
 @require_POST
-def action_update_post(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
+def action_update_post(request: AuthenticatedHttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
     action = access.access_action(request.user, action_uuid, post_update=True)
     awaiting = action.status == Action.Status.AWAITING_SIGN_OFF
     form = UpdateForm(request.POST, request.FILES, awaiting_sign_off=awaiting)
@@ -406,7 +408,7 @@ def action_update_post(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResp
 
 @role_required(*ACTION_ROLES)
 @require_POST
-def action_start(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
+def action_start(request: AuthenticatedHttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
     action = access.access_action(request.user, action_uuid, post_update=True)
     try:
         services.action_start(action=action, user=request.user)
@@ -417,7 +419,7 @@ def action_start(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
 
 @role_required(*SIGN_OFF_ROLES)
 @require_POST
-def action_sign_off(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
+def action_sign_off(request: AuthenticatedHttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
     action = access.access_action(request.user, action_uuid)
     try:
         services.action_sign_off(action=action, user=request.user)
@@ -429,7 +431,7 @@ def action_sign_off(request: HttpRequest, action_uuid: uuid.UUID) -> HttpRespons
 
 @role_required(*SIGN_OFF_ROLES)
 @require_POST
-def action_refuse(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
+def action_refuse(request: AuthenticatedHttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
     action = access.access_action(request.user, action_uuid)
     form = _refuse_form(request.POST)
     if form.is_valid():
@@ -445,7 +447,7 @@ def action_refuse(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
 
 @role_required(*MANAGE_ROLES)
 @require_POST
-def action_cancel(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
+def action_cancel(request: AuthenticatedHttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
     action = access.access_action(request.user, action_uuid, write=True)
     form = _cancel_form(request.POST)
     if form.is_valid():
@@ -461,7 +463,7 @@ def action_cancel(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
 
 @role_required(*ACTION_ROLES)
 @require_GET
-def action_history(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
+def action_history(request: AuthenticatedHttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
     action = access.access_action(request.user, action_uuid)
     back = reverse("actions-action-detail", args=[action.uuid])
     context = {"action": action, "entries": selectors.action_history(action), "back": back}
@@ -473,7 +475,7 @@ def action_history(request: HttpRequest, action_uuid: uuid.UUID) -> HttpResponse
 
 @role_required(*ACTION_ROLES)
 @require_GET
-def evidence_download(request: HttpRequest, evidence_uuid: uuid.UUID) -> FileResponse:
+def evidence_download(request: AuthenticatedHttpRequest, evidence_uuid: uuid.UUID) -> FileResponse:
     evidence = access.access_evidence(request.user, evidence_uuid)
     response = FileResponse(
         evidence_storage().open(evidence.file.name, "rb"),

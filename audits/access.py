@@ -52,13 +52,15 @@ def current_assignments(case_audits: QuerySet[CaseAudit]) -> QuerySet[CaseAudit]
     return case_audits.filter(Q(audit__locked_at__isnull=True) | Q(audit__locked_at__gt=assignment_cutoff()))
 
 
-def children_assigned_to(user: User_) -> QuerySet:
+def children_assigned_to(user: User) -> QuerySet:
     """The pks of the children an auditor may see: those of their current assignments. Registered with
     cases.grants (audits/apps.py), so cases.selectors.children_visible_to shows the auditor these."""
     return current_assignments(CaseAudit.objects.filter(auditor=user)).values("child_id")
 
 
 def case_audits_visible_to(user: User_) -> QuerySet[CaseAudit]:
+    if not user.is_authenticated:  # no role
+        return CaseAudit.objects.none()
     if roles.has_role(user, *ALL_CASE_AUDITS_ROLES):
         return CaseAudit.objects.all()
     if roles.has_role(user, roles.AUDITOR):

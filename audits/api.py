@@ -130,7 +130,7 @@ class QuestionResultSerializer(serializers.Serializer):
 
 class GradeResultSerializer(serializers.Serializer):
     grade = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named label, not Field.label
     count = serializers.IntegerField()
     percent = serializers.IntegerField(source="figure.percent", allow_null=True)
 

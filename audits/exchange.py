@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import cast
 
 import openpyxl
 from django.contrib.auth.models import User
@@ -20,6 +21,7 @@ from django.core.exceptions import ValidationError
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from audits import access, services
 from audits.models import Agency, Answer, Audit, CaseAudit, Grade, Question
@@ -39,7 +41,7 @@ GRADE = "Grade"
 FIXED_COLUMNS = (CASE_AUDIT, CHILD_ID, AGENCY, RECORD_DATE)
 QUESTION_TEXT_ROW_LABEL = "Question (do not change this row)"
 
-RATING_OUT = {
+RATING_OUT: dict[str, str] = {
     Answer.Value.YES: "Yes",
     Answer.Value.PARTLY: "Partly",
     Answer.Value.NO: "No",
@@ -107,7 +109,7 @@ def answers_workbook(
     answers: Mapping[int, Mapping[int, Answer]],
 ) -> bytes:
     workbook = openpyxl.Workbook()
-    sheet = workbook.active
+    sheet = cast(Worksheet, workbook.active)  # a new workbook's one sheet
     sheet.title = SHEET
     headers = [*FIXED_COLUMNS, *(q.code for q in questions), GRADE]
     texts = [
@@ -225,7 +227,9 @@ def _asked_when(question: Question) -> str:
         return ""
     labels = dict(Answer.Value.choices)
     values = " or ".join(labels.get(v, v) for v in question.applies_if_values)
-    return f"only where {question.applies_if.code} is {values}"
+    gate = question.applies_if
+    assert gate is not None  # applies_if_id is set
+    return f"only where {gate.code} is {values}"
 
 
 # Import ---------------------------------------------------------------------------------------------------
@@ -283,7 +287,7 @@ def _column_map(header: list[str], header_row: int, questions: list[Question], e
     case_column = grade_column = None
     seen: set[str] = set()
     for index, name in enumerate(header):
-        key = (clean(_restore(name or "")) or "").lower()
+        key = str(clean(_restore(name or "")) or "").lower()
         letter = get_column_letter(index + 1)
         if not key:
             continue
@@ -464,7 +468,7 @@ def _check_row(
                 continue
             given[question.pk] = (index, "", text)
     # Applicability follows the answers as they will be after the import (a gate may change in it).
-    after: dict[int, object] = dict(current)
+    after: dict[int, Answer | _Given] = dict(current)
     after.update({pk: _Given(value) for pk, (_i, value, _t) in given.items()})
     changed: list[tuple[Question, str, str]] = []
     for index, question in columns.items():
@@ -531,7 +535,7 @@ def _save(
         )
     except (services.EditConflict, ValidationError) as error:
         message = error.messages[0] if isinstance(error, ValidationError) else str(error)
-        rows = {change.case_audit.pk: change.row for change in changes}
+        rows: dict[int | None, int] = {change.case_audit.pk: change.row for change in changes}
         row = rows.get(getattr(error, "case_audit_id", None))
         outcome.errors.append(CellProblem(row, None, f"nothing was saved: {message}"))
         return outcome

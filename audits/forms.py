@@ -134,12 +134,13 @@ class AuditCreateForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         tool, version = data.get("tool"), data.get("tool_version")
         if version is None and tool is None:
             self.add_error("tool", "Choose an audit tool")
         elif version is not None and tool is not None and version.tool_id != tool.pk:
             self.add_error("tool_version", f"{version} is not a version of {tool}: choose one or the other")
-        elif version is None:
+        elif version is None and tool is not None:
             version = tool.latest_version()
             if version is None:
                 self.add_error("tool", f"{tool} has no version yet")
@@ -229,6 +230,7 @@ class SampleForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         size, percent = data.get("size"), data.get("percent")
         if "size" in data and "percent" in data:
             if size is None and percent is None:
@@ -306,6 +308,7 @@ class ToolEditForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         for n in range(1, self.NEW_ROWS + 1):
             section, code, text = (data.get(f"new{n}_{part}") for part in ("section", "code", "text"))
             if not (code or text):

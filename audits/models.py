@@ -5,6 +5,7 @@ Workflow status (planned ... reported; not started ... moderated) is kept apart 
 """
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -198,6 +199,9 @@ class Audit(PublicIdModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+    # Set by a service before save(): simple-history writes them on the history row.
+    _change_reason: str
+    _history_user: User | None
 
     class Meta:
         ordering = ["-planned_month", "title"]
@@ -255,6 +259,9 @@ class CaseAudit(PublicIdModel):
     # Optimistic locking of the grade: a save names the revision it started from; a stale one is refused.
     revision = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
+    # Set by a service before save(): simple-history writes them on the history row.
+    _change_reason: str
+    _history_user: User | None
 
     class Meta:
         ordering = ["audit", "record_date", "child__child_id", "agency"]
@@ -287,6 +294,9 @@ class Answer(models.Model):
     # Optimistic locking per answer: a save names the revision it started from; a stale one is refused.
     revision = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
+    # Set by a service before save(): simple-history writes them on the history row.
+    _change_reason: str
+    _history_user: User | None
 
     class Meta:
         constraints = [

@@ -54,12 +54,13 @@ class QuestionResult:
         return Figure(self.numerator, self.denominator)
 
     def count(self, value: str) -> None:
-        attribute = {
+        attributes: dict[str, str] = {
             Answer.Value.YES: "yes",
             Answer.Value.PARTLY: "partly",
             Answer.Value.NO: "no",
             Answer.Value.NOT_APPLICABLE: "not_applicable",
-        }.get(value, "unanswered")
+        }
+        attribute = attributes.get(value, "unanswered")
         setattr(self, attribute, getattr(self, attribute) + 1)
 
 
@@ -312,12 +313,12 @@ def agency_comparison(audit: Audit, *, child_ids: bool = False) -> AgencyCompari
                 continue
             given = []
             for value, agency_label in agencies:
-                case_audit = cases.get(value)
-                if case_audit is None:
+                agency_audit = cases.get(value)
+                if agency_audit is None:
                     continue
-                answers = loaded.answers.get(case_audit.pk, {})
+                answers = loaded.answers.get(agency_audit.pk, {})
                 answer = answers.get(question.pk)
-                if answer and answer.value and question_applies(question, case_audit, answers, by_pk):
+                if answer and answer.value and question_applies(question, agency_audit, answers, by_pk):
                     given.append((agency_label, answer.value))
             if len({v for _a, v in given}) > 1:
                 first = next(iter(cases.values()))
@@ -354,9 +355,10 @@ class ReauditRow:
 
 def reaudit_comparison(audit: Audit) -> list[ReauditRow]:
     """Each question's figure in the original audit and in this re-audit, matched by question code."""
-    if audit.reaudit_of_id is None:
+    original = audit.reaudit_of
+    if original is None:
         raise ValueError("This audit is not a re-audit.")
-    before = {r.question.code: r for r in audit_results(audit.reaudit_of).questions}
+    before = {r.question.code: r for r in audit_results(original).questions}
     after = audit_results(audit).questions
     rows = [
         ReauditRow(

@@ -8,12 +8,12 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from cases.models import Referral, S47Enquiry, StrategyDiscussion
 from common.figures import round_half_away
 
-FRAME_MODELS = {
+FRAME_MODELS: dict[str, tuple[type[Model], str]] = {
     "s47": (S47Enquiry, "start_date"),
     "strategy": (StrategyDiscussion, "date"),
     "referral": (Referral, "received_date"),
@@ -52,7 +52,7 @@ class DrawnCase:
 
 def frame_queryset(params: SampleParameters) -> QuerySet:
     model, date_field = FRAME_MODELS[params.frame_type]
-    queryset = model.objects.all()
+    queryset = model._default_manager.all()
     if params.frame_start:
         queryset = queryset.filter(**{f"{date_field}__gte": params.frame_start})
     if params.frame_end:

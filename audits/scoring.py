@@ -15,7 +15,7 @@ expressions are held to their model properties.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NoReturn, Protocol, cast
 
 from django.db import NotSupportedError
 from django.db.models import BooleanField, Case, Count, Exists, F, FloatField, Func, OuterRef, Q, Value, When
@@ -54,7 +54,9 @@ def question_applies(
         gate = answers.get(question.applies_if_id)
         if gate is None or gate.value not in question.applies_if_values:
             return False
-        question = (questions or {}).get(question.applies_if_id) or question.applies_if
+        gate_question = (questions or {}).get(question.applies_if_id) or question.applies_if
+        assert gate_question is not None  # applies_if_id is set
+        question = gate_question
     return False
 
 
@@ -161,7 +163,9 @@ class _OneOf(Func):
         sql = f"EXISTS (SELECT 1 FROM json_each({values_sql}) WHERE json_each.value = {value_sql})"  # noqa: S608  # nosec B608
         return sql, params
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(
+        self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context
+    ) -> NoReturn:
         raise NotSupportedError("The scoring rule is written for PostgreSQL and SQLite.")
 
 
@@ -176,7 +180,7 @@ def _asked(depth: int) -> Q:
         case_audit=OuterRef("case_audit"),
         question=OuterRef("question__applies_if"),
     )
-    return asked & (Q(question__applies_if__isnull=True) | Exists(gate_holds))
+    return cast(Q, asked & (Q(question__applies_if__isnull=True) | Exists(gate_holds)))  # Q & Exists is a Q
 
 
 ASKED = _asked(MAX_GATE_DEPTH)

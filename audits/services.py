@@ -284,7 +284,7 @@ BULK_BATCH = 1000
 
 def _about(error: Exception, case_audit: CaseAudit) -> Exception:
     """The error, naming the case audit it is about (so a caller can say which row of a workbook it was)."""
-    error.case_audit_id = case_audit.pk
+    error.case_audit_id = case_audit.pk  # type: ignore[attr-defined]  # read back by the workbook import
     return error
 
 
@@ -309,7 +309,10 @@ def answers_save_many(*, edits: list[CaseAuditEdit], user: User, reason: str = "
     }
     current = {(a.case_audit_id, a.question_id): a for a in Answer.objects.filter(case_audit__in=ids)}
     now = timezone.now()
-    created, updated, graded, touched = [], [], [], {}
+    created: list[Answer] = []
+    updated: list[Answer] = []
+    graded: list[CaseAudit] = []
+    touched: dict[int, CaseAudit] = {}
     for edit in edits:
         case_audit = locked.get(edit.case_audit.pk)
         if case_audit is None:
@@ -453,7 +456,7 @@ def answer_moderate(
         raise ValidationError({"value": "Choose Yes, Partly, No or Not applicable."})
     answer = Answer.objects.filter(case_audit=case_audit, question=question).first()
     before = answer.value if answer else ""
-    if before == value:
+    if answer is not None and before == value:  # `value` is a rating, never blank
         return answer
     answers = _answers_by_question(case_audit)
     if not question_applies(question, case_audit, answers):
@@ -665,9 +668,11 @@ def tool_version_create(
     errors = [f"Question {pk} is not in {base}." for pk in sorted({*texts, *removed} - set(by_pk))]
     for question in questions:
         if question.pk not in removed and question.applies_if_id in removed:
+            gate = question.applies_if
+            assert gate is not None  # applies_if_id is set
             errors.append(
-                f"{question.code} is asked only where {question.applies_if.code} is answered: "
-                f"remove {question.code} too, or keep {question.applies_if.code}."
+                f"{question.code} is asked only where {gate.code} is answered: "
+                f"remove {question.code} too, or keep {gate.code}."
             )
     for pk, text in texts.items():
         if pk in by_pk and not text.strip():

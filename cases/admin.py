@@ -16,7 +16,7 @@ class CaseRecordAdmin(SimpleHistoryAdmin):
     Each access-log entry names the children the page showed, as the app's own pages do.
     """
 
-    list_select_related = ("child",)
+    list_select_related: tuple[str, ...] = ("child",)
 
     def has_add_permission(self, request):
         return False

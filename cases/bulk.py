@@ -60,11 +60,11 @@ def _copy_rows(model: type[Model], rows: list[Row]) -> None:
 
 def _bulk_create_rows(model: type[Model], rows: list[Row], batch_size: int, unique_key: str) -> None:
     objects = [model(**row) for row in rows]
-    model.objects.bulk_create(objects, batch_size=batch_size)
+    model._default_manager.bulk_create(objects, batch_size=batch_size)
     if unique_key and any(obj.pk is None for obj in objects):
         # bulk_create returns primary keys on PostgreSQL and SQLite >= 3.35; elsewhere, look them up.
         keys = [row[unique_key] for row in rows]
-        pks = dict(model.objects.filter(**{f"{unique_key}__in": keys}).values_list(unique_key, "pk"))
+        pks = dict(model._default_manager.filter(**{f"{unique_key}__in": keys}).values_list(unique_key, "pk"))
         for obj in objects:
             obj.pk = pks[getattr(obj, unique_key)]
     for row, obj in zip(rows, objects, strict=True):

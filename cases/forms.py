@@ -56,7 +56,7 @@ class ImportUploadForm(forms.Form):
     def clean_file(self) -> dict:
         upload: UploadedFile = self.cleaned_data["file"]
         try:
-            file_format(upload.name)
+            file_format(upload.name or "")  # an upload always has a name
         except ExtractFileError as error:
             raise forms.ValidationError(str(error)) from None
         if upload.size > settings.IMPORT_MAX_BYTES:

@@ -18,11 +18,12 @@ from cases.importing.uploads import (
 from common import roles
 from common.access_log import Origin
 from common.decorators import role_required
+from common.http import AuthenticatedHttpRequest
 
 
 @role_required(*roles.IMPORT_ROLES)
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -38,7 +39,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @role_required(*roles.IMPORT_ROLES)
 @require_GET
-def import_preview(request: HttpRequest, token: str) -> HttpResponse:
+def import_preview(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     upload = upload_get(request.session, token)
     result = cases_import_preview(
         file_name=upload.file_name, content=upload.content, encoding=upload.encoding
@@ -48,7 +49,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
 
 @role_required(*roles.IMPORT_ROLES)
 @require_POST
-def import_encoding(request: HttpRequest, token: str) -> HttpResponse:
+def import_encoding(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """The same upload, read again in the encoding the user now picks."""
     upload = upload_get(request.session, token)
     form = ImportEncodingForm(request.POST)
@@ -63,7 +64,7 @@ def import_encoding(request: HttpRequest, token: str) -> HttpResponse:
 
 @role_required(*roles.IMPORT_ROLES)
 @require_POST
-def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     upload = upload_get(request.session, token)
     try:
         result = cases_import(

@@ -1,4 +1,4 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -13,11 +13,12 @@ from cases.import_views import (  # noqa: F401  (routed in urls)
 from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required
+from common.http import AuthenticatedHttpRequest
 from common.pagination import page_of, query_without
 
 
 @role_required(*roles.CASE_RECORD_ROLES)
-def s47_list(request: HttpRequest) -> HttpResponse:
+def s47_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     queryset = selectors.s47_enquiries_visible_to(request.user).select_related("child", "team", "worker")
     filterset = S47EnquiryFilter(request.GET, queryset=queryset)
     page = page_of(request, filterset.qs if filterset.is_valid() else queryset.none())
@@ -38,9 +39,10 @@ def s47_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*roles.CASE_RECORD_ROLES)
-def child_list(request: HttpRequest) -> HttpResponse:
-    filterset = ChildFilter(request.GET, queryset=selectors.children_visible_to(request.user))
-    page = page_of(request, filterset.qs if filterset.is_valid() else filterset.queryset.none())
+def child_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    visible = selectors.children_visible_to(request.user)
+    filterset = ChildFilter(request.GET, queryset=visible)
+    page = page_of(request, filterset.qs if filterset.is_valid() else visible.none())
     access_log_record(
         request, action="list", object_type="children", detail=request.GET.urlencode(),
         child_ids=[child.child_id for child in page],
@@ -53,7 +55,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*roles.CASE_RECORD_ROLES)
-def child_detail(request: HttpRequest, child_uuid) -> HttpResponse:
+def child_detail(request: AuthenticatedHttpRequest, child_uuid) -> HttpResponse:
     child = selectors.access_child(request.user, child_uuid)
     access_log_record(
         request, action="view", object_type="child", object_ref=child.child_id, child_ids=[child.child_id]

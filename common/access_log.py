@@ -9,6 +9,7 @@ retention period.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest
@@ -36,7 +37,7 @@ def access_log_write(
     user: User | None,
     action: str,
     object_type: str,
-    object_ref: str = "",
+    object_ref: str | UUID = "",
     detail: str = "",
     path: str = "",
     ip_address: str | None = None,
@@ -67,7 +68,7 @@ def access_log_record(
     *,
     action: str,
     object_type: str,
-    object_ref: str = "",
+    object_ref: str | UUID = "",
     detail: str = "",
     child_ids: Iterable[str] = (),
 ) -> AccessLogEntry:

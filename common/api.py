@@ -5,6 +5,7 @@ The pages say who may see them with `role_required(...)`; an API view says the s
 """
 
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -13,6 +14,11 @@ from rest_framework.response import Response
 from common.access_log import access_log_record
 from common.models import AccessLogEntry
 from common.roles import has_role
+
+if TYPE_CHECKING:  # the mixin stands before a DRF list-and-retrieve view
+    from rest_framework.generics import ListAPIView as _ListAndRetrieveView
+else:
+    _ListAndRetrieveView = object
 
 
 class TokenScope(BasePermission):
@@ -42,7 +48,7 @@ class HasRole(BasePermission):
         return bool(allowed) and has_role(request.user, *allowed)
 
 
-class AccessLoggedMixin:
+class AccessLoggedMixin(_ListAndRetrieveView):
     """Records each list and each record read in the access log, as the pages do.
 
     A view sets `access_log_names` (singular, plural) and may name the record with `access_log_ref`.

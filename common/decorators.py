@@ -1,10 +1,19 @@
 from collections.abc import Callable
 from functools import wraps
+from typing import Any, Protocol, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
 from common.roles import has_role
+
+
+class RoleView(Protocol):
+    """A view that names the roles allowed to open it."""
+
+    allowed_roles: tuple[str, ...]
+
+    def __call__(self, request: Any, *args: Any, **kwargs: Any) -> Any: ...
 
 
 def role_required(*roles: str) -> Callable:
@@ -22,7 +31,7 @@ def role_required(*roles: str) -> Callable:
             request.allowed_roles = roles
             return view(request, *args, **kwargs)
 
-        protected = login_required(wrapped)
+        protected = cast(RoleView, login_required(wrapped))
         protected.allowed_roles = roles
         return protected
 

@@ -8,7 +8,7 @@ log, the action plans, the answers workbook and the panel report's workbook all 
 import csv
 import datetime
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
@@ -36,7 +36,9 @@ class _Echo:
         return value
 
 
-def csv_response(file_name: str, header: list[str], body: Iterable[list[object]]) -> StreamingHttpResponse:
+def csv_response(
+    file_name: str, header: list[str], body: Iterable[Sequence[object]]
+) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def lines():
@@ -50,7 +52,7 @@ def csv_response(file_name: str, header: list[str], body: Iterable[list[object]]
     return response
 
 
-def xlsx_response(file_name: str, header: list[str], body: Iterable[list[object]]) -> HttpResponse:
+def xlsx_response(file_name: str, header: list[str], body: Iterable[Sequence[object]]) -> HttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Records")
     sheet.append([neutralise(h) for h in header])

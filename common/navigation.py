@@ -12,6 +12,7 @@ This module imports no model, so an AppConfig module may import it at the top.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.urls import reverse
 
@@ -26,6 +27,12 @@ class NavEntry:
     order: int
 
 
+class NavItem(TypedDict):
+    label: str
+    url: str
+    active: bool
+
+
 _ENTRIES: dict[str, NavEntry] = {}
 
 
@@ -38,8 +45,8 @@ def nav_entries() -> list[NavEntry]:
     return sorted(_ENTRIES.values(), key=lambda entry: (entry.order, entry.label))
 
 
-def nav_items(request) -> list[dict]:
-    items = [
+def nav_items(request) -> list[NavItem]:
+    items: list[NavItem] = [
         {"label": entry.label, "url": reverse(entry.url_name), "active": False}
         for entry in nav_entries()
         if entry.roles is None or roles.has_role(request.user, *entry.roles)

@@ -41,7 +41,7 @@ def remember_roles(user: User, group_names: Iterable[str]) -> frozenset[str]:
     names = frozenset(group_names)
     if user.is_superuser:
         names |= {ADMINISTRATOR}
-    user._role_names = names
+    user._role_names = names  # type: ignore[attr-defined]  # a cache on this user object, read by user_roles
     return names
 
 

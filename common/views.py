@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -11,6 +12,7 @@ from common.access_log import access_log_record
 from common.decorators import role_required
 from common.exports import csv_response
 from common.filters import AccessLogFilter
+from common.http import AuthenticatedHttpRequest
 from common.models import AccessLogChild, AccessLogEntry
 from common.pagination import page_of, query_without
 from common.roles import user_roles
@@ -19,14 +21,14 @@ CSV_HEADER = ["When", "Username", "Action", "What", "Reference", "Child IDs", "D
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every signed-in user may see this page; it lists what their roles give them."""
     return render(request, "common/home.html", {"roles": sorted(user_roles(request.user))})
 
 
 @role_required(roles.ADMINISTRATOR)
 @require_GET
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Search the access log ("who looked at this child?"); the search is itself logged."""
     entries = AccessLogEntry.objects.prefetch_related("children").order_by("-at", "-pk")
     filterset = AccessLogFilter(request.GET, queryset=entries)

@@ -7,6 +7,7 @@ to start with a boolean, number or URL it cannot read (ImproperlyConfigured nami
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -179,7 +180,7 @@ SHORT_DATE_FORMAT = "d/m/Y"
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -270,7 +271,7 @@ CONTENT_SECURITY_POLICY = {
 CELERY_BROKER_URL = env.service_url("CELERY_BROKER_URL", schemes=BROKER_SCHEMES, default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = env.service_url(
+CELERY_RESULT_BACKEND: str | None = env.service_url(
     "CELERY_RESULT_BACKEND", schemes=RESULT_BACKEND_SCHEMES, default=CELERY_BROKER_URL or None
 )
 CELERY_TASK_ACKS_LATE = True

@@ -14,8 +14,8 @@ import bisect
 import dataclasses
 import datetime
 import random
+from typing import NotRequired, TypedDict
 
-from cases.bulk import Row
 from cases.models import Gender, S47Enquiry, YesNoUnknown, s47_target_date
 from common.birthdays import birthday, born_by
 from common.workdays import add_working_days, is_working_day
@@ -109,16 +109,97 @@ class TeamStaff:
     manager_ids: list[int]
 
 
+# The rows, by the model's attribute names. A reference holds the row it points to (`child_id` holds the
+# child's row) until demo.generator.save_chunk writes that row and puts its id in its place.
+class ChildRow(TypedDict):
+    child_id: str
+    name: str
+    date_of_birth: datetime.date
+    gender: str
+    ethnicity: str
+    disability: str
+
+
+class ReferralRow(TypedDict):
+    child_id: ChildRow
+    referral_id: NotRequired[str]  # numbered once the child's referrals are sorted
+    received_date: datetime.date
+    source: str
+    acknowledgement_date: datetime.date | None
+    acknowledgement_method: str
+    team_id: int
+
+
+class DiscussionRow(TypedDict):
+    child_id: ChildRow
+    discussion_id: NotRequired[str]
+    date: datetime.date
+    social_care_attended: bool
+    police_attended: bool
+    health_attended: bool
+    education_attended: bool
+    other_attended: str
+    team_id: int
+
+
+class EnquiryRow(TypedDict):
+    child_id: ChildRow
+    strategy_discussion_id: DiscussionRow
+    start_date: datetime.date
+    target_date: datetime.date
+    end_date: datetime.date | None
+    outcome: str
+    icpc_not_required: bool | None
+    icpc_date: datetime.date | None
+    icpc_cp_plan: bool | None
+    consent: str
+    consent_date: datetime.date | None
+    consent_not_sought_reason: str
+    consent_manager_decision: bool
+    information_shared_date: datetime.date | None
+    management_oversight_date: datetime.date | None
+    oversight_manager_id: int | None
+    chronology_on_file: bool | None
+    abe_considered: bool | None
+    team_id: int
+    worker_id: int
+
+
+class PlanRow(TypedDict):
+    child_id: ChildRow
+    plan_id: NotRequired[str]
+    start_date: datetime.date
+    end_date: datetime.date | None
+    category: str
+    team_id: int
+
+
+class EpisodeRow(TypedDict):
+    child_id: ChildRow
+    episode_id: NotRequired[str]
+    start_date: datetime.date
+    end_date: datetime.date | None
+    legal_status: str
+    team_id: int
+
+
+def _conference_date(enquiry: EnquiryRow) -> datetime.date:
+    """The initial conference of an enquiry that led to a plan (such an enquiry always has one)."""
+    day = enquiry["icpc_date"]
+    assert day is not None
+    return day
+
+
 @dataclasses.dataclass
 class ChunkRecords:
     """The rows of a chunk of children, by the model's attribute names (`child_id` holds the child's row)."""
 
-    children: list[Row] = dataclasses.field(default_factory=list)
-    referrals: list[Row] = dataclasses.field(default_factory=list)
-    discussions: list[Row] = dataclasses.field(default_factory=list)
-    enquiries: list[Row] = dataclasses.field(default_factory=list)
-    cp_plans: list[Row] = dataclasses.field(default_factory=list)
-    episodes: list[Row] = dataclasses.field(default_factory=list)
+    children: list[ChildRow] = dataclasses.field(default_factory=list)
+    referrals: list[ReferralRow] = dataclasses.field(default_factory=list)
+    discussions: list[DiscussionRow] = dataclasses.field(default_factory=list)
+    enquiries: list[EnquiryRow] = dataclasses.field(default_factory=list)
+    cp_plans: list[PlanRow] = dataclasses.field(default_factory=list)
+    episodes: list[EpisodeRow] = dataclasses.field(default_factory=list)
 
 
 class DemoGenerator:
@@ -203,7 +284,7 @@ class DemoGenerator:
             dob = oldest + r.days(0, max(0, (dates[0] - oldest).days))
         birthday_18 = birthday(dob, 18)
 
-        child = {
+        child: ChildRow = {
             "child_id": f"{CHILD_PREFIX}{number:07d}",
             "name": f"{first_name} {r.one_of(self.last_names)}",
             "date_of_birth": dob,
@@ -213,9 +294,9 @@ class DemoGenerator:
         }
         out.children.append(child)
 
-        referrals: list[Row] = []
-        discussions: list[Row] = []
-        enquiries: list[Row] = []
+        referrals: list[ReferralRow] = []
+        discussions: list[DiscussionRow] = []
+        enquiries: list[EnquiryRow] = []
         for start in dates:
             s47_team = team_index if r.random() < 0.9 else r.between(0, len(self.staff) - 1)
             rates = self.rates(s47_team, start.year)
@@ -244,14 +325,14 @@ class DemoGenerator:
 
         referrals.sort(key=lambda row: row["received_date"])
         discussions.sort(key=lambda row: row["date"])
-        for prefix, key, rows in (
-            ("DREF", "referral_id", referrals),
-            ("DSD", "discussion_id", discussions),
-            ("DCP", "plan_id", plans),
-            ("DLA", "episode_id", episodes),
-        ):
-            for i, row in enumerate(rows, 1):
-                row[key] = f"{prefix}{number:07d}-{i:02d}"
+        for i, referral in enumerate(referrals, 1):
+            referral["referral_id"] = f"DREF{number:07d}-{i:02d}"
+        for i, discussion in enumerate(discussions, 1):
+            discussion["discussion_id"] = f"DSD{number:07d}-{i:02d}"
+        for i, plan in enumerate(plans, 1):
+            plan["plan_id"] = f"DCP{number:07d}-{i:02d}"
+        for i, episode in enumerate(episodes, 1):
+            episode["episode_id"] = f"DLA{number:07d}-{i:02d}"
         out.referrals += referrals
         out.discussions += discussions
         out.enquiries += enquiries
@@ -270,7 +351,9 @@ class DemoGenerator:
         roll = r.random()
         return _YES if roll < 0.08 else _UNKNOWN if roll < 0.15 else _NO
 
-    def _referral(self, r: DemoRandom, child: Row, received: datetime.date, team_index: int) -> Row:
+    def _referral(
+        self, r: DemoRandom, child: ChildRow, received: datetime.date, team_index: int
+    ) -> ReferralRow:
         rates = self.rates(team_index, received.year)
         acknowledged = None
         method = ""
@@ -287,7 +370,7 @@ class DemoGenerator:
             "team_id": self.staff[team_index].team_id,
         }
 
-    def _discussion(self, r: DemoRandom, child: Row, day, team_index: int, rates, dob) -> Row:
+    def _discussion(self, r: DemoRandom, child: ChildRow, day, team_index: int, rates, dob) -> DiscussionRow:
         police = health = True
         if r.random() >= rates["core_agencies"]:
             missing = r.random()
@@ -306,7 +389,9 @@ class DemoGenerator:
             "team_id": self.staff[team_index].team_id,
         }
 
-    def _s47(self, r: DemoRandom, child: Row, discussion: Row, team_index: int, rates) -> Row:
+    def _s47(
+        self, r: DemoRandom, child: ChildRow, discussion: DiscussionRow, team_index: int, rates
+    ) -> EnquiryRow:
         today = self.today
         staff = self.staff[team_index]
         start = discussion["date"]
@@ -314,9 +399,11 @@ class DemoGenerator:
             working_days = int(r.triangular(3, 15.99, 12))
         else:
             working_days = min(120, 16 + int(r.expovariate(1 / 10)))
+        end: datetime.date | None
         end = add_working_days(start, working_days)
         outcome = r.pick(_OUTCOMES)
-        icpc = cp_plan = None
+        icpc: datetime.date | None = None
+        cp_plan: bool | None = None
         if outcome == _ICPC:
             if r.random() < rates["icpc_in_time"]:
                 icpc = add_working_days(start, r.between(7, 15))
@@ -331,12 +418,14 @@ class DemoGenerator:
         if end > today or stuck:
             end = outcome = icpc = cp_plan = None
 
+        shared: datetime.date | None
         shared = start + datetime.timedelta(days=r.one_of((0, 0, 0, 1, 2)))
         if shared > today:
             shared = None
         consent, consent_date, reason, manager_decision = self._consent(r, start, shared, rates)
 
-        oversight = manager = None
+        oversight: datetime.date | None = None
+        manager: int | None = None
         if r.random() < rates["oversight"]:
             oversight = start + r.days(0, min(5, ((end or today) - start).days))
         elif end is not None and r.random() < 0.3:
@@ -389,14 +478,17 @@ class DemoGenerator:
             return _REFUSED, start, "", False
         return _NOT_SOUGHT, None, "", r.random() < 0.5  # no reason given
 
-    def _cp_plans(self, r: DemoRandom, child: Row, enquiries: list[Row], birthday_18) -> list[Row]:
-        plans: list[Row] = []
+    def _cp_plans(
+        self, r: DemoRandom, child: ChildRow, enquiries: list[EnquiryRow], birthday_18: datetime.date
+    ) -> list[PlanRow]:
+        plans: list[PlanRow] = []
         # By conference date: a late conference can come after the next enquiry's.
-        for enquiry in sorted((e for e in enquiries if e["icpc_cp_plan"]), key=lambda e: e["icpc_date"]):
-            start = enquiry["icpc_date"]
+        for enquiry in sorted((e for e in enquiries if e["icpc_cp_plan"]), key=_conference_date):
+            start = _conference_date(enquiry)
             if start >= birthday_18:
                 continue
-            if plans and (plans[-1]["end_date"] is None or plans[-1]["end_date"] > start):
+            previous_end = plans[-1]["end_date"] if plans else None
+            if plans and (previous_end is None or previous_end > start):
                 plans[-1]["end_date"] = start  # a new plan replaces the one in force
             end = min(start + datetime.timedelta(days=int(r.triangular(90, 900, 300))), birthday_18)
             plans.append(
@@ -410,9 +502,18 @@ class DemoGenerator:
             )
         return plans
 
-    def _episodes(self, r, child: Row, enquiries, plans, dob, birthday_18, leaving_care: bool) -> list[Row]:
+    def _episodes(
+        self,
+        r: DemoRandom,
+        child: ChildRow,
+        enquiries: list[EnquiryRow],
+        plans: list[PlanRow],
+        dob: datetime.date,
+        birthday_18: datetime.date,
+        leaving_care: bool,
+    ) -> list[EpisodeRow]:
         """Looked-after episodes: police protection, accommodation under s20, care and placement orders."""
-        episodes: list[Row] = []
+        episodes: list[EpisodeRow] = []
         today = self.today
         busy_until = datetime.date.min  # no new episode starts while one is in force
 
@@ -467,13 +568,17 @@ class DemoGenerator:
                     plan["end_date"] = start  # the child protection plan ends when the child comes into care
                     chain(start, "C1" if r.random() < 0.6 else "V2", team_id)
             elif enquiry["outcome"] == _CIN and r.random() < 0.03:
-                chain(enquiry["end_date"] + r.days(1, 120), "V2", team_id)
+                ended = enquiry["end_date"]
+                assert ended is not None  # an enquiry with an outcome has ended
+                chain(ended + r.days(1, 120), "V2", team_id)
 
         if leaving_care and (not episodes or episodes[-1]["end_date"] is not None):
             last = enquiries[-1]
+            last_end = episodes[-1]["end_date"] if episodes else datetime.date.min
+            assert last_end is not None  # no episode in force (checked above)
             start = max(
                 last["start_date"] + 14 * DAY,
-                episodes[-1]["end_date"] if episodes else datetime.date.min,
+                last_end,
                 today - 800 * DAY,
             )
             episodes.append(

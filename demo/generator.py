@@ -193,6 +193,7 @@ def generate(
     with ThreadPoolExecutor(max_workers=1) as builder:
         pending = builder.submit(generator.build, *todo[0]) if todo else None
         for following in range(1, len(todo) + 1):
+            assert pending is not None  # the loop runs only when there is a chunk to build
             chunk = pending.result()
             if following < len(todo):
                 pending = builder.submit(generator.build, *todo[following])

@@ -98,13 +98,13 @@ def line_chart(
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
     for tick in range(AXIS_INTERVALS + 1):
-        value = top * tick / AXIS_INTERVALS
-        y = y_at(value)
+        tick_value = top * tick / AXIS_INTERVALS
+        y = y_at(tick_value)
         parts.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>'
         )
         parts.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{figures.number(value)}{escape(unit)}</text>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{figures.number(tick_value)}{escape(unit)}</text>'
         )
     every = max(1, math.ceil(len(labels) / 12))
     for index, label in enumerate(labels):

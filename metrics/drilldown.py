@@ -6,6 +6,7 @@ neutralises formula injection.
 
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from cases.models import S47Enquiry
 from cases.standards import MetricKey
@@ -15,7 +16,7 @@ from metrics.measures import Metric
 @dataclasses.dataclass(frozen=True)
 class Column:
     header: str
-    value: Callable[[object], object]
+    value: Callable[[Any], object]  # a record of the list's model (an enquiry, a referral, an answer, ...)
 
 
 def _yes_no(value: bool | None) -> str:

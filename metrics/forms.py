@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime
+from typing import cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Layout, Submit
@@ -58,7 +59,7 @@ class _PeriodForm(FilterForm):
         super().__init__(data, **kwargs)
         # The teams are read once, for the choices and for the cleaned value (no second query to look one up).
         self.teams = {str(team.pk): team for team in Team.objects.all()}
-        self.fields["team"].choices = [
+        cast(forms.ChoiceField, self.fields["team"]).choices = [
             ("", "All teams"),
             *((pk, team.name) for pk, team in self.teams.items()),
         ]
@@ -70,6 +71,7 @@ class _PeriodForm(FilterForm):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         start = cleaned.get("start") or self.default_start
         end = cleaned.get("end") or self.default_end
         if "start" in cleaned and "end" in cleaned:
@@ -109,7 +111,7 @@ class DashboardForm(_PeriodForm):
         for field in self.visible_fields():
             described = [f"{field.auto_id}_hint"] if field.help_text else []
             described += [f"{field.auto_id}_{n}_error" for n in range(1, len(field.errors) + 1)]
-            attrs = {"aria-describedby": " ".join(described)} if described else {}
+            attrs: dict[str, str | bool] = {"aria-describedby": " ".join(described)} if described else {}
             if field.errors:
                 kind = "select" if isinstance(field.field.widget, forms.Select) else "input"
                 attrs["class"] = f"{field.field.widget.attrs.get('class', '')} govuk-{kind}--error".strip()
@@ -159,7 +161,7 @@ class DrilldownForm(AnswerFilterForm):
 
     def met_value(self) -> bool | None:
         if self.is_bound and self.is_valid():
-            return {"met": True, "missed": False}.get(self.cleaned_data.get("met"))
+            return {"met": True, "missed": False}.get(self.cleaned_data.get("met") or "")
         return None
 
 
@@ -186,6 +188,7 @@ class TargetForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         target, amber = cleaned.get("target_percent"), cleaned.get("amber_percent")
         if target is not None and amber is not None and amber > target:
             self.add_error("amber_percent", "Amber must start at or below the target.")

@@ -219,7 +219,7 @@ METRICS = (
         short_name="Referrer acknowledged",
     ),
 )
-BY_KEY = {metric.key: metric for metric in METRICS}
+BY_KEY: dict[str, Metric] = {metric.key: metric for metric in METRICS}
 assert tuple(BY_KEY) == PERCENT_KEYS, "one metric for each percentage measure, in MetricKey's order"
 assert all(metric.need.model is metric.model for metric in METRICS)
 

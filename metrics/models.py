@@ -1,6 +1,7 @@
 """Stored metric figures (snapshots), the targets administrators set, and each recomputation run."""
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -83,6 +84,9 @@ class MetricTarget(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+    # Set by a service before save(): simple-history writes them on the history row.
+    _change_reason: str
+    _history_user: User | None
 
     class Meta:
         ordering = ["metric"]

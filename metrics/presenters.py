@@ -191,7 +191,7 @@ def panel_view(panel: selectors.MetricPanel, data: selectors.Dashboard, links: L
             if tile_url
             else numbers
         )
-        tile = format_html("{} {}", numbers, metric.records)
+        tile: str = format_html("{} {}", numbers, metric.records)
     else:
         tile = f"No {metric.records}"
     related = None
@@ -238,7 +238,11 @@ def metric_chart(panel: selectors.MetricPanel) -> SafeString:
     labels = _month_labels([m.month for m in panel.months])
     series = [charts.Series("Case records", [m.records.percent for m in panel.months])]
     if panel.metric.audit_question:
-        series.append(charts.Series("Auditors' findings", [m.audit.percent for m in panel.months]))
+        series.append(
+            charts.Series(
+                "Auditors' findings", [m.audit.percent if m.audit is not None else None for m in panel.months]
+            )
+        )
     return charts.line_chart(
         chart_id=f"chart-{panel.metric.key}",
         title=f"{panel.metric.name}, by month",

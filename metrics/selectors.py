@@ -2,9 +2,10 @@
 
 import dataclasses
 import datetime
+from collections.abc import Callable
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Model, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from audits import scoring
@@ -214,12 +215,15 @@ def run_in_progress() -> MetricRun | None:
 
 # Drill-downs ---------------------------------------------------------------------------------------------
 
-_VISIBLE = {
+_VISIBLE: dict[type[Model], Callable[[User | AnonymousUser], QuerySet]] = {
     S47Enquiry: case_selectors.s47_enquiries_visible_to,
     StrategyDiscussion: case_selectors.strategy_discussions_visible_to,
     Referral: case_selectors.referrals_visible_to,
 }
-_RELATED = {S47Enquiry: ("child", "team", "worker"), StrategyDiscussion: ("child", "team")}
+_RELATED: dict[type[Model], tuple[str, ...]] = {
+    S47Enquiry: ("child", "team", "worker"),
+    StrategyDiscussion: ("child", "team"),
+}
 
 
 def met_expression(metric: Metric) -> Case:

@@ -14,10 +14,12 @@ import collections
 import contextlib
 import dataclasses
 import datetime
+import functools
 import logging
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import NoReturn
 
 from django.contrib.auth.models import User
 from django.db import DatabaseError, NotSupportedError, connection, transaction
@@ -103,7 +105,9 @@ class FirstOfMonthFrom(Func):
         sql, params = compiler.compile(self.source_expressions[0])
         return f"date({sql}, '-1 day', 'start of month', '+1 month')", params
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(
+        self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context
+    ) -> NoReturn:
         raise NotSupportedError("FirstOfMonthFrom is written for PostgreSQL and SQLite.")
 
 
@@ -132,7 +136,9 @@ def _population(group: tuple[Metric, ...], today: datetime.date) -> Tallies:
         for metric in group
     }
     rows = (
-        model.objects.filter(**{f"{field}__isnull": False, f"{field}__lte": month_end(month_start(today))})
+        model._default_manager.filter(
+            **{f"{field}__isnull": False, f"{field}__lte": month_end(month_start(today))}
+        )
         .order_by()  # the model's default ordering would join the GROUP BY
         .values("team_id", period=MonthOf(field))
         .annotate(**{alias: Count("pk", filter=condition) for condition, alias in aliases.items()})
@@ -172,7 +178,8 @@ def _add_open_and_overdue(tallies: Tallies, group: tuple[Metric, ...], today: da
         .values("team_id", due=MonthOf("target_date"), completed=MonthOf("end_date"))
         .annotate(count=Count("pk"), overdue_now=Count("pk", filter=standards.s47_open_and_overdue(today)))
     )
-    spans, now = [], collections.Counter()
+    spans: list[tuple[int | None, datetime.date, datetime.date, int]] = []
+    now: collections.Counter[int | None] = collections.Counter()
     for row in groups:
         last = add_months(row["completed"], -1) if row["completed"] else this_month
         spans.append((row["team_id"], row["due"], min(last, add_months(this_month, -1)), row["count"]))
@@ -298,7 +305,7 @@ def _leaving_care(today: datetime.date) -> Tallies:
         .values("team_id", born=MonthOf("child__date_of_birth"))
         .annotate(count=Count("child_id", distinct=True))
     )
-    tallies = {
+    tallies: Tallies = {
         (measures.LEAVING_CARE.key, add_months(row["born"], 18 * 12), row["team_id"]): Tally(row["count"], 0)
         for row in rows
     }
@@ -314,7 +321,7 @@ def _population_scopes() -> list[Scope]:
             name=f"{group[0].model._meta.model_name}-{group[0].period_field}",
             keys=tuple(m.key for m in group),
             source=RECORDS,
-            compute=lambda today, group=tuple(group): _population(group, today),
+            compute=functools.partial(_population, tuple(group)),
         )
         for group in groups.values()
     ]

@@ -4,7 +4,8 @@ targets."""
 import uuid
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common import exports, roles
 from common.access_log import access_log_record
 from common.decorators import role_required
+from common.http import AuthenticatedHttpRequest
 from common.models import AccessLogEntry
 from common.pagination import page_of, query_without
 from metrics import drilldown, measures, presenters, selectors, services, tasks
@@ -26,7 +28,7 @@ TILES_PER_ROW = 4
 
 @role_required(*DASHBOARD_ROLES)
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DashboardForm(request.GET or None, today=timezone.localdate())
     period = form.period()
     data = selectors.dashboard(
@@ -55,7 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @role_required(*DRILLDOWN_ROLES)
 @require_GET
-def drilldown_view(request: HttpRequest, metric_key: str) -> HttpResponse:
+def drilldown_view(request: AuthenticatedHttpRequest, metric_key: str) -> HttpResponseBase:
     metric = _metric(metric_key)
     form = DrilldownForm(request.GET or None, today=timezone.localdate())
     period = form.period()
@@ -73,7 +75,7 @@ def drilldown_view(request: HttpRequest, metric_key: str) -> HttpResponse:
     )
     if form.is_bound and not form.is_valid():
         records = records.none()
-    overdue = related and metric.related.at_period_end
+    overdue = related and metric.related is not None and metric.related.at_period_end
     columns = drilldown.columns(metric, overdue=overdue)
     met_header = None if overdue else metric.short_name
     export = _export(
@@ -116,7 +118,7 @@ def drilldown_view(request: HttpRequest, metric_key: str) -> HttpResponse:
 
 @role_required(*DRILLDOWN_ROLES)
 @require_GET
-def audit_drilldown(request: HttpRequest, metric_key: str) -> HttpResponse:
+def audit_drilldown(request: AuthenticatedHttpRequest, metric_key: str) -> HttpResponseBase:
     metric = _metric(metric_key)
     if not metric.audit_question:
         raise Http404("No audit question measures this metric.")
@@ -162,14 +164,14 @@ def audit_drilldown(request: HttpRequest, metric_key: str) -> HttpResponse:
 
 @role_required(*DASHBOARD_ROLES)
 @require_POST
-def recalculate(request: HttpRequest) -> HttpResponse:
+def recalculate(request: AuthenticatedHttpRequest) -> HttpResponse:
     run = tasks.metrics_run_request(trigger=MetricRun.Trigger.MANUAL, user=request.user)
     return redirect("metrics-run", run_uuid=run.uuid)
 
 
 @role_required(*DASHBOARD_ROLES)
 @require_GET
-def run_detail(request: HttpRequest, run_uuid: uuid.UUID) -> HttpResponse:
+def run_detail(request: AuthenticatedHttpRequest, run_uuid: uuid.UUID) -> HttpResponse:
     run = get_object_or_404(MetricRun.objects.select_related("requested_by"), uuid=run_uuid)
     response = render(request, "metrics/run.html", {"run": run, "refresh_seconds": 2})
     if not run.finished:
@@ -179,7 +181,7 @@ def run_detail(request: HttpRequest, run_uuid: uuid.UUID) -> HttpResponse:
 
 @role_required(*TARGET_ROLES)
 @require_GET
-def target_list(request: HttpRequest) -> HttpResponse:
+def target_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     targets = selectors.targets_by_metric()
     rows = [(metric, targets.get(metric.key)) for metric in measures.METRICS]
     return render(request, "metrics/target_list.html", {"rows": rows})
@@ -187,7 +189,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*TARGET_ROLES)
 @require_http_methods(["GET", "POST"])
-def target_edit(request: HttpRequest, metric_key: str) -> HttpResponse:
+def target_edit(request: AuthenticatedHttpRequest, metric_key: str) -> HttpResponse:
     metric = _metric(metric_key)
     current = MetricTarget.objects.filter(metric=metric.key).first()
     initial = (
@@ -215,7 +217,7 @@ def _rows(page, columns):
     return [(record, [column.value(record) for column in columns]) for record in page.object_list]
 
 
-def _export(request, name, columns, met_header, queryset, object_type, child_path) -> HttpResponse | None:
+def _export(request, name, columns, met_header, queryset, object_type, child_path) -> HttpResponseBase | None:
     kind = request.GET.get("format")
     if kind not in EXPORT_FORMATS:
         return None

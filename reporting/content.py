@@ -14,6 +14,7 @@ texts, action plans); reporting.privacy checks every string in the dict before a
 import datetime
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 
@@ -119,7 +120,7 @@ def audit_content(audit: Audit) -> dict:
     order = {record_id: index for index, record_id in enumerate(labels)}
     agency_labels = dict(Agency.choices)
     grade_labels = dict(Grade.choices)
-    questions = []
+    questions: list[dict[str, Any]] = []
     for section in audit_results.sections:
         for row in section.questions:
             questions.append(
@@ -254,8 +255,10 @@ def comparison_content(audit: Audit) -> dict:
 
 def reaudit_content(audit: Audit) -> dict:
     rows = results.reaudit_comparison(audit)
+    original = audit.reaudit_of
+    assert original is not None  # reaudit_comparison refuses an audit that is not a re-audit
     return {
-        "original": audit.reaudit_of.title,
+        "original": original.title,
         "rows": [
             {
                 "code": row.code,

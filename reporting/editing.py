@@ -79,6 +79,7 @@ class ReportHeaderForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", "The end of the period must be the same as or after its start")
@@ -123,7 +124,7 @@ class ReportSelectionsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["audits"].label_from_instance = lambda a: (
+        self.fields["audits"].label_from_instance = lambda a: (  # type: ignore[attr-defined]  # Django's documented relabelling
             f"{a.title} ({a.tool_version}, {a.get_status_display()})"
         )
         self.helper = _helper(

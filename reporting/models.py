@@ -1,6 +1,7 @@
 """Panel reports: a report's header and selections, its narrative sections, and each generated version."""
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -42,6 +43,10 @@ class PanelReport(PublicIdModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Set by a service before save(): simple-history writes them on the history row.
+    _change_reason: str
+    _history_user: User | None
+    header: dict  # the header the list page shows (reporting.pages.report_list)
 
     class Meta:
         ordering = ["-meeting_date", "title"]
@@ -69,6 +74,9 @@ class ReportSection(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Set by a service before save(): simple-history writes them on the history row.
+    _change_reason: str
+    _history_user: User | None
 
     class Meta:
         ordering = ["report", "order"]

@@ -14,6 +14,7 @@ from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required
 from common.exports import XLSX_TYPE
+from common.http import AuthenticatedHttpRequest
 from common.models import AccessLogEntry
 from reporting import generation, tasks
 from reporting.access import (
@@ -38,7 +39,7 @@ POLL_SECONDS = 2
 
 @role_required(*REPORT_ALL_ROLES)
 @require_GET
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     reports = list(
         panel_reports_visible_to(request.user).select_related("created_by").order_by("-meeting_date", "title")
     )
@@ -84,7 +85,7 @@ def issued_headers(reports: list[PanelReport]) -> dict[int, dict]:
 
 @role_required(*REPORT_BUILD_ROLES)
 @require_http_methods(["GET", "POST"])
-def report_new(request: HttpRequest) -> HttpResponse:
+def report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReportHeaderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         report = generation.panel_report_create(user=request.user, **form.cleaned_data)
@@ -95,7 +96,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(*REPORT_ALL_ROLES)
 @require_GET
-def report_detail(request: HttpRequest, report_uuid: uuid.UUID) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, report_uuid: uuid.UUID) -> HttpResponse:
     report = access_panel_report(request.user, report_uuid)
     may_build = roles.has_role(request.user, *REPORT_BUILD_ROLES)
     versions = (
@@ -119,7 +120,7 @@ def report_detail(request: HttpRequest, report_uuid: uuid.UUID) -> HttpResponse:
             "plans": report.action_plans.all() if may_read_draft else [],
             "measures": [
                 label
-                for key, label in ReportSelectionsForm.base_fields["metrics"].choices
+                for key, label in ReportSelectionsForm.base_fields["metrics"].choices  # type: ignore[attr-defined]  # a MultipleChoiceField
                 if key in report.metrics
             ],
             "sections": report.sections.order_by("order") if may_read_draft else [],
@@ -129,7 +130,7 @@ def report_detail(request: HttpRequest, report_uuid: uuid.UUID) -> HttpResponse:
 
 @role_required(*REPORT_BUILD_ROLES)
 @require_http_methods(["GET", "POST"])
-def report_edit(request: HttpRequest, report_uuid: uuid.UUID) -> HttpResponse:
+def report_edit(request: AuthenticatedHttpRequest, report_uuid: uuid.UUID) -> HttpResponse:
     report = access_panel_report(request.user, report_uuid, write=True)
     form = ReportHeaderForm(
         request.POST or None, initial=ReportHeaderForm.initial_for(report), creating=False
@@ -147,7 +148,7 @@ def report_edit(request: HttpRequest, report_uuid: uuid.UUID) -> HttpResponse:
 
 @role_required(*REPORT_BUILD_ROLES)
 @require_http_methods(["GET", "POST"])
-def report_selections(request: HttpRequest, report_uuid: uuid.UUID) -> HttpResponse:
+def report_selections(request: AuthenticatedHttpRequest, report_uuid: uuid.UUID) -> HttpResponse:
     report = access_panel_report(request.user, report_uuid, write=True)
     initial = {
         "audits": [a.uuid for a in report.audits.all()],
@@ -168,7 +169,7 @@ def report_selections(request: HttpRequest, report_uuid: uuid.UUID) -> HttpRespo
 
 @role_required(*REPORT_BUILD_ROLES)
 @require_http_methods(["GET", "POST"])
-def report_section_edit(request: HttpRequest, report_uuid: uuid.UUID, key: str) -> HttpResponse:
+def report_section_edit(request: AuthenticatedHttpRequest, report_uuid: uuid.UUID, key: str) -> HttpResponse:
     report = access_panel_report(request.user, report_uuid, write=True)
     section = report.sections.filter(key=key).first()
     if section is None:
@@ -190,7 +191,7 @@ def report_section_edit(request: HttpRequest, report_uuid: uuid.UUID, key: str) 
 
 @role_required(*REPORT_READ_ROLES)
 @require_GET
-def report_preview(request: HttpRequest, report_uuid: uuid.UUID) -> HttpResponse:
+def report_preview(request: AuthenticatedHttpRequest, report_uuid: uuid.UUID) -> HttpResponse:
     """The report as the PDF will show it, with the figures as they stand now (nothing is frozen)."""
     report = access_panel_report(request.user, report_uuid)
     now = timezone.now()
@@ -206,7 +207,7 @@ def report_url(report: PanelReport) -> str:
 
 @role_required(*REPORT_BUILD_ROLES)
 @require_POST
-def report_generate(request: HttpRequest, report_uuid: uuid.UUID) -> HttpResponse:
+def report_generate(request: AuthenticatedHttpRequest, report_uuid: uuid.UUID) -> HttpResponse:
     report = access_panel_report(request.user, report_uuid, write=True)
     version = generation.report_version_request(report=report, user=request.user)
     tasks.report_version_enqueue(version)
@@ -215,7 +216,7 @@ def report_generate(request: HttpRequest, report_uuid: uuid.UUID) -> HttpRespons
 
 @role_required(*REPORT_ALL_ROLES)
 @require_GET
-def version_detail(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
+def version_detail(request: AuthenticatedHttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
     """The version's progress; the status part polls itself with htmx until the PDF is made."""
     version = access_report_version(request.user, version_uuid)
     context = {
@@ -233,7 +234,7 @@ def version_detail(request: HttpRequest, version_uuid: uuid.UUID) -> HttpRespons
 
 @role_required(*REPORT_ALL_ROLES)
 @require_GET
-def version_pdf(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
+def version_pdf(request: AuthenticatedHttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
     version = _done(access_report_version(request.user, version_uuid))
     if refused := _names_a_child(request, version):
         return refused
@@ -248,7 +249,7 @@ def version_pdf(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
 
 @role_required(*REPORT_ALL_ROLES)
 @require_GET
-def version_xlsx(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
+def version_xlsx(request: AuthenticatedHttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
     version = _done(access_report_version(request.user, version_uuid))
     if refused := _names_a_child(request, version):
         return refused
@@ -256,6 +257,7 @@ def version_xlsx(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
         request, action=AccessLogEntry.Action.EXPORT, object_type="panel report", object_ref=str(version.uuid),
         detail=f"xlsx: {version.report.title} v{version.number}",
     )  # fmt: skip
+    assert version.data is not None  # a done version holds its content
     response = HttpResponse(report_xlsx(version.data), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_file_name(version)}.xlsx"'
     return response
@@ -263,7 +265,7 @@ def version_xlsx(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
 
 @role_required(*REPORT_BUILD_ROLES)
 @require_POST
-def version_issue(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
+def version_issue(request: AuthenticatedHttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
     version = access_report_version(request.user, version_uuid, write=True)
     if version.status != ReportVersion.Status.DONE:
         messages.error(request, "Only a generated version can be issued.")

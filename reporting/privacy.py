@@ -122,7 +122,7 @@ def _recorded_names(pairs: set[str]) -> tuple[set[str], list[tuple[str, str, int
 
 
 def _recorded_ids(candidates: set[str]) -> set[str]:
-    found = set()
+    found: set[str] = set()
     for chunk in _chunks(candidates):
         found.update(_current().filter(child_id_key__in=chunk).values_list("child_id_key", flat=True))
     return found

@@ -13,6 +13,7 @@ import io
 import logging
 import mimetypes
 from pathlib import Path
+from typing import cast
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -46,7 +47,7 @@ def _logo_data_uri() -> str:
     """The council's logo as a data: URI, the same in the PDF and in the preview (CSP allows data: images)."""
     path = Path(settings.COUNCIL_LOGO_PATH) if settings.COUNCIL_LOGO_PATH else None
     if path is None or not path.is_file():
-        path = Path(finders.find(PLACEHOLDER_LOGO))
+        path = Path(cast(str, finders.find(PLACEHOLDER_LOGO)))  # one of the app's static files
     kind = mimetypes.guess_type(path.name)[0] or "image/svg+xml"
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
@@ -101,7 +102,7 @@ def _sections(content: dict) -> dict[str, dict]:
 def report_html(content: dict, *, preview: bool = False, back_url: str = "") -> str:
     """The report as one HTML document. `preview` links the stylesheet by URL for the browser; the PDF
     reads it from the static files on disk."""
-    stylesheet = static(STYLESHEET) if preview else Path(finders.find(STYLESHEET)).as_uri()
+    stylesheet = static(STYLESHEET) if preview else Path(cast(str, finders.find(STYLESHEET))).as_uri()
     return render_to_string(
         TEMPLATES[content["type"]],
         {

@@ -96,7 +96,7 @@ QUALITY_ASSURANCE_SECTIONS = (
     ),
 )
 
-SECTIONS = {
+SECTIONS: dict[str, tuple[SectionTemplate, ...]] = {
     PanelReport.Type.SCRUTINY_PANEL: SCRUTINY_SECTIONS,
     PanelReport.Type.QUALITY_ASSURANCE: QUALITY_ASSURANCE_SECTIONS,
 }

@@ -6,7 +6,7 @@ from collections import Counter
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,13 +25,14 @@ from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required
 from common.forms import add_service_errors
+from common.http import AuthenticatedHttpRequest
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
 
 @require_http_methods(["GET"])
 @role_required(*access.AUDIT_ROLES)
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET)
     audits = (
         access.audits_visible_to(request.user)
@@ -54,14 +55,14 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @role_required(*access.AUDIT_ROLES)
-def audit_detail(request: HttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
+def audit_detail(request: AuthenticatedHttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     audit = access.access_audit(request.user, audit_uuid)
     sees_cases = roles.has_role(request.user, *access.ALL_CASE_AUDITS_ROLES)
     case_audits = audit.case_audits.select_related("child", "team", "auditor") if sees_cases else None
     counts = dict(audit.case_audits.order_by().values_list("status").annotate(n=Count("pk")))
     access_log_record(
         request, action="view", object_type="audit", object_ref=audit.uuid,
-        child_ids=[c.child.child_id for c in case_audits] if sees_cases else (),
+        child_ids=[c.child.child_id for c in case_audits] if case_audits is not None else (),
     )  # fmt: skip
     return render(
         request,
@@ -82,8 +83,9 @@ def audit_detail(request: HttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
 
 @GET_AND_POST
 @role_required(*access.LEAD_ROLES)
-def audit_create(request: HttpRequest) -> HttpResponse:
-    programme = AuditProgramme.objects.filter(uuid=_uuid_or_none(request.GET.get("programme"))).first()
+def audit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # uuid=None matches no programme (IS NULL on a field that is never null).
+    programme = AuditProgramme.objects.filter(uuid=_uuid_or_none(request.GET.get("programme"))).first()  # type: ignore[misc]
     form = AuditCreateForm(
         request.POST if request.method == "POST" else None, initial={"programme": programme}
     )
@@ -122,7 +124,9 @@ def _sample_initial(audit: Audit) -> dict:
     }
 
 
-def _render_sample(request: HttpRequest, audit: Audit, form: SampleForm, errors=()) -> HttpResponse:
+def _render_sample(
+    request: AuthenticatedHttpRequest, audit: Audit, form: SampleForm, errors=()
+) -> HttpResponse:
     # A multi-agency audit has one case audit per agency for each record: list each record once.
     drawn = {c.record_id: c for c in audit.case_audits.select_related("child", "team")}
     rows = sorted(drawn.values(), key=lambda c: (c.record_date, c.child.child_id))
@@ -144,7 +148,7 @@ def _render_sample(request: HttpRequest, audit: Audit, form: SampleForm, errors=
 
 @GET_AND_POST
 @role_required(*access.LEAD_ROLES)
-def sample(request: HttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
+def sample(request: AuthenticatedHttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     audit = access.access_audit(request.user, audit_uuid, write=True)
     form = SampleForm(request.POST if request.method == "POST" else None, initial=_sample_initial(audit))
     if form.is_valid():
@@ -163,7 +167,7 @@ def sample(request: HttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
 
 @require_POST
 @role_required(*access.LEAD_ROLES)
-def sample_confirm(request: HttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
+def sample_confirm(request: AuthenticatedHttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     audit = access.access_audit(request.user, audit_uuid, write=True)
     try:
         services.sample_confirm(audit=audit, user=request.user)
@@ -177,7 +181,7 @@ def sample_confirm(request: HttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
 
 @GET_AND_POST
 @role_required(*access.LEAD_ROLES)
-def assign(request: HttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
+def assign(request: AuthenticatedHttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     audit = access.access_audit(request.user, audit_uuid, write=True)
     case_audits = list(audit.case_audits.select_related("child", "team", "auditor"))
     form = AssignmentForm(

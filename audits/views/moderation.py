@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,6 +21,7 @@ from audits.views.scoring import GradeItem, Sheet, case_record, person
 from common.access_log import access_log_record
 from common.decorators import role_required
 from common.forms import add_service_errors
+from common.http import AuthenticatedHttpRequest
 
 MODERATABLE = (CaseAudit.Status.SUBMITTED, CaseAudit.Status.MODERATED)
 LABELS = {
@@ -33,7 +34,7 @@ WHAT = {"grade": "Overall grade", "status": "Status"}
 
 @role_required(*access.MODERATION_ROLES)
 @require_GET
-def moderation_list(request: HttpRequest) -> HttpResponse:
+def moderation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     visible = access.case_audits_visible_to(request.user)
     submitted = list(
         visible.filter(status=CaseAudit.Status.SUBMITTED, audit__locked_at__isnull=True)
@@ -75,7 +76,7 @@ def _history(case_audit: CaseAudit) -> list[dict]:
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     case_audit: CaseAudit,
     *,
     failed: str = "",
@@ -117,14 +118,16 @@ def _back(case_audit: CaseAudit) -> HttpResponse:
 
 @role_required(*access.MODERATION_ROLES)
 @require_GET
-def moderate(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
+def moderate(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
     case_audit = access.access_case_audit_for_moderation(request.user, case_audit_uuid)
     return _page(request, case_audit)
 
 
 @role_required(*access.MODERATION_ROLES)
 @require_POST
-def moderate_answer(request: HttpRequest, case_audit_uuid: uuid.UUID, question_id: int) -> HttpResponse:
+def moderate_answer(
+    request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID, question_id: int
+) -> HttpResponse:
     case_audit = access.access_case_audit_for_moderation(request.user, case_audit_uuid)
     question = Sheet.load(case_audit).question(question_id)
     form = ModerateAnswerForm(request.POST)
@@ -143,7 +146,7 @@ def moderate_answer(request: HttpRequest, case_audit_uuid: uuid.UUID, question_i
 
 @role_required(*access.MODERATION_ROLES)
 @require_POST
-def moderate_grade(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
+def moderate_grade(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
     case_audit = access.access_case_audit_for_moderation(request.user, case_audit_uuid)
     form = ModerateGradeForm(request.POST)
     if form.is_valid():
@@ -159,7 +162,7 @@ def moderate_grade(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResp
 
 @role_required(*access.MODERATION_ROLES)
 @require_POST
-def return_to_auditor(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
+def return_to_auditor(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
     case_audit = access.access_case_audit_for_moderation(request.user, case_audit_uuid)
     form = ReturnForm(request.POST)
     if form.is_valid():
@@ -177,7 +180,7 @@ def return_to_auditor(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpR
 
 @role_required(*access.MODERATION_ROLES)
 @require_POST
-def mark_moderated(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
+def mark_moderated(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
     case_audit = access.access_case_audit_for_moderation(request.user, case_audit_uuid)
     try:
         services.case_audit_moderated(case_audit=case_audit, user=request.user)
@@ -192,7 +195,7 @@ def mark_moderated(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResp
 
 @role_required(*access.MODERATION_ROLES)
 @require_POST
-def lock(request: HttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
+def lock(request: AuthenticatedHttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     audit: Audit = access.access_audit(request.user, audit_uuid)
     try:
         services.audit_lock(audit=audit, user=request.user)

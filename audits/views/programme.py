@@ -6,7 +6,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -16,11 +16,12 @@ from audits.models import Audit, AuditProgramme
 from common import roles
 from common.decorators import role_required
 from common.forms import add_service_errors
+from common.http import AuthenticatedHttpRequest
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
 
-def _writes_need_a_lead(request: HttpRequest) -> bool:
+def _writes_need_a_lead(request: AuthenticatedHttpRequest) -> bool:
     """Everyone allowed may read; only leads may post. Returns whether the user is a lead."""
     is_lead = roles.has_role(request.user, *access.LEAD_ROLES)
     if request.method == "POST" and not is_lead:
@@ -30,7 +31,7 @@ def _writes_need_a_lead(request: HttpRequest) -> bool:
 
 @GET_AND_POST
 @role_required(*access.ALL_AUDITS_ROLES)
-def programme_list(request: HttpRequest) -> HttpResponse:
+def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     is_lead = _writes_need_a_lead(request)
     form = ProgrammeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -57,8 +58,8 @@ def _month_starts(year_start: datetime.date) -> list[datetime.date]:
 
 def _months(programme: AuditProgramme) -> tuple[list[dict], list[Audit]]:
     """The year's twelve months, each with its audits, and the audits planned outside the year."""
-    months = {month: [] for month in _month_starts(programme.year_start)}
-    outside = []
+    months: dict[datetime.date, list[Audit]] = {month: [] for month in _month_starts(programme.year_start)}
+    outside: list[Audit] = []
     for audit in programme.audits.select_related("tool_version__tool").order_by("planned_month", "title"):
         months.get(audit.planned_month.replace(day=1), outside).append(audit)
     return [{"month": month, "audits": audits} for month, audits in months.items()], outside
@@ -66,7 +67,7 @@ def _months(programme: AuditProgramme) -> tuple[list[dict], list[Audit]]:
 
 @GET_AND_POST
 @role_required(*access.ALL_AUDITS_ROLES)
-def programme_detail(request: HttpRequest, programme_uuid: uuid.UUID) -> HttpResponse:
+def programme_detail(request: AuthenticatedHttpRequest, programme_uuid: uuid.UUID) -> HttpResponse:
     is_lead = _writes_need_a_lead(request)
     programme = get_object_or_404(AuditProgramme, uuid=programme_uuid)
     form = ProgrammeReviewForm(request.POST if request.method == "POST" else None)
@@ -93,7 +94,7 @@ def programme_detail(request: HttpRequest, programme_uuid: uuid.UUID) -> HttpRes
 
 @GET_AND_POST
 @role_required(*access.LEAD_ROLES)
-def audit_status(request: HttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
+def audit_status(request: AuthenticatedHttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     audit = access.access_audit(request.user, audit_uuid, write=True)
     form = AuditStatusForm(
         request.POST if request.method == "POST" else None, initial={"status": audit.status}
@@ -105,7 +106,7 @@ def audit_status(request: HttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, f"“{audit.title}” is now {audit.get_status_display().lower()}.")
-            if audit.programme_id:
+            if audit.programme is not None:
                 return redirect("audits-programme-detail", audit.programme.uuid)
             return redirect("audits-detail", audit.uuid)
     return render(request, "audits/programme_status.html", {"audit": audit, "form": form})

@@ -1,6 +1,7 @@
 """An audit's results, the multi-agency comparison, re-audits, and answers as an Excel workbook."""
 
 import datetime
+from collections.abc import Iterable
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
@@ -8,7 +9,7 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,6 +17,7 @@ from audits import access, exchange, results, services
 from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required
+from common.http import AuthenticatedHttpRequest
 
 # Who may download and upload answers: the roles that see case audits (an auditor sees only their own).
 EXCHANGE_ROLES = (*access.ALL_CASE_AUDITS_ROLES, *access.SCORING_ROLES)
@@ -112,7 +114,7 @@ class AnswersUploadForm(forms.Form):
 
 @role_required(*access.RESULTS_ROLES)
 @require_GET
-def audit_results(request: HttpRequest, audit_uuid) -> HttpResponse:
+def audit_results(request: AuthenticatedHttpRequest, audit_uuid) -> HttpResponse:
     audit = access.access_audit(request.user, audit_uuid)
     audit_results = results.audit_results(audit)
     may_plan = roles.has_role(request.user, *access.LEAD_ROLES)
@@ -128,7 +130,7 @@ def audit_results(request: HttpRequest, audit_uuid) -> HttpResponse:
         "may_exchange": roles.has_role(request.user, *EXCHANGE_ROLES),
         "may_reaudit": roles.has_role(request.user, *access.LEAD_ROLES),
     }
-    shown = []
+    shown: Iterable[str] = []
     if audit.multi_agency:
         child_ids = roles.has_role(request.user, *access.ALL_CASE_AUDITS_ROLES)
         context["comparison"] = results.agency_comparison(audit, child_ids=child_ids)
@@ -142,7 +144,7 @@ def audit_results(request: HttpRequest, audit_uuid) -> HttpResponse:
 
 @role_required(*access.RESULTS_ROLES)
 @require_GET
-def audit_compare(request: HttpRequest, audit_uuid) -> HttpResponse:
+def audit_compare(request: AuthenticatedHttpRequest, audit_uuid) -> HttpResponse:
     audit = access.access_audit(request.user, audit_uuid)
     if audit.reaudit_of_id is None:
         raise Http404("This audit is not a re-audit.")
@@ -152,7 +154,7 @@ def audit_compare(request: HttpRequest, audit_uuid) -> HttpResponse:
 
 @role_required(*access.LEAD_ROLES)
 @require_http_methods(["GET", "POST"])
-def audit_reaudit(request: HttpRequest, audit_uuid) -> HttpResponse:
+def audit_reaudit(request: AuthenticatedHttpRequest, audit_uuid) -> HttpResponse:
     audit = access.access_audit(request.user, audit_uuid, write=True)
     form = ReauditForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -175,7 +177,7 @@ def audit_reaudit(request: HttpRequest, audit_uuid) -> HttpResponse:
 
 @role_required(*EXCHANGE_ROLES)
 @require_GET
-def answers_export(request: HttpRequest, audit_uuid) -> HttpResponse:
+def answers_export(request: AuthenticatedHttpRequest, audit_uuid) -> HttpResponse:
     audit = access.access_audit(request.user, audit_uuid)
     content = exchange.answers_export(audit=audit, user=request.user)
     access_log_record(
@@ -191,7 +193,7 @@ def answers_export(request: HttpRequest, audit_uuid) -> HttpResponse:
 
 @role_required(*EXCHANGE_ROLES)
 @require_http_methods(["GET", "POST"])
-def answers_import(request: HttpRequest, audit_uuid) -> HttpResponse:
+def answers_import(request: AuthenticatedHttpRequest, audit_uuid) -> HttpResponse:
     audit = access.access_audit(request.user, audit_uuid)
     form = AnswersUploadForm(request.POST or None, request.FILES or None)
     outcome = None

@@ -14,8 +14,8 @@ from functools import cached_property
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import F, QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from audits.scoring_forms import AnswerForm, GradeForm
 from cases.models import Referral, S47Enquiry, StrategyDiscussion
 from common.access_log import access_log_record
 from common.decorators import role_required
+from common.http import AuthenticatedHttpRequest
 
 # Moderators and QA leads may open the scoring page read-only; only the assigned auditor saves.
 SCORING_PAGE_ROLES = (*access.SCORING_ROLES, *access.ALL_CASE_AUDITS_ROLES)
@@ -160,6 +161,7 @@ class Sheet:
 def case_record(case_audit: CaseAudit):
     """The sampled record the case audit is about, read from the case records."""
     frame_type = case_audit.audit.frame_type
+    queryset: QuerySet
     if frame_type == Audit.FrameType.STRATEGY:
         queryset = StrategyDiscussion.objects.select_related("team")
     elif frame_type == Audit.FrameType.REFERRAL:
@@ -179,7 +181,7 @@ def can_score(user: User, case_audit: CaseAudit) -> bool:
     )
 
 
-def _common_context(request: HttpRequest, case_audit: CaseAudit) -> dict:
+def _common_context(request: AuthenticatedHttpRequest, case_audit: CaseAudit) -> dict:
     return {
         "case_audit": case_audit,
         "editable": can_score(request.user, case_audit),
@@ -195,7 +197,7 @@ def _returned_reason(case_audit: CaseAudit) -> ModerationChange | None:
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     case_audit: CaseAudit,
     sheet: Sheet,
     *,
@@ -222,7 +224,13 @@ def _page(
 
 
 def _fragment(
-    request: HttpRequest, case_audit: CaseAudit, template: str, live: str, *, status: int = 200, **context
+    request: AuthenticatedHttpRequest,
+    case_audit: CaseAudit,
+    template: str,
+    live: str,
+    *,
+    status: int = 200,
+    **context,
 ) -> HttpResponse:
     """A fragment response: the partial, the sentence its status line shows after a conflict or an error
     (`live`), and the case audit's status for the page header, out of band.
@@ -241,7 +249,7 @@ def _score_url(case_audit: CaseAudit, anchor: str = "") -> str:
 
 @role_required(*access.SCORING_ROLES)
 @require_GET
-def my_audits(request: HttpRequest) -> HttpResponse:
+def my_audits(request: AuthenticatedHttpRequest) -> HttpResponse:
     case_audits = list(
         access.case_audits_visible_to(request.user)
         .filter(auditor=request.user)  # someone who also leads sees every case audit; this page is their own
@@ -265,14 +273,14 @@ def my_audits(request: HttpRequest) -> HttpResponse:
 
 @role_required(*SCORING_PAGE_ROLES)
 @require_GET
-def score(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
+def score(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
     case_audit = access.access_case_audit(request.user, case_audit_uuid)
     return _page(request, case_audit, Sheet.load(case_audit))
 
 
 @role_required(*access.SCORING_ROLES)
 @require_POST
-def answer(request: HttpRequest, case_audit_uuid: uuid.UUID, question_id: int) -> HttpResponse:
+def answer(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID, question_id: int) -> HttpResponse:
     case_audit = access.access_case_audit(request.user, case_audit_uuid, write=True)
     sheet = Sheet.load(case_audit)
     question = sheet.question(question_id)
@@ -316,7 +324,9 @@ def answer(request: HttpRequest, case_audit_uuid: uuid.UUID, question_id: int) -
     )
 
 
-def _answer_response(request: HttpRequest, sheet: Sheet, item: QuestionItem, *, status: int) -> HttpResponse:
+def _answer_response(
+    request: AuthenticatedHttpRequest, sheet: Sheet, item: QuestionItem, *, status: int
+) -> HttpResponse:
     code = item.question.code
     if request.htmx:
         live = (
@@ -333,7 +343,7 @@ def _answer_response(request: HttpRequest, sheet: Sheet, item: QuestionItem, *, 
 
 @role_required(*access.SCORING_ROLES)
 @require_POST
-def grade(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
+def grade(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
     case_audit = access.access_case_audit(request.user, case_audit_uuid, write=True)
     form = GradeForm(request.POST)
     if not form.is_valid():
@@ -372,7 +382,7 @@ def _last_grade_change(case_audit: CaseAudit) -> tuple[str, datetime.datetime | 
 
 
 def _grade_response(
-    request: HttpRequest, case_audit: CaseAudit, item: GradeItem, *, status: int
+    request: AuthenticatedHttpRequest, case_audit: CaseAudit, item: GradeItem, *, status: int
 ) -> HttpResponse:
     if request.htmx:
         live = (
@@ -386,7 +396,7 @@ def _grade_response(
 
 @role_required(*access.SCORING_ROLES)
 @require_POST
-def submit(request: HttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
+def submit(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID) -> HttpResponse:
     case_audit = access.access_case_audit(request.user, case_audit_uuid, write=True)
     try:
         services.case_audit_submit(case_audit=case_audit, user=request.user)

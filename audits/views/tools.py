@@ -5,7 +5,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -15,6 +15,7 @@ from audits.models import Answer, AuditTool, Question, ToolVersion
 from common import roles
 from common.decorators import role_required
 from common.forms import add_service_errors
+from common.http import AuthenticatedHttpRequest
 
 ANSWER_LABELS = dict(Answer.Value.choices)
 
@@ -24,7 +25,9 @@ def conditions(question: Question) -> list[str]:
     notes = []
     if question.applies_if_id:
         values = " or ".join(ANSWER_LABELS.get(v, v) for v in question.applies_if_values)
-        notes.append(f"asked only where {question.applies_if.code} is {values}")
+        gate = question.applies_if
+        assert gate is not None  # applies_if_id is set
+        notes.append(f"asked only where {gate.code} is {values}")
     if question.subsample_only:
         notes.append("sub-sample only")
     if question.measures:
@@ -34,7 +37,7 @@ def conditions(question: Question) -> list[str]:
 
 @require_http_methods(["GET"])
 @role_required(*access.AUDIT_ROLES)
-def tool_list(request: HttpRequest) -> HttpResponse:
+def tool_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     versions = ToolVersion.objects.annotate(audit_count=Count("audits")).order_by("-number")
     tools = AuditTool.objects.prefetch_related(Prefetch("versions", queryset=versions))
     return render(request, "audits/tool_list.html", {"tools": tools})
@@ -42,7 +45,7 @@ def tool_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @role_required(*access.AUDIT_ROLES)
-def tool_version(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
+def tool_version(request: AuthenticatedHttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
     version = get_object_or_404(ToolVersion.objects.select_related("tool", "created_by"), uuid=version_uuid)
     questions = Question.objects.select_related("applies_if").order_by("order")
     sections = version.sections.prefetch_related(Prefetch("questions", queryset=questions))
@@ -58,7 +61,7 @@ def tool_version(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*access.LEAD_ROLES)
-def tool_edit(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
+def tool_edit(request: AuthenticatedHttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
     base = get_object_or_404(ToolVersion.objects.select_related("tool"), uuid=version_uuid)
     form = ToolEditForm(request.POST if request.method == "POST" else None, base=base)
     if form.is_valid():

@@ -1,6 +1,8 @@
 """Checks on parsed records that need no database: the models' own rules and duplicate keys."""
 
 import bisect
+import datetime
+from typing import cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
@@ -45,7 +47,7 @@ def model_values(record: Record) -> dict[str, object]:
         name: value for name, value in record.values.items() if not record.record_type.field(name).is_relation
     }
     if record.record_type is schema.S47_ENQUIRIES:
-        values["target_date"] = s47_target_date(values["start_date"])
+        values["target_date"] = s47_target_date(cast(datetime.date, values["start_date"]))  # a required date
     return values
 
 

@@ -7,6 +7,7 @@ an S47 enquiry on child and start date) and is then new, changed or unchanged.
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import F, Model
 
@@ -46,7 +47,7 @@ class References:
         for record in _all_records(extract):
             for name, value in record.values.items():
                 if record.record_type.field(name).is_relation and value is not None:
-                    refs.codes[_target_of(name)].add(value)
+                    refs.codes[_target_of(name)].add(cast(str, value))  # a reference holds a code
         for target, (_, _, creator) in _TARGETS.items():
             if creator:
                 refs.codes[target] |= {r.key[0] for r in extract.records.get(creator, [])}
@@ -58,7 +59,7 @@ class References:
         self.pks[target] = {}
         for chunk in chunks(sorted(self.codes[target])):
             self.pks[target].update(
-                model.objects.filter(**{f"{code_field}__in": chunk}).values_list(code_field, "pk")
+                model._default_manager.filter(**{f"{code_field}__in": chunk}).values_list(code_field, "pk")
             )
 
     def missing(self, target: str) -> list[str]:
@@ -75,6 +76,7 @@ def reference_errors(extract: Extract, refs: References) -> list[ExtractError]:
     errors = []
     for target in ("child", "strategy_discussion"):
         creator = _TARGETS[target][2]
+        assert creator is not None  # children and strategy discussions are created by an import
         known = refs.pks[target].keys() | {r.key[0] for r in extract.records.get(creator, [])}
         known |= {key[0] for key in extract.rejected_keys.get(creator, ())}
         for record in _all_records(extract):
@@ -93,7 +95,9 @@ class Diff:
     """What writing one record type would do."""
 
     to_create: list[Record] = field(default_factory=list)
-    to_update: list[tuple[Record, Model, dict]] = field(default_factory=list)  # record, stored row, changes
+    to_update: list[tuple[Record, Model, dict[str, object]]] = field(
+        default_factory=list
+    )  # record, stored row, changes
     unchanged: list[Record] = field(default_factory=list)
 
 
@@ -121,7 +125,7 @@ def resolved_values(record: Record, refs: References) -> dict[str, object]:
     for name, code in record.values.items():
         model_field = record.record_type.field(name)
         if model_field.is_relation:
-            values[model_field.attname] = refs.pk(name, code)
+            values[model_field.attname] = refs.pk(name, cast(str | None, code))  # a reference holds a code
     return values
 
 
@@ -137,19 +141,21 @@ def unknown_fields(record: Record, row: Model | None = None) -> dict[str, int]:
         return {}
     if row is None:
         return {"unknown_fields": model.unknown_without(record.values)}
-    return {"unknown_fields": row.unknown_fields & ~model.source_mask(record.values)}
+    return {
+        "unknown_fields": cast(m.SourceHeldFields, row).unknown_fields & ~model.source_mask(record.values)
+    }
 
 
-def _stored_by_key(record_type: RecordType, keys: list[tuple]) -> dict[tuple, object]:
+def _stored_by_key(record_type: RecordType, keys: list[tuple]) -> dict[tuple, Model]:
     """Stored rows by key: `key` fields, with a reference matched on the code of the row it points to."""
     paths = []
     for name in record_type.key:
         model_field = record_type.field(name)
         paths.append(f"{name}__{_TARGETS[name][1]}" if model_field.is_relation else name)
     annotations = {f"_key{i}": F(path) for i, path in enumerate(paths)}
-    found = {}
+    found: dict[tuple, Model] = {}
     for chunk in chunks(sorted({key[0] for key in keys})):
-        rows = record_type.model.objects.filter(**{f"{paths[0]}__in": chunk}).annotate(**annotations)
+        rows = record_type.model._default_manager.filter(**{f"{paths[0]}__in": chunk}).annotate(**annotations)
         for row in rows:
             found[tuple(getattr(row, f"_key{i}") for i in range(len(paths)))] = row
     return found

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 
 from django.db import models
 
@@ -19,7 +20,7 @@ from common.child_ids import normalise_child_id
 _ID_FIELDS = {"child_id", "referral_id", "discussion_id", "plan_id", "episode_id", "enquiry_id"}
 
 # Foreign keys are given by the council's code of the row they point to.
-REFERENCES = {
+REFERENCES: dict[str, tuple[type[models.Model], str]] = {
     "child": (m.Child, "child_id"),
     "strategy_discussion": (m.StrategyDiscussion, "discussion_id"),
     "team": (m.Team, "code"),
@@ -28,7 +29,7 @@ REFERENCES = {
 }
 
 # Spellings councils use beyond the codes and labels of the choices.
-_ALIASES = {
+_ALIASES: dict[tuple[type[models.Model], str], dict[str, str]] = {
     (m.Child, "gender"): {
         "m": "male",
         "f": "female",
@@ -69,7 +70,7 @@ class RecordType:
     key: tuple[str, ...]
 
     def field(self, name: str) -> models.Field:
-        return self.model._meta.get_field(name)
+        return _concrete_field(self.model, name)
 
     def value_required(self, name: str) -> bool:
         """Cells that may not be blank: keys and fields with neither a default nor a blank value."""
@@ -89,12 +90,17 @@ class RecordType:
         return {f.name: _parser(self.model, f) for f in self.model._meta.concrete_fields}
 
 
+def _concrete_field(model: type[models.Model], name: str) -> models.Field:
+    """A field of the model's own table (never a reverse relation or a generic foreign key)."""
+    return cast(models.Field, model._meta.get_field(name))
+
+
 def _parser(model: type[models.Model], model_field: models.Field) -> Callable[[object], object]:
     if model_field.is_relation:
         target, code_field = REFERENCES[model_field.name]
         if (target, code_field) == (m.Child, "child_id"):
             return _parse_child_id
-        max_length = target._meta.get_field(code_field).max_length
+        max_length = _concrete_field(target, code_field).max_length
         return lambda value: cells.parse_code(value, max_length=max_length)
     if (model, model_field.name) == (m.Child, "child_id"):
         return _parse_child_id
@@ -105,7 +111,8 @@ def _parser(model: type[models.Model], model_field: models.Field) -> Callable[[o
     if isinstance(model_field, models.BooleanField):
         return cells.parse_bool
     if model_field.choices:
-        lookup = cells.choice_lookup(model_field.choices, _ALIASES.get((model, model_field.name)))
+        choices = cast(list[tuple[str, str]], model_field.choices)  # flat text choices, no groups
+        lookup = cells.choice_lookup(choices, _ALIASES.get((model, model_field.name)))
         allowed = [code for code, _ in model_field.choices if code]
         return lambda value: cells.parse_choice(value, lookup, allowed)
     single_line = not isinstance(model_field, models.TextField)
@@ -118,6 +125,7 @@ def _parse_child_id(value: object) -> str:
     if not child_id:  # only zero-width characters
         raise cells.CellError("A value is required, but the cell is blank.")
     max_length = m.Child._meta.get_field("child_id").max_length
+    assert max_length is not None  # a CharField
     if len(child_id) > max_length:
         raise cells.CellError(f"Must be at most {max_length} characters (it has {len(child_id)}).")
     return child_id

@@ -62,7 +62,7 @@ def upload_get(session: SessionBase, token: str) -> StoredUpload:
     """The upload this session stored under `token`; 404 for any other token or a tampered file."""
     entry = session.get(SESSION_KEY, {}).get(token) if _TOKEN.match(token) else None
     path = _path(token) if entry else None
-    if path is None or not path.is_file():
+    if not entry or path is None or not path.is_file():
         raise Http404("No such upload. It may have expired: upload the file again.")
     content = path.read_bytes()
     if hashlib.sha256(content).hexdigest() != entry["sha256"]:

@@ -28,6 +28,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from openpyxl import Workbook
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
@@ -144,12 +145,20 @@ class _ReadOnlySheet(ReadOnlyWorksheet):
     events see `<dimension>` (it comes first) and `<sheetData>` as soon as they open.
     """
 
+    # openpyxl's own attributes, which types-openpyxl leaves out.
+    _min_column: int | None
+    _min_row: int | None
+    _max_column: int | None
+    _max_row: int | None
+
     def _get_size(self):
-        source = self._get_source()
+        source = self._get_source()  # type: ignore[attr-defined]  # openpyxl's, left out of types-openpyxl
         try:
             for _event, element in iterparse(source, events=("start",)):
                 if element.tag == DIMENSION_TAG:
-                    boundaries = SheetDimension.from_tree(element).boundaries
+                    dimension = SheetDimension.from_tree(element)
+                    assert dimension is not None  # from_tree gives None only for no element
+                    boundaries = dimension.boundaries
                     self._min_column, self._min_row, self._max_column, self._max_row = boundaries
                     return
                 if element.tag == DATA_TAG:
@@ -177,16 +186,16 @@ class _Reader(ExcelReader):
             if rel.target not in self.valid_files:
                 continue
             if "chartsheet" in rel.Type:
-                self.read_chartsheet(sheet, rel)
+                self.read_chartsheet(sheet, rel)  # type: ignore[arg-type]  # openpyxl passes a ChildSheet too
                 continue
             worksheet = _ReadOnlySheet(self.wb, sheet.name, rel.target, self.shared_strings)
-            worksheet.sheet_state = sheet.state
-            self.wb._sheets.append(worksheet)
+            worksheet.sheet_state = sheet.state  # type: ignore[assignment]  # as openpyxl's own loop does
+            self.wb._sheets.append(worksheet)  # type: ignore[attr-defined]  # openpyxl's, left out of its types
 
 
 @dataclass
 class OpenWorkbook:
-    workbook: object  # openpyxl's read-only Workbook
+    workbook: Workbook  # openpyxl's read-only Workbook
     meter: Meter
 
     @property

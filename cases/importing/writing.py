@@ -3,6 +3,8 @@
 Called only by `services.cases_import_files`, inside its transaction.
 """
 
+from typing import cast
+
 from django.contrib.auth.models import User
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -44,7 +46,11 @@ def _create_teams(refs: References) -> int:
 def _create_workers(extract: Extract, refs: References) -> int:
     missing = refs.missing("worker")
     teams = worker_teams(extract)
-    workers = [m.Worker(code=code, name=code, team_id=refs.pk("team", teams.get(code))) for code in missing]
+    # Every team is stored by now (`_create_teams`): a primary key, or None for a worker with no team.
+    workers = [
+        m.Worker(code=code, name=code, team_id=cast(int | None, refs.pk("team", teams.get(code))))
+        for code in missing
+    ]
     m.Worker.objects.bulk_create(workers, batch_size=CHUNK)
     refs.reload("worker")
     return len(missing)
@@ -56,7 +62,7 @@ def worker_teams(extract: Extract) -> dict[str, str]:
     for record in extract.records.get("s47_enquiries", []):
         worker, team = record.values.get("worker"), record.values.get("team")
         if worker and team:
-            teams.setdefault(worker, team)
+            teams.setdefault(cast(str, worker), cast(str, team))  # references hold codes
     return teams
 
 
