@@ -2,10 +2,14 @@
 username), and how many failures lock it out: for the username from one address, and for the username
 from anywhere."""
 
+import datetime
+from dataclasses import dataclass
+
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_failure_limit, get_lockout_parameters
+from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.http import HttpRequest
 
 
@@ -39,3 +43,37 @@ class AccountLockoutHandler(AxesDatabaseHandler):
                 request.lockout_whole_account = True  # the page says every computer is locked out
             worst = max(worst, scaled)
         return worst
+
+
+@dataclass(frozen=True)
+class LockedAccount:
+    username: str
+    until: datetime.datetime  # when the cool-off ends, if no one unlocks it sooner
+    whole_account: bool  # locked from every address, not only one
+
+
+def locked_accounts(now: datetime.datetime) -> list[LockedAccount]:
+    """The usernames locked out now, by the same two counts as `AccountLockoutHandler`: the username from
+    one address at AXES_FAILURE_LIMIT, the username from anywhere at LOGIN_USERNAME_FAILURE_LIMIT."""
+    since = now - settings.AXES_COOLOFF_TIME
+    attempts = AccessAttempt.objects.filter(attempt_time__gte=since, username__isnull=False).order_by()
+    by_address = attempts.values("username", "ip_address").annotate(
+        failures=Sum("failures_since_start"), last=Max("attempt_time")
+    )
+    by_username = {
+        row["username"]: row
+        for row in attempts.values("username").annotate(
+            failures=Sum("failures_since_start"), last=Max("attempt_time")
+        )
+    }
+    locked: dict[str, LockedAccount] = {}
+    for row in by_username.values():
+        if row["failures"] >= settings.LOGIN_USERNAME_FAILURE_LIMIT:
+            locked[row["username"]] = LockedAccount(
+                row["username"], row["last"] + settings.AXES_COOLOFF_TIME, True
+            )
+    for row in by_address:
+        if row["username"] not in locked and row["failures"] >= settings.AXES_FAILURE_LIMIT:
+            until = row["last"] + settings.AXES_COOLOFF_TIME
+            locked[row["username"]] = LockedAccount(row["username"], until, False)
+    return sorted(locked.values(), key=lambda account: account.username)

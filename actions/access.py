@@ -16,7 +16,7 @@ import uuid
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from actions.models import Action, ActionPlan, Evidence, PlanIssue, ProgressUpdate
@@ -82,6 +82,27 @@ def sign_off_refusal(user: User_, action: Action) -> str | None:
     if Evidence.objects.filter(update__action=action, uploaded_by=user).exists():
         return "You added evidence to this action: another manager must check the evidence and sign it off."
     return None
+
+
+def awaiting_sign_off_by(user: User_) -> QuerySet[Action]:
+    """The actions awaiting sign-off that this user may sign off: `sign_off_refusal` as a queryset (a
+    test holds the two to the same answers)."""
+    if not isinstance(user, User) or not roles.has_role(user, *SIGN_OFF_ROLES):
+        return Action.objects.none()
+    marker = (
+        ProgressUpdate.objects.filter(action=OuterRef("pk"), status_after=Action.Status.AWAITING_SIGN_OFF)
+        .order_by("-pk")
+        .values("author_id")[:1]
+    )
+    their_evidence = Evidence.objects.filter(update__action=OuterRef("pk"), uploaded_by=user)
+    return (
+        actions_visible_to(user)
+        .filter(status=Action.Status.AWAITING_SIGN_OFF)
+        .exclude(owner=user)
+        .annotate(marked_by=Subquery(marker))
+        .filter(Q(marked_by__isnull=True) | ~Q(marked_by=user.pk))
+        .exclude(Exists(their_evidence))
+    )
 
 
 def marked_complete_by(action: Action) -> int | None:

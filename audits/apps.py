@@ -2,6 +2,7 @@ from django.apps import AppConfig
 
 from cases.grants import child_sight_register
 from common import roles
+from common.home import home_register
 from common.navigation import nav_register
 
 
@@ -9,7 +10,7 @@ class AuditsConfig(AppConfig):
     name = "audits"
 
     def ready(self) -> None:
-        from audits import access  # it imports the models, loaded only now
+        from audits import access, home  # they import the models, loaded only now
 
         # An auditor sees the child records of the cases assigned to them (cases/grants.py).
         child_sight_register(roles.AUDITOR, access.children_assigned_to)
@@ -18,4 +19,13 @@ class AuditsConfig(AppConfig):
         nav_register(label="Audits", url_name="audits-list", roles=access.ALL_AUDITS_ROLES, order=30)
         nav_register(
             label="Moderation", url_name="audits-moderation", roles=access.MODERATION_ROLES, order=40
+        )
+        home_register(key="audits-to-score", roles=access.SCORING_ROLES, order=10, build=home.to_score)
+        home_register(key="audits-returned", roles=access.SCORING_ROLES, order=11, build=home.returned)
+        home_register(
+            key="audits-awaiting-moderation", roles=access.MODERATION_ROLES, order=20,
+            build=home.awaiting_moderation,
+        )  # fmt: skip
+        home_register(
+            key="audits-ready-to-lock", roles=access.MODERATION_ROLES, order=21, build=home.ready_to_lock
         )

@@ -12,6 +12,7 @@ from common.access_log import access_log_record
 from common.decorators import role_required
 from common.exports import csv_response
 from common.filters import AccessLogFilter
+from common.home import home_tasks
 from common.http import AuthenticatedHttpRequest
 from common.models import AccessLogChild, AccessLogEntry
 from common.pagination import page_of, query_without
@@ -21,9 +22,17 @@ CSV_HEADER = ["When", "Username", "Action", "What", "Reference", "Child IDs", "D
 
 
 @login_required
+@require_GET
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Every signed-in user may see this page; it lists what their roles give them."""
-    return render(request, "common/home.html", {"roles": sorted(user_roles(request.user))})
+    """Every signed-in user lands here: the tasks their roles give them (common.home), with counts and
+    links. The children the tasks name are logged, as on every list."""
+    tasks = home_tasks(request)
+    shown = [child_id for task in tasks for child_id in task.child_ids]
+    if shown:
+        access_log_record(
+            request, action=AccessLogEntry.Action.LIST, object_type="home tasks", child_ids=shown
+        )
+    return render(request, "common/home.html", {"roles": sorted(user_roles(request.user)), "tasks": tasks})
 
 
 @role_required(roles.ADMINISTRATOR)

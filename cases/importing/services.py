@@ -134,6 +134,8 @@ def cases_import_files(
     """
     extract, _, result = _checked(files)
     if not result.ok:
+        # Refused: nothing is written but the refusal, so an administrator sees it (cases/home.py).
+        result.batches = [_record_refusal(f, extract, result, user) for f in files]
         return result
     reason = "Imported from " + ", ".join(f.name for f in files)
     diffs, teams_created, workers_created = write_extract(extract, user=user, reason=reason[:REASON_MAX])
@@ -238,6 +240,21 @@ def _log_import(batches: list[ImportBatch], user: User | None, origin: Origin) -
         user=user, action=AccessLogEntry.Action.IMPORT, object_type="case extract", object_ref=batches[0].uuid,
         detail=detail, path=origin.path, ip_address=origin.ip_address,
     )  # fmt: skip
+
+
+def _record_refusal(
+    extract_file: ExtractFile, extract: Extract, result: ImportResult, user: User | None
+) -> ImportBatch:
+    extract_format = extract.formats.get(extract_file.name)
+    return ImportBatch.objects.create(
+        file_name=PurePath(extract_file.name).name[:255],
+        file_format=format_label(extract_file.name, extract_format) if extract_format else "Not recognised",
+        sha256=extract_file.sha256,
+        status=ImportBatch.Status.REJECTED,
+        rows=extract.rows_by_file.get(extract_file.name, 0),
+        error_count=sum(1 for error in result.errors if error.file_name == extract_file.name),
+        imported_by=user,
+    )
 
 
 def _record_batch(

@@ -93,7 +93,10 @@ def test_confirming_a_bad_file_imports_nothing(client, manager):
 
     assert response.status_code == 200
     assert b"There is a problem" in response.content
-    assert not m.S47Enquiry.objects.exists() and not m.ImportBatch.objects.exists()
+    assert not m.S47Enquiry.objects.exists()
+    refusal = m.ImportBatch.objects.get()  # recorded, for the administrators' home page
+    assert (refusal.status, refusal.file_name, refusal.imported_by) == ("rejected", "bad_rows.csv", manager)
+    assert refusal.error_count == len(response.context["result"].errors) > 0
     assert not AccessLogEntry.objects.exists()
 
 

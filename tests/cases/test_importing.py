@@ -111,7 +111,7 @@ def _assert_nothing_written() -> None:
         assert not model.objects.exists(), model
     assert not m.Team.objects.exists()
     assert not m.Worker.objects.exists()
-    assert not m.ImportBatch.objects.exists()
+    assert not m.ImportBatch.objects.filter(status=m.ImportBatch.Status.IMPORTED).exists()
 
 
 def _import(name: str, content: bytes, user=None):
@@ -258,7 +258,9 @@ def test_the_bad_rows_example_reports_each_problem_after_the_examples_are_import
         (9, "start_date", "Duplicate child_id and start_date (EX0005, 15/04/2024): row 8 has the same."),
     ]
     assert m.S47Enquiry.objects.count() == before
-    assert m.ImportBatch.objects.count() == 7
+    assert m.ImportBatch.objects.filter(status=m.ImportBatch.Status.IMPORTED).count() == 7
+    refusal = m.ImportBatch.objects.get(status=m.ImportBatch.Status.REJECTED)
+    assert (refusal.file_name, refusal.error_count, refusal.created) == ("bad_rows.csv", 7, 0)
 
 
 # Bad rows: each reported with its row, column and reason; nothing written ---------------------------
