@@ -4,6 +4,7 @@ overdue and amber actions, and the user's own open actions."""
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from actions import access, selectors
 from actions.models import Action
@@ -14,12 +15,16 @@ from common.http import AuthenticatedHttpRequest
 def _items(actions: QuerySet[Action], hint) -> list[HomeItem]:
     return [
         HomeItem(
-            text=str(action),
+            text=_short(action),
             url=reverse("actions-action-detail", args=[action.uuid]),
             hint=f"{action.issue.plan.title} · {hint(action)}",
         )
         for action in actions.select_related("issue__plan", "owner")[:SHOWN]
     ]
+
+
+def _short(action: Action) -> str:
+    return Truncator(action.description).words(12)
 
 
 def _owner(action: Action) -> str:
@@ -75,7 +80,7 @@ def mine(request: AuthenticatedHttpRequest) -> HomeTask:
     )
     items = [
         HomeItem(
-            text=str(action),
+            text=_short(action),
             url=reverse("actions-action-detail", args=[action.uuid]),
             hint=f"{action.get_status_display()} · due {action.due_date:%-d %B %Y}",
             tag="Overdue" if action.due_date < today else "",

@@ -32,7 +32,13 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         access_log_record(
             request, action=AccessLogEntry.Action.LIST, object_type="home tasks", child_ids=shown
         )
-    return render(request, "common/home.html", {"roles": sorted(user_roles(request.user)), "tasks": tasks})
+    context = {
+        "roles": sorted(user_roles(request.user)),
+        "tasks": tasks,  # those with something in them first; the others, with what will appear, below
+        "waiting": [task for task in tasks if task.count],
+        "quiet": [task for task in tasks if not task.count],
+    }
+    return render(request, "common/home.html", context)
 
 
 @role_required(roles.ADMINISTRATOR)
