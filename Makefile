@@ -16,17 +16,22 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 migrate: install
-	$(PY) manage.py migrate --noinput
+	@$(PY) manage.py migrate --noinput -v 0
+	@echo "Database up to date."
 
 # Loads the small synthetic demo set once; running it again neither duplicates nor wipes data.
 demo: migrate
-	$(PY) manage.py load_demo
-	$(PY) manage.py recompute_metrics
+	@$(PY) manage.py load_demo
+	@$(PY) manage.py recompute_metrics
 
 # The demo turns two-factor authentication off (TWO_FACTOR_REQUIRED=false); production keeps it on.
+# DEMO_MODE=true: the sign-in page says where the demo log-ins are. `make run PORT=8080` for another port.
 run: demo
-	@echo "Open http://$(HOST):$(PORT)/ and sign in with a demo log-in from the README (no two-factor code in the demo)."
-	TWO_FACTOR_REQUIRED=false $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo ""
+	@echo "Open http://$(HOST):$(PORT)/ and sign in with a demo log-in (password: demo-password, no two-factor code):"
+	@echo "  administrator, manager, moderator, auditor, report-officer, partner-agency-auditor, panel-member"
+	@echo ""
+	@DEMO_MODE=true TWO_FACTOR_REQUIRED=false DJANGO_RUNSERVER_HIDE_WARNING=true $(PY) manage.py runserver --skip-checks $(HOST):$(PORT)
 
 # A worker, for when CELERY_BROKER_URL points at Redis.
 worker: install

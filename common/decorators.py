@@ -26,9 +26,9 @@ def role_required(*roles: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request, *args, **kwargs):
+            request.allowed_roles = roles  # also read by the 403 page, which names them
             if not has_role(request.user, *roles):
                 raise PermissionDenied
-            request.allowed_roles = roles
             return view(request, *args, **kwargs)
 
         protected = cast(RoleView, login_required(wrapped))

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "common.errors.ServiceNotFoundPageMiddleware",  # under DEBUG too, the service's own 404 page
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -328,12 +329,25 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# One console handler, on the root: Django's own "django" console handler is dropped, or each of its lines
+# (runserver's included) would print twice. A refused request (403) is a warning line without traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_client_error_traceback": {"()": "common.errors.ClientErrorWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["no_client_error_traceback"]},
+    },
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run in-process (no broker): no line per task, and no warning that there is no broker host.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
+    LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}
+# django-axes prints its version banner in every process (each manage.py command, runserver twice).
+AXES_VERBOSE = False
 
 # Demo conveniences (demo log-ins on the login page) are only ever on in development.
 DEMO_MODE = env.bool("DEMO_MODE", default=DEBUG)

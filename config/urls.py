@@ -5,6 +5,10 @@ from django.urls import include, path
 from accounts import views as accounts_views
 from common import views as common_views
 
+handler403 = "common.errors.permission_denied"
+handler404 = "common.errors.page_not_found"
+handler500 = "common.errors.server_error"
+
 urlpatterns = [
     path("", common_views.home, name="home"),
     path("login/", accounts_views.LoginView.as_view(), name="login"),
