@@ -331,7 +331,7 @@ SPECTACULAR_SETTINGS = {
 
 # One console handler, on the root: Django's own "django" console handler is dropped, or each of its lines
 # (runserver's included) would print twice. A refused request (403) is a warning line without traceback.
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"no_client_error_traceback": {"()": "common.errors.ClientErrorWithoutTraceback"}},
