@@ -54,7 +54,8 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
         }
     request.config.stash[_MIGRATED] = {"blocker": django_db_blocker, "snapshots": snapshots, "emptied": False}
     yield
-    _restore_if_emptied(request.config)  # before pytest-django drops (or, with --reuse-db, keeps) the databases
+    # Before pytest-django drops (or, with --reuse-db, keeps) the databases.
+    _restore_if_emptied(request.config)
 
 
 @pytest.hookimpl(wrapper=True)
