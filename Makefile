@@ -41,19 +41,19 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 # The whole suite: unit, worker (real Celery against Redis) and browser (Playwright + chromium) tests, in fresh
-# test databases, in one process: pytest-django runs the transactional tests (live server, real worker), which
-# empty every table, after the others, an order xdist's distribution does not keep. Each xdist worker would get
-# its own test database, Redis database and file folders (config/settings_test.py); PYTEST_ARGS="-n 2" tries it.
+# test databases, on two pytest-xdist workers. Each worker has its own test database, Redis database and file
+# folders (config/settings_test.py); after any test that empties the tables (live server, real worker,
+# transaction=True), tests/conftest.py puts back the rows of the data migrations, so no test depends on the order.
 # Runs on PostgreSQL when it is reachable on 127.0.0.1:5432 (or wherever DATABASE_URL points).
 test: install browser-deps
 	@db="$${DATABASE_URL:-$$(scripts/services.sh)}"; \
 	echo "Test database: $${db:-SQLite (PostgreSQL not reachable)}"; \
-	DATABASE_URL="$$db" $(VENV)/bin/pytest -q --create-db $(PYTEST_ARGS)
+	DATABASE_URL="$$db" $(VENV)/bin/pytest -q -n 2 --create-db $(PYTEST_ARGS)
 
-# Unit tests only, reusing the test databases of the last run (pytest-django still applies
+# Unit tests only, on two xdist workers, reusing the test databases of the last run (pytest-django still applies
 # any new migration; after editing an applied migration or an interrupted run, add PYTEST_ARGS=--create-db).
 test-fast: install
-	$(VENV)/bin/pytest -q --reuse-db -m "not browser and not worker and not fuzz and not slow" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q -n 2 --reuse-db -m "not browser and not worker and not fuzz and not slow" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

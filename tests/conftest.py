@@ -1,10 +1,72 @@
-"""Personas as fixtures (STYLE.md): one user per role, plus an outsider with no role."""
+"""Personas as fixtures (STYLE.md): one user per role, plus an outsider with no role; and the rows the data
+migrations made (roles, audit tools, ...) put back after every test that empties the tables."""
 
 import pytest
+from django.core.management import call_command
+from django.db import connections
 
 from common import roles
 from tests.browser_fixtures import assert_accessible, axe, browser, page  # noqa: F401  (fixtures)
 from tests.factories import UserFactory
+
+# A transactional test (live server, real worker, transaction=True) ends by emptying every table, rows of the
+# data migrations too. pytest-django runs those tests last, but under pytest-xdist a worker may still run
+# other tests after one, so each test that empties the tables is followed here by the database as migrated:
+# no test depends on where it falls in the order. (`serialized_rollback=True` restores only before its own
+# test.) After the last test it is restored too, for the next run with --reuse-db (`make test-fast`).
+_MIGRATED = pytest.StashKey[dict]()
+
+
+def _empties_tables(item: pytest.Item) -> bool:
+    """The test ran as a TransactionTestCase (pytest-django's own rule), so its teardown flushed every table."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        transaction = marker.kwargs.get("transaction", marker.args[0] if marker.args else False)
+        if transaction or marker.kwargs.get("reset_sequences"):
+            return True
+    fixtures = getattr(item, "fixturenames", ())
+    return any(name in fixtures for name in ("transactional_db", "live_server", "django_db_reset_sequences"))
+
+
+def _restore_if_emptied(config: pytest.Config) -> None:
+    state = config.stash.get(_MIGRATED, None)
+    if not state or not state["emptied"]:
+        return
+    with state["blocker"].unblock():
+        for alias, snapshot in state["snapshots"].items():
+            # Emptied again without post_migrate (a flush without serialized_rollback re-creates content types
+            # and permissions under new ids), then loaded exactly as migrated.
+            call_command("flush", verbosity=0, interactive=False, database=alias, inhibit_post_migrate=True)
+            connections[alias].creation.deserialize_db_from_string(snapshot)
+    state["emptied"] = False
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """pytest-django's test databases, and a snapshot of each as migrated: taken here, as Django takes one only
+    when a collected test asks for serialized_rollback, and kept apart from the connection objects, which
+    Playwright's greenlet replaces."""
+    with django_db_blocker.unblock():
+        snapshots = {
+            connection.alias: getattr(connection, "_test_serialized_contents", None)
+            or connection.creation.serialize_db_to_string()
+            for connection in connections.all()
+        }
+    request.config.stash[_MIGRATED] = {"blocker": django_db_blocker, "snapshots": snapshots, "emptied": False}
+    yield
+    # Before pytest-django drops (or, with --reuse-db, keeps) the databases.
+    _restore_if_emptied(request.config)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    if _MIGRATED in item.config.stash and _empties_tables(item):
+        item.config.stash[_MIGRATED]["emptied"] = True
+    result = yield
+    # Without a next test the session fixtures have just been torn down, restoring first (above).
+    if nextitem is not None:
+        _restore_if_emptied(item.config)
+    return result
 
 
 @pytest.fixture

@@ -212,6 +212,7 @@ def crawl(client, *, budget: int = PAGE_BUDGET, user: User | None = None) -> Cra
     return result
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", roles.ALL_ROLES)
 def test_every_link_shown_to_a_demo_user_opens(demo, client, role):

@@ -469,6 +469,7 @@ def _admin_urls(world: World) -> list[str]:
     return urls
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_every_django_admin_page_that_shows_a_child_writes_an_entry_naming_it(client):
     world = build_world()
@@ -538,6 +539,7 @@ ASSIGNED = (roles.AUDITOR, roles.PARTNER_AUDITOR)
 LOCKED_AT = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("after_lock", "sight_ended"),

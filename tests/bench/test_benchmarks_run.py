@@ -59,6 +59,7 @@ def test_the_name_guard_benchmark_finds_its_disguised_name_among_a_few_children(
     assert set(figures) == {"name_guard_100k_ms"} and figures["name_guard_100k_ms"] >= 0
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_load_test_users_sign_in_with_two_factor_and_open_each_of_their_pages(
     shipped_settings, live_server, tmp_path

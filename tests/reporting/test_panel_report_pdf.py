@@ -119,6 +119,7 @@ def test_the_qa_report_shows_highlights_counts_over_time_and_actions(
         assert expected in text, expected
 
 
+@pytest.mark.slow
 def test_a_version_regenerated_after_the_data_changed_has_the_same_text(
     report_officer, django_capture_on_commit_callbacks
 ):
@@ -185,6 +186,7 @@ def test_the_task_is_enqueued_on_commit_and_runs_once(report_officer, django_cap
     assert version.sha256 == digest and version.progress == 100
 
 
+@pytest.mark.slow
 def test_no_child_is_named_in_the_pdf_the_preview_or_the_content(
     report_officer, django_capture_on_commit_callbacks
 ):
