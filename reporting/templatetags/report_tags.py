@@ -3,12 +3,13 @@
 from django import template
 
 from reporting.content import figure_text
+from reporting.schema import FrozenFigure
 
 register = template.Library()
 
 
 @register.filter
-def figure(value: dict | None) -> str:
+def figure(value: FrozenFigure | None) -> str:
     return figure_text(value) or "No cases (0 of 0)"
 
 
