@@ -19,7 +19,7 @@ urlpatterns = [
     path("dashboard/", include("metrics.urls")),
     path("access-log/", common_views.access_log, name="common-access-log"),
     path("actions/", include("actions.urls")),
-    path("reports/", include("reporting.urls_reports")),
+    path("reports/", include("reporting.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,7 +10,7 @@ from audits.models import Audit
 from cases.standards import MetricKey
 from metrics.measures import CP_PLANS, LEAVING_CARE, LOOKED_AFTER
 from metrics.periods import add_months, last_complete_month, month_end
-from reporting import generation
+from reporting import services
 from reporting.models import PanelReport
 
 DEMO_REPORT_TITLE = "Quality Assurance Report (demo)"
@@ -22,7 +22,7 @@ def demo_report_create(*, user: User, audit_title: str) -> PanelReport | None:
         return None
     today = timezone.localdate()
     last = last_complete_month(today)
-    report = generation.panel_report_create(
+    report = services.panel_report_create(
         user=user,
         report_type=PanelReport.Type.QUALITY_ASSURANCE,
         title=DEMO_REPORT_TITLE,
@@ -36,7 +36,7 @@ def demo_report_create(*, user: User, audit_title: str) -> PanelReport | None:
         period_start=add_months(last, -5),
         period_end=month_end(last),
     )
-    generation.panel_report_selections_save(
+    services.panel_report_selections_save(
         report=report,
         user=user,
         audits=Audit.objects.filter(title=audit_title),

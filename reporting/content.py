@@ -1,7 +1,8 @@
 """A panel report's content, read from the data once and frozen: every figure, table and narrative.
 
-`report_content(report, ...)` returns a plain JSON-ready dict. A report version stores it, and the PDF,
-the preview and the XLSX render from that dict alone (reporting.render, reporting.xlsx),
+`report_content(report, ...)` returns a plain JSON-ready dict, shaped as reporting.schema declares
+(`ReportContent`). A report version stores it, and the PDF, the preview and the XLSX render from that
+dict alone (reporting.render, reporting.xlsx),
 so a version issued to a committee renders the same text and figures whatever changes afterwards.
 
 Figures are kept as numerator and denominator ({"n": 13, "d": 18}) and shown as `72% (13 of 18)`.
@@ -14,7 +15,6 @@ texts, action plans); reporting.privacy checks every string in the dict before a
 import datetime
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 
@@ -28,6 +28,19 @@ from common.figures import Figure
 from metrics import measures, selectors
 from metrics.periods import month_start
 from reporting.models import PanelReport
+from reporting.schema import (
+    AuditContent,
+    Comparison,
+    Counts,
+    FrozenFigure,
+    LeavingCare,
+    Measures,
+    PercentMeasure,
+    PlanRow,
+    QuestionResult,
+    Reaudit,
+    ReportContent,
+)
 
 SCHEMA = 1
 # A standard met in this share of cases or more is listed as a strength; below FOCUS_BELOW, as an area
@@ -42,12 +55,12 @@ def date_text(day: datetime.date | None) -> str:
     return f"{day.day} {day:%B %Y}" if day else ""
 
 
-def figure(numerator: float | Decimal, denominator: int) -> dict:
+def figure(numerator: float | Decimal, denominator: int) -> FrozenFigure:
     value = float(numerator)
     return {"n": int(value) if value.is_integer() else value, "d": int(denominator)}
 
 
-def figure_text(value: dict | None) -> str:
+def figure_text(value: FrozenFigure | None) -> str:
     """`72% (13 of 18)` from a frozen figure."""
     if not value:
         return ""
@@ -61,7 +74,7 @@ def report_content(
     generated_at: datetime.datetime,
     generated_by: str,
     today: datetime.date,
-) -> dict:
+) -> ReportContent:
     """Everything the report shows, read now from the audits, metric snapshots and action plans."""
     audits = list(
         report.audits.select_related("tool_version__tool", "reaudit_of").prefetch_related("frame_teams")
@@ -108,7 +121,7 @@ def report_content(
 # Audits ---------------------------------------------------------------------------------------------------
 
 
-def audit_content(audit: Audit) -> dict:
+def audit_content(audit: Audit) -> AuditContent:
     audit_results = results.audit_results(audit)  # child_ids=False: findings carry no identifier
     scored = list(
         CaseAudit.objects.filter(audit=audit, status__in=results.SCORED_STATUSES)
@@ -120,7 +133,7 @@ def audit_content(audit: Audit) -> dict:
     order = {record_id: index for index, record_id in enumerate(labels)}
     agency_labels = dict(Agency.choices)
     grade_labels = dict(Grade.choices)
-    questions: list[dict[str, Any]] = []
+    questions: list[QuestionResult] = []
     for section in audit_results.sections:
         for row in section.questions:
             questions.append(
@@ -137,7 +150,7 @@ def audit_content(audit: Audit) -> dict:
                 }
             )
     answered = [q for q in questions if q["figure"]["d"]]
-    content = {
+    content: AuditContent = {
         "uuid": str(audit.uuid),  # where each figure came from: the audit's results page shows the same
         "title": audit.title,
         "theme": audit.theme,
@@ -171,12 +184,12 @@ def audit_content(audit: Audit) -> dict:
     return content
 
 
-def _highlights(answered: list[dict]) -> list[dict]:
+def _highlights(answered: list[QuestionResult]) -> list[QuestionResult]:
     """A long tool's highlights: its strengths and the standards that still need focus, in tool order."""
     return [q for q in answered if _percent(q) >= STRENGTH_AT_LEAST or _percent(q) < FOCUS_BELOW]
 
 
-def _percent(question: dict) -> int:
+def _percent(question: QuestionResult) -> int:
     return Figure(question["figure"]["n"], question["figure"]["d"]).percent or 0
 
 
@@ -229,7 +242,7 @@ def method_sentences(audit: Audit, case_count: int) -> list[str]:
     return sentences
 
 
-def comparison_content(audit: Audit) -> dict:
+def comparison_content(audit: Audit) -> Comparison:
     comparison = results.agency_comparison(audit, child_ids=False)
     return {
         "agencies": [label for _value, label in comparison.agencies],
@@ -253,7 +266,7 @@ def comparison_content(audit: Audit) -> dict:
     }
 
 
-def reaudit_content(audit: Audit) -> dict:
+def reaudit_content(audit: Audit) -> Reaudit:
     rows = results.reaudit_comparison(audit)
     original = audit.reaudit_of
     assert original is not None  # reaudit_comparison refuses an audit that is not a re-audit
@@ -278,7 +291,9 @@ COUNT_KEYS = {measure.key for measure in measures.COUNT_MEASURES}
 MEASURE_CHOICES = MetricKey.choices
 
 
-def measures_content(keys: Iterable[str], start: datetime.date, end: datetime.date, *, today) -> dict:
+def measures_content(
+    keys: Iterable[str], start: datetime.date, end: datetime.date, *, today: datetime.date
+) -> Measures:
     """The selected measures by month over the report's period, from the stored snapshots (all teams)."""
     keys = [key for key in keys if key in dict(MEASURE_CHOICES)]
     first, last = month_start(start), month_start(end)
@@ -290,7 +305,7 @@ def measures_content(keys: Iterable[str], start: datetime.date, end: datetime.da
         targets=selectors.targets_by_metric(),
         today=today,
     )
-    percent = []
+    percent: list[PercentMeasure] = []
     for panel in data.panels:
         if panel.metric.key not in keys:
             continue
@@ -316,7 +331,7 @@ def measures_content(keys: Iterable[str], start: datetime.date, end: datetime.da
                 "total_coverage": panel.total_coverage,
             }
         )
-    counts = None
+    counts: Counts | None = None
     count_keys = [m for m in (measures.CP_PLANS, measures.LOOKED_AFTER) if m.key in keys]
     if count_keys:
         counts = {
@@ -331,7 +346,7 @@ def measures_content(keys: Iterable[str], start: datetime.date, end: datetime.da
                 for c in data.counts
             ],
         }
-    leaving = None
+    leaving: LeavingCare | None = None
     if measures.LEAVING_CARE.key in keys:
         leaving = {
             "count": data.leaving_care.count,
@@ -350,14 +365,16 @@ def measures_content(keys: Iterable[str], start: datetime.date, end: datetime.da
 # Action plans ------------------------------------------------------------------------------------------
 
 
-def plan_tables(plans: list[ActionPlan], *, today: datetime.date) -> Iterator[tuple[ActionPlan, list[dict]]]:
+def plan_tables(
+    plans: list[ActionPlan], *, today: datetime.date
+) -> Iterator[tuple[ActionPlan, list[PlanRow]]]:
     """Each plan's "Issue identified / Action taken by the service" rows, as the actions app defines the
     table (actions.selectors.plan_table_rows), frozen into plain values."""
     for plan in ActionPlan.objects.filter(pk__in=[p.pk for p in plans]):
         yield plan, [_frozen_row(row) for row in action_selectors.plan_table_rows(plan, today=today)]
 
 
-def _frozen_row(row: action_selectors.PlanTableRow) -> dict:
+def _frozen_row(row: action_selectors.PlanTableRow) -> PlanRow:
     return {
         "issue": row.issue_description,
         "figure_label": row.figure_label,

@@ -36,6 +36,7 @@ from django.db.models import F, Q, QuerySet
 from cases.models import Child, match_keys
 from cases.services import children_with_stale_match_keys
 from common import name_keys
+from reporting.schema import ReportContent
 
 MAX_WORDS_BETWEEN = 3
 MAX_ID_PIECES = 4
@@ -238,7 +239,7 @@ def _where(parts: tuple[str, ...]) -> str:
     return ", ".join(parts[:-1]) + ": " + parts[-1]
 
 
-def content_naming_children(content: dict | None) -> list[str]:
+def content_naming_children(content: ReportContent | None) -> list[str]:
     """Where a version's frozen content names a child or gives a child's ID (see texts_naming_children)."""
     if not content:
         return []

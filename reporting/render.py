@@ -1,9 +1,10 @@
 """A panel report's frozen content as HTML (the browser preview) and as a tagged A4 PDF (WeasyPrint).
 
-Renders from the content dict alone (reporting.content), never from the database, so a stored
-version renders the same text whenever it is rendered. The PDF is PDF/UA-1 (tagged, with its language
-and title from <html lang> and <title>); charts are the dashboard's server-drawn SVG, each followed by
-a table of its figures; the font is shipped in static/reports/fonts (Noto Sans, SIL Open Font Licence).
+Renders from the content dict alone (built by reporting.content, shaped as reporting.schema declares),
+never from the database, so a stored version renders the same text whenever it is rendered. The PDF is
+PDF/UA-1 (tagged, with its language and title from <html lang> and <title>); charts are the dashboard's
+server-drawn SVG, each followed by a table of its figures; the font is shipped in static/reports/fonts
+(Noto Sans, SIL Open Font Licence).
 """
 
 import base64
@@ -23,6 +24,7 @@ from django.utils.safestring import SafeString
 
 from common.figures import Figure
 from metrics import charts
+from reporting.schema import FrozenFigure, ReportContent, Section
 
 # WeasyPrint logs each layout step at INFO; a report of twenty pages would fill the worker's log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -52,7 +54,7 @@ def _logo_data_uri() -> str:
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
-def _charts(content: dict) -> dict[str, SafeString]:
+def _charts(content: ReportContent) -> dict[str, SafeString]:
     """The SVG charts of the frozen series: the counts over time, and one per percentage measure."""
     found = {}
     measures = content["measures"]
@@ -90,16 +92,16 @@ def _charts(content: dict) -> dict[str, SafeString]:
     return found
 
 
-def _percent(value: dict) -> int | None:
+def _percent(value: FrozenFigure) -> int | None:
     return Figure(value["n"], value["d"]).percent
 
 
-def _sections(content: dict) -> dict[str, dict]:
+def _sections(content: ReportContent) -> dict[str, Section]:
     """The narrative sections by key, for the template to place between the generated parts."""
     return {section["key"]: section for section in content["sections"]}
 
 
-def report_html(content: dict, *, preview: bool = False, back_url: str = "") -> str:
+def report_html(content: ReportContent, *, preview: bool = False, back_url: str = "") -> str:
     """The report as one HTML document. `preview` links the stylesheet by URL for the browser; the PDF
     reads it from the static files on disk."""
     stylesheet = static(STYLESHEET) if preview else Path(cast(str, finders.find(STYLESHEET))).as_uri()
@@ -118,7 +120,7 @@ def report_html(content: dict, *, preview: bool = False, back_url: str = "") -> 
     )
 
 
-def report_pdf(content: dict) -> RenderedPdf:
+def report_pdf(content: ReportContent) -> RenderedPdf:
     import weasyprint  # imported here: loading Pango costs time the web pages do not need to spend
 
     html = weasyprint.HTML(string=report_html(content), base_url=str(settings.BASE_DIR))

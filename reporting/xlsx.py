@@ -11,19 +11,30 @@ from openpyxl import Workbook
 
 from common.exports import neutralise
 from common.figures import Figure
+from reporting.schema import FrozenFigure, PlanAction, ReportContent
+
+# A row with no action yet still gets its line in the sheet.
+NO_ACTION: PlanAction = {
+    "description": "",
+    "lead": "",
+    "due": "",
+    "status": "",
+    "rag": "",
+    "latest_update": "",
+}
 
 
 def _cell(value):
     return neutralise(value) if isinstance(value, str) else value
 
 
-def _figure_cells(value: dict | None) -> list:
+def _figure_cells(value: FrozenFigure | None) -> list:
     if not value:
         return ["", "", ""]
     return [value["n"], value["d"], Figure(value["n"], value["d"]).percent]
 
 
-def report_xlsx(content: dict) -> bytes:
+def report_xlsx(content: ReportContent) -> bytes:
     workbook = Workbook(write_only=True)
 
     def sheet(title: str, header: list[str], rows):
@@ -130,10 +141,7 @@ def report_xlsx(content: dict) -> bytes:
             ]
             for plan in content["action_plans"]
             for row in plan["rows"]
-            for action in (
-                row["actions"]
-                or [{"description": "", "lead": "", "due": "", "status": "", "latest_update": ""}]
-            )
+            for action in (row["actions"] or [NO_ACTION])
         ],
     )
     buffer = io.BytesIO()

@@ -54,7 +54,7 @@ def test_each_import_contract_is_kept(contract_id, graph):
         ("cases.models", "audits.models", "layers"),  # cases stands below audits
         ("audits.views.results", "actions.selectors", "layers"),  # audits stands below actions
         ("actions.models", "reporting.models", "layers"),  # actions stands below the panel reports
-        ("reporting.pages", "config.settings", "layers"),  # nothing imports config
+        ("reporting.views", "config.settings", "layers"),  # nothing imports config
         ("common.navigation", "accounts.models", "common-independent"),  # common imports no app
         ("common.navigation", "accounts.models", "layers"),
     ],

@@ -35,7 +35,7 @@ from common import roles
 from common.models import AccessLogChild, AccessLogEntry
 from demo.profiles import CHILD_PREFIX
 from demo.users import demo_username
-from reporting import generation
+from reporting import services
 from reporting.models import PanelReport
 
 PAGE_BUDGET = 150
@@ -71,9 +71,9 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             call_command("load_demo", "--children", "60", stdout=StringIO())
         call_command("recompute_metrics", stdout=StringIO())
         officer = User.objects.get(username=demo_username(roles.REPORT_OFFICER))
-        version = generation.report_version_request(report=PanelReport.objects.get(), user=officer)
-        version = generation.report_version_render(version_id=version.pk)
-        generation.report_version_issue(version=version, user=officer)
+        version = services.report_version_request(report=PanelReport.objects.get(), user=officer)
+        version = services.report_version_render(version_id=version.pk)
+        services.report_version_issue(version=version, user=officer)
         yield
         transaction.set_rollback(True)
 

@@ -4,12 +4,13 @@ from django import template
 
 from common.figures import NO_CASES
 from reporting.content import figure_text
+from reporting.schema import FrozenFigure
 
 register = template.Library()
 
 
 @register.filter
-def figure(value: dict | None) -> str:
+def figure(value: FrozenFigure | None) -> str:
     return figure_text(value) or NO_CASES
 
 

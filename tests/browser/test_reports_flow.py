@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from common import roles
-from reporting import generation
+from reporting import services
 from tests.browser_fixtures import log_in
 from tests.factories import ChildFactory, UserFactory
 from tests.reporting.report_data import known_audit, known_plan
@@ -77,17 +77,17 @@ def test_the_version_page_updates_itself_while_the_pdf_is_made(live_server, page
     htmx, shows the download link without a reload."""
     settings.REPORTS_ROOT = tmp_path / "reports"
     officer = UserFactory(username="officer-polling", roles=[roles.REPORT_OFFICER])
-    report = generation.panel_report_create(
+    report = services.panel_report_create(
         user=officer, report_type="quality_assurance", title="QA report", meeting_name="Committee",
         meeting_date=datetime.date(2014, 3, 6), period_start=datetime.date(2014, 1, 1),
         period_end=datetime.date(2014, 2, 28),
     )  # fmt: skip
-    version = generation.report_version_request(report=report, user=officer)  # not enqueued: rendered below
+    version = services.report_version_request(report=report, user=officer)  # not enqueued: rendered below
 
     log_in(page, live_server, "officer-polling")
     page.goto(f"{live_server.url}/reports/versions/{version.uuid}/")
     expect(page.locator("#version-live")).to_contain_text("Queued: 0%")
-    generation.report_version_render(version_id=version.pk)
+    services.report_version_render(version_id=version.pk)
     expect(page.get_by_role("link", name="Download the PDF")).to_be_visible(timeout=15_000)
     expect(page.locator("#version-live")).to_contain_text("the PDF is ready to download")
     assert page.locator("#version-status[hx-trigger]").count() == 0  # polling stopped
@@ -99,16 +99,16 @@ def test_a_panel_member_reads_the_issued_header_and_is_told_why_a_download_is_re
     settings.REPORTS_ROOT = tmp_path / "reports"
     officer = UserFactory(username="officer-issuing", roles=[roles.REPORT_OFFICER])
     UserFactory(username="panel-reading", roles=[roles.PANEL_MEMBER])
-    report = generation.panel_report_create(
+    report = services.panel_report_create(
         user=officer, report_type="quality_assurance", title="QA report as issued", meeting_name="Committee",
         meeting_date=datetime.date(2014, 3, 6), authorised_by="Director of Children's Services",
         period_start=datetime.date(2014, 1, 1), period_end=datetime.date(2014, 2, 28),
     )  # fmt: skip
-    version = generation.report_version_request(report=report, user=officer)  # not enqueued: rendered below
-    generation.report_version_render(version_id=version.pk)
+    version = services.report_version_request(report=report, user=officer)  # not enqueued: rendered below
+    services.report_version_render(version_id=version.pk)
     version.refresh_from_db()
-    generation.report_version_issue(version=version, user=officer)
-    generation.panel_report_update(
+    services.report_version_issue(version=version, user=officer)
+    services.panel_report_update(
         report=version.report, user=officer, title="Draft title", authorised_by="New name"
     )
     ChildFactory(name="Director Services")  # a child named after the words of the issued header

@@ -13,7 +13,7 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reporting import generation
+from reporting import services
 from reporting.content import report_content
 from reporting.models import ReportVersion
 from reporting.privacy import content_texts, texts_naming_children
@@ -147,7 +147,7 @@ def test_no_disguised_name_or_id_can_be_issued(issuable, report_officer, text, p
     with rolled_back():
         ReportVersion.objects.filter(pk=version.pk).update(data=content)
         version.refresh_from_db()
-        with pytest.raises(generation.ReportRefused, match="names a child"):
-            generation.report_version_issue(version=version, user=report_officer)
+        with pytest.raises(services.ReportRefused, match="names a child"):
+            services.report_version_issue(version=version, user=report_officer)
         version.refresh_from_db()
         assert version.issued_at is None

@@ -11,7 +11,7 @@ from django.utils import timezone
 from actions.models import Action, ActionPlan, PlanIssue, ProgressUpdate
 from audits.models import Audit
 from metrics.models import MetricSnapshot
-from reporting import generation
+from reporting import services
 from reporting.models import PanelReport
 from tests.audits.test_results import reference_cases, scored_case
 from tests.factories import AuditFactory, TeamFactory, tool_version
@@ -91,7 +91,7 @@ def known_report(user, *, report_type: str = PanelReport.Type.SCRUTINY_PANEL) ->
     audit = known_audit()
     plan, action = known_plan(audit, user)
     known_counts()
-    report = generation.panel_report_create(
+    report = services.panel_report_create(
         user=user,
         report_type=report_type,
         title="MASH and First Response information sharing: outcome of audit",
@@ -105,7 +105,7 @@ def known_report(user, *, report_type: str = PanelReport.Type.SCRUTINY_PANEL) ->
         period_start=D(2014, 1, 1),
         period_end=D(2014, 2, 28),
     )
-    generation.panel_report_selections_save(
+    services.panel_report_selections_save(
         report=report,
         user=user,
         audits=[audit],

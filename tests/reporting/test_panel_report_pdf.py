@@ -14,7 +14,7 @@ from actions.models import Action
 from audits.models import Answer, Question
 from cases.models import Child
 from metrics.models import MetricSnapshot
-from reporting import generation, tasks
+from reporting import services, tasks
 from reporting.content import report_content
 from reporting.models import PanelReport, ReportSection, ReportVersion
 from reporting.render import report_html
@@ -34,7 +34,7 @@ def reports_root(settings, tmp_path):
 
 def generate(report, user, django_capture_on_commit_callbacks) -> ReportVersion:
     with django_capture_on_commit_callbacks(execute=True):
-        version = generation.report_version_request(report=report, user=user)
+        version = services.report_version_request(report=report, user=user)
         tasks.report_version_enqueue(version)
     version.refresh_from_db()
     return version
@@ -49,7 +49,7 @@ def test_the_scrutiny_report_pdf_carries_the_header_sections_and_figures(
     version = generate(data.report, report_officer, django_capture_on_commit_callbacks)
 
     assert version.status == ReportVersion.Status.DONE, version.error
-    pdf = generation.report_version_pdf(version)
+    pdf = services.report_version_pdf(version)
     assert pdf.startswith(b"%PDF-1.7")
     text = pdf_text(pdf)
     for expected in (
@@ -87,7 +87,7 @@ def test_the_scrutiny_report_pdf_carries_the_header_sections_and_figures(
 def test_the_pdf_is_tagged_with_its_language_and_title(report_officer, django_capture_on_commit_callbacks):
     data = known_report(report_officer)
     version = generate(data.report, report_officer, django_capture_on_commit_callbacks)
-    reader = pypdf.PdfReader(io.BytesIO(generation.report_version_pdf(version)))
+    reader = pypdf.PdfReader(io.BytesIO(services.report_version_pdf(version)))
     catalog = reader.trailer["/Root"]
     assert catalog["/Lang"] == "en-GB"
     assert bool(catalog["/MarkInfo"]["/Marked"])
@@ -103,7 +103,7 @@ def test_the_qa_report_shows_highlights_counts_over_time_and_actions(
     data = known_report(report_officer, report_type=PanelReport.Type.QUALITY_ASSURANCE)
     version = generate(data.report, report_officer, django_capture_on_commit_callbacks)
 
-    text = pdf_text(generation.report_version_pdf(version))
+    text = pdf_text(services.report_version_pdf(version))
     for expected in (
         "2. Audits undertaken this period",
         "18 cases were audited",
@@ -126,7 +126,7 @@ def test_a_version_regenerated_after_the_data_changed_has_the_same_text(
     data = known_report(report_officer)
     with time_machine.travel(NOW, tick=False):
         first = generate(data.report, report_officer, django_capture_on_commit_callbacks)
-    original = pdf_text(generation.report_version_pdf(first))
+    original = pdf_text(services.report_version_pdf(first))
     assert "72% (13 of 18)" in original
 
     # The data changes: a No becomes a Yes on D2, a count and an action's status change, a narrative is
@@ -142,7 +142,7 @@ def test_a_version_regenerated_after_the_data_changed_has_the_same_text(
     Action.objects.filter(pk=data.action.pk).update(status=Action.Status.NOT_STARTED)
     ReportSection.objects.filter(report=data.report, key="issue").update(text="A rewritten issue.")
 
-    regenerated = generation.report_version_regenerate(first)
+    regenerated = services.report_version_regenerate(first)
     assert pdf_text(regenerated.pdf) == original
     # Byte for byte, too (same WeasyPrint and fonts): the creation date and identifier are the version's.
     assert hashlib.sha256(regenerated.pdf).hexdigest() == first.sha256
@@ -150,7 +150,7 @@ def test_a_version_regenerated_after_the_data_changed_has_the_same_text(
     with time_machine.travel(NOW + datetime.timedelta(days=1), tick=False):
         second = generate(data.report, report_officer, django_capture_on_commit_callbacks)
     assert second.number == 2
-    newer = pdf_text(generation.report_version_pdf(second))
+    newer = pdf_text(services.report_version_pdf(second))
     assert "78% (14 of 18)" in newer  # 14 Yes of 18 -> 77.8% -> 78%
     assert "A rewritten issue." in newer
     assert "A rewritten issue." not in original
@@ -162,15 +162,15 @@ def test_a_stored_pdf_lost_from_disk_is_rendered_again_from_the_frozen_data(
     data = known_report(report_officer)
     with time_machine.travel(NOW, tick=False):
         version = generate(data.report, report_officer, django_capture_on_commit_callbacks)
-    original = pdf_text(generation.report_version_pdf(version))
+    original = pdf_text(services.report_version_pdf(version))
     (reports_root / version.pdf_name).unlink()
-    assert pdf_text(generation.report_version_pdf(version)) == original
+    assert pdf_text(services.report_version_pdf(version)) == original
 
 
 def test_the_task_is_enqueued_on_commit_and_runs_once(report_officer, django_capture_on_commit_callbacks):
     data = known_report(report_officer)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        version = generation.report_version_request(report=data.report, user=report_officer)
+        version = services.report_version_request(report=data.report, user=report_officer)
     assert callbacks == []  # the service only numbers the version; the caller enqueues it
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         tasks.report_version_enqueue(version)
@@ -198,7 +198,7 @@ def test_no_child_is_named_in_the_pdf_the_preview_or_the_content(
         version = generate(report, report_officer, django_capture_on_commit_callbacks)
         assert version.status == ReportVersion.Status.DONE, version.error
         outputs = [
-            pdf_text(generation.report_version_pdf(version)),
+            pdf_text(services.report_version_pdf(version)),
             report_html(version.data),
             str(version.data),
         ]
@@ -217,7 +217,7 @@ def test_no_child_is_named_in_the_pdf_the_preview_or_the_content(
 
 def known_report_copy(data, user) -> PanelReport:
     """A scrutiny report on the same audit and plan."""
-    report = generation.panel_report_create(
+    report = services.panel_report_create(
         user=user,
         report_type=PanelReport.Type.SCRUTINY_PANEL,
         title="Scrutiny of the domestic abuse audit",
@@ -226,7 +226,7 @@ def known_report_copy(data, user) -> PanelReport:
         period_start=datetime.date(2014, 1, 1),
         period_end=datetime.date(2014, 2, 28),
     )
-    generation.panel_report_selections_save(
+    services.panel_report_selections_save(
         report=report, user=user, audits=[data.audit], metrics=[], action_plans=[data.plan]
     )
     return report
@@ -237,7 +237,7 @@ def test_a_narrative_naming_a_child_stops_the_version_without_saying_who(
 ):
     data = known_report(report_officer)
     section = data.report.sections.get(key="issue")
-    generation.report_section_save(
+    services.report_section_save(
         section=section, user=report_officer, text=f"The case of {CHILD_NAMES[3].upper()} was discussed."
     )
     version = generate(data.report, report_officer, django_capture_on_commit_callbacks)
@@ -245,7 +245,7 @@ def test_a_narrative_naming_a_child_stops_the_version_without_saying_who(
     assert "Describe the issue under consideration" in version.error
     assert CHILD_NAMES[3] not in version.error and not version.pdf_name
 
-    generation.report_section_save(section=section, user=report_officer, text="Case 4 was discussed.")
+    services.report_section_save(section=section, user=report_officer, text="Case 4 was discussed.")
     assert generate(data.report, report_officer, django_capture_on_commit_callbacks).status == "done"
 
 
@@ -257,7 +257,7 @@ def test_a_failure_while_drawing_is_recorded_on_the_version(
     def broken(content):
         raise RuntimeError("no fonts")
 
-    monkeypatch.setattr(generation, "report_pdf", broken)
+    monkeypatch.setattr(services, "report_pdf", broken)
     version = generate(data.report, report_officer, django_capture_on_commit_callbacks)
     assert version.status == ReportVersion.Status.FAILED
     assert "could not be made" in version.error
@@ -320,17 +320,17 @@ def test_a_multi_agency_re_audit_shows_agencies_disagreements_and_the_change_by_
         agency="police",
         child=second.child,
     )
-    report = generation.panel_report_create(
+    report = services.panel_report_create(
         user=report_officer, report_type=PanelReport.Type.QUALITY_ASSURANCE, title="QA", meeting_name="Committee",
         meeting_date=datetime.date(2014, 3, 6), period_start=datetime.date(2014, 1, 1),
         period_end=datetime.date(2014, 2, 28),
     )  # fmt: skip
-    generation.panel_report_selections_save(
+    services.panel_report_selections_save(
         report=report, user=report_officer, audits=[reaudit], metrics=[], action_plans=[]
     )
     version = generate(report, report_officer, django_capture_on_commit_callbacks)
     assert version.status == ReportVersion.Status.DONE, version.error
-    text = pdf_text(generation.report_version_pdf(version))
+    text = pdf_text(services.report_version_pdf(version))
     assert "Re-audit: each question's result by agency" in text
     assert "D2 Was risk considered at an early stage? 100% (2 of 2) 50% (1 of 2)" in text
     assert "Case 2 D2 Was risk considered at an early stage? Children's social care: Yes; Police: No" in text

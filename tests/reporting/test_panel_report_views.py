@@ -11,7 +11,7 @@ from django.urls import reverse
 from audits.models import Audit
 from cases.models import Child
 from common.models import AccessLogEntry
-from reporting import generation, tasks
+from reporting import services, tasks
 from reporting.models import PanelReport, ReportSection, ReportVersion
 from tests.factories import ChildFactory
 from tests.reporting.report_data import CHILD_NAMES, known_report, pdf_text
@@ -33,7 +33,7 @@ def data(report_officer):
 @pytest.fixture
 def done_version(data, report_officer, django_capture_on_commit_callbacks) -> ReportVersion:
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
-        version = generation.report_version_request(report=data.report, user=report_officer)
+        version = services.report_version_request(report=data.report, user=report_officer)
         tasks.report_version_enqueue(version)
     version.refresh_from_db()
     assert version.status == ReportVersion.Status.DONE
@@ -135,7 +135,7 @@ def test_generate_queues_a_version_and_the_page_shows_it_done(
 
 def test_a_version_in_progress_polls_with_htmx_and_the_fragment_answers(client, report_officer, data):
     client.force_login(report_officer)
-    version = generation.report_version_request(report=data.report, user=report_officer)  # not enqueued
+    version = services.report_version_request(report=data.report, user=report_officer)  # not enqueued
     page = client.get(reverse("reporting-version", args=[version.uuid])).content.decode()
     assert 'hx-trigger="every 2s"' in page and "vendor/htmx/htmx.min.js" in page
     fragment = client.get(reverse("reporting-version", args=[version.uuid]), headers={"HX-Request": "true"})
@@ -192,7 +192,7 @@ def test_xlsx_text_cells_are_neutralised_against_formulas(
     client.force_login(report_officer)
     data.plan.issues.update(description='=HYPERLINK("http://example.com")')
     with django_capture_on_commit_callbacks(execute=True):
-        version = generation.report_version_request(report=data.report, user=report_officer)
+        version = services.report_version_request(report=data.report, user=report_officer)
         tasks.report_version_enqueue(version)
     workbook = openpyxl.load_workbook(
         io.BytesIO(client.get(reverse("reporting-version-xlsx", args=[version.uuid])).content)
@@ -238,9 +238,9 @@ def test_issuing_makes_the_version_readable_by_panel_members_only_then(
 def test_a_panel_member_cannot_read_a_later_draft_version(
     client, report_officer, panel_member, done_version, django_capture_on_commit_callbacks
 ):
-    generation.report_version_issue(version=done_version, user=report_officer)
+    services.report_version_issue(version=done_version, user=report_officer)
     with django_capture_on_commit_callbacks(execute=True):
-        draft = generation.report_version_request(report=done_version.report, user=report_officer)
+        draft = services.report_version_request(report=done_version.report, user=report_officer)
         tasks.report_version_enqueue(draft)
     client.force_login(panel_member)
     detail = client.get(reverse("reporting-report", args=[done_version.report.uuid])).content.decode()
@@ -261,7 +261,7 @@ def test_a_manager_reads_drafts_but_cannot_change_them(client, manager, data, do
 
 
 def test_a_version_not_yet_made_cannot_be_issued_or_downloaded(client, report_officer, data):
-    version = generation.report_version_request(report=data.report, user=report_officer)  # not enqueued
+    version = services.report_version_request(report=data.report, user=report_officer)  # not enqueued
     client.force_login(report_officer)
     client.post(reverse("reporting-version-issue", args=[version.uuid]))
     version.refresh_from_db()
@@ -279,7 +279,7 @@ def test_the_report_list_costs_a_fixed_number_of_queries(
     client, report_officer, data, django_assert_max_num_queries
 ):
     for n in range(3):
-        generation.panel_report_create(
+        services.panel_report_create(
             user=report_officer, report_type="scrutiny_panel", title=f"Report {n}", meeting_name="Panel",
             meeting_date=datetime.date(2014, 3, n + 1), period_start=datetime.date(2014, 1, 1),
             period_end=datetime.date(2014, 1, 31),
@@ -329,7 +329,7 @@ def test_a_field_no_one_listed_naming_a_child_stops_the_version(
     ChildFactory(name="Gillian Bradshaw")
     Audit.objects.filter(pk=data.audit.pk).update(theme="Gillian (known as Gill) Bradshaw")
     with django_capture_on_commit_callbacks(execute=True):
-        version = generation.report_version_request(report=data.report, user=report_officer)
+        version = services.report_version_request(report=data.report, user=report_officer)
         tasks.report_version_enqueue(version)
     version.refresh_from_db()
     assert version.status == ReportVersion.Status.FAILED and version.data is None
@@ -352,7 +352,7 @@ def test_a_version_naming_a_child_added_since_it_was_made_cannot_be_issued(
 def test_an_issued_version_naming_a_child_is_not_downloaded(
     client, report_officer, panel_member, done_version, download
 ):
-    generation.report_version_issue(version=done_version, user=report_officer)
+    services.report_version_issue(version=done_version, user=report_officer)
     ChildFactory(name="Gillian Bradshaw", child_id="DEMOX000001")
     # A version frozen before the guard saw through disguises: Cyrillic "і" and an ID in small letters.
     done_version.data["action_plans"][0]["rows"][0]["actions"][0]["lead"] = (
@@ -373,8 +373,8 @@ def test_an_issued_version_naming_a_child_is_not_downloaded(
 def test_panel_members_see_the_issued_versions_header_never_the_live_drafts(
     client, report_officer, panel_member, manager, done_version
 ):
-    generation.report_version_issue(version=done_version, user=report_officer)
-    generation.panel_report_update(
+    services.report_version_issue(version=done_version, user=report_officer)
+    services.panel_report_update(
         report=done_version.report, user=report_officer, title="Draft title not yet issued",
         authorised_by="Someone new", meeting_name="Another panel",
     )  # fmt: skip

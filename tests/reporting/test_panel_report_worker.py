@@ -2,7 +2,7 @@
 
 import pytest
 
-from reporting import generation, tasks
+from reporting import services, tasks
 from reporting.models import ReportVersion
 from tests.integration.test_celery_worker import WAIT_SECONDS, _wait_until, worker  # noqa: F401  (fixture)
 from tests.reporting.report_data import known_report, pdf_text
@@ -14,7 +14,7 @@ def test_the_worker_generates_the_version_queued_on_commit(worker, report_office
     settings.REPORTS_ROOT = tmp_path / "reports"
     data = known_report(report_officer)
 
-    version = generation.report_version_request(report=data.report, user=report_officer)
+    version = services.report_version_request(report=data.report, user=report_officer)
     tasks.report_version_enqueue(version)
 
     done = _wait_until(
@@ -25,4 +25,4 @@ def test_the_worker_generates_the_version_queued_on_commit(worker, report_office
     version.refresh_from_db()
     assert version.status == ReportVersion.Status.DONE, version.error
     assert version.progress == 100 and version.page_count
-    assert "72% (13 of 18)" in pdf_text(generation.report_version_pdf(version))
+    assert "72% (13 of 18)" in pdf_text(services.report_version_pdf(version))

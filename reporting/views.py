@@ -16,7 +16,7 @@ from common.decorators import role_required
 from common.exports import XLSX_TYPE
 from common.http import AuthenticatedHttpRequest
 from common.models import AccessLogEntry
-from reporting import generation, tasks
+from reporting import services, tasks
 from reporting.access import (
     REPORT_ALL_ROLES,
     REPORT_BUILD_ROLES,
@@ -27,7 +27,7 @@ from reporting.access import (
     report_versions_visible_to,
 )
 from reporting.content import date_text, report_content
-from reporting.editing import ReportHeaderForm, ReportSectionForm, ReportSelectionsForm
+from reporting.forms import ReportHeaderForm, ReportSectionForm, ReportSelectionsForm
 from reporting.models import PanelReport, ReportVersion
 from reporting.privacy import content_naming_children
 from reporting.render import report_html
@@ -88,7 +88,7 @@ def issued_headers(reports: list[PanelReport]) -> dict[int, dict]:
 def report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReportHeaderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        report = generation.panel_report_create(user=request.user, **form.cleaned_data)
+        report = services.panel_report_create(user=request.user, **form.cleaned_data)
         messages.success(request, "Report created. Choose what it draws on, then edit its narrative.")
         return redirect("reporting-report-selections", report_uuid=report.uuid)
     return render(request, "reporting/report_form.html", {"form": form, "heading": "Create a panel report"})
@@ -136,7 +136,7 @@ def report_edit(request: AuthenticatedHttpRequest, report_uuid: uuid.UUID) -> Ht
         request.POST or None, initial=ReportHeaderForm.initial_for(report), creating=False
     )
     if request.method == "POST" and form.is_valid():
-        generation.panel_report_update(report=report, user=request.user, **form.cleaned_data)
+        services.panel_report_update(report=report, user=request.user, **form.cleaned_data)
         messages.success(request, "Header saved.")
         return redirect("reporting-report", report_uuid=report.uuid)
     return render(
@@ -157,7 +157,7 @@ def report_selections(request: AuthenticatedHttpRequest, report_uuid: uuid.UUID)
     }
     form = ReportSelectionsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        generation.panel_report_selections_save(report=report, user=request.user, **form.cleaned_data)
+        services.panel_report_selections_save(report=report, user=request.user, **form.cleaned_data)
         messages.success(request, "Selections saved.")
         return redirect("reporting-report", report_uuid=report.uuid)
     return render(
@@ -179,7 +179,7 @@ def report_section_edit(request: AuthenticatedHttpRequest, report_uuid: uuid.UUI
         request.POST or None, initial={"text": section.text}, label=section.title, hint=hint
     )
     if request.method == "POST" and form.is_valid():
-        generation.report_section_save(section=section, user=request.user, text=form.cleaned_data["text"])
+        services.report_section_save(section=section, user=request.user, text=form.cleaned_data["text"])
         messages.success(request, f"{section.title}: saved.")
         return redirect("reporting-report", report_uuid=report.uuid)
     return render(
@@ -209,7 +209,7 @@ def report_url(report: PanelReport) -> str:
 @require_POST
 def report_generate(request: AuthenticatedHttpRequest, report_uuid: uuid.UUID) -> HttpResponse:
     report = access_panel_report(request.user, report_uuid, write=True)
-    version = generation.report_version_request(report=report, user=request.user)
+    version = services.report_version_request(report=report, user=request.user)
     tasks.report_version_enqueue(version)
     return redirect("reporting-version", version_uuid=version.uuid)
 
@@ -242,7 +242,7 @@ def version_pdf(request: AuthenticatedHttpRequest, version_uuid: uuid.UUID) -> H
         request, action=AccessLogEntry.Action.EXPORT, object_type="panel report", object_ref=str(version.uuid),
         detail=f"pdf: {version.report.title} v{version.number}",
     )  # fmt: skip
-    response = HttpResponse(generation.report_version_pdf(version), content_type="application/pdf")
+    response = HttpResponse(services.report_version_pdf(version), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_file_name(version)}.pdf"'
     return response
 
@@ -273,8 +273,8 @@ def version_issue(request: AuthenticatedHttpRequest, version_uuid: uuid.UUID) ->
         messages.success(request, f"Version {version.number} was already issued.")
     else:
         try:
-            generation.report_version_issue(version=version, user=request.user)
-        except generation.ReportRefused as refused:
+            services.report_version_issue(version=version, user=request.user)
+        except services.ReportRefused as refused:
             messages.error(request, f"Version {version.number} was not issued. {refused}")
         else:
             messages.success(request, f"Version {version.number} issued: panel members can now read it.")

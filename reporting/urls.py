@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import pages as views
+from reporting import views
 
 urlpatterns = [
     path("", views.report_list, name="reporting-reports"),

@@ -1,5 +1,5 @@
 """Forms for the panel report pages: they validate and normalise; the views hand `cleaned_data` to
-reporting.generation."""
+reporting.services."""
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
