@@ -46,7 +46,7 @@ class PanelReport(PublicIdModel):
     # Set by a service before save(): simple-history writes them on the history row.
     _change_reason: str
     _history_user: User | None
-    header: dict  # the header the list page shows (reporting.pages.report_list)
+    header: dict  # the header the list page shows (reporting.views.report_list)
 
     class Meta:
         ordering = ["-meeting_date", "title"]
