@@ -20,7 +20,7 @@ def test_a_manager_imports_the_example_extract_and_sees_the_cases(live_server, p
     assert_accessible(page)
 
     log_in(page, live_server, "manager-browser")
-    assert page.get_by_role("heading", level=1).inner_text() == "Case audit tracker"
+    assert page.get_by_role("heading", level=1).inner_text() == "Your work"  # the home page: their tasks
     assert_accessible(page)
 
     page.get_by_role("link", name="Import").first.click()
