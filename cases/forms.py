@@ -94,7 +94,9 @@ class ImportUploadForm(forms.Form):
                 raise forms.ValidationError(f"{name}: {error}" if several else str(error)) from None
             if upload.size > settings.IMPORT_MAX_BYTES:
                 if several:
-                    raise forms.ValidationError(f"{name} is too big: each file must be smaller than {limit} MB")
+                    raise forms.ValidationError(
+                        f"{name} is too big: each file must be smaller than {limit} MB"
+                    )
                 raise forms.ValidationError(f"The selected file must be smaller than {limit} MB")
             if name in names:
                 raise forms.ValidationError(f"{name} is selected twice: select each file once")

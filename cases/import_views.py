@@ -63,7 +63,9 @@ def import_encoding(request: AuthenticatedHttpRequest, token: str) -> HttpRespon
 def import_confirm(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     upload = upload_get(request.session, token)
     try:
-        result = cases_import_files(files=_extract_files(upload), user=request.user, origin=Origin.of(request))
+        result = cases_import_files(
+            files=_extract_files(upload), user=request.user, origin=Origin.of(request)
+        )
     except IntegrityError:  # another import changed the same records between the checks and the writes
         result = cases_import_preview_files(files=_extract_files(upload))
         return _preview(request, upload, result, conflict=True)
