@@ -35,6 +35,7 @@ def multiple_file_input(attrs: dict[str, str]) -> forms.ClearableFileInput:
     (govuk-file-upload, and govuk-file-upload--error)."""
     widget = forms.ClearableFileInput(attrs=attrs)
     widget.allow_multiple_selected = True
+    widget.attrs["multiple"] = "multiple"
     return widget
 
 
