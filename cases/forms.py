@@ -102,12 +102,12 @@ class ImportUploadForm(forms.Form):
             if name in names:
                 raise forms.ValidationError(f"{name} is selected twice: select each file once")
             names.add(name)
-        total = sum(upload.size for upload in uploads)
+        total = sum(upload.size or 0 for upload in uploads)
         if total > settings.IMPORT_MAX_BYTES:
-            biggest = max(uploads, key=lambda upload: upload.size)
+            biggest = max(uploads, key=lambda upload: upload.size or 0)
             raise forms.ValidationError(
                 f"The selected files add up to {_megabytes(total)} MB; together they must be smaller than "
-                f"{limit} MB. Upload fewer at a time (the biggest is {biggest.name}, {_megabytes(biggest.size)} MB)"
+                f"{limit} MB. Upload fewer at a time (the biggest is {biggest.name}, {_megabytes(biggest.size or 0)} MB)"
             )
         return [StoredFile(upload.name or "", upload.read()) for upload in uploads]
 
