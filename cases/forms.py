@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from cases.importing.reading import CSV_ENCODINGS, UTF_8, UTF_16, WINDOWS_1252, ExtractFileError, file_format
+from cases.importing.uploads import StoredFile
 
 CSV_OR_XLSX = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -28,18 +29,46 @@ def encoding_field() -> forms.ChoiceField:
     )
 
 
-class ImportUploadForm(forms.Form):
-    """A case extract to check, then import. `cleaned_data["file"]` is the name and the bytes;
-    `cleaned_data["encoding"]` the encoding a CSV file is read in."""
+def multiple_file_input(attrs: dict[str, str]) -> forms.ClearableFileInput:
+    """A file input that takes several files (Django's "Uploading multiple files"). An instance of
+    ClearableFileInput itself, not a subclass: the GOV.UK template pack styles widgets by class name
+    (govuk-file-upload, and govuk-file-upload--error)."""
+    widget = forms.ClearableFileInput(attrs=attrs)
+    widget.allow_multiple_selected = True
+    widget.attrs["multiple"] = "multiple"
+    return widget
 
-    file = forms.FileField(
+
+class MultipleFileField(forms.FileField):
+    """One file or several (Django's "Uploading multiple files"): cleans to a list of uploads."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", multiple_file_input({}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            if not data:
+                return super().clean(None, initial)  # "required"
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)]
+
+
+class ImportUploadForm(forms.Form):
+    """A case extract to check, then import: one file, or several (children, referrals, S47 enquiries...)
+    imported as one. `cleaned_data["file"]` is a list of StoredFile (name and bytes);
+    `cleaned_data["encoding"]` the encoding its CSV files are read in."""
+
+    file = MultipleFileField(
         label="Upload a case extract",
-        help_text="An Ofsted Annex A workbook (List 5) or the product's own extract format, as .xlsx or CSV.",
+        help_text="An Ofsted Annex A workbook (List 5) or the product's own extract format, as .xlsx or CSV. "
+        "Select several files at once (children, referrals, S47 enquiries...) to import them together, "
+        "in any order.",
         error_messages={
             "required": "Select a CSV or Excel (.xlsx) file",
             "empty": "The selected file is empty",
         },
-        widget=forms.ClearableFileInput(attrs={"accept": CSV_OR_XLSX}),
+        widget=multiple_file_input({"accept": CSV_OR_XLSX}),
     )
     encoding = encoding_field()
 
@@ -53,19 +82,41 @@ class ImportUploadForm(forms.Form):
             Button.primary("upload", "Upload and check"),
         )
 
-    def clean_file(self) -> dict:
-        upload: UploadedFile = self.cleaned_data["file"]
-        try:
-            file_format(upload.name or "")  # an upload always has a name
-        except ExtractFileError as error:
-            raise forms.ValidationError(str(error)) from None
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
-            raise forms.ValidationError(f"The selected file must be smaller than {limit} MB")
-        return {"name": upload.name, "content": upload.read()}
+    def clean_file(self) -> list[StoredFile]:
+        uploads: list[UploadedFile] = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
+        several = len(uploads) > 1
+        names: set[str] = set()
+        for upload in uploads:
+            name = upload.name or ""  # an upload always has a name
+            try:
+                file_format(name)
+            except ExtractFileError as error:
+                raise forms.ValidationError(f"{name}: {error}" if several else str(error)) from None
+            if upload.size > settings.IMPORT_MAX_BYTES:
+                if several:
+                    raise forms.ValidationError(
+                        f"{name} is too big: each file must be smaller than {limit} MB"
+                    )
+                raise forms.ValidationError(f"The selected file must be smaller than {limit} MB")
+            if name in names:
+                raise forms.ValidationError(f"{name} is selected twice: select each file once")
+            names.add(name)
+        total = sum(upload.size or 0 for upload in uploads)
+        if total > settings.IMPORT_MAX_BYTES:
+            biggest = max(uploads, key=lambda upload: upload.size or 0)
+            raise forms.ValidationError(
+                f"The selected files add up to {_megabytes(total)} MB; together they must be smaller than "
+                f"{limit} MB. Upload fewer at a time (the biggest is {biggest.name}, {_megabytes(biggest.size or 0)} MB)"
+            )
+        return [StoredFile(upload.name or "", upload.read()) for upload in uploads]
 
     def clean_encoding(self) -> str:
         return self.cleaned_data.get("encoding") or UTF_8
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0")
 
 
 class ImportEncodingForm(forms.Form):

@@ -75,6 +75,8 @@ class ImportResult:
     samples: list[Sample] = field(default_factory=list)
     batches: list[ImportBatch] = field(default_factory=list)
     unfed_measures: list[UnfedMeasure] = field(default_factory=list)
+    rows_by_file: dict[str, int] = field(default_factory=dict)
+    by_file: dict[str, Counts] = field(default_factory=dict)  # records created, updated, unchanged
 
     @property
     def ok(self) -> bool:
@@ -104,7 +106,9 @@ def cases_import_preview_files(*, files: list[ExtractFile]) -> ImportResult:
         for record_type in schema.RECORD_TYPES:
             records = extract.records.get(record_type.name)
             if records:
-                result.counts.setdefault(record_type.name, Counts()).add(diff(record_type, records, refs))
+                found = diff(record_type, records, refs)
+                result.counts.setdefault(record_type.name, Counts()).add(found)
+                _count_by_file(result.by_file, found)
         _count_new_references(result, len(refs.missing("team")), len(refs.missing("worker")))
     return result
 
@@ -140,12 +144,11 @@ def cases_import_files(
     reason = "Imported from " + ", ".join(f.name for f in files)
     diffs, teams_created, workers_created = write_extract(extract, user=user, reason=reason[:REASON_MAX])
     child_match_keys_refresh()  # the bulk writes skip Child.save(), which makes them one at a time
-    by_file = {f.name: Counts() for f in files}
     for name, found in diffs.items():
         result.counts.setdefault(name, Counts()).add(found)
-        _count_by_file(by_file, found)
+        _count_by_file(result.by_file, found)
     _count_new_references(result, teams_created, workers_created)
-    result.batches = [_record_batch(f, extract, by_file[f.name], user) for f in files]
+    result.batches = [_record_batch(f, extract, result.by_file[f.name], user) for f in files]
     _log_import(result.batches, user, origin or Origin())
     # The figures above cases are stale now: their app subscribed to the event (cases/events.py).
     records_imported.send_on_commit(
@@ -180,6 +183,8 @@ def _checked(files: list[ExtractFile]) -> tuple[Extract, References, ImportResul
         warnings=extract.warnings,
         samples=extract.samples,
         unfed_measures=unfed_measures(extract),
+        rows_by_file={f.name: extract.rows_by_file.get(f.name, 0) for f in files},
+        by_file={f.name: Counts() for f in files},
     )
     return extract, refs, result
 

@@ -1,5 +1,6 @@
 """The import pages: upload -> preview -> confirm, and who may use them."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,147 @@ def test_anonymous_users_are_sent_to_sign_in(client):
     ):
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
+
+
+def _upload_files(client, *files: tuple[str, bytes]):
+    return client.post(reverse("cases-import"), {"file": [SimpleUploadedFile(n, c) for n, c in files]})
+
+
+def _examples(*names: str) -> list[tuple[str, bytes]]:
+    return [(name, (EXAMPLES / name).read_bytes()) for name in names]
+
+
+# S47 enquiries first: they point to children (and strategy discussions) in the files after them.
+IN_REVERSE = ("s47_enquiries.csv", "strategy_discussions.csv", "referrals.csv", "children.csv")
+
+
+def test_several_files_in_any_order_are_previewed_together_then_imported_as_one(client, manager, media_root):
+    client.force_login(manager)
+
+    response = _upload_files(client, *_examples(*IN_REVERSE))
+    assert response.status_code == 302
+    token = _token(response)
+    assert len(list(media_root.glob("imports/*"))) == len(IN_REVERSE), "one token, a file for each"
+
+    preview = client.get(response.url)
+    assert preview.status_code == 200
+    result = preview.context["result"]
+    assert result.ok, result.errors
+    assert [f["name"] for f in preview.context["files"]] == list(IN_REVERSE)
+    children_rows = len((EXAMPLES / "children.csv").read_text().strip().splitlines()) - 1
+    s47_rows = len((EXAMPLES / "s47_enquiries.csv").read_text().strip().splitlines()) - 1
+    assert result.by_file["children.csv"].created == children_rows
+    assert result.by_file["s47_enquiries.csv"].created == s47_rows
+    content = preview.content.decode()
+    assert f"{len(IN_REVERSE)} files, checked and imported as one" in content
+    assert all(name in content for name in IN_REVERSE)
+    assert not m.Child.objects.exists() and not m.S47Enquiry.objects.exists()
+
+    done = client.post(reverse("cases-import-confirm", args=[token]))
+
+    assert done.status_code == 200
+    assert b"Case records imported" in done.content
+    assert m.Child.objects.count() == children_rows
+    assert m.S47Enquiry.objects.count() == s47_rows
+    assert m.S47Enquiry.objects.filter(child__isnull=False).count() == s47_rows
+    batches = m.ImportBatch.objects.order_by("pk")
+    assert [b.file_name for b in batches] == list(IN_REVERSE)
+    entry = AccessLogEntry.objects.get()  # one entry for the import, naming each file and its counts
+    assert all(f"{name}: " in entry.detail for name in IN_REVERSE)
+    assert f"children.csv: {children_rows} created" in entry.detail
+    assert not list(media_root.glob("imports/*"))
+
+
+def test_one_bad_row_in_the_second_file_names_it_and_imports_nothing(client, manager):
+    client.force_login(manager)
+    lines = (EXAMPLES / "children.csv").read_bytes().splitlines(keepends=True)
+    lines[3] = lines[3].replace(b"/20", b"/31/20", 1)  # row 4 (the third child): a date of birth of no day
+    files = [
+        *_examples("s47_enquiries.csv", "strategy_discussions.csv", "referrals.csv"),
+        ("children.csv", b"".join(lines)),
+    ]
+    token = _token(_upload_files(client, *files))
+
+    preview = client.get(reverse("cases-import-preview", args=[token]))
+
+    errors = preview.context["result"].errors
+    assert [(e.place, e.row, e.column) for e in errors] == [("children.csv", 4, "date_of_birth")]
+    content = preview.content.decode()
+    assert "govuk-error-summary" in content and "Import these records" not in content
+    assert '<td class="govuk-table__cell">children.csv</td>' in content
+
+    refused = client.post(reverse("cases-import-confirm", args=[token]))
+
+    assert b"There is a problem" in refused.content
+    assert (
+        not m.Child.objects.exists() and not m.S47Enquiry.objects.exists() and not m.Referral.objects.exists()
+    )
+    assert set(m.ImportBatch.objects.values_list("status", flat=True)) == {"rejected"}
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_files_over_the_import_limit_in_total_are_refused_naming_the_biggest(
+    client, manager, settings, media_root
+):
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
+    client.force_login(manager)
+    children = b"child_id\r\n" + b"C1\r\n" * 150_000  # 600 KB each: under the limit alone, over it together
+    referrals = b"referral_id\r\n" + b"R1\r\n" * 160_000
+
+    response = _upload_files(client, ("children.csv", children), ("referrals.csv", referrals))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "govuk-error-summary" in content
+    assert "The selected files add up to 1.2 MB; together they must be smaller than 1 MB" in content
+    assert "the biggest is referrals.csv" in content
+    assert not list(media_root.glob("imports/*"))
+    assert not m.ImportBatch.objects.exists()
+
+
+def test_one_file_over_the_limit_among_several_is_named(client, manager, settings):
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
+    client.force_login(manager)
+
+    response = _upload_files(
+        client, ("children.csv", b"x"), ("referrals.csv", b"referral_id\r\n" + b"R1\r\n" * 300_000)
+    )
+
+    assert "referrals.csv is too big: each file must be smaller than 1 MB" in response.content.decode()
+
+
+def test_the_same_file_twice_is_refused(client, manager):
+    client.force_login(manager)
+
+    response = _upload_files(client, *_examples("children.csv", "children.csv"))
+
+    assert response.status_code == 200
+    assert "children.csv is selected twice" in response.content.decode()
+
+
+def test_a_file_of_the_wrong_kind_among_several_is_named(client, manager):
+    client.force_login(manager)
+
+    response = _upload_files(client, *_examples("children.csv"), ("notes.pdf", b"%PDF-1.4"))
+
+    assert "notes.pdf: This is not a CSV or Excel (.xlsx) file" in response.content.decode()
+
+
+def test_the_upload_input_takes_several_files(client, manager):
+    client.force_login(manager)
+
+    response = client.get(reverse("cases-import"))
+
+    file_input = re.search(r'<input type="file"[^>]*>', response.content.decode())
+    assert file_input and " multiple" in file_input[0] and 'class="govuk-file-upload"' in file_input[0]
+
+
+def test_one_file_still_shows_the_single_file_preview(client, manager):
+    client.force_login(manager)
+    token = _token(_upload(client, "children.csv", (EXAMPLES / "children.csv").read_bytes()))
+
+    preview = client.get(reverse("cases-import-preview", args=[token]))
+
+    content = preview.content.decode()
+    assert 'id="files"' not in content and "checked and imported as one" not in content
+    assert '<dd class="govuk-summary-list__value">children.csv</dd>' in content
