@@ -172,7 +172,13 @@ def describe(labels: Sequence[str], values: Sequence[float | None], *, unit: str
 
 
 def sparkline(
-    *, chart_id: str, title: str, description: str, values: Sequence[float | None], width: int = 120, height: int = 32
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    values: Sequence[float | None],
+    width: int = 120,
+    height: int = 32,
 ) -> SafeString:
     """A small line of percentages (0-100) with no axes, for a dashboard tile: `role="img"` with a title
     and a description (the same sentence as the full chart's) as its text alternative."""
