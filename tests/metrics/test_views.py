@@ -176,7 +176,6 @@ def test_the_dashboard_charts_are_accessible_svg_without_script_or_inline_style(
     charts += re.findall(r"<svg[^>]*class=\"app-chart\".*?</svg>", measure, flags=re.S)
     assert len(charts) == 2
     for chart in charts + sparklines:
-    for chart in charts:
         assert 'role="img"' in chart and "<title" in chart and "<desc" in chart
         assert "style=" not in chart and "<script" not in chart
     assert "<script>" not in page and " style=" not in page
