@@ -169,3 +169,47 @@ def describe(labels: Sequence[str], values: Sequence[float | None], *, unit: str
         f"From {labels[0]} to {labels[-1]}: lowest {figures.number(low[1])}{unit} in {low[0]}, highest "
         f"{figures.number(high[1])}{unit} in {high[0]}, latest {figures.number(latest[1])}{unit} in {latest[0]}."
     )
+
+
+def sparkline(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    values: Sequence[float | None],
+    width: int = 120,
+    height: int = 32,
+) -> SafeString:
+    """A small line of percentages (0-100) with no axes, for a dashboard tile: `role="img"` with a title
+    and a description (the same sentence as the full chart's) as its text alternative."""
+    if not values:
+        raise ValueError("a sparkline needs at least one value")
+    pad = 4
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+
+    def point(index: int, value: float) -> str:
+        y = pad + (height - 2 * pad) * (1 - min(max(value, 0), 100) / 100)
+        return f"{pad + index * step:.1f} {y:.1f}"
+
+    path, pen_down = [], False
+    for index, value in enumerate(values):
+        if value is None:
+            pen_down = False
+            continue
+        path.append(f"{'L' if pen_down else 'M'}{point(index, value)}")
+        pen_down = True
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-sparkline" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
+        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="{GRID}" stroke-width="1"/>',
+    ]
+    if path:
+        parts.append(f'<path d="{" ".join(path)}" fill="none" stroke="{COLOURS[0]}" stroke-width="2"/>')
+    last = next(((i, v) for i, v in reversed(list(enumerate(values))) if v is not None), None)
+    if last is not None:
+        x, y = point(*last).split()
+        parts.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{COLOURS[0]}"/>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)  # nosec B308

@@ -148,6 +148,8 @@ class PanelView:
     records_total: SafeString | str
     audit_total: SafeString | str | None
     rows: list[Row]
+    sparkline: SafeString | None = None
+    figure: str = ""  # the latest month's "72% (13 of 18)", or "" when there were no records
 
     @property
     def rows_html(self) -> SafeString:
@@ -223,6 +225,8 @@ def panel_view(panel: selectors.MetricPanel, data: selectors.Dashboard, links: L
         if metric.audit_question
         else None,
         rows=rows,
+        sparkline=metric_sparkline(panel),
+        figure=str(latest.records) if latest.records.denominator else "",
     )
 
 
@@ -250,6 +254,17 @@ def metric_chart(panel: selectors.MetricPanel) -> SafeString:
         labels=labels,
         series=series,
         target=panel.target.target_percent if panel.target else None,
+    )
+
+
+def metric_sparkline(panel: selectors.MetricPanel) -> SafeString:
+    labels = _month_labels([m.month for m in panel.months])
+    values = [m.records.percent for m in panel.months]
+    return charts.sparkline(
+        chart_id=f"spark-{panel.metric.key}",
+        title=f"{panel.metric.name}: trend by month",
+        description=charts.describe(labels, values),
+        values=values,
     )
 
 

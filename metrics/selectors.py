@@ -242,7 +242,7 @@ def drilldown_records(
     child_id: str = "",
     today: datetime.date,
 ) -> QuerySet:
-    """The records behind a figure, each annotated `met`: the denominator of the months from `first` to
+    """The records behind a figure, each annotated `met` and those not met listed first: the denominator of the months from `first` to
     `last` (or, with `related`, the records of the count beside it), limited to what the user may see."""
     queryset = _VISIBLE[metric.model](user)
     if related and metric.related and metric.related.at_period_end:
@@ -252,7 +252,7 @@ def drilldown_records(
         queryset = queryset.filter(metric.in_period(first, month_end(last)))
         if related and metric.related:
             queryset = queryset.filter(metric.related.condition)
-        order = (metric.period_field, "pk")
+        order = ("met", metric.period_field, "pk")  # not met (False) first, then as they happened
     if team is not None:
         queryset = queryset.filter(team=team)
     if child_id:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("targets/<str:metric_key>/", views.target_edit, name="metrics-target-edit"),
     path("<str:metric_key>/records/", views.drilldown_view, name="metrics-drilldown"),
     path("<str:metric_key>/audit-answers/", views.audit_drilldown, name="metrics-audit-drilldown"),
+    path("<str:metric_key>/", views.measure, name="metrics-measure"),
 ]

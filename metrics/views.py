@@ -23,12 +23,10 @@ from metrics.models import MetricRun, MetricTarget
 from metrics.periods import month_end
 
 EXPORT_FORMATS = ("csv", "xlsx")
-TILES_PER_ROW = 4
+FILTER_PARAMS = ("start", "end", "team", "leaving_months")
 
 
-@role_required(*DASHBOARD_ROLES)
-@require_GET
-def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+def _dashboard_data(request: AuthenticatedHttpRequest) -> tuple[DashboardForm, selectors.Dashboard]:
     form = DashboardForm(request.GET or None, today=timezone.localdate())
     period = form.period()
     data = selectors.dashboard(
@@ -39,6 +37,24 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         targets=selectors.targets_by_metric(),
         today=form.today,
     )
+    return form, data
+
+
+def _filter_query(request: AuthenticatedHttpRequest, params: tuple[str, ...] = FILTER_PARAMS) -> str:
+    """The period and team the user chose, carried between the overview, a measure and its drill-down
+    (a drill-down, opened on one month, carries back only its team)."""
+    query = request.GET.copy()
+    for name in list(query):
+        if name not in params:
+            query.pop(name)
+    return query.urlencode()
+
+
+@role_required(*DASHBOARD_ROLES)
+@require_GET
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The overview: one tile per measure, fitting one laptop screen; each links to the measure's page."""
+    form, data = _dashboard_data(request)
     panels = presenters.panel_views(data, may_drill_down=roles.has_role(request.user, *DRILLDOWN_ROLES))
     return render(
         request,
@@ -47,10 +63,31 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "data": data,
             "panels": panels,
-            "tile_rows": [panels[i : i + TILES_PER_ROW] for i in range(0, len(panels), TILES_PER_ROW)],
+            "latest_counts": data.counts[-1] if data.counts else None,
             "counts_chart": presenters.counts_chart(data),
             "run": selectors.run_in_progress(),
             "may_set_targets": roles.has_role(request.user, *TARGET_ROLES),
+            "query": _filter_query(request),
+        },
+    )
+
+
+@role_required(*DASHBOARD_ROLES)
+@require_GET
+def measure(request: AuthenticatedHttpRequest, metric_key: str) -> HttpResponse:
+    """One measure: its trend chart, its monthly table and the links to the records behind each figure."""
+    metric = _metric(metric_key)
+    form, data = _dashboard_data(request)
+    panel = next(panel for panel in data.panels if panel.metric.key == metric.key)
+    links = presenters.Links(metric, data.team, roles.has_role(request.user, *DRILLDOWN_ROLES))
+    return render(
+        request,
+        "metrics/measure.html",
+        {
+            "form": form,
+            "data": data,
+            "view": presenters.panel_view(panel, data, links),
+            "query": _filter_query(request),
         },
     )
 
@@ -112,6 +149,7 @@ def drilldown_view(request: AuthenticatedHttpRequest, metric_key: str) -> HttpRe
             "rows": [(record, [exports.display(v) for v in row]) for record, row in _rows(page, columns)],
             "page": page,
             "query": query_without(request, "page", "format"),
+            "filter_query": _filter_query(request, ("team",)),
         },
     )
 
@@ -158,6 +196,7 @@ def audit_drilldown(request: AuthenticatedHttpRequest, metric_key: str) -> HttpR
             "rows": [(answer, [exports.display(v) for v in row]) for answer, row in _rows(page, columns)],
             "page": page,
             "query": query_without(request, "page", "format"),
+            "filter_query": _filter_query(request, ("team",)),
         },
     )
 

@@ -168,9 +168,14 @@ def test_the_dashboard_reports_a_bad_month_and_shows_the_default_period(client, 
 def test_the_dashboard_charts_are_accessible_svg_without_script_or_inline_style(client, manager, enquiries):
     client.force_login(manager)
     page = client.get(reverse("metrics-dashboard")).content.decode()
+    sparklines = re.findall(r"<svg[^>]*class=\"app-sparkline\".*?</svg>", page, flags=re.S)
+    assert len(sparklines) == 7  # one per measure's tile
     charts = re.findall(r"<svg[^>]*class=\"app-chart\".*?</svg>", page, flags=re.S)
-    assert len(charts) == 8  # seven measures and the counts over time
-    for chart in charts:
+    assert len(charts) == 1  # the counts over time; each measure's chart is on its own page
+    measure = client.get(reverse("metrics-measure", args=["s47_within_15_days"])).content.decode()
+    charts += re.findall(r"<svg[^>]*class=\"app-chart\".*?</svg>", measure, flags=re.S)
+    assert len(charts) == 2
+    for chart in charts + sparklines:
         assert 'role="img"' in chart and "<title" in chart and "<desc" in chart
         assert "style=" not in chart and "<script" not in chart
     assert "<script>" not in page and " style=" not in page
@@ -193,7 +198,10 @@ def test_the_dashboard_shows_audit_findings_beside_recorded_data(client, manager
     assert str(panel.audit_total) == "50% (1 of 2)"
     assert str(panel.records_total) == "0% (0 of 3)"
     assert panel.disagreement == 50
-    assert "the recorded data and what auditors found on file disagree" in response.content.decode()
+    measure = client.get(
+        reverse("metrics-measure", args=["chronology_on_file"]), {"start": "03/2014", "end": "03/2014"}
+    )
+    assert "the recorded data and what auditors found on file disagree" in measure.content.decode()
 
 
 def test_the_dashboard_shows_counts_over_time_and_young_people_leaving_care(client, manager):
@@ -439,7 +447,9 @@ def test_the_dashboard_says_when_nothing_has_been_computed(client, manager):
     client.force_login(manager)
     page = client.get(reverse("metrics-dashboard")).content.decode()
     assert "The figures have not been computed yet." in page
-    assert "No cases" in page
+    assert "No S47 enquiries completed" in page
+    measure = client.get(reverse("metrics-measure", args=["s47_within_15_days"])).content.decode()
+    assert "No cases" in measure
 
 
 def test_the_open_and_overdue_list_keeps_its_place_when_filtered(client, manager, enquiries):
@@ -457,3 +467,41 @@ def test_this_months_open_and_overdue_list_is_as_of_today(client, manager):
     response = client.get(_drilldown(), {"start": "2014-06", "end": "2014-06", "list": "related"})
     assert _child_ids(response) == ["C-DUE-12"]
     assert "open and overdue today, 16 June 2014" in response.content.decode()
+
+
+def test_the_overview_tile_shows_figure_change_status_word_and_links_to_the_measure(client, manager, enquiries):
+    MetricTarget.objects.create(metric="s47_within_15_days", target_percent=80, amber_percent=60)
+    client.force_login(manager)
+    page = client.get(reverse("metrics-dashboard"), {"start": "02/2014", "end": "03/2014"}).content.decode()
+    assert "67% (2 of 3)" in page
+    assert "No change to show since February" in page
+    assert "Near target" in page
+    assert reverse("metrics-measure", args=["s47_within_15_days"]) + "?start=02%2F2014&amp;end=03%2F2014" in page
+
+
+def test_a_measure_page_shows_its_chart_and_monthly_table(client, manager, enquiries):
+    client.force_login(manager)
+    response = client.get(reverse("metrics-measure", args=["s47_within_15_days"]), {"start": "03/2014", "end": "03/2014"})
+    page = response.content.decode()
+    assert 'class="app-chart"' in page
+    assert "by month</caption>" in page and "Mar 2014" in page
+    assert reverse("metrics-drilldown", args=["s47_within_15_days"]) in page
+
+
+def test_an_unknown_measure_is_not_found(client, manager):
+    client.force_login(manager)
+    assert client.get(reverse("metrics-measure", args=["no_such_measure"])).status_code == 404
+
+
+@pytest.mark.parametrize("persona", NOT_DASHBOARD, indirect=True)
+def test_other_roles_may_not_see_a_measure_page(client, persona):
+    client.force_login(persona)
+    assert client.get(reverse("metrics-measure", args=["s47_within_15_days"])).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["report_officer"], indirect=True)
+def test_a_measure_page_has_no_drilldown_links_for_roles_without_case_records(client, persona, enquiries):
+    client.force_login(persona)
+    response = client.get(reverse("metrics-measure", args=["s47_within_15_days"]))
+    assert response.status_code == 200
+    assert reverse("metrics-drilldown", args=["s47_within_15_days"]) not in response.content.decode()
