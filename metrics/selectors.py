@@ -242,12 +242,13 @@ def drilldown_records(
     child_id: str = "",
     today: datetime.date,
 ) -> QuerySet:
-    """The records behind a figure, each annotated `met` and those not met listed first: the denominator of the months from `first` to
-    `last` (or, with `related`, the records of the count beside it), limited to what the user may see."""
+    """The records behind a figure, each annotated `met`, those not met first: the denominator of the
+    months from `first` to `last` (or, with `related`, the records of the count beside it), limited to
+    what the user may see."""
     queryset = _VISIBLE[metric.model](user)
     if related and metric.related and metric.related.at_period_end:
         queryset = queryset.filter(measures.s47_overdue_at_period_end(month_end(last), today))
-        order = ("target_date", "pk")
+        order: tuple[str, ...] = ("target_date", "pk")
     else:
         queryset = queryset.filter(metric.in_period(first, month_end(last)))
         if related and metric.related:

@@ -469,19 +469,25 @@ def test_this_months_open_and_overdue_list_is_as_of_today(client, manager):
     assert "open and overdue today, 16 June 2014" in response.content.decode()
 
 
-def test_the_overview_tile_shows_figure_change_status_word_and_links_to_the_measure(client, manager, enquiries):
+def test_the_overview_tile_shows_figure_change_status_word_and_links_to_the_measure(
+    client, manager, enquiries
+):
     MetricTarget.objects.create(metric="s47_within_15_days", target_percent=80, amber_percent=60)
     client.force_login(manager)
     page = client.get(reverse("metrics-dashboard"), {"start": "02/2014", "end": "03/2014"}).content.decode()
     assert "67% (2 of 3)" in page
     assert "No change to show since February" in page
     assert "Near target" in page
-    assert reverse("metrics-measure", args=["s47_within_15_days"]) + "?start=02%2F2014&amp;end=03%2F2014" in page
+    assert (
+        reverse("metrics-measure", args=["s47_within_15_days"]) + "?start=02%2F2014&amp;end=03%2F2014" in page
+    )
 
 
 def test_a_measure_page_shows_its_chart_and_monthly_table(client, manager, enquiries):
     client.force_login(manager)
-    response = client.get(reverse("metrics-measure", args=["s47_within_15_days"]), {"start": "03/2014", "end": "03/2014"})
+    response = client.get(
+        reverse("metrics-measure", args=["s47_within_15_days"]), {"start": "03/2014", "end": "03/2014"}
+    )
     page = response.content.decode()
     assert 'class="app-chart"' in page
     assert "by month</caption>" in page and "Mar 2014" in page
