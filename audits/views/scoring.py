@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audits import access, services
 from audits.models import Answer, Audit, CaseAudit, Grade, ModerationChange, Question, Section
+from audits.progress import Progress, progress_of
 from audits.scoring import missing_answers, question_applies
 from audits.scoring_forms import AnswerForm, GradeForm
 from cases.models import Referral, S47Enquiry, StrategyDiscussion
@@ -154,6 +155,9 @@ class Sheet:
                 grouped.setdefault(question.section_id, (question.section, []))[1].append(self.item(question))
         return list(grouped.values())
 
+    def progress(self) -> Progress:
+        return progress_of(self.case_audit, self.questions, self.answers)
+
     def missing(self) -> list[Question]:
         return missing_answers(self.case_audit, self.questions, self.answers)
 
@@ -213,6 +217,7 @@ def _page(
     context = _common_context(request, case_audit) | {
         "audit": case_audit.audit,
         "sheet": sheet,
+        "progress": sheet.progress(),
         "sections": sheet.sections(),
         "record": case_record(case_audit),
         "grade": grade or GradeItem.of(case_audit),
@@ -315,13 +320,15 @@ def answer(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID, questi
     if question.pk in sheet.gates and (before.value if before else "") != saved.value:
         # Which questions apply depends on this answer: redraw them all (typed text is kept, hx-preserve).
         response = _fragment(
-            request, case_audit, "audits/scoring_questions.html", live, sections=sheet.sections()
-        )
+            request, case_audit, "audits/scoring_questions.html", live, sections=sheet.sections(),
+            progress=sheet.progress(),
+        )  # fmt: skip
         response["HX-Retarget"], response["HX-Reswap"] = "#questions", "outerHTML"
         return response
     return _fragment(
-        request, case_audit, "audits/scoring_question.html", live, item=sheet.overrides[question.pk]
-    )
+        request, case_audit, "audits/scoring_question.html", live, item=sheet.overrides[question.pk],
+        progress=sheet.progress(),
+    )  # fmt: skip
 
 
 def _answer_response(

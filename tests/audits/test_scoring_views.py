@@ -530,3 +530,25 @@ def test_submitting_twice_is_refused_the_second_time(client, auditor, case_audit
 def test_the_submit_endpoint_refuses_get(client, auditor, case_audit):
     client.force_login(auditor)
     assert client.get(reverse("audits-submit", args=[case_audit.uuid])).status_code == 405
+
+
+# Progress ---------------------------------------------------------------------------------------
+
+
+def test_the_scoring_page_shows_how_many_questions_asked_are_answered(client, auditor, case_audit):
+    """Every rated question on the page is asked (D5 and D6 wait for D4); two of them answered."""
+    answer(case_audit, "D1", auditor, "yes")
+    answer(case_audit, "D2", auditor, "no")
+    client.force_login(auditor)
+    page = client.get(score_url(case_audit)).content.decode()
+    asked = page.count('class="govuk-radios govuk-radios--small govuk-radios--inline"')
+    assert f'id="scoring-progress">2 of {asked} answered</p>' in page
+
+
+def test_a_saved_answer_sends_the_progress_out_of_band(client, auditor, case_audit):
+    client.force_login(auditor)
+    page = client.get(score_url(case_audit)).content.decode()
+    asked = page.count('class="govuk-radios govuk-radios--small govuk-radios--inline"')
+    assert f">0 of {asked} answered<" in page
+    response = client.post(answer_url(case_audit, "D1"), {"value": "no", "revision": 0}, **HTMX)
+    assert f'id="scoring-progress" hx-swap-oob="true">1 of {asked} answered</p>' in response.content.decode()
