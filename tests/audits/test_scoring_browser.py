@@ -353,4 +353,7 @@ def test_progress_goes_up_without_a_reload_when_an_answer_is_saved(live_server, 
     page.locator("#q-D1").get_by_label("Yes").check()
     expect(progress).to_have_text(f"1 of {asked} answered")
     assert page.evaluate("window.notReloaded") is True
+    # Autosave runs, so no Save button is shown (the test without JavaScript clicks them).
+    expect(page.locator("#q-D1").get_by_role("button", name="Save")).to_be_hidden()
+    expect(page.locator("#grade").get_by_role("button", name="Save")).to_be_hidden()
     assert page.csp_violations == []

@@ -552,3 +552,9 @@ def test_a_saved_answer_sends_the_progress_out_of_band(client, auditor, case_aud
     assert f">0 of {asked} answered<" in page
     response = client.post(answer_url(case_audit, "D1"), {"value": "no", "revision": 0}, **HTMX)
     assert f'id="scoring-progress" hx-swap-oob="true">1 of {asked} answered</p>' in response.content.decode()
+
+
+def test_the_save_buttons_carry_the_class_that_hides_them_when_javascript_runs(client, auditor, case_audit):
+    client.force_login(auditor)
+    page = client.get(score_url(case_audit)).content.decode()
+    assert page.count("app-hidden-with-js") == page.count('class="app-question') + 1  # and the grade's
