@@ -422,8 +422,14 @@ def _submit_errors(sheet: Sheet, error: ValidationError) -> list[tuple[str, str]
         return [(message, "") for message in error.messages]
     errors = []
     for question in sheet.missing():
-        errors.append((f"Answer question {question.code}: {question.text}", f"#q-{question.code}"))
+        # Linked to the field, not its block: GOV.UK Frontend's error summary moves the focus to it.
+        field_id = (
+            f"q-{question.code}-value-{Answer.Value.values[0]}"
+            if question.kind == Question.Kind.RATING
+            else f"q-{question.code}-text"
+        )
+        errors.append((f"Answer question {question.code}: {question.text}", f"#{field_id}"))
         sheet.overrides[question.pk] = sheet.item(question, errors=[f"Answer question {question.code}"])
     if not case_audit.grade:
-        errors.append(("Give an overall grade", "#grade"))
+        errors.append(("Give an overall grade", f"#grade-{Grade.values[0]}"))
     return errors or [(message, "") for message in error.messages]

@@ -357,3 +357,11 @@ def test_progress_goes_up_without_a_reload_when_an_answer_is_saved(live_server, 
     expect(page.locator("#q-D1").get_by_role("button", name="Save")).to_be_hidden()
     expect(page.locator("#grade").get_by_role("button", name="Save")).to_be_hidden()
     assert page.csp_violations == []
+
+
+def test_an_error_summary_link_moves_the_focus_to_its_field(live_server, page, case_audit):
+    open_scoring_page(page, live_server, case_audit)
+    page.get_by_role("button", name="Submit case audit").click()
+    page.get_by_text("This case audit cannot be submitted yet").wait_for()
+    page.get_by_role("link", name=re.compile("Answer question D2")).click()
+    expect(page.locator("#q-D2-value-yes")).to_be_focused()

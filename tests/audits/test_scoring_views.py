@@ -497,9 +497,13 @@ def test_submitting_with_missing_answers_lists_each_with_a_link(client, auditor,
     assert response.status_code == 400
     page = response.content.decode()
     assert "govuk-error-summary" in page
-    assert '<a href="#q-D2">Answer question D2:' in page
-    assert '<a href="#q-D4">Answer question D4:' in page
-    assert '<a href="#grade">Give an overall grade</a>' in page
+    # Each link names a field on the page, where GOV.UK Frontend's error summary moves the focus.
+    assert '<div class="govuk-error-summary" data-module="govuk-error-summary">' in page
+    assert '<a href="#q-D2-value-yes">Answer question D2:' in page and 'id="q-D2-value-yes"' in page
+    assert '<a href="#q-D4-value-yes">Answer question D4:' in page
+    assert (
+        '<a href="#grade-outstanding">Give an overall grade</a>' in page and 'id="grade-outstanding"' in page
+    )
     assert "#q-D5" not in page  # D4 is unanswered, so D5 is not asked
     case_audit.refresh_from_db()
     assert case_audit.status == CaseAudit.Status.IN_PROGRESS
