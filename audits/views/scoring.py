@@ -252,15 +252,20 @@ def _score_url(case_audit: CaseAudit, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-@role_required(*access.SCORING_ROLES)
-@require_GET
-def my_audits(request: AuthenticatedHttpRequest) -> HttpResponse:
-    case_audits = list(
-        access.case_audits_visible_to(request.user)
-        .filter(auditor=request.user)  # someone who also leads sees every case audit; this page is their own
+def _own_case_audits(user: User) -> QuerySet[CaseAudit]:
+    """The user's own case audits in the order My audits lists them: due date, audit, record date."""
+    return (
+        access.case_audits_visible_to(user)
+        .filter(auditor=user)  # someone who also leads sees every case audit; this page is their own
         .select_related("audit", "child")
         .order_by(F("due_date").asc(nulls_last=True), "audit__title", "record_date", "child__child_id")
     )
+
+
+@role_required(*access.SCORING_ROLES)
+@require_GET
+def my_audits(request: AuthenticatedHttpRequest) -> HttpResponse:
+    case_audits = list(_own_case_audits(request.user))
     to_do = [c for c in case_audits if c.status in OPEN_STATUSES]
     done = [c for c in case_audits if c.status not in OPEN_STATUSES]
     access_log_record(
@@ -411,8 +416,19 @@ def submit(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID) -> Htt
         sheet = Sheet.load(case_audit)
         errors = _submit_errors(sheet, error)
         return _page(request, case_audit, sheet, submit_errors=errors, status=400)
-    messages.success(request, f"Case audit of child {case_audit.child.child_id} submitted for moderation.")
-    return redirect("audits-mine")
+    done = f"Case audit of child {case_audit.child.child_id} submitted for moderation."
+    # On to the next case to score, first in My audits' order; once every one is submitted, My audits.
+    following = (
+        _own_case_audits(request.user)
+        .filter(status__in=OPEN_STATUSES, audit__locked_at__isnull=True)
+        .exclude(pk=case_audit.pk)
+        .first()
+    )
+    if following is None:
+        messages.success(request, f"{done} All your case audits are submitted.")
+        return redirect("audits-mine")
+    messages.success(request, f"{done} This is your next case to score.")
+    return redirect(_score_url(following))
 
 
 def _submit_errors(sheet: Sheet, error: ValidationError) -> list[tuple[str, str]]:

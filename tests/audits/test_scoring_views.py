@@ -562,3 +562,26 @@ def test_the_save_buttons_carry_the_class_that_hides_them_when_javascript_runs(c
     client.force_login(auditor)
     page = client.get(score_url(case_audit)).content.decode()
     assert page.count("app-hidden-with-js") == page.count('class="app-question') + 1  # and the grade's
+
+
+def test_after_submitting_the_auditor_goes_to_their_next_case_in_my_audits_order(client, auditor, case_audit):
+    answer_all(case_audit, auditor)
+    services.grade_save(case_audit=case_audit, user=auditor, grade="good", revision=0)
+    CaseAuditFactory(audit=case_audit.audit, auditor=auditor, due_date=D(2015, 1, 30))  # later
+    sooner = CaseAuditFactory(audit=case_audit.audit, auditor=auditor, due_date=D(2015, 1, 9))
+    CaseAuditFactory(audit=case_audit.audit, auditor=UserFactory(), due_date=D(2015, 1, 2))  # not theirs
+    client.force_login(auditor)
+    response = client.post(reverse("audits-submit", args=[case_audit.uuid]), follow=True)
+    assert response.redirect_chain == [(score_url(sooner), 302)]
+    page = response.content.decode()
+    assert "submitted for moderation. This is your next case to score." in page
+    assert f"Case {sooner.child.child_id}" in page
+
+
+def test_after_submitting_the_last_case_the_auditor_is_told_all_are_done(client, auditor, case_audit):
+    answer_all(case_audit, auditor)
+    services.grade_save(case_audit=case_audit, user=auditor, grade="good", revision=0)
+    client.force_login(auditor)
+    response = client.post(reverse("audits-submit", args=[case_audit.uuid]), follow=True)
+    assert response.redirect_chain == [(reverse("audits-mine"), 302)]
+    assert "All your case audits are submitted." in response.content.decode()
