@@ -37,16 +37,16 @@ def scoring_progress(case_audits: Iterable[CaseAudit]) -> dict[int, Progress]:
         "case_audit_id", "question_id", "value"
     ):
         answers[answer.case_audit_id][answer.question_id] = answer
-    progress = {}
-    for case_audit in case_audits:
-        version_questions = questions[case_audit.audit.tool_version_id]
-        by_pk = {q.pk: q for q in version_questions}
-        given = answers[case_audit.pk]
-        asked = [
-            q
-            for q in version_questions
-            if q.kind == Question.Kind.RATING and question_applies(q, case_audit, given, by_pk)
-        ]
-        answered = sum(1 for q in asked if q.pk in given and given[q.pk].value)
-        progress[case_audit.pk] = Progress(answered, len(asked))
-    return progress
+    return {c.pk: progress_of(c, questions[c.audit.tool_version_id], answers[c.pk]) for c in case_audits}
+
+
+def progress_of(case_audit: CaseAudit, questions: list[Question], answers: dict[int, Answer]) -> Progress:
+    """One case audit's progress from its tool's questions and its answers (question pk -> answer)."""
+    by_pk = {q.pk: q for q in questions}
+    asked = [
+        q
+        for q in questions
+        if q.kind == Question.Kind.RATING and question_applies(q, case_audit, answers, by_pk)
+    ]
+    answered = sum(1 for q in asked if q.pk in answers and answers[q.pk].value)
+    return Progress(answered, len(asked))

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audits import access, services
 from audits.models import Answer, Audit, CaseAudit, Grade, ModerationChange, Question, Section
+from audits.progress import Progress, progress_of
 from audits.scoring import missing_answers, question_applies
 from audits.scoring_forms import AnswerForm, GradeForm
 from cases.models import Referral, S47Enquiry, StrategyDiscussion
@@ -154,6 +155,9 @@ class Sheet:
                 grouped.setdefault(question.section_id, (question.section, []))[1].append(self.item(question))
         return list(grouped.values())
 
+    def progress(self) -> Progress:
+        return progress_of(self.case_audit, self.questions, self.answers)
+
     def missing(self) -> list[Question]:
         return missing_answers(self.case_audit, self.questions, self.answers)
 
@@ -213,6 +217,7 @@ def _page(
     context = _common_context(request, case_audit) | {
         "audit": case_audit.audit,
         "sheet": sheet,
+        "progress": sheet.progress(),
         "sections": sheet.sections(),
         "record": case_record(case_audit),
         "grade": grade or GradeItem.of(case_audit),
@@ -247,15 +252,20 @@ def _score_url(case_audit: CaseAudit, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-@role_required(*access.SCORING_ROLES)
-@require_GET
-def my_audits(request: AuthenticatedHttpRequest) -> HttpResponse:
-    case_audits = list(
-        access.case_audits_visible_to(request.user)
-        .filter(auditor=request.user)  # someone who also leads sees every case audit; this page is their own
+def _own_case_audits(user: User) -> QuerySet[CaseAudit]:
+    """The user's own case audits in the order My audits lists them: due date, audit, record date."""
+    return (
+        access.case_audits_visible_to(user)
+        .filter(auditor=user)  # someone who also leads sees every case audit; this page is their own
         .select_related("audit", "child")
         .order_by(F("due_date").asc(nulls_last=True), "audit__title", "record_date", "child__child_id")
     )
+
+
+@role_required(*access.SCORING_ROLES)
+@require_GET
+def my_audits(request: AuthenticatedHttpRequest) -> HttpResponse:
+    case_audits = list(_own_case_audits(request.user))
     to_do = [c for c in case_audits if c.status in OPEN_STATUSES]
     done = [c for c in case_audits if c.status not in OPEN_STATUSES]
     access_log_record(
@@ -315,13 +325,15 @@ def answer(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID, questi
     if question.pk in sheet.gates and (before.value if before else "") != saved.value:
         # Which questions apply depends on this answer: redraw them all (typed text is kept, hx-preserve).
         response = _fragment(
-            request, case_audit, "audits/scoring_questions.html", live, sections=sheet.sections()
-        )
+            request, case_audit, "audits/scoring_questions.html", live, sections=sheet.sections(),
+            progress=sheet.progress(),
+        )  # fmt: skip
         response["HX-Retarget"], response["HX-Reswap"] = "#questions", "outerHTML"
         return response
     return _fragment(
-        request, case_audit, "audits/scoring_question.html", live, item=sheet.overrides[question.pk]
-    )
+        request, case_audit, "audits/scoring_question.html", live, item=sheet.overrides[question.pk],
+        progress=sheet.progress(),
+    )  # fmt: skip
 
 
 def _answer_response(
@@ -404,8 +416,19 @@ def submit(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID) -> Htt
         sheet = Sheet.load(case_audit)
         errors = _submit_errors(sheet, error)
         return _page(request, case_audit, sheet, submit_errors=errors, status=400)
-    messages.success(request, f"Case audit of child {case_audit.child.child_id} submitted for moderation.")
-    return redirect("audits-mine")
+    done = f"Case audit of child {case_audit.child.child_id} submitted for moderation."
+    # On to the next case to score, first in My audits' order; once every one is submitted, My audits.
+    following = (
+        _own_case_audits(request.user)
+        .filter(status__in=OPEN_STATUSES, audit__locked_at__isnull=True)
+        .exclude(pk=case_audit.pk)
+        .first()
+    )
+    if following is None:
+        messages.success(request, f"{done} All your case audits are submitted.")
+        return redirect("audits-mine")
+    messages.success(request, f"{done} This is your next case to score.")
+    return redirect(_score_url(following))
 
 
 def _submit_errors(sheet: Sheet, error: ValidationError) -> list[tuple[str, str]]:
@@ -415,8 +438,14 @@ def _submit_errors(sheet: Sheet, error: ValidationError) -> list[tuple[str, str]
         return [(message, "") for message in error.messages]
     errors = []
     for question in sheet.missing():
-        errors.append((f"Answer question {question.code}: {question.text}", f"#q-{question.code}"))
+        # Linked to the field, not its block: GOV.UK Frontend's error summary moves the focus to it.
+        field_id = (
+            f"q-{question.code}-value-{Answer.Value.values[0]}"
+            if question.kind == Question.Kind.RATING
+            else f"q-{question.code}-text"
+        )
+        errors.append((f"Answer question {question.code}: {question.text}", f"#{field_id}"))
         sheet.overrides[question.pk] = sheet.item(question, errors=[f"Answer question {question.code}"])
     if not case_audit.grade:
-        errors.append(("Give an overall grade", "#grade"))
+        errors.append(("Give an overall grade", f"#grade-{Grade.values[0]}"))
     return errors or [(message, "") for message in error.messages]

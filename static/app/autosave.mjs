@@ -151,12 +151,15 @@ function parse(html) {
   return template.content;
 }
 
+// The header's status and the progress ("7 of 10 answered") come out of band with every save.
 function updateCaseStatus(fragment) {
-  const fresh = fragment.getElementById("case-status");
-  const current = document.getElementById("case-status");
-  if (fresh && current) {
-    fresh.removeAttribute("hx-swap-oob");
-    current.replaceWith(fresh);
+  for (const id of ["case-status", "scoring-progress"]) {
+    const fresh = fragment.getElementById(id);
+    const current = document.getElementById(id);
+    if (fresh && current) {
+      fresh.removeAttribute("hx-swap-oob");
+      current.replaceWith(fresh);
+    }
   }
 }
 

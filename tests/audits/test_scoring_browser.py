@@ -341,3 +341,27 @@ def test_a_save_after_the_session_ended_says_so_and_try_again_works_once_signed_
     page.locator("#q-D1").get_by_role("button", name="Try again to save question D1").click()
     expect(page.locator("#q-D1-status")).to_have_text(re.compile(r"^Saved at"))
     assert saved_state(case_audit, "D1") == ("partly", "Read the whole file first")
+
+
+def test_progress_goes_up_without_a_reload_when_an_answer_is_saved(live_server, strict_page, case_audit):
+    page = strict_page
+    open_scoring_page(page, live_server, case_audit)
+    progress = page.locator("#scoring-progress")
+    asked = page.locator(".govuk-radios--inline").count()
+    expect(progress).to_have_text(f"0 of {asked} answered")
+    page.evaluate("window.notReloaded = true")
+    page.locator("#q-D1").get_by_label("Yes").check()
+    expect(progress).to_have_text(f"1 of {asked} answered")
+    assert page.evaluate("window.notReloaded") is True
+    # Autosave runs, so no Save button is shown (the test without JavaScript clicks them).
+    expect(page.locator("#q-D1").get_by_role("button", name="Save")).to_be_hidden()
+    expect(page.locator("#grade").get_by_role("button", name="Save")).to_be_hidden()
+    assert page.csp_violations == []
+
+
+def test_an_error_summary_link_moves_the_focus_to_its_field(live_server, page, case_audit):
+    open_scoring_page(page, live_server, case_audit)
+    page.get_by_role("button", name="Submit case audit").click()
+    page.get_by_text("This case audit cannot be submitted yet").wait_for()
+    page.get_by_role("link", name=re.compile("Answer question D2")).click()
+    expect(page.locator("#q-D2-value-yes")).to_be_focused()

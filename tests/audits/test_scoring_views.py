@@ -497,9 +497,13 @@ def test_submitting_with_missing_answers_lists_each_with_a_link(client, auditor,
     assert response.status_code == 400
     page = response.content.decode()
     assert "govuk-error-summary" in page
-    assert '<a href="#q-D2">Answer question D2:' in page
-    assert '<a href="#q-D4">Answer question D4:' in page
-    assert '<a href="#grade">Give an overall grade</a>' in page
+    # Each link names a field on the page, where GOV.UK Frontend's error summary moves the focus.
+    assert '<div class="govuk-error-summary" data-module="govuk-error-summary">' in page
+    assert '<a href="#q-D2-value-yes">Answer question D2:' in page and 'id="q-D2-value-yes"' in page
+    assert '<a href="#q-D4-value-yes">Answer question D4:' in page
+    assert (
+        '<a href="#grade-outstanding">Give an overall grade</a>' in page and 'id="grade-outstanding"' in page
+    )
     assert "#q-D5" not in page  # D4 is unanswered, so D5 is not asked
     case_audit.refresh_from_db()
     assert case_audit.status == CaseAudit.Status.IN_PROGRESS
@@ -530,3 +534,54 @@ def test_submitting_twice_is_refused_the_second_time(client, auditor, case_audit
 def test_the_submit_endpoint_refuses_get(client, auditor, case_audit):
     client.force_login(auditor)
     assert client.get(reverse("audits-submit", args=[case_audit.uuid])).status_code == 405
+
+
+# Progress ---------------------------------------------------------------------------------------
+
+
+def test_the_scoring_page_shows_how_many_questions_asked_are_answered(client, auditor, case_audit):
+    """Every rated question on the page is asked (D5 and D6 wait for D4); two of them answered."""
+    answer(case_audit, "D1", auditor, "yes")
+    answer(case_audit, "D2", auditor, "no")
+    client.force_login(auditor)
+    page = client.get(score_url(case_audit)).content.decode()
+    asked = page.count('class="govuk-radios govuk-radios--small govuk-radios--inline"')
+    assert f'id="scoring-progress">2 of {asked} answered</p>' in page
+
+
+def test_a_saved_answer_sends_the_progress_out_of_band(client, auditor, case_audit):
+    client.force_login(auditor)
+    page = client.get(score_url(case_audit)).content.decode()
+    asked = page.count('class="govuk-radios govuk-radios--small govuk-radios--inline"')
+    assert f">0 of {asked} answered<" in page
+    response = client.post(answer_url(case_audit, "D1"), {"value": "no", "revision": 0}, **HTMX)
+    assert f'id="scoring-progress" hx-swap-oob="true">1 of {asked} answered</p>' in response.content.decode()
+
+
+def test_the_save_buttons_carry_the_class_that_hides_them_when_javascript_runs(client, auditor, case_audit):
+    client.force_login(auditor)
+    page = client.get(score_url(case_audit)).content.decode()
+    assert page.count("app-hidden-with-js") == page.count('class="app-question') + 1  # and the grade's
+
+
+def test_after_submitting_the_auditor_goes_to_their_next_case_in_my_audits_order(client, auditor, case_audit):
+    answer_all(case_audit, auditor)
+    services.grade_save(case_audit=case_audit, user=auditor, grade="good", revision=0)
+    CaseAuditFactory(audit=case_audit.audit, auditor=auditor, due_date=D(2015, 1, 30))  # later
+    sooner = CaseAuditFactory(audit=case_audit.audit, auditor=auditor, due_date=D(2015, 1, 9))
+    CaseAuditFactory(audit=case_audit.audit, auditor=UserFactory(), due_date=D(2015, 1, 2))  # not theirs
+    client.force_login(auditor)
+    response = client.post(reverse("audits-submit", args=[case_audit.uuid]), follow=True)
+    assert response.redirect_chain == [(score_url(sooner), 302)]
+    page = response.content.decode()
+    assert "submitted for moderation. This is your next case to score." in page
+    assert f"Case {sooner.child.child_id}" in page
+
+
+def test_after_submitting_the_last_case_the_auditor_is_told_all_are_done(client, auditor, case_audit):
+    answer_all(case_audit, auditor)
+    services.grade_save(case_audit=case_audit, user=auditor, grade="good", revision=0)
+    client.force_login(auditor)
+    response = client.post(reverse("audits-submit", args=[case_audit.uuid]), follow=True)
+    assert response.redirect_chain == [(reverse("audits-mine"), 302)]
+    assert "All your case audits are submitted." in response.content.decode()
