@@ -66,9 +66,12 @@ def test_list_5_enquiries_are_left_out_and_every_figure_says_what_it_covers(
     page.goto(f"{live_server.url}/dashboard/")
     page.get_by_role("button", name="Recalculate").click()
     page.goto(f"{live_server.url}/dashboard/")
-    expect(page.get_by_text("whose record holds the consent decision").first).to_be_visible()
     assert_accessible(page)
     _shoot(page, "dashboard")
+    page.get_by_role("link", name="Consent decision recorded").first.click()  # the measure's own page
+    expect(page.get_by_text("whose record holds the consent decision").first).to_be_visible()
+    assert_accessible(page)
+    _shoot(page, "measure")
 
     page.goto(f"{live_server.url}/dashboard/consent_recorded/records/?start=2024-01&end=2024-11")
     expect(page.get_by_text("whose source does not hold the consent decision")).to_be_visible()

@@ -30,6 +30,7 @@ from common import roles
 from common.name_keys import words
 from demo import generator
 from demo.users import demo_username
+from metrics.models import MetricTarget
 
 pytestmark = pytest.mark.django_db
 
@@ -324,3 +325,20 @@ def test_load_demo_leaves_a_database_with_case_records_alone(debug_on):
     assert "only into an empty database" in out.getvalue()
     assert list(Child.objects.values_list("child_id", flat=True)) == ["C1"]
     assert User.objects.filter(username="auditor").exists()
+
+
+def test_load_demo_sets_a_target_for_every_percentage_measure_once(debug_on):
+    out = StringIO()
+    call_command("load_demo", "--children", "30", stdout=out)
+    assert "Demo targets set for 7 measures." in out.getvalue()
+    targets = {t.metric: t for t in MetricTarget.objects.all()}
+    assert sorted(targets) == sorted(standards.PERCENT_KEYS)
+    assert all(t.amber_percent < t.target_percent <= 100 for t in targets.values())
+    assert {t.updated_by.username for t in targets.values()} == {"administrator"}
+    # An administrator's change survives a second run, and nothing is added.
+    MetricTarget.objects.filter(metric="consent_recorded").update(target_percent=70, amber_percent=60)
+    again = StringIO()
+    call_command("load_demo", "--children", "30", stdout=again)
+    assert "Demo targets" not in again.getvalue()
+    assert MetricTarget.objects.count() == 7
+    assert MetricTarget.objects.get(metric="consent_recorded").target_percent == 70

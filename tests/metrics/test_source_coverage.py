@@ -135,12 +135,14 @@ def test_the_dashboard_says_what_each_figure_covers(client, manager, half_known)
     from django.urls import reverse
 
     client.force_login(manager)
-    page = client.get(reverse("metrics-dashboard"), {"start": "03/2014", "end": "03/2014"}).content.decode()
-
+    query = {"start": "03/2014", "end": "03/2014"}
+    page = client.get(reverse("metrics-dashboard"), query).content.decode()
     assert "50% (1 of 2)" in page
-    assert COVERAGE in page
     assert "F" + COVERAGE[1:] in page  # the tile
-    assert "Counts only enquiries whose record holds an end date" in page  # beside open and overdue
+    measure = client.get(reverse("metrics-measure", args=["consent_recorded"]), query).content.decode()
+    assert "50% (1 of 2)" in measure and COVERAGE in measure  # the measure's table
+    s47 = client.get(reverse("metrics-measure", args=["s47_within_15_days"]), query).content.decode()
+    assert "Counts only enquiries whose record holds an end date" in s47  # beside open and overdue
 
 
 def test_the_drill_down_lists_known_records_and_says_how_many_it_left_out(client, manager, half_known):
@@ -195,10 +197,12 @@ def test_a_month_with_records_but_none_known_is_not_known_rather_than_no_cases(c
     S47EnquiryFactory(start_date=D(2014, 3, 3), unknown_fields=ANNEX_A)
     recompute()
     client.force_login(manager)
-    page = client.get(reverse("metrics-dashboard"), {"start": "03/2014", "end": "03/2014"}).content.decode()
-
+    query = {"start": "03/2014", "end": "03/2014"}
+    page = client.get(reverse("metrics-dashboard"), query).content.decode()
     assert "Not known" in page
-    assert "from 0 of 1 S47 enquiries started whose record holds the consent decision" in page
+    assert "From 0 of 1 S47 enquiries started whose record holds the consent decision" in page  # the tile
+    measure = client.get(reverse("metrics-measure", args=["consent_recorded"]), query).content.decode()
+    assert "from 0 of 1 S47 enquiries started whose record holds the consent decision" in measure
 
 
 def test_the_panel_reports_workbook_has_each_months_coverage(half_known):

@@ -18,6 +18,7 @@ from demo.generator import demo_children_exist, generate
 from demo.plan import demo_action_plan_load
 from demo.profiles import DEFAULT_SEED
 from demo.report import demo_report_create
+from demo.targets import demo_targets_create
 from demo.users import DEMO_PASSWORD, demo_users, demo_users_create
 
 DEMO_SEED = DEFAULT_SEED
@@ -52,6 +53,7 @@ class Command(BaseCommand):
             self._create_demo_audit()
             self._create_demo_action_plan()
             self._create_demo_report()
+            self._create_demo_targets()
 
     def _load_records(self, children: int) -> None:
         if demo_children_exist():
@@ -106,3 +108,9 @@ class Command(BaseCommand):
         officer = demo_users()[roles.REPORT_OFFICER]
         if demo_report_create(user=officer, audit_title=DEMO_AUDIT_TITLE):
             self.stdout.write("Demo draft quality assurance report created for report-officer.")
+
+    def _create_demo_targets(self) -> None:
+        """A target for every percentage measure, so the dashboard shows its red, amber and green."""
+        created = demo_targets_create(user=demo_users()[roles.ADMINISTRATOR])
+        if created:
+            self.stdout.write(f"Demo targets set for {len(created)} measures.")
