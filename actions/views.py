@@ -344,7 +344,7 @@ def _cancel_form(data=None) -> ReasonForm:
         data,
         prefix="cancel",
         label="Why is the action cancelled?",
-        button="Cancel the action",
+        button="Cancel action",
         required="Give the reason the action is cancelled",
         warning=True,
     )
@@ -370,7 +370,6 @@ def _action_page(request: HttpRequest, action: Action, *, status: int = 200, **f
         "refuse_form": forms.get("refuse_form") or _refuse_form(),
         "sign_off_errors": forms.get("sign_off_errors"),
         "may_manage": access.may_manage(user) and action.status not in Action.CLOSED,
-        "cancel_form": forms.get("cancel_form") or _cancel_form(),
     }
     return render(request, "actions/action_detail.html", context, status=status)
 
@@ -417,10 +416,48 @@ def action_start(request: AuthenticatedHttpRequest, action_uuid: uuid.UUID) -> H
     return redirect("actions-action-detail", action_uuid=action.uuid)
 
 
+def _sign_off_problem(user, action: Action) -> str | None:
+    """Why the sign-off would be refused, shown on GET as the POST would (the service decides on POST)."""
+    if action.status != Action.Status.AWAITING_SIGN_OFF:
+        return "Only an action marked complete by its owner can be signed off."
+    if refusal := access.sign_off_refusal(user, action):
+        return refusal
+    if not selectors.action_has_evidence(action):
+        return "There is no evidence on this action: it cannot be signed off without evidence."
+    return None
+
+
+def _confirm_page(request: HttpRequest, action: Action, *, status: int = 200, **context) -> HttpResponse:
+    context = {
+        "caption": action.issue.plan.title,
+        "back": reverse("actions-action-detail", args=[action.uuid]),
+    } | context
+    return render(request, "common/confirm.html", context, status=status)
+
+
 @role_required(*SIGN_OFF_ROLES)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def action_sign_off(request: AuthenticatedHttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
+    """GET: what signing off does, with the button; POST: sign off."""
     action = access.access_action(request.user, action_uuid)
+    if request.method == "GET":
+        if action.status == Action.Status.COMPLETE:
+            return redirect("actions-action-detail", action_uuid=action.uuid)
+        if problem := _sign_off_problem(request.user, action):
+            return _action_page(request, action, sign_off_errors=[problem], status=400)
+        return _confirm_page(
+            request,
+            action,
+            heading="Sign off the action as complete",
+            paragraphs=[
+                f"Signing off \u201c{action.description}\u201d records you as the manager who checked the "
+                "evidence and agrees the action is complete.",
+                "The action is closed: its owner can no longer post updates or add evidence, and it "
+                "stops counting as open or overdue on the plan.",
+            ],
+            warning="A signed-off action cannot be reopened.",
+            button="Sign off",
+        )
     try:
         services.action_sign_off(action=action, user=request.user)
     except ValidationError as error:
@@ -446,10 +483,17 @@ def action_refuse(request: AuthenticatedHttpRequest, action_uuid: uuid.UUID) -> 
 
 
 @role_required(*MANAGE_ROLES)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def action_cancel(request: AuthenticatedHttpRequest, action_uuid: uuid.UUID) -> HttpResponse:
+    """GET: what cancelling does, with the reason and the button; POST: cancel."""
     action = access.access_action(request.user, action_uuid, write=True)
-    form = _cancel_form(request.POST)
+    if action.status in Action.CLOSED:
+        if action.status != Action.Status.CANCELLED:
+            messages.error(
+                request, f"This action is {action.get_status_display().lower()}: it cannot be changed."
+            )
+        return redirect("actions-action-detail", action_uuid=action.uuid)
+    form = _cancel_form(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
             services.action_cancel(action=action, user=request.user, reason=form.cleaned_data["reason"])
@@ -458,7 +502,19 @@ def action_cancel(request: AuthenticatedHttpRequest, action_uuid: uuid.UUID) -> 
         else:
             messages.success(request, "Action cancelled.")
             return redirect("actions-action-detail", action_uuid=action.uuid)
-    return _action_page(request, action, cancel_form=form, status=400)
+    return _confirm_page(
+        request,
+        action,
+        status=400 if form.is_bound else 200,
+        heading="Cancel the action",
+        paragraphs=[
+            f"Cancelling \u201c{action.description}\u201d closes it without completing it: its owner can no "
+            "longer post updates or add evidence, and it stops counting as open or overdue on the plan.",
+            "The reason is kept on the action and in its history.",
+        ],
+        warning="A cancelled action cannot be reopened.",
+        form=form,
+    )
 
 
 @role_required(*ACTION_ROLES)

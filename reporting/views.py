@@ -264,13 +264,29 @@ def version_xlsx(request: AuthenticatedHttpRequest, version_uuid: uuid.UUID) -> 
 
 
 @role_required(*REPORT_BUILD_ROLES)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def version_issue(request: AuthenticatedHttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
+    """GET: what issuing does, with the button; POST: issue."""
     version = access_report_version(request.user, version_uuid, write=True)
+    report = version.report
     if version.status != ReportVersion.Status.DONE:
         messages.error(request, "Only a generated version can be issued.")
     elif version.issued:
         messages.success(request, f"Version {version.number} was already issued.")
+    elif request.method == "GET":
+        context = {
+            "caption": report.title,
+            "heading": f"Issue version {version.number} to the panel",
+            "paragraphs": [
+                f"Issuing version {version.number} of {report.title} lets panel members read and download "
+                "it, and marks the report as issued.",
+                "The version's content stays as it was generated: a change needs a new version.",
+            ],
+            "warning": "An issued version cannot be withdrawn from the panel.",
+            "button": "Issue to panel",
+            "back": reverse("reporting-report", args=[report.uuid]),
+        }
+        return render(request, "common/confirm.html", context)
     else:
         try:
             services.report_version_issue(version=version, user=request.user)

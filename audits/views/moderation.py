@@ -7,12 +7,15 @@ case audit's history.
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audits import access, services
 from audits.models import Answer, Audit, CaseAudit, Grade
@@ -194,13 +197,35 @@ def mark_moderated(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID
 
 
 @role_required(*access.MODERATION_ROLES)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def lock(request: AuthenticatedHttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
+    """GET: what locking does, with the button; POST: lock."""
     audit: Audit = access.access_audit(request.user, audit_uuid)
+    if request.method == "GET":
+        days = settings.CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK
+        context = {
+            "caption": audit.title,
+            "heading": "Lock the audit",
+            "paragraphs": [
+                f"Locking {audit.title} makes its results final: no answer or grade can change, and no "
+                "case audit can be returned to its auditor or moderated again.",
+                "The audit is marked complete.",
+                f"Auditors lose sight of its cases and the children's records {days} days after it is "
+                "locked.",
+            ],
+            "warning": "A locked audit cannot be unlocked.",
+            "button": "Lock audit",
+            "back": reverse("audits-moderation"),
+        }
+        return render(request, "common/confirm.html", context)
     try:
         services.audit_lock(audit=audit, user=request.user)
     except ValidationError as error:
         messages.error(request, f"{audit.title} cannot be locked yet: {' '.join(error.messages)}")
-    else:
-        messages.success(request, f"{audit.title} is locked and complete.")
+        return redirect("audits-moderation")
+    results = reverse("audits-results", args=[audit.uuid])
+    message = (
+        '{} is locked and complete. <a class="govuk-notification-banner__link" href="{}">See its results</a>'
+    )
+    messages.success(request, format_html(message, audit.title, results))
     return redirect("audits-moderation")

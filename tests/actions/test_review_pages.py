@@ -56,10 +56,8 @@ def test_an_issue_with_no_matching_action_says_so_plainly(client, manager):
 def test_cancelling_is_a_warning_button_and_each_missing_reason_is_named(client, manager, owner):
     action = ActionFactory(owner=owner)
     client.force_login(manager)
-    page = client.get(reverse("actions-action-detail", args=[action.uuid])).content.decode()
-    assert re.search(
-        r'<button[^>]*class="govuk-button govuk-button--warning"[^>]*>\s*Cancel the action', page
-    )
+    page = client.get(reverse("actions-action-cancel", args=[action.uuid])).content.decode()
+    assert re.search(r'<button[^>]*class="govuk-button govuk-button--warning"[^>]*>\s*Cancel action', page)
     response = client.post(reverse("actions-action-cancel", args=[action.uuid]), {"cancel-reason": ""})
     assert "Give the reason the action is cancelled" in response.content.decode()
 

@@ -209,13 +209,54 @@ def test_a_manager_signs_off(client, owner, action, manager):
     assert action.status == Action.Status.COMPLETE and action.signed_off_by == manager
 
 
+def test_sign_off_asks_for_confirmation_on_get_and_changes_nothing(client, owner, action, manager):
+    client.force_login(owner)
+    post_update(client, action, files=[pdf_upload()], mark_complete="on")
+    client.force_login(manager)
+    detail = client.get(reverse("actions-action-detail", args=[action.uuid])).content.decode()
+    url = reverse("actions-action-sign-off", args=[action.uuid])
+    assert f'<a href="{url}" role="button"' in detail
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "records you as the manager who checked the evidence" in page
+    assert ">Sign off</button>" in page and "Go back</a>" in page
+    action.refresh_from_db()
+    assert action.status == Action.Status.AWAITING_SIGN_OFF
+
+
+def test_sign_off_confirmation_is_refused_with_the_reason_to_the_owner(client, manager):
+    action = ActionFactory(owner=manager)
+    client.force_login(manager)
+    post_update(client, action, files=[pdf_upload()], mark_complete="on")
+    response = client.get(reverse("actions-action-sign-off", args=[action.uuid]))
+    assert (
+        response.status_code == 400 and "another manager must check the evidence" in response.content.decode()
+    )
+
+
+def test_cancel_asks_for_the_reason_on_a_confirmation_page(client, action, manager):
+    client.force_login(manager)
+    url = reverse("actions-action-cancel", args=[action.uuid])
+    assert (
+        f'<a href="{url}" role="button"'
+        in client.get(reverse("actions-action-detail", args=[action.uuid])).content.decode()
+    )
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "closes it without completing it" in page and 'name="cancel-reason"' in page
+    assert "Cancel action" in page and "Go back</a>" in page
+    action.refresh_from_db()
+    assert action.status != Action.Status.CANCELLED
+
+
 def test_sign_off_is_refused_to_a_moderator(client, owner, action, moderator, manager):
     client.force_login(owner)
     post_update(client, action, files=[pdf_upload()], mark_complete="on")
     client.force_login(moderator)
     assert client.post(reverse("actions-action-sign-off", args=[action.uuid])).status_code == 403
-    client.force_login(manager)
-    assert client.get(reverse("actions-action-sign-off", args=[action.uuid])).status_code == 405
+    assert client.get(reverse("actions-action-sign-off", args=[action.uuid])).status_code == 403
     action.refresh_from_db()
     assert action.status == Action.Status.AWAITING_SIGN_OFF
 
@@ -338,6 +379,9 @@ def test_an_owner_cannot_cancel(client, owner, action):
         client.post(reverse("actions-action-cancel", args=[action.uuid]), {"cancel-reason": "x"}).status_code
         == 403
     )
+    assert client.get(reverse("actions-action-cancel", args=[action.uuid])).status_code == 403
+    action.refresh_from_db()
+    assert action.status != Action.Status.CANCELLED
 
 
 # Evidence downloads -------------------------------------------------------------------------------------

@@ -34,6 +34,12 @@ def test_a_moderator_changes_a_grade_and_locks_the_audit(live_server, page, asse
 
     page.get_by_role("button", name="Mark as moderated").click()
     page.get_by_role("button", name="Lock").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Lock the audit"
+    assert page.get_by_text("makes its results final").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Lock audit").click()
     assert page.get_by_text("is locked and complete").is_visible()
     assert_accessible(page)
+    page.get_by_role("link", name="See its results").click()
+    assert page.url.endswith(f"/audits/{case_audit.audit.uuid}/results/")
     assert Audit.objects.get(pk=case_audit.audit_id).status == Audit.Status.COMPLETE

@@ -42,7 +42,7 @@ def test_the_queue_lists_submitted_case_audits_with_escalations_first(client, pe
     assert page.index("C-INADEQUATE") < page.index("C-GOOD")
     assert '<strong class="govuk-tag govuk-tag--red">Escalate</strong>' in page
     assert "C-STILL-SCORING" not in page
-    assert reverse("audits-lock", args=[good.audit.uuid]) in page
+    assert "Not every case is moderated yet" in page  # not every case audit is moderated: no Lock link
 
 
 def test_the_queue_takes_the_same_queries_for_many_case_audits(
@@ -68,6 +68,7 @@ def test_roles_that_do_not_moderate_get_403_on_moderation(client, persona, case_
     assert client.get(moderate_url(case_audit)).status_code == 403
     assert client.post(reverse("audits-moderated", args=[case_audit.uuid])).status_code == 403
     assert client.post(reverse("audits-lock", args=[case_audit.audit.uuid])).status_code == 403
+    assert client.get(reverse("audits-lock", args=[case_audit.audit.uuid])).status_code == 403
     case_audit.refresh_from_db()
     assert case_audit.status == CaseAudit.Status.SUBMITTED
 
@@ -223,9 +224,37 @@ def test_locking_a_fully_moderated_audit_completes_it_and_closes_moderation(clie
     assert case_audit.grade == "good"
 
 
-def test_the_lock_refuses_get(client, moderator, case_audit):
+def test_the_lock_asks_for_confirmation_on_get_and_changes_nothing(client, moderator, case_audit):
+    services.case_audit_moderated(case_audit=case_audit, user=moderator)
     client.force_login(moderator)
-    assert client.get(reverse("audits-lock", args=[case_audit.audit.uuid])).status_code == 405
+    response = client.get(reverse("audits-lock", args=[case_audit.audit.uuid]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Locking {case_audit.audit.title} makes its results final: no answer or grade can change" in page
+    assert "Auditors lose sight of its cases and the children&#x27;s records 30 days after" in page
+    assert ">Lock audit</button>" in page and 'name="csrfmiddlewaretoken"' in page
+    assert f'href="{reverse("audits-moderation")}">Go back</a>' in page
+    case_audit.audit.refresh_from_db()
+    assert case_audit.audit.locked_at is None
+
+
+def test_locking_links_to_the_audit_results(client, moderator, case_audit):
+    services.case_audit_moderated(case_audit=case_audit, user=moderator)
+    client.force_login(moderator)
+    response = client.post(reverse("audits-lock", args=[case_audit.audit.uuid]), follow=True)
+    assert response.redirect_chain == [(reverse("audits-moderation"), 302)]
+    results = reverse("audits-results", args=[case_audit.audit.uuid])
+    assert f'href="{results}">See its results</a>' in response.content.decode()
+
+
+def test_the_lock_link_shows_only_when_every_case_audit_is_moderated(client, moderator, case_audit):
+    client.force_login(moderator)
+    lock_url = reverse("audits-lock", args=[case_audit.audit.uuid])
+    page = client.get(reverse("audits-moderation")).content.decode()
+    assert lock_url not in page and "Not every case is moderated yet" in page
+    services.case_audit_moderated(case_audit=case_audit, user=moderator)
+    page = client.get(reverse("audits-moderation")).content.decode()
+    assert f'<a href="{lock_url}" role="button"' in page
 
 
 def test_a_moderated_case_audit_can_still_be_changed_until_the_audit_is_locked(client, moderator, case_audit):

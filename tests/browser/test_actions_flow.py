@@ -101,6 +101,12 @@ def test_a_finding_becomes_an_action_that_is_updated_and_signed_off(
         page.get_by_role("link", name="training-register.pdf").click()
     assert download.value.suggested_filename == "training-register.pdf"
     page.get_by_role("button", name="Sign off as complete").click()
+    # A confirmation page says what signing off does; nothing is changed until its button is pressed.
+    assert page.get_by_role("heading", level=1).inner_text() == "Sign off the action as complete"
+    assert page.get_by_text("A signed-off action cannot be reopened.").is_visible()
+    assert_accessible(page)
+    assert Action.objects.get().status == Action.Status.AWAITING_SIGN_OFF
+    page.get_by_role("button", name="Sign off", exact=True).click()
     assert page.get_by_text("Action signed off as complete.").is_visible()
     assert_accessible(page)
 

@@ -256,8 +256,23 @@ def test_a_manager_reads_drafts_but_cannot_change_them(client, manager, data, do
     assert client.get(reverse("reporting-report-preview", args=[data.report.uuid])).status_code == 200
     assert client.post(reverse("reporting-report-generate", args=[data.report.uuid])).status_code == 403
     assert client.post(reverse("reporting-version-issue", args=[done_version.uuid])).status_code == 403
+    assert client.get(reverse("reporting-version-issue", args=[done_version.uuid])).status_code == 403
     done_version.refresh_from_db()
     assert not done_version.issued
+
+
+def test_issuing_asks_for_confirmation_on_get_and_changes_nothing(client, report_officer, done_version):
+    client.force_login(report_officer)
+    report_page = client.get(reverse("reporting-report", args=[done_version.report.uuid])).content.decode()
+    url = reverse("reporting-version-issue", args=[done_version.uuid])
+    assert f'<a href="{url}" role="button"' in report_page
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Issuing version 1 of {done_version.report.title} lets panel members read and download it" in page
+    assert ">Issue to panel</button>" in page and "Go back</a>" in page
+    done_version.refresh_from_db()
+    assert not done_version.issued and done_version.report.status != PanelReport.Status.ISSUED
 
 
 def test_a_version_not_yet_made_cannot_be_issued_or_downloaded(client, report_officer, data):
