@@ -114,13 +114,13 @@ def ready_to_lock(request: AuthenticatedHttpRequest) -> HomeTask:
         .filter(total__gt=0, total=F("moderated"))
         .order_by("title", "pk")
     )
-    shown = list(found.values_list("title", "total")[:SHOWN])
+    shown = list(found.values_list("uuid", "title", "total")[:SHOWN])
     return HomeTask(
         title="Audits ready to lock",
         count=found.count(),
         items=[
-            HomeItem(text=title, url=reverse("audits-moderation"), hint=f"all {total} cases moderated")
-            for title, total in shown
+            HomeItem(text=title, url=reverse("audits-lock", args=[uuid]), hint=f"all {total} cases moderated")
+            for uuid, title, total in shown
         ],
         empty="Audits will appear here once every case in them is moderated.",
         url=reverse("audits-moderation"),

@@ -148,6 +148,7 @@ def test_a_moderator_sees_cases_awaiting_moderation_and_audits_ready_to_lock(cli
     ready = tasks["Audits ready to lock"]
     assert [i.text for i in ready.items] == [done.audit.title]
     assert ready.items[0].hint == "all 2 cases moderated"
+    assert ready.items[0].url == reverse("audits-lock", args=[done.audit.uuid])  # its confirmation page
 
 
 # Managers -------------------------------------------------------------------------------------------------
