@@ -118,6 +118,7 @@ MATRIX = {
     "audits-answers-import":                  "L    Y   Y   Y   N   Y   Y   N   N",
     # Dashboard, drill-downs (case records: auditors see only their assigned children's rows) and exports.
     "metrics-dashboard":                      "L    N   Y   Y   Y   Y   N   N   N",
+    "metrics-measure":                        "L    N   Y   Y   Y   Y   N   N   N",
     "metrics-recalculate":                    "L    N   Y   Y   Y   Y   N   N   N",
     "metrics-run":                            "L    N   Y   Y   Y   Y   N   N   N",
     "metrics-targets":                        "L    N   N   N   N   Y   N   N   N",
