@@ -159,6 +159,22 @@ def test_the_drill_down_lists_known_records_and_says_how_many_it_left_out(client
     assert "2 records whose source does not hold the consent decision are left out" in page
 
 
+def test_the_drill_down_lists_not_met_first_with_met_beside_the_child_id(client, manager, half_known):
+    """C-GIVEN started first and is met; C-MISSING, started a day later and not met, is listed first."""
+    from django.urls import reverse
+
+    client.force_login(manager)
+    url = reverse("metrics-drilldown", args=["consent_recorded"])
+    response = client.get(url, {"start": "2014-03", "end": "2014-03"})
+
+    assert [record.child.child_id for record, _ in response.context["rows"]] == ["C-MISSING", "C-GIVEN"]
+    page = response.content.decode()
+    row = page[page.index(">C-MISSING</a>") :]
+    assert (
+        row.split("</td>", 2)[1].strip().endswith('<strong class="govuk-tag govuk-tag--red">Not met</strong>')
+    )
+
+
 def test_the_api_gives_each_snapshot_its_coverage(client, manager, half_known):
     from django.urls import reverse
 
