@@ -71,42 +71,42 @@ def pytest_runtest_teardown(item, nextitem):
 
 @pytest.fixture
 def administrator(db):
-    return UserFactory(username="admin-alex", roles=[roles.ADMINISTRATOR])
+    return UserFactory.create(username="admin-alex", roles=[roles.ADMINISTRATOR])
 
 
 @pytest.fixture
 def manager(db):
-    return UserFactory(username="manager-mo", roles=[roles.MANAGER])
+    return UserFactory.create(username="manager-mo", roles=[roles.MANAGER])
 
 
 @pytest.fixture
 def auditor(db):
-    return UserFactory(username="auditor-ash", roles=[roles.AUDITOR])
+    return UserFactory.create(username="auditor-ash", roles=[roles.AUDITOR])
 
 
 @pytest.fixture
 def moderator(db):
-    return UserFactory(username="moderator-max", roles=[roles.MODERATOR])
+    return UserFactory.create(username="moderator-max", roles=[roles.MODERATOR])
 
 
 @pytest.fixture
 def report_officer(db):
-    return UserFactory(username="reports-rae", roles=[roles.REPORT_OFFICER])
+    return UserFactory.create(username="reports-rae", roles=[roles.REPORT_OFFICER])
 
 
 @pytest.fixture
 def partner_auditor(db):
-    return UserFactory(username="partner-pat", roles=[roles.PARTNER_AUDITOR])
+    return UserFactory.create(username="partner-pat", roles=[roles.PARTNER_AUDITOR])
 
 
 @pytest.fixture
 def panel_member(db):
-    return UserFactory(username="panel-pip", roles=[roles.PANEL_MEMBER])
+    return UserFactory.create(username="panel-pip", roles=[roles.PANEL_MEMBER])
 
 
 @pytest.fixture
 def outsider(db):
-    return UserFactory(username="outsider-oz")
+    return UserFactory.create(username="outsider-oz")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, User
 from cases import models as m
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -21,7 +21,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(Group.objects.get(name=name))
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(factory.django.DjangoModelFactory[m.Team]):
     class Meta:
         model = m.Team
         django_get_or_create = ("code",)
@@ -30,7 +30,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Assessment team {n}")
 
 
-class WorkerFactory(factory.django.DjangoModelFactory):
+class WorkerFactory(factory.django.DjangoModelFactory[m.Worker]):
     class Meta:
         model = m.Worker
 
@@ -39,7 +39,7 @@ class WorkerFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
 
 
-class ChildFactory(factory.django.DjangoModelFactory):
+class ChildFactory(factory.django.DjangoModelFactory[m.Child]):
     class Meta:
         model = m.Child
 
@@ -50,7 +50,7 @@ class ChildFactory(factory.django.DjangoModelFactory):
     ethnicity = "WBRI"
 
 
-class StrategyDiscussionFactory(factory.django.DjangoModelFactory):
+class StrategyDiscussionFactory(factory.django.DjangoModelFactory[m.StrategyDiscussion]):
     class Meta:
         model = m.StrategyDiscussion
 
@@ -62,7 +62,7 @@ class StrategyDiscussionFactory(factory.django.DjangoModelFactory):
     health_attended = True
 
 
-class S47EnquiryFactory(factory.django.DjangoModelFactory):
+class S47EnquiryFactory(factory.django.DjangoModelFactory[m.S47Enquiry]):
     class Meta:
         model = m.S47Enquiry
 
@@ -71,7 +71,7 @@ class S47EnquiryFactory(factory.django.DjangoModelFactory):
     target_date = factory.LazyAttribute(lambda o: m.s47_target_date(o.start_date))
 
 
-class ReferralFactory(factory.django.DjangoModelFactory):
+class ReferralFactory(factory.django.DjangoModelFactory[m.Referral]):
     class Meta:
         model = m.Referral
 
@@ -89,7 +89,7 @@ def tool_version(name: str = "Domestic abuse") -> "am.ToolVersion":
     return am.ToolVersion.objects.get(tool__name=name, number=1)
 
 
-class AuditFactory(factory.django.DjangoModelFactory):
+class AuditFactory(factory.django.DjangoModelFactory[am.Audit]):
     class Meta:
         model = am.Audit
 
@@ -99,7 +99,7 @@ class AuditFactory(factory.django.DjangoModelFactory):
     agencies = factory.LazyFunction(lambda: ["social_care"])
 
 
-class CaseAuditFactory(factory.django.DjangoModelFactory):
+class CaseAuditFactory(factory.django.DjangoModelFactory[am.CaseAudit]):
     class Meta:
         model = am.CaseAudit
 

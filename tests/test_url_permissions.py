@@ -447,7 +447,7 @@ def test_each_persona_gets_what_the_table_says(client, route, pattern):
 
 @pytest.mark.django_db
 def test_the_django_admin_sends_users_who_are_not_staff_to_its_sign_in(client):
-    client.force_login(UserFactory(username="not-staff", roles=[roles.ADMINISTRATOR]))
+    client.force_login(UserFactory.create(username="not-staff", roles=[roles.ADMINISTRATOR]))
     response = client.get("/admin/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     client.logout()
@@ -474,7 +474,7 @@ def _admin_urls(world: World) -> list[str]:
 @pytest.mark.django_db
 def test_every_django_admin_page_that_shows_a_child_writes_an_entry_naming_it(client):
     world = build_world()
-    superuser = UserFactory(username="world-superuser", is_staff=True, is_superuser=True)
+    superuser = UserFactory.create(username="world-superuser", is_staff=True, is_superuser=True)
     client.force_login(superuser)
     unlogged, shown = {}, set()
     for url in _admin_urls(world):
@@ -504,7 +504,7 @@ def test_every_model_the_django_admin_shows_with_a_child_has_the_logged_read_onl
 def test_the_django_admin_of_case_records_is_read_only_even_for_a_superuser(client, model):
     """Case records change only through imports, which keep a history row and a reason."""
     build_world()
-    client.force_login(UserFactory(username="world-superuser", is_staff=True, is_superuser=True))
+    client.force_login(UserFactory.create(username="world-superuser", is_staff=True, is_superuser=True))
     obj = model.objects.order_by("pk").first()
     info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
     version = obj.history.earliest()

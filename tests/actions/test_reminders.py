@@ -23,16 +23,16 @@ MONDAY = datetime.date(2024, 6, 3)
 
 @pytest.fixture
 def owner(db):
-    return UserFactory(username="owner-olu", email="olu@example.org", roles=[roles.AUDITOR])
+    return UserFactory.create(username="owner-olu", email="olu@example.org", roles=[roles.AUDITOR])
 
 
 @pytest.fixture
 def boss(db):
-    return UserFactory(username="manager-mia", email="mia@example.org", roles=[roles.MANAGER])
+    return UserFactory.create(username="manager-mia", email="mia@example.org", roles=[roles.MANAGER])
 
 
 def due(owner, days: int, **kwargs) -> Action:
-    return ActionFactory(owner=owner, due_date=TUESDAY + datetime.timedelta(days=days), **kwargs)
+    return ActionFactory.create(owner=owner, due_date=TUESDAY + datetime.timedelta(days=days), **kwargs)
 
 
 def test_an_owner_hears_of_actions_due_within_7_days_and_overdue(owner):
@@ -81,7 +81,7 @@ def test_the_next_day_sends_again(owner):
 
 def test_managers_get_a_digest_on_monday_only(owner, boss):
     due(owner, -2, description="Overdue one")
-    awaiting = ActionFactory(
+    awaiting = ActionFactory.create(
         status="awaiting_sign_off", due_date=datetime.date(2024, 9, 1), description="Check me"
     )
     reminders_send(today=TUESDAY)
@@ -129,7 +129,7 @@ def test_a_failed_send_is_retried_on_the_next_run(owner, monkeypatch):
 
 
 def test_someone_with_no_email_address_is_skipped(db):
-    silent = UserFactory(username="no-mail", email="", roles=[roles.AUDITOR])
+    silent = UserFactory.create(username="no-mail", email="", roles=[roles.AUDITOR])
     due(silent, 1)
     assert reminders_send(today=TUESDAY).sent == []
     assert not ReminderSent.objects.exists()

@@ -19,11 +19,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def audit():
     """A confirmed multi-agency sample of two children, each audited by social care and by police."""
-    audit = AuditFactory(agencies=["social_care", "police"], sample_confirmed_at=timezone.now())
+    audit = AuditFactory.create(agencies=["social_care", "police"], sample_confirmed_at=timezone.now())
     for record_id, child_id in enumerate(("C-ONE", "C-TWO"), start=1):
-        child = ChildFactory(child_id=child_id)
+        child = ChildFactory.create(child_id=child_id)
         for agency in ("social_care", "police"):
-            CaseAuditFactory(audit=audit, child=child, record_id=record_id, agency=agency)
+            CaseAuditFactory.create(audit=audit, child=child, record_id=record_id, agency=agency)
     return audit
 
 
@@ -110,7 +110,7 @@ def test_the_service_refuses_a_partner_auditor_for_another_agency(manager, polic
 def test_assign_all_unassigned_fills_only_the_auditors_own_agency(
     client, manager, auditor, police_auditor, audit
 ):
-    other = UserFactory(username="auditor-bo", roles=[roles.AUDITOR])
+    other = UserFactory.create(username="auditor-bo", roles=[roles.AUDITOR])
     client.force_login(manager)
     data = assignment_data(audit, {("C-ONE", "social_care"): (other, "")})
     data["assign_unassigned"] = str(auditor.pk)
@@ -130,8 +130,8 @@ def test_a_bad_due_date_names_its_row(client, manager, auditor, audit):
 
 
 def test_an_unconfirmed_sample_cannot_be_assigned(client, manager, auditor):
-    audit = AuditFactory()
-    row = CaseAuditFactory(audit=audit)
+    audit = AuditFactory.create()
+    row = CaseAuditFactory.create(audit=audit)
     client.force_login(manager)
     page = client.get(reverse("audits-assign", args=[audit.uuid])).content.decode()
     assert "Confirm the sample before assigning auditors." in page
@@ -161,6 +161,6 @@ def test_only_leads_may_assign_auditors(client, persona, audit):
 
 
 def test_an_auditor_with_a_case_in_the_audit_is_still_forbidden(client, auditor, audit):
-    CaseAuditFactory(audit=audit, auditor=auditor)
+    CaseAuditFactory.create(audit=audit, auditor=auditor)
     client.force_login(auditor)
     assert client.get(reverse("audits-assign", args=[audit.uuid])).status_code == 403

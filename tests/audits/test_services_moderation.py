@@ -169,7 +169,7 @@ def test_locking_a_locked_audit_changes_nothing(case_audit, moderator, administr
 
 
 def test_an_unassigned_case_audit_in_the_audit_still_blocks_the_lock(case_audit, moderator):
-    CaseAuditFactory(audit=case_audit.audit)
+    CaseAuditFactory.create(audit=case_audit.audit)
     services.case_audit_moderated(case_audit=case_audit, user=moderator)
     with pytest.raises(ValidationError):
         services.audit_lock(audit=case_audit.audit, user=moderator)

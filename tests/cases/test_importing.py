@@ -318,7 +318,7 @@ def test_it_reports_an_end_date_before_the_start_date():
     content = _csv(
         [["plan_id", "child_id", "start_date", "end_date"], ["P1", "C1", "10/03/2014", "09/03/2014"]]
     )
-    ChildFactory(child_id="C1")
+    ChildFactory.create(child_id="C1")
 
     result = _import("cp_plans.csv", content)
 
@@ -338,7 +338,7 @@ def test_it_reports_an_unknown_child_id():
 
 
 def test_it_reports_an_unknown_strategy_discussion():
-    ChildFactory(child_id="C1")
+    ChildFactory.create(child_id="C1")
     content = _csv([["child_id", "start_date", "strategy_discussion_id"], ["C1", "03/03/2014", "SD-NONE"]])
 
     result = _import("s47_enquiries.csv", content)
@@ -387,7 +387,7 @@ def test_it_reports_text_too_long_for_its_field():
 
 
 def test_it_reports_a_consent_date_with_consent_not_sought():
-    ChildFactory(child_id="C1")
+    ChildFactory.create(child_id="C1")
     content = _csv(
         [
             ["child_id", "start_date", "consent", "consent_date"],
@@ -688,7 +688,7 @@ def test_each_record_type_of_the_own_format_is_written_with_its_fields():
 
 
 def test_a_changed_value_updates_the_stored_record_and_keeps_its_history():
-    user = UserFactory(username="importer")
+    user = UserFactory.create(username="importer")
     header = ["child_id", "start_date", "end_date", "consent"]
     _import("children.csv", _csv([["child_id"], ["C1"]]))
     _import("s47_enquiries.csv", _csv([header, ["C1", "03/03/2014", "", ""]]))
@@ -705,7 +705,7 @@ def test_a_changed_value_updates_the_stored_record_and_keeps_its_history():
 
 
 def test_columns_left_out_of_a_file_leave_stored_values_alone():
-    child = ChildFactory(child_id="C1", name="Example Child", gender="female")
+    child = ChildFactory.create(child_id="C1", name="Example Child", gender="female")
 
     result = _import("children.csv", _csv([["child_id", "date_of_birth"], ["C1", "01/01/2013"]]))
 
@@ -715,7 +715,7 @@ def test_columns_left_out_of_a_file_leave_stored_values_alone():
 
 
 def test_an_annex_a_row_matches_a_stored_enquiry_on_child_and_start_date():
-    enquiry = S47EnquiryFactory(child__child_id="C100", start_date=D(2014, 3, 3), consent="given")
+    enquiry = S47EnquiryFactory.create(child__child_id="C100", start_date=D(2014, 3, 3), consent="given")
 
     result = _import("list5.csv", _annex_csv(_annex_row()))
 
@@ -725,8 +725,8 @@ def test_an_annex_a_row_matches_a_stored_enquiry_on_child_and_start_date():
 
 
 def test_references_resolve_to_stored_rows_by_code():
-    TeamFactory(code="N", name="North team")
-    discussion = StrategyDiscussionFactory(discussion_id="SD9", child__child_id="C9")
+    TeamFactory.create(code="N", name="North team")
+    discussion = StrategyDiscussionFactory.create(discussion_id="SD9", child__child_id="C9")
     content = _csv(
         [["child_id", "start_date", "strategy_discussion_id", "team"], ["C9", "03/03/2014", "SD9", "N"]]
     )
@@ -738,7 +738,7 @@ def test_references_resolve_to_stored_rows_by_code():
 
 
 def test_the_import_is_recorded_as_one_batch():
-    user = UserFactory(username="importer")
+    user = UserFactory.create(username="importer")
     content = (EXAMPLES / "annex_a_list5.csv").read_bytes()
 
     result = _import("annex_a_list5.csv", content, user=user)
@@ -758,7 +758,7 @@ def test_the_import_is_recorded_as_one_batch():
 
 
 def test_the_preview_counts_what_would_change_and_writes_nothing():
-    ChildFactory(child_id="EX0101", gender="male")
+    ChildFactory.create(child_id="EX0101", gender="male")
     content = (EXAMPLES / "annex_a_list5.csv").read_bytes()
 
     result = cases_import_preview(file_name="annex_a_list5.csv", content=content)

@@ -49,10 +49,12 @@ EXCLUDED = [
 @pytest.fixture
 def records():
     for day in (3, 10, 17):
-        S47EnquiryFactory(start_date=datetime.date(2024, 3, day), end_date=datetime.date(2024, 3, day + 9))
-    StrategyDiscussionFactory()
-    audit = AuditFactory()
-    CaseAuditFactory(audit=audit)
+        S47EnquiryFactory.create(
+            start_date=datetime.date(2024, 3, day), end_date=datetime.date(2024, 3, day + 9)
+        )
+    StrategyDiscussionFactory.create()
+    audit = AuditFactory.create()
+    CaseAuditFactory.create(audit=audit)
     metrics_recompute(today=datetime.date(2024, 6, 1))
 
 

@@ -55,7 +55,7 @@ def march_2014():
 @pytest.mark.django_db
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_the_drilldown_csv_and_xlsx_quote_every_formula_start(client, manager, march_2014, payload):
-    enquiry = S47EnquiryFactory(
+    enquiry = S47EnquiryFactory.create(
         child__child_id=payload, start_date=datetime.date(2014, 3, 3), end_date=datetime.date(2014, 3, 24)
     )
     # Child IDs are stored trimmed, in capitals, without spaces: "\t=cmd|' /C calc'!A0" as "=CMD|'/CCALC'!A0",
@@ -80,13 +80,13 @@ def test_the_drilldown_csv_and_xlsx_quote_every_formula_start(client, manager, m
 @pytest.mark.django_db
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_the_answers_workbook_quotes_every_formula_start(auditor, payload):
-    audit = AuditFactory()
+    audit = AuditFactory.create()
     case_audit = scored_case(
         audit,
         {"F1": payload},
         status=CaseAudit.Status.IN_PROGRESS,
         auditor=auditor,
-        child=ChildFactory(child_id=payload),
+        child=ChildFactory.create(child_id=payload),
     )
     workbook = openpyxl.load_workbook(io.BytesIO(exchange.answers_export(audit=audit, user=auditor)))
     sheet = workbook["Answers"]

@@ -23,7 +23,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 def test_two_simultaneous_saves_of_one_answer_keep_one_and_report_the_other_as_a_conflict():
     needs_postgresql("SQLite serialises all writers, so the two saves could never meet")
-    auditor = UserFactory(roles=["Auditor"])
+    auditor = UserFactory.create(roles=["Auditor"])
     case_audit = case_audit_for(DOMESTIC_ABUSE, auditor, status=CaseAudit.Status.IN_PROGRESS)
     question = questions(case_audit)["D1"]
     start = threading.Barrier(2)

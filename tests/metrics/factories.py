@@ -9,7 +9,7 @@ from cases import models as m
 from tests.factories import ChildFactory, tool_version
 
 
-class CPPlanFactory(factory.django.DjangoModelFactory):
+class CPPlanFactory(factory.django.DjangoModelFactory[m.CPPlan]):
     class Meta:
         model = m.CPPlan
 
@@ -18,7 +18,7 @@ class CPPlanFactory(factory.django.DjangoModelFactory):
     start_date = datetime.date(2014, 3, 1)
 
 
-class LookedAfterEpisodeFactory(factory.django.DjangoModelFactory):
+class LookedAfterEpisodeFactory(factory.django.DjangoModelFactory[m.LookedAfterEpisode]):
     class Meta:
         model = m.LookedAfterEpisode
 

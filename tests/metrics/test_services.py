@@ -35,11 +35,11 @@ def _rows() -> list[tuple]:
 
 @pytest.fixture
 def records(db):
-    north = TeamFactory(code="N")
-    S47EnquiryFactory(team=north, start_date=D(2014, 3, 3), end_date=D(2014, 3, 24), consent="given")
-    S47EnquiryFactory(start_date=D(2014, 3, 3), end_date=D(2014, 4, 2))
-    StrategyDiscussionFactory(team=north, date=D(2014, 3, 3))
-    ReferralFactory(team=north, received_date=D(2014, 2, 20))
+    north = TeamFactory.create(code="N")
+    S47EnquiryFactory.create(team=north, start_date=D(2014, 3, 3), end_date=D(2014, 3, 24), consent="given")
+    S47EnquiryFactory.create(start_date=D(2014, 3, 3), end_date=D(2014, 4, 2))
+    StrategyDiscussionFactory.create(team=north, date=D(2014, 3, 3))
+    ReferralFactory.create(team=north, received_date=D(2014, 2, 20))
     return north
 
 
@@ -103,7 +103,7 @@ def test_two_runs_at_once_leave_one_correct_set(records):
 
 @pytest.mark.django_db
 def test_pressing_recalculate_twice_queues_one_run(records, django_capture_on_commit_callbacks):
-    user = UserFactory()
+    user = UserFactory.create()
     with django_capture_on_commit_callbacks() as callbacks:
         first = tasks.metrics_run_request(trigger=MetricRun.Trigger.MANUAL, user=user)
         second = tasks.metrics_run_request(trigger=MetricRun.Trigger.MANUAL, user=user)

@@ -80,8 +80,8 @@ def test_the_councils_own_extract_makes_a_list_5_enquiry_measurable(recompute):
 def test_a_figure_counts_only_records_that_hold_its_fields_and_says_so(recompute):
     """March 2014: 1 enquiry with consent given, 1 with consent not recorded, 2 whose source held no
     consent -> 1 of 2 -> 50%, from 2 of 4 enquiries started."""
-    S47EnquiryFactory(start_date=D(2014, 3, 3), consent="given")
-    S47EnquiryFactory(start_date=D(2014, 3, 4))
+    S47EnquiryFactory.create(start_date=D(2014, 3, 3), consent="given")
+    S47EnquiryFactory.create(start_date=D(2014, 3, 4))
     S47EnquiryFactory.create_batch(2, start_date=D(2014, 3, 5), unknown_fields=NO_CONSENT)
     recompute()
 
@@ -92,8 +92,8 @@ def test_a_figure_counts_only_records_that_hold_its_fields_and_says_so(recompute
 def test_open_and_overdue_leaves_out_enquiries_whose_source_held_no_end_date(recompute):
     """Both started 3 March 2014 (target 24 March), both open: only the one that holds its end date is
     open and overdue at the end of March -> 1."""
-    S47EnquiryFactory(start_date=D(2014, 3, 3))
-    S47EnquiryFactory(start_date=D(2014, 3, 3), unknown_fields=ANNEX_A)
+    S47EnquiryFactory.create(start_date=D(2014, 3, 3))
+    S47EnquiryFactory.create(start_date=D(2014, 3, 3), unknown_fields=ANNEX_A)
     recompute()
 
     assert related("s47_within_15_days", MARCH_2014) == 1
@@ -101,8 +101,8 @@ def test_open_and_overdue_leaves_out_enquiries_whose_source_held_no_end_date(rec
 
 
 def test_the_drill_down_lists_no_unknown_record_as_not_met(manager):
-    held = S47EnquiryFactory(start_date=D(2014, 3, 3))  # consent not recorded: not met
-    S47EnquiryFactory(start_date=D(2014, 3, 3), unknown_fields=ANNEX_A)
+    held = S47EnquiryFactory.create(start_date=D(2014, 3, 3))  # consent not recorded: not met
+    S47EnquiryFactory.create(start_date=D(2014, 3, 3), unknown_fields=ANNEX_A)
     user = manager
     common = {"first": MARCH_2014, "last": MARCH_2014, "today": D(2014, 6, 16)}
 
@@ -121,10 +121,10 @@ def test_the_drill_down_lists_no_unknown_record_as_not_met(manager):
 @pytest.fixture
 def half_known(recompute):
     """March 2014: consent given on 1 enquiry, not recorded on 1, and 2 imported from List 5 alone."""
-    S47EnquiryFactory(start_date=D(2014, 3, 3), consent="given", child__child_id="C-GIVEN")
-    S47EnquiryFactory(start_date=D(2014, 3, 4), child__child_id="C-MISSING")
-    S47EnquiryFactory(start_date=D(2014, 3, 5), unknown_fields=ANNEX_A, child__child_id="C-LIST5-A")
-    S47EnquiryFactory(start_date=D(2014, 3, 5), unknown_fields=ANNEX_A, child__child_id="C-LIST5-B")
+    S47EnquiryFactory.create(start_date=D(2014, 3, 3), consent="given", child__child_id="C-GIVEN")
+    S47EnquiryFactory.create(start_date=D(2014, 3, 4), child__child_id="C-MISSING")
+    S47EnquiryFactory.create(start_date=D(2014, 3, 5), unknown_fields=ANNEX_A, child__child_id="C-LIST5-A")
+    S47EnquiryFactory.create(start_date=D(2014, 3, 5), unknown_fields=ANNEX_A, child__child_id="C-LIST5-B")
     recompute()
 
 
@@ -210,7 +210,7 @@ def test_the_panel_report_says_what_each_measure_covers(half_known):
 def test_a_month_with_records_but_none_known_is_not_known_rather_than_no_cases(client, manager, recompute):
     from django.urls import reverse
 
-    S47EnquiryFactory(start_date=D(2014, 3, 3), unknown_fields=ANNEX_A)
+    S47EnquiryFactory.create(start_date=D(2014, 3, 3), unknown_fields=ANNEX_A)
     recompute()
     client.force_login(manager)
     query = {"start": "03/2014", "end": "03/2014"}

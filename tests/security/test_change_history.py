@@ -52,8 +52,10 @@ def test_case_records_audits_case_audits_and_answers_keep_a_history():
 
 @pytest.fixture
 def case_audit(auditor):
-    enquiry = S47EnquiryFactory(child__child_id="C-HISTORY")
-    return CaseAuditFactory(audit=AuditFactory(), auditor=auditor, child=enquiry.child, record_id=enquiry.pk)
+    enquiry = S47EnquiryFactory.create(child__child_id="C-HISTORY")
+    return CaseAuditFactory.create(
+        audit=AuditFactory.create(), auditor=auditor, child=enquiry.child, record_id=enquiry.pk
+    )
 
 
 def test_a_changed_answer_is_kept_with_who_changed_it_and_the_value_before(client, auditor, case_audit):
@@ -90,7 +92,7 @@ def test_a_changed_grade_is_kept_with_who_changed_it(client, auditor, moderator,
 
 
 def test_a_case_record_changed_by_an_import_keeps_its_values_before_and_who_imported_it():
-    importer = UserFactory(username="importer")
+    importer = UserFactory.create(username="importer")
     header = ["child_id", "start_date", "end_date", "consent"]
     children = ExtractFile("children.csv", _csv([["child_id"], ["C1"]]))
     cases_import_files(
@@ -113,7 +115,7 @@ def test_a_case_record_changed_by_an_import_keeps_its_values_before_and_who_impo
 
 def test_a_bulk_import_writes_one_history_row_per_record_changed_and_one_access_log_entry():
     """Three children created: three history rows, one event. The same file again: no rows, one event."""
-    importer = UserFactory(username="importer")
+    importer = UserFactory.create(username="importer")
     children = ExtractFile("children.csv", _csv([["child_id"], ["C1"], ["C2"], ["C3"]]))
 
     cases_import_files(files=[children], user=importer)
