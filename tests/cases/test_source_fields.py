@@ -121,7 +121,7 @@ def test_a_strategy_discussion_file_without_attendance_columns_holds_no_attendan
     discussion = m.StrategyDiscussion.objects.get()
     assert not discussion.holds("police_attended")
     assert not m.StrategyDiscussion.objects.filter(
-        standards.SOURCE_NEEDS["strategy_agencies"].condition
+        standards.SOURCE_NEEDS[standards.MetricKey.STRATEGY_AGENCIES].condition
     ).exists()
 
 

@@ -30,8 +30,10 @@ class LookedAfterEpisodeFactory(factory.django.DjangoModelFactory[m.LookedAfterE
 
 def question(measures: str, tool: str = "S47 and information sharing") -> am.Question:
     """The shipped tool's question that measures `measures` (the first, if several)."""
-    return (
+    found = (
         am.Question.objects.filter(section__version=tool_version(tool), measures=measures)
         .order_by("section__order", "order")
         .first()
     )
+    assert found is not None, f"the {tool} tool has no question measuring {measures}"
+    return found

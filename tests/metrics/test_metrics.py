@@ -31,7 +31,9 @@ def test_every_metric_has_a_definition_and_the_audit_keys_match_the_audit_questi
     from audits.models import Question
 
     assert all(metric.name and metric.definition for metric in measures.METRICS)
-    assert set(AUDIT_KEYS) == {value for value, _ in Question._meta.get_field("measures").choices if value}
+    choices = Question._meta.get_field("measures").choices
+    assert choices is not None
+    assert set(AUDIT_KEYS) == {value for value, _ in choices if value}
     assert set(AUDIT_KEYS) <= set(measures.BY_KEY)
 
 

@@ -136,6 +136,7 @@ def build_world() -> World:
         .order_by("section__order", "order")
         .first()
     )
+    assert question is not None
     now = timezone.now()
     run = MetricRun.objects.create(trigger=MetricRun.Trigger.MANUAL, status=MetricRun.Status.DONE)
     snapshot = MetricSnapshot.objects.create(
