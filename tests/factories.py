@@ -1,9 +1,16 @@
 import datetime
+from collections.abc import Iterable
 
 import factory
 from django.contrib.auth.models import Group, User
 
 from cases import models as m
+
+
+def _add_roles(user: User, create: bool, extracted: Iterable[str] | None, **kwargs: object) -> None:
+    """`UserFactory.create(roles=[...])`: the user joins each role's group."""
+    for name in extracted or ():
+        user.groups.add(Group.objects.get(name=name))
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -15,10 +22,7 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password("correct-horse-battery")
 
-    @factory.post_generation
-    def roles(self, create, extracted, **kwargs):
-        for name in extracted or ():
-            self.groups.add(Group.objects.get(name=name))
+    roles = factory.PostGeneration(_add_roles)
 
 
 class TeamFactory(factory.django.DjangoModelFactory[m.Team]):

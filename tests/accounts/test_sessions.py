@@ -62,7 +62,7 @@ class TestPasswordChange:
                 "new_password2": NEW_PASSWORD,
             },
         )
-        assert response.status_code == 302 and response.url == reverse("home")
+        assert response.status_code == 302 and response["Location"] == reverse("home")
         manager.refresh_from_db()
         assert manager.check_password(NEW_PASSWORD)
         home = here.get("/")

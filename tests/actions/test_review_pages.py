@@ -112,7 +112,9 @@ def test_the_action_page_gives_the_issues_figure_its_own_row(client, manager):
     client.force_login(manager)
     page = client.get(reverse("actions-action-detail", args=[action.uuid])).content.decode()
     assert '<dd class="govuk-summary-list__value">Chronologies missing</dd>' in page
-    row = re.search(r"Figure at the time</dt>\s*<dd[^>]*>(.*?)</dd>", page, re.S).group(1)
+    figure = re.search(r"Figure at the time</dt>\s*<dd[^>]*>(.*?)</dd>", page, re.S)
+    assert figure is not None
+    row = figure.group(1)
     assert row == "Chronology on file (last year&#x27;s audit): 55% (11 of 20)"
 
 

@@ -109,6 +109,7 @@ def test_an_auditor_sees_only_their_own_case_audits_with_answers(client, auditor
     assert answers["D1"] == "yes"
     assert answers["D4"] == "yes"
     others = CaseAudit.objects.exclude(auditor=auditor).first()
+    assert others is not None
     assert client.get(reverse("api-case-audit-detail", kwargs={"uuid": others.uuid})).status_code == 404
 
 

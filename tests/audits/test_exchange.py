@@ -314,7 +314,7 @@ def test_an_answer_saved_by_someone_else_during_the_import_saves_nothing_and_nam
     workbook = _changed_workbook(client, auditor, audit, 1)
     sheet = workbook["Answers"]
     last = sheet.max_row
-    second = CaseAudit.objects.get(uuid=sheet.cell(last, 1).value)
+    second = CaseAudit.objects.get(uuid=str(sheet.cell(last, 1).value))
     save_many = services.answers_save_many
 
     def someone_saves_first(**kwargs):

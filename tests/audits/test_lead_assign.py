@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +38,7 @@ def case(audit: Audit, child_id: str, agency: str) -> CaseAudit:
     return audit.case_audits.get(child__child_id=child_id, agency=agency)
 
 
-def assignment_data(audit: Audit, rows: dict[tuple[str, str], tuple[object, str]]) -> dict:
+def assignment_data(audit: Audit, rows: dict[tuple[str, str], tuple[User | None, str]]) -> dict:
     """Every row of the form, unassigned unless `rows` gives (auditor, due date) for its (child, agency)."""
     data = {}
     for case_audit in audit.case_audits.select_related("child"):

@@ -219,7 +219,8 @@ def test_the_create_forms_date_inputs_are_govuk_inputs(client, manager):
     client.force_login(manager)
     page = client.get(reverse("audits-create")).content.decode()
     for name in ("planned_month", "due_date"):
-        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
-        assert {"govuk-input", "govuk-input--width-10"} <= set(
-            re.search(r'class="([^"]*)"', tag).group(1).split()
-        )
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
+        assert tag is not None, name
+        classes = re.search(r'class="([^"]*)"', tag.group(0))
+        assert classes is not None, tag.group(0)
+        assert {"govuk-input", "govuk-input--width-10"} <= set(classes.group(1).split())

@@ -326,5 +326,6 @@ def test_reaudit_comparison_gives_each_question_before_and_after_in_points():
         17,
     )
     assert str(rows["D3"].before) == "100% (1 of 1)"
-    assert rows["D3"].after.denominator == 0
+    after = rows["D3"].after
+    assert after is not None and after.denominator == 0
     assert rows["D3"].change is None

@@ -74,6 +74,7 @@ def test_changing_an_answer_to_its_current_value_records_nothing(case_audit, mod
 
 def test_a_free_text_answer_or_another_tools_question_cannot_be_moderated(case_audit, moderator):
     other_tool = Question.objects.filter(section__version=tool_version(S47), kind="rating").first()
+    assert other_tool is not None
     for question in (questions(case_audit)["F1"], other_tool):
         with pytest.raises(ValidationError):
             services.answer_moderate(
