@@ -56,11 +56,14 @@ def _make(partly_counts_half: bool, question_specs, cases):
         if gate is not None:
             question.applies_if, question.applies_if_values = questions[gate[0]], gate[1]
             question.save()
-    audit = AuditFactory(tool_version=version)
+    audit = AuditFactory.create(tool_version=version)
     case_audits = []
     for in_subsample, values in cases:
-        case_audit = CaseAuditFactory(
-            audit=audit, status=CaseAudit.Status.SUBMITTED, in_subsample=in_subsample, child=ChildFactory()
+        case_audit = CaseAuditFactory.create(
+            audit=audit,
+            status=CaseAudit.Status.SUBMITTED,
+            in_subsample=in_subsample,
+            child=ChildFactory.create(),
         )
         Answer.objects.bulk_create(
             Answer(case_audit=case_audit, question=question, value=value)

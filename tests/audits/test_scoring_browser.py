@@ -43,8 +43,8 @@ def strict_page(page):
 
 @pytest.fixture
 def case_audit() -> CaseAudit:
-    auditor = UserFactory(username="auditor-browser", roles=[roles.AUDITOR])
-    enquiry = S47EnquiryFactory(child__child_id="C-BROWSER")
+    auditor = UserFactory.create(username="auditor-browser", roles=[roles.AUDITOR])
+    enquiry = S47EnquiryFactory.create(child__child_id="C-BROWSER")
     return case_audit_for(DOMESTIC_ABUSE, auditor, child=enquiry.child, record_id=enquiry.pk)
 
 
@@ -84,7 +84,7 @@ def test_an_auditor_scores_a_case_with_autosave(live_server, strict_page, case_a
     services.answer_save(
         case_audit=case_audit,
         question=questions(case_audit)["D2"],
-        user=UserFactory(username="auditor-other"),
+        user=UserFactory.create(username="auditor-other"),
         value="no",
         evidence="Risk not considered",
         revision=0,

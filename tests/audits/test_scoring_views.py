@@ -36,7 +36,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def enquiry():
-    return S47EnquiryFactory(
+    return S47EnquiryFactory.create(
         child__child_id="C-SCORE",
         start_date=D(2014, 3, 3),
         end_date=D(2014, 3, 25),
@@ -47,8 +47,8 @@ def enquiry():
 
 @pytest.fixture
 def case_audit(auditor, enquiry) -> CaseAudit:
-    audit = AuditFactory(title="Domestic abuse February", tool_version=tool_version(DOMESTIC_ABUSE))
-    return CaseAuditFactory(audit=audit, auditor=auditor, child=enquiry.child, record_id=enquiry.pk)
+    audit = AuditFactory.create(title="Domestic abuse February", tool_version=tool_version(DOMESTIC_ABUSE))
+    return CaseAuditFactory.create(audit=audit, auditor=auditor, child=enquiry.child, record_id=enquiry.pk)
 
 
 def score_url(case_audit: CaseAudit) -> str:
@@ -67,8 +67,8 @@ def stored(case_audit: CaseAudit, code: str) -> Answer | None:
 
 
 def test_my_audits_lists_the_cases_assigned_to_the_auditor_only(client, auditor, case_audit):
-    CaseAuditFactory(
-        audit=case_audit.audit, auditor=UserFactory(username="auditor-bea"), child__child_id="C-BEA"
+    CaseAuditFactory.create(
+        audit=case_audit.audit, auditor=UserFactory.create(username="auditor-bea"), child__child_id="C-BEA"
     )
     client.force_login(auditor)
     response = client.get(reverse("audits-mine"))
@@ -90,14 +90,14 @@ def test_my_audits_tags_an_overdue_case_red(client, auditor, case_audit):
 
 def test_a_partner_agency_auditor_sees_only_their_agencys_cases_assigned_to_them(client, partner_auditor):
     AuditorProfile.objects.create(user=partner_auditor, agency="police")
-    audit = AuditFactory(title="Strategy meetings", agencies=["social_care", "police"])
-    police = CaseAuditFactory(
+    audit = AuditFactory.create(title="Strategy meetings", agencies=["social_care", "police"])
+    police = CaseAuditFactory.create(
         audit=audit, agency="police", auditor=partner_auditor, child__child_id="C-POLICE"
     )
-    social_care = CaseAuditFactory(
+    social_care = CaseAuditFactory.create(
         audit=audit, agency="social_care", auditor=partner_auditor, child__child_id="C-SOCIAL"
     )
-    CaseAuditFactory(audit=audit, agency="police", child__child_id="C-NOT-MINE")
+    CaseAuditFactory.create(audit=audit, agency="police", child__child_id="C-NOT-MINE")
     client.force_login(partner_auditor)
     page = client.get(reverse("audits-mine")).content.decode()
     assert "C-POLICE" in page
@@ -108,7 +108,7 @@ def test_a_partner_agency_auditor_sees_only_their_agencys_cases_assigned_to_them
 
 
 def test_my_audits_takes_the_same_queries_for_many_cases(client, auditor, django_assert_max_num_queries):
-    audit = AuditFactory()
+    audit = AuditFactory.create()
     CaseAuditFactory.create_batch(12, audit=audit, auditor=auditor)
     client.force_login(auditor)
     # session, user, roles, the case audits, the access-log entry and the children it names; then the
@@ -175,11 +175,11 @@ def test_subsample_only_questions_show_only_for_a_case_in_the_subsample(client, 
 
 
 def test_the_scoring_page_shows_a_strategy_discussions_attendance(client, auditor):
-    discussion = StrategyDiscussionFactory(health_attended=False, education_attended=True)
-    audit = AuditFactory(
+    discussion = StrategyDiscussionFactory.create(health_attended=False, education_attended=True)
+    audit = AuditFactory.create(
         frame_type="strategy", tool_version=tool_version("Strategy meetings and S47 (multi-agency)")
     )
-    case_audit = CaseAuditFactory(
+    case_audit = CaseAuditFactory.create(
         audit=audit, auditor=auditor, child=discussion.child, record_id=discussion.pk
     )
     client.force_login(auditor)
@@ -188,11 +188,13 @@ def test_the_scoring_page_shows_a_strategy_discussions_attendance(client, audito
 
 
 def test_the_scoring_page_shows_a_referrals_acknowledgement(client, auditor):
-    referral = ReferralFactory(
+    referral = ReferralFactory.create(
         referral_id="R-ACK", acknowledgement_date=D(2014, 2, 21), acknowledgement_method="email"
     )
-    audit = AuditFactory(frame_type="referral")
-    case_audit = CaseAuditFactory(audit=audit, auditor=auditor, child=referral.child, record_id=referral.pk)
+    audit = AuditFactory.create(frame_type="referral")
+    case_audit = CaseAuditFactory.create(
+        audit=audit, auditor=auditor, child=referral.child, record_id=referral.pk
+    )
     client.force_login(auditor)
     page = client.get(score_url(case_audit)).content.decode()
     assert "R-ACK" in page
@@ -218,7 +220,7 @@ def test_a_moderator_gets_403_on_saving_an_answer(client, moderator, case_audit)
 
 
 def test_another_auditor_gets_404_for_a_case_audit_not_assigned_to_them(client, case_audit):
-    colleague = UserFactory(username="auditor-bea", roles=["Auditor"])
+    colleague = UserFactory.create(username="auditor-bea", roles=["Auditor"])
     client.force_login(colleague)
     assert client.get(score_url(case_audit)).status_code == 404
     assert client.post(answer_url(case_audit, "D1"), {"value": "no", "revision": 0}).status_code == 404
@@ -382,7 +384,7 @@ def test_an_unchanged_gating_answer_redraws_only_its_question(client, auditor, c
 
 
 def test_a_conflicting_htmx_save_shows_who_saved_and_overwrites_nothing(client, auditor, case_audit):
-    colleague = UserFactory(username="auditor-bea", first_name="Bea", last_name="Jones")
+    colleague = UserFactory.create(username="auditor-bea", first_name="Bea", last_name="Jones")
     answer(case_audit, "D1", colleague, "no", evidence="No police checks")
     client.force_login(auditor)
     response = client.post(
@@ -400,7 +402,7 @@ def test_a_conflicting_htmx_save_shows_who_saved_and_overwrites_nothing(client, 
 
 
 def test_a_conflicting_plain_save_shows_the_whole_page_with_409(client, auditor, case_audit):
-    answer(case_audit, "D1", UserFactory(username="auditor-bea"), "no")
+    answer(case_audit, "D1", UserFactory.create(username="auditor-bea"), "no")
     client.force_login(auditor)
     response = client.post(answer_url(case_audit, "D1"), {"value": "yes", "revision": 0})
     assert response.status_code == 409
@@ -470,7 +472,7 @@ def test_the_grade_is_saved_by_htmx_and_by_a_plain_post(client, auditor, case_au
 
 
 def test_a_conflicting_grade_names_who_changed_it_and_overwrites_nothing(client, auditor, case_audit):
-    colleague = UserFactory(username="auditor-bea", roles=["Auditor"])
+    colleague = UserFactory.create(username="auditor-bea", roles=["Auditor"])
     url = reverse("audits-grade", args=[case_audit.uuid])
     CaseAudit.objects.filter(pk=case_audit.pk).update(auditor=colleague)
     client.force_login(colleague)  # the history names whoever made the request
@@ -567,9 +569,11 @@ def test_the_save_buttons_carry_the_class_that_hides_them_when_javascript_runs(c
 def test_after_submitting_the_auditor_goes_to_their_next_case_in_my_audits_order(client, auditor, case_audit):
     answer_all(case_audit, auditor)
     services.grade_save(case_audit=case_audit, user=auditor, grade="good", revision=0)
-    CaseAuditFactory(audit=case_audit.audit, auditor=auditor, due_date=D(2015, 1, 30))  # later
-    sooner = CaseAuditFactory(audit=case_audit.audit, auditor=auditor, due_date=D(2015, 1, 9))
-    CaseAuditFactory(audit=case_audit.audit, auditor=UserFactory(), due_date=D(2015, 1, 2))  # not theirs
+    CaseAuditFactory.create(audit=case_audit.audit, auditor=auditor, due_date=D(2015, 1, 30))  # later
+    sooner = CaseAuditFactory.create(audit=case_audit.audit, auditor=auditor, due_date=D(2015, 1, 9))
+    CaseAuditFactory.create(
+        audit=case_audit.audit, auditor=UserFactory.create(), due_date=D(2015, 1, 2)
+    )  # not theirs
     client.force_login(auditor)
     response = client.post(reverse("audits-submit", args=[case_audit.uuid]), follow=True)
     assert response.redirect_chain == [(score_url(sooner), 302)]

@@ -80,10 +80,10 @@ def version(report_officer, settings, tmp_path) -> ReportVersion:
     settings.REPORTS_ROOT = tmp_path / "reports"
     with time_machine.travel(NOW, tick=False):
         data = known_report(report_officer, report_type=PanelReport.Type.QUALITY_ASSURANCE)
-        original = AuditFactory(title="Original audit", tool_version=tool_version("Domestic abuse"))
+        original = AuditFactory.create(title="Original audit", tool_version=tool_version("Domestic abuse"))
         scored_case(original, {"D2": "yes"})
         scored_case(original, {"D2": "no"})
-        reaudit = AuditFactory(
+        reaudit = AuditFactory.create(
             title="Re-audit",
             tool_version=tool_version("Domestic abuse"),
             reaudit_of=original,

@@ -293,10 +293,10 @@ def test_a_multi_agency_re_audit_shows_agencies_disagreements_and_the_change_by_
 ):
     """Original audit: D2 Yes on 1 of 2 cases -> 50% (1 of 2). Re-audit, social care: 2 of 2 -> 100%;
     police: 1 of 2 -> 50%, disagreeing on the second case ("Case 2"); both together 3 of 4 -> 75%."""
-    original = AuditFactory(title="Original audit", tool_version=tool_version("Domestic abuse"))
+    original = AuditFactory.create(title="Original audit", tool_version=tool_version("Domestic abuse"))
     scored_case(original, {"D2": "yes"}, child__name="Ottoline Verisimilitude")
     scored_case(original, {"D2": "no"}, child__name="Barnaby Quillfeather")
-    reaudit = AuditFactory(
+    reaudit = AuditFactory.create(
         title="Re-audit",
         tool_version=tool_version("Domestic abuse"),
         reaudit_of=original,

@@ -12,12 +12,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def children():
-    ChildFactory(name="Amelia Jane Thornbury", child_id="C778899")
-    ChildFactory(name="Noah Pryce")
-    ChildFactory(name="Gillian Bradshaw", child_id="DEMOX000001")
-    ChildFactory(name="María del Carmen López García", child_id="X-1")
-    ChildFactory(name="Zoë Ångström")
-    ChildFactory(name="Ana María de los Ángeles Pérez")
+    ChildFactory.create(name="Amelia Jane Thornbury", child_id="C778899")
+    ChildFactory.create(name="Noah Pryce")
+    ChildFactory.create(name="Gillian Bradshaw", child_id="DEMOX000001")
+    ChildFactory.create(name="María del Carmen López García", child_id="X-1")
+    ChildFactory.create(name="Zoë Ångström")
+    ChildFactory.create(name="Ana María de los Ángeles Pérez")
 
 
 def named(text: str) -> bool:
@@ -146,7 +146,7 @@ def test_the_walk_finds_strings_at_any_depth_and_nothing_else():
 
 
 def test_dates_and_uuids_the_code_wrote_are_not_taken_for_a_numeric_child_id():
-    ChildFactory(name="Numeric Id", child_id="20140101")
+    ChildFactory.create(name="Numeric Id", child_id="20140101")
     content = {
         "header": {"title": "QA report", "meeting_date": "2014-01-01"},
         "version": {"generated_at": "2014-01-01T10:30:00.123456+00:00"},
