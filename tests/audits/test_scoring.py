@@ -78,7 +78,7 @@ def _twin(audit, questions, case_audits):
     """Per answer (case audit pk, question pk) -> (counts, points), and per question pk -> Tally."""
     by_pk = {q.pk: q for q in questions}
     half = audit.tool_version.partly_counts_half
-    answers = {c.pk: {} for c in case_audits}
+    answers: dict[int, dict[int, Answer]] = {c.pk: {} for c in case_audits}
     for answer in Answer.objects.filter(case_audit__audit=audit):
         answers[answer.case_audit_id][answer.question_id] = answer
     per_answer, per_question = {}, {q.pk: scoring.Tally() for q in questions}

@@ -63,6 +63,13 @@ def stored(case_audit: CaseAudit, code: str) -> Answer | None:
     return Answer.objects.filter(case_audit=case_audit, question__code=code).first()
 
 
+def stored_answer(case_audit: CaseAudit, code: str) -> Answer:
+    """The stored answer, which the test expects there."""
+    answer = stored(case_audit, code)
+    assert answer is not None, f"no answer to {code}"
+    return answer
+
+
 # My audits ----------------------------------------------------------------------------------------
 
 
@@ -278,7 +285,7 @@ def test_an_answer_posted_without_javascript_is_saved_and_redirects_to_the_quest
     )
     assert response.status_code == 302
     assert response["Location"] == f"{score_url(case_audit)}#q-D1"
-    saved = stored(case_audit, "D1")
+    saved = stored_answer(case_audit, "D1")
     assert (saved.value, saved.evidence, saved.revision, saved.updated_by) == (
         "partly",
         "Police shared late",
@@ -305,7 +312,7 @@ def test_an_htmx_save_returns_the_question_partial_with_the_new_revision(client,
         'id="case-status" hx-swap-oob="true"><strong class="govuk-tag govuk-tag--light-blue">In progress'
         in page
     )
-    assert stored(case_audit, "D1").value == "yes"
+    assert stored_answer(case_audit, "D1").value == "yes"
 
 
 def test_the_first_save_changes_the_case_status_in_the_page_header(client, auditor, case_audit):
@@ -331,7 +338,7 @@ def test_a_save_that_carries_only_the_notes_keeps_the_answer(client, auditor, ca
         answer_url(case_audit, "D1"), {"evidence": "Later notes", "revision": 1}, **headers
     )
     assert response.status_code == (200 if with_htmx else 302)
-    saved = stored(case_audit, "D1")
+    saved = stored_answer(case_audit, "D1")
     assert (saved.value, saved.evidence, saved.revision) == ("partly", "Later notes", 2)
 
 
@@ -339,7 +346,7 @@ def test_a_save_that_carries_only_the_answer_keeps_the_notes(client, auditor, ca
     answer(case_audit, "D1", auditor, "partly", evidence="Police shared late")
     client.force_login(auditor)
     client.post(answer_url(case_audit, "D1"), {"value": "no", "revision": 1}, **HTMX)
-    saved = stored(case_audit, "D1")
+    saved = stored_answer(case_audit, "D1")
     assert (saved.value, saved.evidence) == ("no", "Police shared late")
 
 
@@ -347,7 +354,7 @@ def test_notes_emptied_on_purpose_are_saved_empty(client, auditor, case_audit):
     answer(case_audit, "D1", auditor, "partly", evidence="Wrong case")
     client.force_login(auditor)
     client.post(answer_url(case_audit, "D1"), {"value": "partly", "evidence": "", "revision": 1}, **HTMX)
-    assert stored(case_audit, "D1").evidence == ""
+    assert stored_answer(case_audit, "D1").evidence == ""
 
 
 def test_a_free_text_answer_is_saved(client, auditor, case_audit):
@@ -356,7 +363,7 @@ def test_a_free_text_answer_is_saved(client, auditor, case_audit):
         answer_url(case_audit, "F1"), {"text": "Good MARAC referral", "revision": 0}, **HTMX
     )
     assert response.status_code == 200
-    assert stored(case_audit, "F1").text == "Good MARAC referral"
+    assert stored_answer(case_audit, "F1").text == "Good MARAC referral"
 
 
 def test_changing_a_gating_answer_redraws_every_question(client, auditor, case_audit):
@@ -397,7 +404,7 @@ def test_a_conflicting_htmx_save_shows_who_saved_and_overwrites_nothing(client, 
     assert "All fine" in page  # what this auditor tried to save, to copy back
     assert 'value="no" checked' in page  # the stored answer is what the form now shows
     assert 'name="revision" value="1"' in page
-    saved = stored(case_audit, "D1")
+    saved = stored_answer(case_audit, "D1")
     assert (saved.value, saved.evidence, saved.revision) == ("no", "No police checks", 1)
 
 
@@ -409,7 +416,7 @@ def test_a_conflicting_plain_save_shows_the_whole_page_with_409(client, auditor,
     page = response.content.decode()
     assert "<html" in page
     assert "auditor-bea saved question D1" in page
-    assert stored(case_audit, "D1").value == "no"
+    assert stored_answer(case_audit, "D1").value == "no"
 
 
 def test_a_bad_answer_is_reported_in_place(client, auditor, case_audit):
@@ -441,7 +448,7 @@ def test_a_submitted_case_audit_takes_no_more_answers(client, auditor, case_audi
     client.force_login(auditor)
     response = client.post(answer_url(case_audit, "D1"), {"value": "no", "revision": 1}, **HTMX)
     assert "answers are closed" in response.content.decode()
-    assert stored(case_audit, "D1").value == "yes"
+    assert stored_answer(case_audit, "D1").value == "yes"
     page = client.get(score_url(case_audit)).content.decode()
     assert "hx-post" not in page and "data-autosave" not in page
 

@@ -112,7 +112,7 @@ def test_a_finding_becomes_an_action_that_is_updated_and_signed_off(
 
     action.refresh_from_db()
     assert action.status == Action.Status.COMPLETE
-    assert action.signed_off_by.username == "manager-mia"
+    assert action.signed_off_by is not None and action.signed_off_by.username == "manager-mia"
     assert Evidence.objects.get().uploaded_by.username == "owner-olu"
     page.goto(f"{live_server.url}/actions/{action.uuid}/history/")
     assert page.get_by_text("Signed off as complete").is_visible()
@@ -141,6 +141,7 @@ def test_a_manager_reviews_plans_filters_by_rag_and_reads_the_overdue_view(
         title="S47 audit", theme="S47", tool_version=tool_version("S47 and information sharing")
     )
     plan = demo_action_plan_load(audit=audit, lead=lead, owners=owners)
+    assert plan is not None
 
     sign_in(page, live_server, "lead-lee")
     page.goto(f"{live_server.url}/actions/plans/")
