@@ -1,3 +1,6 @@
+"""Factories of synthetic records. Each is typed with its model (`DjangoModelFactory[Model]`): call
+`XFactory.create(...)` for a typed instance (mypy types a bare `XFactory(...)` as the factory itself)."""
+
 import datetime
 from collections.abc import Iterable
 
