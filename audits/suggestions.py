@@ -11,12 +11,12 @@ rest), the Python twins of the expressions `metrics.measures` counts with, so th
 field (`SourceHeldFields.holds`) is unknown: no suggestion, as the measure leaves it out.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from audits.models import Answer, Audit, CaseAudit, Question
 from cases.models import Referral, S47Enquiry, StrategyDiscussion
-from cases.standards import SOURCE_NEEDS, MetricKey
+from cases.standards import AUDIT_KEYS, SOURCE_NEEDS, MetricKey
 
 CaseRecordRow = S47Enquiry | StrategyDiscussion | Referral
 OVERRIDE_REASON_REQUIRED = "Explain why your answer differs from the case record"
@@ -160,23 +160,24 @@ def _referrer_acknowledged(referral: Referral | None) -> Suggestion | None:
     )
 
 
+_ENQUIRY_RULES: dict[str, Callable[[S47Enquiry], Suggestion | None]] = {
+    MetricKey.S47_WITHIN_15_DAYS: _s47_within_target,
+    MetricKey.CONSENT_RECORDED: _consent,
+    MetricKey.CHRONOLOGY_ON_FILE: _chronology,
+    MetricKey.MANAGEMENT_OVERSIGHT: _oversight,
+}
+SUGGESTED_KEYS = (*_ENQUIRY_RULES, MetricKey.STRATEGY_AGENCIES, MetricKey.REFERRER_ACKNOWLEDGED)
+assert set(SUGGESTED_KEYS) == set(AUDIT_KEYS), "every standard a question can measure has its rule"
+
+
 def suggestion(key: str, case: CaseRecord) -> Suggestion | None:
     """The record's answer to a standard (a `MetricKey`), or None where the record does not hold it."""
     if key == MetricKey.STRATEGY_AGENCIES:
         return _strategy_agencies(case.discussion)
     if key == MetricKey.REFERRER_ACKNOWLEDGED:
         return _referrer_acknowledged(case.referral)
-    enquiry = case.enquiry
-    if enquiry is None:
-        return None
-    rules = {
-        MetricKey.S47_WITHIN_15_DAYS: _s47_within_target,
-        MetricKey.CONSENT_RECORDED: _consent,
-        MetricKey.CHRONOLOGY_ON_FILE: _chronology,
-        MetricKey.MANAGEMENT_OVERSIGHT: _oversight,
-    }
-    rule = rules.get(MetricKey(key)) if key in MetricKey.values else None
-    return rule(enquiry) if rule else None
+    rule = _ENQUIRY_RULES.get(key)
+    return rule(case.enquiry) if rule and case.enquiry else None
 
 
 def question_suggestion(question: Question, case: CaseRecord) -> Suggestion | None:
