@@ -241,9 +241,11 @@ def answer_save(
     if record_value and value and value != record_value and not override_reason.strip():
         raise ValidationError({"override_reason": suggestions.OVERRIDE_REASON_REQUIRED})
     fields = (value, text, evidence, override_reason, record_value)
-    if answer and (
-        answer.value, answer.text, answer.evidence, answer.override_reason, answer.record_value
-    ) == fields:
+    if (
+        answer
+        and (answer.value, answer.text, answer.evidence, answer.override_reason, answer.record_value)
+        == fields
+    ):
         return answer
     if answer is None:
         answer = Answer(case_audit=case_audit, question=question, revision=0)

@@ -152,7 +152,11 @@ def _referrer_acknowledged(referral: Referral | None) -> Suggestion | None:
     if referral is None or not _holds(MetricKey.REFERRER_ACKNOWLEDGED, referral):
         return None
     date = referral.acknowledgement_date
-    method = f" by {referral.get_acknowledgement_method_display().lower()}" if referral.acknowledgement_method else ""
+    method = (
+        f" by {referral.get_acknowledgement_method_display().lower()}"
+        if referral.acknowledgement_method
+        else ""
+    )
     return _answer(
         referral.acknowledged,
         f"the referrer was acknowledged on {_day(date)}{method}" if date else "",

@@ -230,17 +230,21 @@ def _page(
         request, action="view", object_type="case audit", object_ref=case_audit.uuid,
         child_ids=[case_audit.child.child_id],
     )  # fmt: skip
-    context = _common_context(request, case_audit) | record_context(request, sheet) | {
-        "audit": case_audit.audit,
-        "sheet": sheet,
-        "progress": sheet.progress(),
-        "sections": sheet.sections(),
-        "grade": grade or GradeItem.of(case_audit),
-        "submit_errors": submit_errors or [],
-        "save_errors": save_errors or [],
-        "returned": _returned_reason(case_audit),
-        "today": timezone.localdate(),
-    }
+    context = (
+        _common_context(request, case_audit)
+        | record_context(request, sheet)
+        | {
+            "audit": case_audit.audit,
+            "sheet": sheet,
+            "progress": sheet.progress(),
+            "sections": sheet.sections(),
+            "grade": grade or GradeItem.of(case_audit),
+            "submit_errors": submit_errors or [],
+            "save_errors": save_errors or [],
+            "returned": _returned_reason(case_audit),
+            "today": timezone.localdate(),
+        }
+    )
     return render(request, "audits/scoring_page.html", context, status=status)
 
 

@@ -101,7 +101,10 @@ def test_each_question_that_measures_a_standard_shows_the_records_answer(
     def block(code: str) -> str:
         return page.split(f'id="q-{code}"')[1].split('class="app-question')[0]
 
-    assert "The case record says:</strong> Yes \N{EM DASH} completed on 12 March 2026, within 15 working days" in block("R4")
+    assert (
+        "The case record says:</strong> Yes \N{EM DASH} completed on 12 March 2026, within 15 working days"
+        in block("R4")
+    )
     assert "The case record says:</strong> No \N{EM DASH} no acknowledgement to the referrer" in block("S1")
     assert "The case record says:</strong> Yes \N{EM DASH} a chronology is on file" in block("R1")
     assert 'name="override_reason"' in block("R1")
@@ -175,7 +178,9 @@ def test_an_override_without_a_reason_posted_without_javascript_shows_the_error_
     client: Client, auditor: User, case_audit: CaseAudit
 ):
     client.force_login(auditor)
-    response = client.post(answer_url(case_audit, "R4"), {"value": "partly", "evidence": "Late", "revision": 0})
+    response = client.post(
+        answer_url(case_audit, "R4"), {"value": "partly", "evidence": "Late", "revision": 0}
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "<title>Error:" in body
@@ -186,13 +191,20 @@ def test_an_override_without_a_reason_posted_without_javascript_shows_the_error_
     assert stored(case_audit, "R4") is None
 
 
-def test_a_notes_only_save_of_an_override_keeps_its_reason(client: Client, auditor: User, case_audit: CaseAudit):
+def test_a_notes_only_save_of_an_override_keeps_its_reason(
+    client: Client, auditor: User, case_audit: CaseAudit
+):
     answer(case_audit, "R4", auditor, "no", override_reason="End date wrong")
     client.force_login(auditor)
-    response = client.post(answer_url(case_audit, "R4"), {"evidence": "See the case notes", "revision": 1}, **HTMX)
+    response = client.post(
+        answer_url(case_audit, "R4"), {"evidence": "See the case notes", "revision": 1}, **HTMX
+    )
     assert response.status_code == 200
     saved = stored(case_audit, "R4")
-    assert saved is not None and (saved.override_reason, saved.evidence) == ("End date wrong", "See the case notes")
+    assert saved is not None and (saved.override_reason, saved.evidence) == (
+        "End date wrong",
+        "See the case notes",
+    )
 
 
 def test_a_question_the_record_does_not_answer_takes_any_answer_without_a_reason(
@@ -263,7 +275,9 @@ def test_results_count_overrides_of_the_record_per_question_and_in_total():
     assert (found.overrides.numerator, found.overrides.denominator, found.overrides.percent) == (1, 6, 17)
 
 
-def test_the_results_page_shows_the_override_rate_with_numerator_and_denominator(client: Client, manager: User):
+def test_the_results_page_shows_the_override_rate_with_numerator_and_denominator(
+    client: Client, manager: User
+):
     audit = AuditFactory(tool_version=tool_version(S47), lead=manager)
     r4 = Question.objects.get(section__version=audit.tool_version, code="R4")
     for value in ("no", "yes", "yes", "yes"):
@@ -272,4 +286,7 @@ def test_the_results_page_shows_the_override_rate_with_numerator_and_denominator
     client.force_login(manager)
     body = client.get(reverse("audits-results", args=[audit.uuid])).content.decode()
     assert "Overrode the case record in 1 of 4 answers (25%)" in body
-    assert 'id="record-overrides">Across the questions the case record answers: Overrode the case record in 1 of 4 answers (25%)' in " ".join(body.split())
+    assert (
+        'id="record-overrides">Across the questions the case record answers: Overrode the case record in 1 of 4 answers (25%)'
+        in " ".join(body.split())
+    )

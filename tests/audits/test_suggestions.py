@@ -49,7 +49,9 @@ def test_an_s47_completed_by_its_target_is_yes_with_its_end_date():
 def test_an_s47_completed_after_its_target_is_no_with_the_target_date():
     enquiry = S47EnquiryFactory(start_date=D(2026, 3, 2), end_date=D(2026, 3, 25))
     found = suggestions.suggestion(MetricKey.S47_WITHIN_15_DAYS, of_enquiry(enquiry))
-    assert found == Suggestion(NO, "completed on 25 March 2026, after its 15 working days (target 23 March 2026)")
+    assert found == Suggestion(
+        NO, "completed on 25 March 2026, after its 15 working days (target 23 March 2026)"
+    )
 
 
 def test_an_open_s47_gives_no_suggestion_on_its_timescale():
@@ -115,7 +117,9 @@ def test_a_strategy_discussion_without_health_is_no_and_says_who_attended():
     discussion = StrategyDiscussionFactory(date=D(2026, 3, 2), health_attended=False)
     enquiry = S47EnquiryFactory(child=discussion.child, strategy_discussion=discussion)
     found = suggestions.suggestion(MetricKey.STRATEGY_AGENCIES, of_enquiry(enquiry))
-    assert found == Suggestion(NO, "the strategy discussion on 2 March 2026 was attended by Social care, Police")
+    assert found == Suggestion(
+        NO, "the strategy discussion on 2 March 2026 was attended by Social care, Police"
+    )
 
 
 def test_an_acknowledged_referral_is_yes_with_the_date_and_method():
@@ -146,7 +150,10 @@ def test_a_referral_never_acknowledged_is_no():
 )
 def test_an_s47_field_its_source_did_not_hold_gives_no_suggestion(key, fields):
     enquiry = S47EnquiryFactory(
-        end_date=D(2014, 3, 10), consent="given", chronology_on_file=True, management_oversight_date=D(2014, 3, 5)
+        end_date=D(2014, 3, 10),
+        consent="given",
+        chronology_on_file=True,
+        management_oversight_date=D(2014, 3, 5),
     )
     assert suggestions.suggestion(key, of_enquiry(enquiry)) is not None
     enquiry.unknown_fields = unknown(S47Enquiry, *fields)
@@ -155,12 +162,18 @@ def test_an_s47_field_its_source_did_not_hold_gives_no_suggestion(key, fields):
 
 def test_attendance_its_source_did_not_hold_gives_no_suggestion():
     discussion = StrategyDiscussionFactory(unknown_fields=unknown(StrategyDiscussion, "police_attended"))
-    assert suggestions.suggestion(MetricKey.STRATEGY_AGENCIES, CaseRecord(discussion, discussion=discussion)) is None
+    assert (
+        suggestions.suggestion(MetricKey.STRATEGY_AGENCIES, CaseRecord(discussion, discussion=discussion))
+        is None
+    )
 
 
 def test_an_acknowledgement_its_source_did_not_hold_gives_no_suggestion():
     referral = ReferralFactory(unknown_fields=unknown(Referral, "acknowledgement_date"))
-    assert suggestions.suggestion(MetricKey.REFERRER_ACKNOWLEDGED, CaseRecord(referral, referral=referral)) is None
+    assert (
+        suggestions.suggestion(MetricKey.REFERRER_ACKNOWLEDGED, CaseRecord(referral, referral=referral))
+        is None
+    )
 
 
 def test_an_s47_without_a_strategy_discussion_or_referral_suggests_nothing_about_them():
@@ -225,7 +238,9 @@ def test_every_suggestion_agrees_with_the_metric_for_the_records_it_counts():
 
 def test_an_s47_audit_reads_the_enquiry_its_discussion_and_the_referral_that_led_to_it():
     discussion = StrategyDiscussionFactory(date=D(2026, 3, 2))
-    enquiry = S47EnquiryFactory(child=discussion.child, start_date=D(2026, 3, 2), strategy_discussion=discussion)
+    enquiry = S47EnquiryFactory(
+        child=discussion.child, start_date=D(2026, 3, 2), strategy_discussion=discussion
+    )
     ReferralFactory(child=enquiry.child, referral_id="R-OLD", received_date=D(2025, 6, 1))
     ReferralFactory(child=enquiry.child, referral_id="R-LED", received_date=D(2026, 2, 27))
     ReferralFactory(child=enquiry.child, referral_id="R-LATER", received_date=D(2026, 5, 1))
@@ -238,7 +253,9 @@ def test_an_s47_audit_reads_the_enquiry_its_discussion_and_the_referral_that_led
 def test_a_strategy_audit_reads_only_the_discussion():
     discussion = StrategyDiscussionFactory()
     audit = AuditFactory(frame_type=Audit.FrameType.STRATEGY)
-    case = suggestions.case_record(CaseAuditFactory(audit=audit, child=discussion.child, record_id=discussion.pk))
+    case = suggestions.case_record(
+        CaseAuditFactory(audit=audit, child=discussion.child, record_id=discussion.pk)
+    )
     assert case == CaseRecord(record=discussion, discussion=discussion)
 
 
