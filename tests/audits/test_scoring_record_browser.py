@@ -67,12 +67,15 @@ def test_the_case_record_stays_in_view_and_an_override_is_saved_with_its_reason(
     expect(r4.locator("#q-R4-record")).to_contain_text("The case record says: Yes")
     r4.get_by_label("No", exact=True).check()
     expect(page.locator("#q-R4-status")).to_have_text(f"Not saved: {REASON}")
+    expect(page.locator("#q-R4-override-reason-error")).to_have_text(f"Error: {REASON}")
+    expect(r4.get_by_label("No", exact=True)).to_be_checked()  # the choice stays on the page
     assert not Answer.objects.filter(case_audit=case_audit, question__code="R4").exists()
 
     reason = page.locator("#q-R4-override-reason")
     reason.click()
     reason.press_sequentially("The end date was back-dated")
     expect(page.locator("#q-R4-status")).to_contain_text("Saved at")
+    expect(page.locator("#q-R4-override-reason-error")).to_have_count(0)
     saved = Answer.objects.get(case_audit=case_audit, question__code="R4")
     assert (saved.value, saved.record_value, saved.override_reason) == (
         "no",
