@@ -36,14 +36,17 @@ def answer(case_audit: CaseAudit, code: str, user, value: str = "yes", **kwargs)
     )
 
 
-def answer_all(case_audit: CaseAudit, user, value: str = "yes", skip: tuple[str, ...] = ()) -> None:
-    """Answers every rating question in order (so gates are answered before the questions they open)."""
+def answer_all(
+    case_audit: CaseAudit, user, value: str = "yes", skip: tuple[str, ...] = (), **kwargs: str
+) -> None:
+    """Answers every rating question in order (so gates are answered before the questions they open);
+    `kwargs` go with each answer (an `override_reason` where the answers differ from the case record)."""
     ordered = Question.objects.filter(section__version=case_audit.audit.tool_version).order_by(
         "section__order", "order"
     )
     for question in ordered:
         if question.kind == Question.Kind.RATING and question.code not in skip:
-            answer(case_audit, question.code, user, value)
+            answer(case_audit, question.code, user, value, **kwargs)
 
 
 @pytest.fixture
