@@ -3,6 +3,7 @@ override saved only with a reason (autosave, a plain POST and submitting), and h
 overrode the record in the audit's results."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -25,7 +26,7 @@ from tests.factories import (
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 REASON = "Explain why your answer differs from the case record"
 
 
@@ -33,17 +34,17 @@ REASON = "Explain why your answer differs from the case record"
 def enquiry() -> S47Enquiry:
     """Completed on time, consent given, chronology on file, oversight recorded: every answer Yes, but
     the strategy discussion lacked health (No) and the referrer was never acknowledged (No)."""
-    discussion = StrategyDiscussionFactory(
+    discussion = StrategyDiscussionFactory.create(
         discussion_id="SD-REC", date=D(2026, 3, 2), health_attended=False, child__child_id="C-RECORD",
         child__name="Synthetic Name Never Shown",
     )  # fmt: skip
-    ReferralFactory(
+    ReferralFactory.create(
         child=discussion.child, referral_id="R-REC", received_date=D(2026, 2, 27), source="school"
     )
-    return S47EnquiryFactory(
+    return S47EnquiryFactory.create(
         child=discussion.child, strategy_discussion=discussion, start_date=D(2026, 3, 2),
         end_date=D(2026, 3, 12), consent="given", chronology_on_file=True,
-        management_oversight_date=D(2026, 3, 4), oversight_manager=WorkerFactory(name="Manager M"),
+        management_oversight_date=D(2026, 3, 4), oversight_manager=WorkerFactory.create(name="Manager M"),
     )  # fmt: skip
 
 
@@ -256,13 +257,13 @@ def test_results_count_overrides_of_the_record_per_question_and_in_total():
     """R4 measures the S47 timescale: 3 cases answered where the record said Yes, 1 of them No ->
     "1 of 3 (33%)". R1 measures the chronology: 3 answered, the record said Yes, all Yes -> 0 of 3.
     S1 (referrer) answered where the record held none: not counted. Total: 1 of 6 (17%)."""
-    audit = AuditFactory(tool_version=tool_version(S47))
+    audit = AuditFactory.create(tool_version=tool_version(S47))
     by_code = {q.code: q for q in Question.objects.filter(section__version=audit.tool_version)}
-    for r4 in ("yes", "yes", "no"):
-        case_audit = CaseAuditFactory(audit=audit, status=CaseAudit.Status.SUBMITTED)
+    for r4_value in ("yes", "yes", "no"):
+        case_audit = CaseAuditFactory.create(audit=audit, status=CaseAudit.Status.SUBMITTED)
         Answer.objects.bulk_create(
             [
-                Answer(case_audit=case_audit, question=by_code["R4"], value=r4, record_value="yes"),
+                Answer(case_audit=case_audit, question=by_code["R4"], value=r4_value, record_value="yes"),
                 Answer(case_audit=case_audit, question=by_code["R1"], value="yes", record_value="yes"),
                 Answer(case_audit=case_audit, question=by_code["S1"], value="no", record_value=""),
             ]
@@ -278,10 +279,10 @@ def test_results_count_overrides_of_the_record_per_question_and_in_total():
 def test_the_results_page_shows_the_override_rate_with_numerator_and_denominator(
     client: Client, manager: User
 ):
-    audit = AuditFactory(tool_version=tool_version(S47), lead=manager)
+    audit = AuditFactory.create(tool_version=tool_version(S47), lead=manager)
     r4 = Question.objects.get(section__version=audit.tool_version, code="R4")
     for value in ("no", "yes", "yes", "yes"):
-        case_audit = CaseAuditFactory(audit=audit, status=CaseAudit.Status.SUBMITTED)
+        case_audit = CaseAuditFactory.create(audit=audit, status=CaseAudit.Status.SUBMITTED)
         Answer.objects.create(case_audit=case_audit, question=r4, value=value, record_value="yes")
     client.force_login(manager)
     body = client.get(reverse("audits-results", args=[audit.uuid])).content.decode()

@@ -23,10 +23,12 @@ REASON = "Explain why your answer differs from the case record"
 
 @pytest.fixture
 def case_audit() -> CaseAudit:
-    auditor = UserFactory(username="auditor-record", roles=[roles.AUDITOR])
-    discussion = StrategyDiscussionFactory(date=D(2026, 3, 2), child__child_id="C-REC-BROWSER")
-    ReferralFactory(child=discussion.child, received_date=D(2026, 2, 27), acknowledgement_date=D(2026, 2, 28))
-    enquiry = S47EnquiryFactory(
+    auditor = UserFactory.create(username="auditor-record", roles=[roles.AUDITOR])
+    discussion = StrategyDiscussionFactory.create(date=D(2026, 3, 2), child__child_id="C-REC-BROWSER")
+    ReferralFactory.create(
+        child=discussion.child, received_date=D(2026, 2, 27), acknowledgement_date=D(2026, 2, 28)
+    )
+    enquiry = S47EnquiryFactory.create(
         child=discussion.child, strategy_discussion=discussion, start_date=D(2026, 3, 2),
         end_date=D(2026, 3, 12), consent="given", chronology_on_file=True,
         management_oversight_date=D(2026, 3, 4),

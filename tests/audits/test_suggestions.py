@@ -40,14 +40,14 @@ def unknown(model: type[S47Enquiry | Referral | StrategyDiscussion], *fields: st
 
 def test_an_s47_completed_by_its_target_is_yes_with_its_end_date():
     """Started Monday 2 March 2026: 15 working days later is Monday 23 March; ended 12 March."""
-    enquiry = S47EnquiryFactory(start_date=D(2026, 3, 2), end_date=D(2026, 3, 12))
+    enquiry = S47EnquiryFactory.create(start_date=D(2026, 3, 2), end_date=D(2026, 3, 12))
     found = suggestions.suggestion(MetricKey.S47_WITHIN_15_DAYS, of_enquiry(enquiry))
     assert found == Suggestion(YES, "completed on 12 March 2026, within 15 working days")
     assert str(found) == "Yes \N{EM DASH} completed on 12 March 2026, within 15 working days"
 
 
 def test_an_s47_completed_after_its_target_is_no_with_the_target_date():
-    enquiry = S47EnquiryFactory(start_date=D(2026, 3, 2), end_date=D(2026, 3, 25))
+    enquiry = S47EnquiryFactory.create(start_date=D(2026, 3, 2), end_date=D(2026, 3, 25))
     found = suggestions.suggestion(MetricKey.S47_WITHIN_15_DAYS, of_enquiry(enquiry))
     assert found == Suggestion(
         NO, "completed on 25 March 2026, after its 15 working days (target 23 March 2026)"
@@ -55,7 +55,7 @@ def test_an_s47_completed_after_its_target_is_no_with_the_target_date():
 
 
 def test_an_open_s47_gives_no_suggestion_on_its_timescale():
-    enquiry = S47EnquiryFactory(start_date=D(2026, 3, 2), end_date=None)
+    enquiry = S47EnquiryFactory.create(start_date=D(2026, 3, 2), end_date=None)
     assert suggestions.suggestion(MetricKey.S47_WITHIN_15_DAYS, of_enquiry(enquiry)) is None
 
 
@@ -71,7 +71,7 @@ def test_an_open_s47_gives_no_suggestion_on_its_timescale():
     ],
 )
 def test_the_consent_decision_follows_the_consent_standard(consent, manager_decision, reason, value):
-    enquiry = S47EnquiryFactory(
+    enquiry = S47EnquiryFactory.create(
         consent=consent, consent_manager_decision=manager_decision, consent_not_sought_reason=reason
     )
     found = suggestions.suggestion(MetricKey.CONSENT_RECORDED, of_enquiry(enquiry))
@@ -80,17 +80,17 @@ def test_the_consent_decision_follows_the_consent_standard(consent, manager_deci
 
 @pytest.mark.parametrize(("on_file", "value"), [(True, YES), (False, NO), (None, NO)])
 def test_a_chronology_is_on_file_only_where_the_record_says_so(on_file, value):
-    enquiry = S47EnquiryFactory(chronology_on_file=on_file)
+    enquiry = S47EnquiryFactory.create(chronology_on_file=on_file)
     found = suggestions.suggestion(MetricKey.CHRONOLOGY_ON_FILE, of_enquiry(enquiry))
     assert found is not None and found.value == value
 
 
 def test_oversight_within_the_enquiry_is_yes_naming_the_manager():
-    enquiry = S47EnquiryFactory(
+    enquiry = S47EnquiryFactory.create(
         start_date=D(2026, 3, 2),
         end_date=D(2026, 3, 12),
         management_oversight_date=D(2026, 3, 5),
-        oversight_manager=WorkerFactory(name="Team Manager A"),
+        oversight_manager=WorkerFactory.create(name="Team Manager A"),
     )
     found = suggestions.suggestion(MetricKey.MANAGEMENT_OVERSIGHT, of_enquiry(enquiry))
     assert found == Suggestion(YES, "management oversight recorded on 5 March 2026 by Team Manager A")
@@ -98,7 +98,7 @@ def test_oversight_within_the_enquiry_is_yes_naming_the_manager():
 
 @pytest.mark.parametrize("oversight", [None, D(2026, 4, 1)])
 def test_oversight_missing_or_after_the_enquiry_is_no(oversight):
-    enquiry = S47EnquiryFactory(
+    enquiry = S47EnquiryFactory.create(
         start_date=D(2026, 3, 2), end_date=D(2026, 3, 12), management_oversight_date=oversight
     )
     found = suggestions.suggestion(MetricKey.MANAGEMENT_OVERSIGHT, of_enquiry(enquiry))
@@ -106,7 +106,7 @@ def test_oversight_missing_or_after_the_enquiry_is_no(oversight):
 
 
 def test_a_strategy_discussion_with_police_health_and_social_care_is_yes():
-    discussion = StrategyDiscussionFactory(date=D(2026, 3, 2))
+    discussion = StrategyDiscussionFactory.create(date=D(2026, 3, 2))
     found = suggestions.suggestion(MetricKey.STRATEGY_AGENCIES, CaseRecord(discussion, discussion=discussion))
     assert found == Suggestion(
         YES, "police, health and social care attended the strategy discussion on 2 March 2026"
@@ -114,8 +114,8 @@ def test_a_strategy_discussion_with_police_health_and_social_care_is_yes():
 
 
 def test_a_strategy_discussion_without_health_is_no_and_says_who_attended():
-    discussion = StrategyDiscussionFactory(date=D(2026, 3, 2), health_attended=False)
-    enquiry = S47EnquiryFactory(child=discussion.child, strategy_discussion=discussion)
+    discussion = StrategyDiscussionFactory.create(date=D(2026, 3, 2), health_attended=False)
+    enquiry = S47EnquiryFactory.create(child=discussion.child, strategy_discussion=discussion)
     found = suggestions.suggestion(MetricKey.STRATEGY_AGENCIES, of_enquiry(enquiry))
     assert found == Suggestion(
         NO, "the strategy discussion on 2 March 2026 was attended by Social care, Police"
@@ -123,7 +123,7 @@ def test_a_strategy_discussion_without_health_is_no_and_says_who_attended():
 
 
 def test_an_acknowledged_referral_is_yes_with_the_date_and_method():
-    referral = ReferralFactory(
+    referral = ReferralFactory.create(
         received_date=D(2026, 2, 20), acknowledgement_date=D(2026, 2, 23), acknowledgement_method="letter"
     )
     found = suggestions.suggestion(MetricKey.REFERRER_ACKNOWLEDGED, CaseRecord(referral, referral=referral))
@@ -131,7 +131,7 @@ def test_an_acknowledged_referral_is_yes_with_the_date_and_method():
 
 
 def test_a_referral_never_acknowledged_is_no():
-    referral = ReferralFactory(referral_id="R-77", acknowledgement_date=None)
+    referral = ReferralFactory.create(referral_id="R-77", acknowledgement_date=None)
     found = suggestions.suggestion(MetricKey.REFERRER_ACKNOWLEDGED, CaseRecord(referral, referral=referral))
     assert found == Suggestion(NO, "no acknowledgement to the referrer is recorded (referral R-77)")
 
@@ -149,7 +149,7 @@ def test_a_referral_never_acknowledged_is_no():
     ],
 )
 def test_an_s47_field_its_source_did_not_hold_gives_no_suggestion(key, fields):
-    enquiry = S47EnquiryFactory(
+    enquiry = S47EnquiryFactory.create(
         end_date=D(2014, 3, 10),
         consent="given",
         chronology_on_file=True,
@@ -161,7 +161,9 @@ def test_an_s47_field_its_source_did_not_hold_gives_no_suggestion(key, fields):
 
 
 def test_attendance_its_source_did_not_hold_gives_no_suggestion():
-    discussion = StrategyDiscussionFactory(unknown_fields=unknown(StrategyDiscussion, "police_attended"))
+    discussion = StrategyDiscussionFactory.create(
+        unknown_fields=unknown(StrategyDiscussion, "police_attended")
+    )
     assert (
         suggestions.suggestion(MetricKey.STRATEGY_AGENCIES, CaseRecord(discussion, discussion=discussion))
         is None
@@ -169,7 +171,7 @@ def test_attendance_its_source_did_not_hold_gives_no_suggestion():
 
 
 def test_an_acknowledgement_its_source_did_not_hold_gives_no_suggestion():
-    referral = ReferralFactory(unknown_fields=unknown(Referral, "acknowledgement_date"))
+    referral = ReferralFactory.create(unknown_fields=unknown(Referral, "acknowledgement_date"))
     assert (
         suggestions.suggestion(MetricKey.REFERRER_ACKNOWLEDGED, CaseRecord(referral, referral=referral))
         is None
@@ -177,15 +179,15 @@ def test_an_acknowledgement_its_source_did_not_hold_gives_no_suggestion():
 
 
 def test_an_s47_without_a_strategy_discussion_or_referral_suggests_nothing_about_them():
-    enquiry = S47EnquiryFactory(strategy_discussion=None)
+    enquiry = S47EnquiryFactory.create(strategy_discussion=None)
     case = of_enquiry(enquiry)
     assert suggestions.suggestion(MetricKey.STRATEGY_AGENCIES, case) is None
     assert suggestions.suggestion(MetricKey.REFERRER_ACKNOWLEDGED, case) is None
 
 
 def test_a_question_that_measures_nothing_or_takes_text_has_no_suggestion():
-    enquiry = S47EnquiryFactory(chronology_on_file=True)
-    questions = list(Question.objects.filter(section__version=AuditFactory().tool_version))
+    enquiry = S47EnquiryFactory.create(chronology_on_file=True)
+    questions = list(Question.objects.filter(section__version=AuditFactory.create().tool_version))
     measuring = next(q for q in questions if q.measures == MetricKey.CHRONOLOGY_ON_FILE)
     assert suggestions.question_suggestion(measuring, of_enquiry(enquiry)) is not None
     measuring.kind = measuring.Kind.TEXT
@@ -200,24 +202,24 @@ def test_a_question_that_measures_nothing_or_takes_text_has_no_suggestion():
 def test_every_suggestion_agrees_with_the_metric_for_the_records_it_counts():
     """For each record in a measure's denominator whose source holds its fields, the suggestion is Yes
     exactly where the measure's numerator counts it as met."""
-    discussion_met = StrategyDiscussionFactory()
-    discussion_missed = StrategyDiscussionFactory(police_attended=False)
-    S47EnquiryFactory(
+    discussion_met = StrategyDiscussionFactory.create()
+    discussion_missed = StrategyDiscussionFactory.create(police_attended=False)
+    S47EnquiryFactory.create(
         start_date=D(2026, 3, 2), end_date=D(2026, 3, 12), consent="given", chronology_on_file=True,
         management_oversight_date=D(2026, 3, 4), strategy_discussion=discussion_met,
     )  # fmt: skip
-    S47EnquiryFactory(
+    S47EnquiryFactory.create(
         start_date=D(2026, 3, 2), end_date=D(2026, 3, 30), consent="refused", chronology_on_file=None,
         management_oversight_date=D(2026, 4, 20), strategy_discussion=discussion_missed,
     )  # fmt: skip
-    S47EnquiryFactory(start_date=D(2026, 3, 9), end_date=D(2026, 3, 20), consent="not_sought")
-    ReferralFactory(acknowledgement_date=D(2014, 2, 21))
-    ReferralFactory(acknowledgement_date=None)
+    S47EnquiryFactory.create(start_date=D(2026, 3, 9), end_date=D(2026, 3, 20), consent="not_sought")
+    ReferralFactory.create(acknowledgement_date=D(2014, 2, 21))
+    ReferralFactory.create(acknowledgement_date=None)
     checked = 0
     for key in suggestions.SUGGESTED_KEYS:
         metric = measures.get(key)
         model = metric.model
-        counted = model.objects.filter(metric.denominator & metric.held)
+        counted = model._default_manager.filter(metric.denominator & metric.held)
         met = set(counted.filter(metric.numerator).values_list("pk", flat=True))
         for row in counted:
             if isinstance(row, S47Enquiry):
@@ -225,6 +227,7 @@ def test_every_suggestion_agrees_with_the_metric_for_the_records_it_counts():
             elif isinstance(row, StrategyDiscussion):
                 case = CaseRecord(row, discussion=row)
             else:
+                assert isinstance(row, Referral), row
                 case = CaseRecord(row, referral=row)
             found = suggestions.suggestion(key, case)
             assert found is not None, (key, row)
@@ -237,30 +240,30 @@ def test_every_suggestion_agrees_with_the_metric_for_the_records_it_counts():
 
 
 def test_an_s47_audit_reads_the_enquiry_its_discussion_and_the_referral_that_led_to_it():
-    discussion = StrategyDiscussionFactory(date=D(2026, 3, 2))
-    enquiry = S47EnquiryFactory(
+    discussion = StrategyDiscussionFactory.create(date=D(2026, 3, 2))
+    enquiry = S47EnquiryFactory.create(
         child=discussion.child, start_date=D(2026, 3, 2), strategy_discussion=discussion
     )
-    ReferralFactory(child=enquiry.child, referral_id="R-OLD", received_date=D(2025, 6, 1))
-    ReferralFactory(child=enquiry.child, referral_id="R-LED", received_date=D(2026, 2, 27))
-    ReferralFactory(child=enquiry.child, referral_id="R-LATER", received_date=D(2026, 5, 1))
-    case_audit = CaseAuditFactory(child=enquiry.child, record_id=enquiry.pk)
+    ReferralFactory.create(child=enquiry.child, referral_id="R-OLD", received_date=D(2025, 6, 1))
+    ReferralFactory.create(child=enquiry.child, referral_id="R-LED", received_date=D(2026, 2, 27))
+    ReferralFactory.create(child=enquiry.child, referral_id="R-LATER", received_date=D(2026, 5, 1))
+    case_audit = CaseAuditFactory.create(child=enquiry.child, record_id=enquiry.pk)
     case = suggestions.case_record(case_audit)
     assert (case.record, case.enquiry, case.discussion) == (enquiry, enquiry, discussion)
     assert case.referral is not None and case.referral.referral_id == "R-LED"
 
 
 def test_a_strategy_audit_reads_only_the_discussion():
-    discussion = StrategyDiscussionFactory()
-    audit = AuditFactory(frame_type=Audit.FrameType.STRATEGY)
+    discussion = StrategyDiscussionFactory.create()
+    audit = AuditFactory.create(frame_type=Audit.FrameType.STRATEGY)
     case = suggestions.case_record(
-        CaseAuditFactory(audit=audit, child=discussion.child, record_id=discussion.pk)
+        CaseAuditFactory.create(audit=audit, child=discussion.child, record_id=discussion.pk)
     )
     assert case == CaseRecord(record=discussion, discussion=discussion)
 
 
 def test_a_record_of_another_child_is_not_read():
-    enquiry = S47EnquiryFactory()
-    other = S47EnquiryFactory()
-    case_audit = CaseAuditFactory(child=other.child, record_id=enquiry.pk)
+    enquiry = S47EnquiryFactory.create()
+    other = S47EnquiryFactory.create()
+    case_audit = CaseAuditFactory.create(child=other.child, record_id=enquiry.pk)
     assert suggestions.case_record(case_audit) == CaseRecord(record=None)
