@@ -35,8 +35,12 @@ def _restore_if_emptied(config: pytest.Config) -> None:
     with state["blocker"].unblock():
         for alias, snapshot in state["snapshots"].items():
             # Emptied again without post_migrate (a flush without serialized_rollback re-creates content types
-            # and permissions under new ids), then loaded exactly as migrated.
-            call_command("flush", verbosity=0, interactive=False, database=alias, inhibit_post_migrate=True)
+            # and permissions under new ids), then loaded exactly as migrated. The sequences are not reset:
+            # reset, the next row a test adds to a migrated table (an audit tool) would take a restored id.
+            call_command(
+                "flush", verbosity=0, interactive=False, database=alias, inhibit_post_migrate=True,
+                reset_sequences=False,
+            )  # fmt: skip
             connections[alias].creation.deserialize_db_from_string(snapshot)
     state["emptied"] = False
 

@@ -1,7 +1,9 @@
 // Progressive enhancement only: every page works without JavaScript.
 import { initAll } from "../govuk/govuk-frontend.min.js";
 import { initAutosave } from "./autosave.mjs";
+import { initShortcuts } from "./shortcuts.mjs";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 initAutosave(document);
+initShortcuts(document);
