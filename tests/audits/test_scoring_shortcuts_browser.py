@@ -5,7 +5,7 @@ with Ctrl, Alt or Meta (WCAG 2.1.4). Every answer is read back from the database
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Request, expect
 
 from audits.models import Answer, CaseAudit
 from common import roles
@@ -71,7 +71,12 @@ def test_letters_typed_in_the_notes_or_with_a_modifier_choose_nothing(
     log_in(page, live_server, "auditor-keys")
     page.goto(f"{live_server.url}/audits/case/{case_audit.uuid}/")
     posts: list[str] = []
-    page.on("request", lambda r: r.method == "POST" and ANSWER_POSTS.match(r.url) and posts.append(r.url))
+
+    def sent(request: Request) -> None:
+        if request.method == "POST" and ANSWER_POSTS.match(request.url):
+            posts.append(request.url)
+
+    page.on("request", sent)
 
     q1 = page.locator("#q-Q1")
     q1.get_by_label("No", exact=True).check()
