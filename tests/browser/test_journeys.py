@@ -132,7 +132,7 @@ def test_an_auditor_scores_a_ten_question_case_and_submits_it(journey: Journey):
     opened = journey.count
     for code, value in chosen.items():
         journey.check(page.locator(f"#q-{code}").get_by_label(labels[value], exact=True))
-    expect(page.locator("#scoring-progress")).to_have_text("10 of 10 answered")
+    expect(page.locator("#scoring-progress")).to_have_text("10 of 10 answered", timeout=15_000)
     journey.check(page.locator("#grade").get_by_label("Good", exact=True))
     # Submit waits for any save still on its way, then sends the case audit for moderation.
     journey.click(page.get_by_role("button", name="Submit case audit"))
