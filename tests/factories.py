@@ -115,3 +115,48 @@ class CaseAuditFactory(factory.django.DjangoModelFactory[am.CaseAudit]):
     record_id = factory.Sequence(lambda n: n + 1)
     record_date = datetime.date(2014, 1, 6)
     agency = "social_care"
+
+
+class AuditToolFactory(factory.django.DjangoModelFactory[am.AuditTool]):
+    class Meta:
+        model = am.AuditTool
+
+    name = factory.Sequence(lambda n: f"Test audit tool {n}")
+
+
+class ToolVersionFactory(factory.django.DjangoModelFactory[am.ToolVersion]):
+    class Meta:
+        model = am.ToolVersion
+
+    tool = factory.SubFactory(AuditToolFactory)
+    number = 1
+
+
+class SectionFactory(factory.django.DjangoModelFactory[am.Section]):
+    class Meta:
+        model = am.Section
+
+    version = factory.SubFactory(ToolVersionFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Section {n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory[am.Question]):
+    class Meta:
+        model = am.Question
+
+    section = factory.SubFactory(SectionFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    code = factory.Sequence(lambda n: f"Q{n}")
+    text = factory.Sequence(lambda n: f"Was practice standard {n} met?")
+    kind = am.Question.Kind.RATING
+
+
+def rating_tool_version(questions: int = 10) -> "am.ToolVersion":
+    """A tool of one section with `questions` rating questions, Q1 to Qn, each asked of every case."""
+    section = SectionFactory.create(title="Practice standards", order=1)
+    for number in range(1, questions + 1):
+        QuestionFactory.create(
+            section=section, order=number, code=f"Q{number}", text=f"Was practice standard {number} met?"
+        )
+    return section.version

@@ -113,11 +113,14 @@ class Sheet:
             .select_related("section")
             .order_by("section__order", "order")
         )
-        answers = {
+        return cls(case_audit, questions, cls.answers_of(case_audit))
+
+    @staticmethod
+    def answers_of(case_audit: CaseAudit) -> dict[int, Answer]:
+        return {
             a.question_id: a
             for a in Answer.objects.filter(case_audit=case_audit).select_related("updated_by")
         }
-        return cls(case_audit, questions, answers)
 
     @cached_property
     def gates(self) -> set[int]:
@@ -342,7 +345,10 @@ def answer(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID, questi
         return _answer_response(request, sheet, item, status=400)
     if not request.htmx:
         return redirect(_score_url(case_audit, f"q-{question.code}"))
-    sheet.answers[question.pk] = saved
+    # Read again after the save: the auditor's saves of other questions, sent at the same moment, may have
+    # been saved while this one waited for the case audit's lock, and the progress and the questions that
+    # apply count them too (read before, three quick answers would each say the count before all three).
+    sheet.answers = Sheet.answers_of(case_audit)
     # The first answer starts the case audit (Not started -> In progress): the page header says so.
     case_audit.refresh_from_db(fields=["status"])
     live = f"Question {question.code} saved at {timezone.localtime(saved.updated_at):%H:%M}."

@@ -2,8 +2,10 @@
 import { initAll } from "../govuk/govuk-frontend.min.js";
 import { initAutosave } from "./autosave.mjs";
 import { initCaseRecord } from "./case_record.mjs";
+import { initShortcuts } from "./shortcuts.mjs";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 initAutosave(document);
 initCaseRecord(document);
+initShortcuts(document);

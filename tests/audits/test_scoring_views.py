@@ -568,6 +568,25 @@ def test_a_saved_answer_sends_the_progress_out_of_band(client, auditor, case_aud
     assert f'id="scoring-progress" hx-swap-oob="true">1 of {asked} answered</p>' in response.content.decode()
 
 
+def test_the_progress_counts_an_answer_saved_while_this_save_waited(client, auditor, case_audit, monkeypatch):
+    """Two questions answered at once: the other save reaches the database after this request read the
+    answers and before this one is saved (it waited for the case audit's lock). The progress this save
+    sends counts both, or the page would keep the lower count."""
+    client.force_login(auditor)
+    page = client.get(score_url(case_audit)).content.decode()
+    asked = page.count('class="govuk-radios govuk-radios--small govuk-radios--inline"')
+    real_save = services.answer_save
+
+    def after_the_other_save(**kwargs):
+        d2 = questions(case_audit)["D2"]
+        real_save(case_audit=case_audit, question=d2, user=auditor, value="no", revision=0)
+        return real_save(**kwargs)
+
+    monkeypatch.setattr(services, "answer_save", after_the_other_save)
+    response = client.post(answer_url(case_audit, "D1"), {"value": "yes", "revision": 0}, **HTMX)
+    assert f'id="scoring-progress" hx-swap-oob="true">2 of {asked} answered</p>' in response.content.decode()
+
+
 def test_the_save_buttons_carry_the_class_that_hides_them_when_javascript_runs(client, auditor, case_audit):
     client.force_login(auditor)
     page = client.get(score_url(case_audit)).content.decode()
