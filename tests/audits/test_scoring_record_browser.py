@@ -67,7 +67,10 @@ def test_the_case_record_stays_in_view_and_an_override_is_saved_with_its_reason(
     # The record says Yes; the auditor answers No: not saved until the reason is given.
     r4 = page.locator("#q-R4")
     expect(r4.locator("#q-R4-record")).to_contain_text("The case record says: Yes")
+    # The reason is asked for only once the answer differs from the record's.
+    expect(page.locator("#q-R4-override-reason")).to_be_hidden()
     r4.get_by_label("No", exact=True).check()
+    expect(page.locator("#q-R4-override-reason")).to_be_visible()
     expect(page.locator("#q-R4-status")).to_have_text(f"Not saved: {REASON}")
     expect(page.locator("#q-R4-override-reason-error")).to_have_text(f"Error: {REASON}")
     expect(r4.get_by_label("No", exact=True)).to_be_checked()  # the choice stays on the page
