@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts.people import person_name
 from audits import sampling
 from audits.models import (
     Agency,
@@ -767,7 +768,7 @@ def case_audits_assign(
             errors.append(f"Case {case_audit.child.child_id} is not in this audit.")
         elif auditor is not None and not auditor_fits(auditor, case_audit.agency):
             errors.append(
-                f"{auditor.get_username()} cannot audit case {case_audit.child.child_id} for "
+                f"{person_name(auditor)} cannot audit case {case_audit.child.child_id} for "
                 f"{case_audit.get_agency_display().lower()}: choose an auditor from that agency."
             )
     if errors:

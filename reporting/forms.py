@@ -8,7 +8,7 @@ from django import forms
 from actions.models import ActionPlan
 from audits.models import Audit
 from cases.standards import MetricKey
-from common.forms import date_field, date_input
+from common.forms import date_field
 from reporting.models import PanelReport
 from reporting.privacy import texts_naming_children
 
@@ -29,13 +29,21 @@ class ReportHeaderForm(forms.Form):
     """The header block of the reference reports, and the period the figures cover."""
 
     report_type = forms.ChoiceField(
-        label="Report type", choices=PanelReport.Type.choices, widget=forms.RadioSelect
+        label="Report type",
+        choices=PanelReport.Type.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the report type"},
     )
-    title = forms.CharField(label="Title", max_length=200)
+    title = forms.CharField(
+        label="Title", max_length=200, error_messages={"required": "Enter the report's title"}
+    )
     meeting_name = forms.CharField(
-        label="Report for (meeting)", max_length=200, help_text="For example, CYPS Scrutiny Panel"
+        label="Report for (meeting)",
+        max_length=200,
+        help_text="For example, CYPS Scrutiny Panel",
+        error_messages={"required": "Enter the meeting the report is for"},
     )
-    meeting_date = date_field("Meeting date")
+    meeting_date = date_field("Meeting date", name="the meeting date")
     item_number = forms.CharField(label="Item number", max_length=20, required=False)
     authorised_by = forms.CharField(
         label="Authorised by",
@@ -44,32 +52,44 @@ class ReportHeaderForm(forms.Form):
         help_text="Name and role, for example, Director of Children's Services",
     )
     lead_officer = forms.CharField(label="Lead officer", max_length=200, required=False)
-    wards_affected = forms.CharField(label="Ward(s) affected", max_length=200, initial="All")
+    wards_affected = forms.CharField(
+        label="Ward(s) affected",
+        max_length=200,
+        initial="All",
+        error_messages={"required": "Enter the wards affected, or All"},
+    )
     key_decision = forms.TypedChoiceField(
         label="Report for a key or a non-key decision?",
         choices=[("no", "Non key decision"), ("yes", "Key decision")],
         coerce=lambda value: value == "yes",
         initial="no",
         widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the report is for a key decision"},
     )
     period_start = date_field(
-        "Figures from", help_text="The first day of the period, for example, 01/01/2014"
+        "Figures from",
+        name="the first day of the figures",
+        help_text="The first day of the period, for example, 1 1 2026",
     )
-    period_end = date_field("Figures to", help_text="The last day of the period, for example, 28/02/2014")
+    period_end = date_field(
+        "Figures to",
+        name="the last day of the figures",
+        help_text="The last day of the period, for example, 28 2 2026",
+    )
 
     def __init__(self, *args, creating: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         fields = [
             Field.text("title"),
             Field.text("meeting_name"),
-            date_input("meeting_date"),
+            Field("meeting_date"),
             Field.text("item_number", field_width=5),
             Field.text("authorised_by"),
             Field.text("lead_officer"),
             Field.text("wards_affected"),
             Field.radios("key_decision", legend_size=Size.SMALL, small=True),
-            date_input("period_start"),
-            date_input("period_end"),
+            Field("period_start"),
+            Field("period_end"),
         ]
         if creating:
             fields.insert(0, Field.radios("report_type", legend_size=Size.SMALL))
