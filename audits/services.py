@@ -439,7 +439,7 @@ def _moderatable(case_audit: CaseAudit) -> CaseAudit:
 
 def _require_reason(reason: str) -> str:
     if not reason.strip():
-        raise ValidationError({"reason": "Give the reason for the change."})
+        raise ValidationError({"reason": "Enter the reason for the change."})
     return reason.strip()
 
 
@@ -621,7 +621,7 @@ def programme_review_add(
     *, programme: AuditProgramme, user: User, reviewed_on: datetime.date, note: str
 ) -> ProgrammeReview:
     if not note.strip():
-        raise ValidationError({"note": "Write what the review found."})
+        raise ValidationError({"note": "Enter what the review found."})
     return ProgrammeReview.objects.create(
         programme=programme, reviewed_on=reviewed_on, note=note.strip(), reviewed_by=user
     )

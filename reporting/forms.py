@@ -1,16 +1,19 @@
 """Forms for the panel report pages: they validate and normalise; the views hand `cleaned_data` to
 reporting.services."""
 
+from typing import cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
 from actions.models import ActionPlan
 from audits.models import Audit
-from cases.standards import MetricKey
+from cases.standards import metric_choices
 from common.forms import date_field
 from reporting.models import PanelReport
 from reporting.privacy import texts_naming_children
+from reporting.sections import measures_shown
 
 # Where, never whose: the report officer may not open case records.
 NAMES_A_CHILD = (
@@ -128,10 +131,11 @@ class ReportSelectionsForm(forms.Form):
     )
     metrics = forms.MultipleChoiceField(
         label="Measures",
-        choices=MetricKey.choices,
+        choices=[],  # the report type's (reporting.sections.MEASURES)
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="By month over the report's period, from the dashboard's stored figures.",
+        error_messages={"invalid_choice": "Select only measures this type of report shows"},
     )
     action_plans = forms.ModelMultipleChoiceField(
         label="Action plans",
@@ -142,17 +146,26 @@ class ReportSelectionsForm(forms.Form):
         help_text="Shown as tables of the issues identified and the action taken by the service.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, report_type: str, **kwargs):
         super().__init__(*args, **kwargs)
+        shown = measures_shown(report_type)
+        fields = [Field.checkboxes("audits", legend_size=Size.SMALL, small=True)]
+        if shown:
+            cast(forms.MultipleChoiceField, self.fields["metrics"]).choices = metric_choices(shown)
+            fields.append(Field.checkboxes("metrics", legend_size=Size.SMALL, small=True))
+        else:
+            del self.fields["metrics"]  # this type of report shows no measure: none to choose
+        fields.append(Field.checkboxes("action_plans", legend_size=Size.SMALL, small=True))
         self.fields["audits"].label_from_instance = lambda a: (  # type: ignore[attr-defined]  # Django's documented relabelling
             f"{a.title} ({a.tool_version}, {a.get_status_display()})"
         )
-        self.helper = _helper(
-            Field.checkboxes("audits", legend_size=Size.SMALL, small=True),
-            Field.checkboxes("metrics", legend_size=Size.SMALL, small=True),
-            Field.checkboxes("action_plans", legend_size=Size.SMALL, small=True),
-            button="Save selections",
-        )
+        self.helper = _helper(*fields, button="Save selections")
+
+    def clean(self):
+        data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
+        data.setdefault("metrics", [])
+        return data
 
 
 class ReportSectionForm(forms.Form):
