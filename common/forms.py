@@ -105,24 +105,24 @@ class DateField(forms.MultiValueField):
         )
         # crispy-forms-gds's error summary links an error to the box it is about through the sub-fields.
         for field in self.fields:
-            field.widget.errors = []  # type: ignore[attr-defined]
+            field.widget.errors = []
 
     def _error(self, message: str, parts: list[int], code: str = "invalid") -> ValidationError:
-        self.widget.error_parts = set(parts)  # type: ignore[attr-defined]
-        self.fields[parts[0]].widget.errors = [message]  # type: ignore[attr-defined]
+        self.widget.error_parts = set(parts)
+        self.fields[parts[0]].widget.errors = [message]
         return ValidationError(message, code=code)
 
     def clean(self, value):
-        self.widget.error_parts = set()  # type: ignore[attr-defined]
+        self.widget.error_parts = set()
         for field in self.fields:
-            field.widget.errors = []  # type: ignore[attr-defined]
+            field.widget.errors = []
         if self.disabled and not isinstance(value, list | tuple):
             value = self.widget.decompress(value)
         texts = [str(v).strip() if v is not None else "" for v in (value or [])]
         texts += [""] * (len(self.parts) - len(texts))
         if not any(texts):
             if self.required:
-                raise self._error(self.error_messages["required"], list(range(len(self.parts))), "required")
+                raise self._error(str(self.error_messages["required"]), list(range(len(self.parts))), "required")
             return None
         missing = [i for i, text in enumerate(texts) if not text]
         if missing:
