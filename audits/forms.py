@@ -95,7 +95,7 @@ class AuditCreateForm(forms.Form):
         queryset=AuditTool.objects.all(),
         to_field_name="uuid",
         required=False,
-        empty_label="Choose a tool",
+        empty_label="Select a tool",
         help_text="The audit uses the tool's latest version.",
     )
     tool_version = forms.ModelChoiceField(
@@ -349,7 +349,7 @@ def auditors_by_agency() -> dict[str, list[User]]:
         .select_related("auditor_profile")
         .prefetch_related("groups")
         .distinct()
-        .order_by("username")
+        .order_by("first_name", "last_name", "username")  # shown by name (accounts.people)
     )
     by_agency: dict[str, list[User]] = {}
     for user in users:

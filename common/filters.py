@@ -22,7 +22,7 @@ def date_filter(
         label=label,
         input_formats=DATE_FORMATS,
         help_text=help_text,
-        error_messages={"invalid": invalid or f"{label} must be a real date, for example 27 3 2026"},
+        error_messages={"invalid": invalid or "Enter a real date, for example 27 3 2026"},
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"}),
     )
 

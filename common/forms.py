@@ -122,7 +122,9 @@ class DateField(forms.MultiValueField):
         texts += [""] * (len(self.parts) - len(texts))
         if not any(texts):
             if self.required:
-                raise self._error(str(self.error_messages["required"]), list(range(len(self.parts))), "required")
+                raise self._error(
+                    str(self.error_messages["required"]), list(range(len(self.parts))), "required"
+                )
             return None
         missing = [i for i, text in enumerate(texts) if not text]
         if missing:
@@ -135,10 +137,12 @@ class DateField(forms.MultiValueField):
         year = self.parts.index("year")
         if len(texts[year]) != 4:
             raise self._error(f"{self.subject} must include a year with 4 numbers", [year])
+        if not 1 <= numbers["month"] <= 12:
+            raise self._error(f"{self.subject} must be a real date", [self.parts.index("month")])
         try:
             value = datetime.date(numbers["year"], numbers["month"], numbers.get("day", 1))
-        except ValueError:
-            raise self._error(f"{self.subject} must be a real date", list(range(len(self.parts)))) from None
+        except ValueError:  # a day the month does not have (31 2): the day is wrong
+            raise self._error(f"{self.subject} must be a real date", [0]) from None
         today = timezone.localdate()
         if self.rule == "future" and value <= today:
             raise self._error(f"{self.subject} must be in the future", [0])

@@ -75,6 +75,13 @@ def test_the_boxes_in_error_are_marked_and_the_summary_links_the_first():
     ]
 
 
+def test_a_month_out_of_range_marks_the_month_and_a_day_the_month_lacks_marks_the_day():
+    form = due("3", "13", "2014")
+    assert not form.is_valid() and form.fields["due_date"].widget.error_parts == {1}
+    form = due("31", "2", "2014")
+    assert not form.is_valid() and form.fields["due_date"].widget.error_parts == {0}
+
+
 def test_the_boxes_are_labelled_numeric_text_inputs_filled_from_the_initial_date():
     form = DueForm(initial={"due_date": datetime.date(2014, 3, 27)})
     html = str(form["due_date"])
@@ -168,7 +175,7 @@ def test_a_date_filter_reads_a_date_typed_in_one_box_and_names_itself_in_its_mes
     form = filters.form
     assert not form.is_valid()
     assert form.cleaned_data["on"] == datetime.date(2014, 3, 3)
-    assert form.errors["since"] == ["Since must be a real date, for example 27 3 2026"]
+    assert form.errors["since"] == ["Enter a real date, for example 27 3 2026"]
     assert form.fields["since"].help_text == "For example, 27 3 2026"
     assert Filters({"on": "03/03/2014"}, queryset=AccessLogEntry.objects.none()).form.is_valid()
     assert Filters({"on": "x"}, queryset=AccessLogEntry.objects.none()).form.errors["on"] == [
