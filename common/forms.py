@@ -181,8 +181,10 @@ def date_field(
 
 def number_input(width: int | None = None) -> forms.TextInput:
     """GOV.UK asks for a text input with a numeric keyboard, not type=number, for whole numbers
-    ("Asking for numbers"); the field checks the number on the server."""
-    attrs = {"inputmode": "numeric", "spellcheck": "false", "pattern": "[0-9]*"}
+    ("Asking for numbers"); the field checks the number on the server. No `pattern` attribute: the browser
+    would refuse the form with its own bubble ("Please match the requested format") before the server's
+    GOV.UK error message could be shown; it was only needed by iOS before 12.2."""
+    attrs = {"inputmode": "numeric", "spellcheck": "false"}
     if width:
         attrs["class"] = f"govuk-input govuk-input--width-{width}"
     return forms.TextInput(attrs=attrs)

@@ -183,7 +183,7 @@ class TargetForm(forms.Form):
     )
     amber_percent = whole_number_field(
         "Amber from (%)",
-        subject="Amber from",
+        subject="The amber threshold",
         minimum=0,
         maximum=100,
         help_text="Amber at or above this percentage and below the target; red below it.",
