@@ -13,7 +13,7 @@ from django.db.models import Max, Sum
 from django.http import HttpRequest
 
 
-def lockout_username(request: HttpRequest, credentials: dict | None) -> str | None:
+def lockout_username(request: HttpRequest | None, credentials: dict | None) -> str | None:
     """`Manager` and ` manager` count as the same account, so changing case buys no extra attempts."""
     username = (credentials or {}).get("username")
     if username is None:

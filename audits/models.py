@@ -287,6 +287,17 @@ class Answer(models.Model):
     value = models.CharField(max_length=6, choices=Value.choices, blank=True)
     text = models.TextField(blank=True, help_text="The answer to a free-text question.")
     evidence = models.TextField(blank=True, help_text="Evidence notes.")
+    # The case record's own answer (audits.suggestions) when the answer was last saved, and why the auditor
+    # answered otherwise: an answer that differs from `record_value` needs a reason.
+    record_value = models.CharField(
+        max_length=6,
+        choices=Value.choices,
+        blank=True,
+        help_text="The case record's answer when this was saved; blank where the record held none.",
+    )
+    override_reason = models.TextField(
+        blank=True, help_text="Why the answer differs from the case record's answer."
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

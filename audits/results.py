@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from audits import scoring
+from audits import scoring, suggestions
 from audits.models import Agency, Answer, Audit, CaseAudit, Grade, Question, Section
 from audits.scoring import question_applies
 from common.figures import Figure
@@ -35,6 +35,23 @@ class QuestionResult:
     not_applicable: int = 0
     does_not_apply: int = 0
     unanswered: int = 0
+    # Answers given where the case record held the answer (Answer.record_value), and those that differ.
+    record_answers: int = 0
+    record_overrides: int = 0
+
+    @property
+    def measures_record(self) -> bool:
+        return bool(self.question.measures)
+
+    @property
+    def overrides(self) -> Figure:
+        """How often auditors overrode the case record's answer: "3 of 18 answers (17%)"."""
+        return Figure(self.record_overrides, self.record_answers)
+
+    def count_record(self, answer: Answer) -> None:
+        if answer.record_value and answer.value:
+            self.record_answers += 1
+            self.record_overrides += int(suggestions.overrides(answer))
 
     @property
     def tally(self) -> scoring.Tally:
@@ -106,6 +123,12 @@ class AuditResults:
     def questions(self) -> list[QuestionResult]:
         return [result for section in self.sections for result in section.questions]
 
+    @property
+    def overrides(self) -> Figure:
+        """Overrides of the case record's answer across every question that measures it."""
+        measured = [r for r in self.questions if r.measures_record]
+        return Figure(sum(r.record_overrides for r in measured), sum(r.record_answers for r in measured))
+
     def question(self, code: str) -> QuestionResult:
         for result in self.questions:
             if result.question.code == code:
@@ -148,7 +171,8 @@ def _load(audit: Audit, *, agency: str | None = None) -> _Loaded:
         case_audits = case_audits.filter(agency=agency)
         answers = answers.filter(case_audit__agency=agency)
     by_case: dict[int, dict[int, Answer]] = defaultdict(dict)
-    for answer in answers.only("case_audit_id", "question_id", "value", "text", "evidence"):
+    fields = ("case_audit_id", "question_id", "value", "text", "evidence", "record_value")
+    for answer in answers.only(*fields):
         by_case[answer.case_audit_id][answer.question_id] = answer
     return _Loaded(audit=audit, questions=questions, case_audits=list(case_audits), answers=by_case)
 
@@ -190,6 +214,8 @@ def _tally(
                     result.does_not_apply += 1
                 else:
                     result.count(answer.value if answer else "")
+                    if answer is not None:
+                        result.count_record(answer)
                 continue
             kind = _finding_kind(question)
             if kind is None or not applies or answer is None:

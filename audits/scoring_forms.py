@@ -24,6 +24,7 @@ class AnswerForm(forms.Form):
     value = forms.ChoiceField(choices=[("", "Not answered"), *Answer.Value.choices], required=False)
     text = forms.CharField(required=False, max_length=NOTE_MAX)
     evidence = forms.CharField(required=False, max_length=NOTE_MAX)
+    override_reason = forms.CharField(required=False, max_length=NOTE_MAX)
     revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput, error_messages=REVISION_ERRORS)
 
 

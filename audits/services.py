@@ -16,7 +16,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.people import person_name
-from audits import sampling
+from audits import sampling, suggestions
 from audits.models import (
     Agency,
     Answer,
@@ -199,12 +199,16 @@ def answer_save(
     value: str | None = None,
     text: str | None = None,
     evidence: str | None = None,
+    override_reason: str | None = None,
     revision: int = 0,
 ) -> Answer:
     """Saves one answer; `revision` is the answer's revision the editor started from (0: no answer yet).
 
     A field given as None keeps what is stored: a save that carries only the evidence notes never clears
     the rating (a form with no radio checked sends no value at all).
+
+    Where the case record holds the question's answer (audits.suggestions), it is stored beside the
+    auditor's (`record_value`), and an answer that differs from it needs `override_reason`.
     """
     case_audit = _lock_case_audit(case_audit)
     if case_audit.status not in EDITABLE_STATUSES:
@@ -214,9 +218,14 @@ def answer_save(
     if question.section.version_id != case_audit.audit.tool_version_id:
         raise ValidationError("That question is not in this audit's tool.")
     answer = Answer.objects.filter(case_audit=case_audit, question=question).first()
-    value, text, evidence = (
+    value, text, evidence, override_reason = (
         given if given is not None else (getattr(answer, name) if answer else "")
-        for given, name in ((value, "value"), (text, "text"), (evidence, "evidence"))
+        for given, name in (
+            (value, "value"),
+            (text, "text"),
+            (evidence, "evidence"),
+            (override_reason, "override_reason"),
+        )
     )
     if value and value not in Answer.Value.values:
         raise ValidationError({"value": "Choose Yes, Partly, No or Not applicable."})
@@ -229,17 +238,34 @@ def answer_save(
             "Their answer is shown; check it and save yours again if it should replace it.",
             current=answer,
         )
-    if answer and (answer.value, answer.text, answer.evidence) == (value, text, evidence):
+    record_value = _record_value(case_audit, question)
+    if record_value and value and value != record_value and not override_reason.strip():
+        raise ValidationError({"override_reason": suggestions.OVERRIDE_REASON_REQUIRED})
+    fields = (value, text, evidence, override_reason, record_value)
+    if (
+        answer
+        and (answer.value, answer.text, answer.evidence, answer.override_reason, answer.record_value)
+        == fields
+    ):
         return answer
     if answer is None:
         answer = Answer(case_audit=case_audit, question=question, revision=0)
     answer.value, answer.text, answer.evidence, answer.updated_by = value, text, evidence, user
+    answer.override_reason, answer.record_value = override_reason, record_value
     answer.revision += 1
     save_with_history(answer, user=user)
     if case_audit.status == CaseAudit.Status.NOT_STARTED:
         case_audit.status = CaseAudit.Status.IN_PROGRESS
         save_with_history(case_audit, user=user, update_fields=["status"])
     return answer
+
+
+def _record_value(case_audit: CaseAudit, question: Question) -> str:
+    """The case record's answer to the question now (audits.suggestions), "" where it holds none."""
+    if question.kind != Question.Kind.RATING or not question.measures:
+        return ""  # no need to read the case record
+    suggested = suggestions.question_suggestion(question, suggestions.case_record(case_audit))
+    return suggested.value if suggested else ""
 
 
 @transaction.atomic
@@ -415,8 +441,14 @@ def case_audit_submit(*, case_audit: CaseAudit, user: User) -> CaseAudit:
     case_audit = _lock_case_audit(case_audit)
     if case_audit.status not in EDITABLE_STATUSES:
         raise ValidationError("This case audit has already been submitted.")
-    missing = missing_answers(case_audit, _questions(case_audit), _answers_by_question(case_audit))
+    questions, answers = _questions(case_audit), _answers_by_question(case_audit)
+    missing = missing_answers(case_audit, questions, answers)
     errors = [f"Answer question {q.code}: {q.text}" for q in missing]
+    applicable = [q for q in questions if question_applies(q, case_audit, answers)]
+    errors += [
+        f"{suggestions.OVERRIDE_REASON_REQUIRED} (question {q.code})"
+        for q in suggestions.unexplained_overrides(applicable, answers)
+    ]
     if not case_audit.grade:
         errors.append("Give an overall grade.")
     if errors:

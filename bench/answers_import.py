@@ -19,7 +19,13 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:  # imported for real once Django is set up
+    from django.contrib.auth.models import User
+
+    from audits.models import Audit
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_answers"
@@ -61,7 +67,7 @@ def _setup_django(url: str) -> None:
     django.setup()
 
 
-def audit_and_workbook(cases: int = CASES):
+def audit_and_workbook(cases: int = CASES) -> tuple["Audit", "User", bytes]:
     """The audit, its auditor, and the auditor's exported workbook with every answer and grade changed."""
     import datetime
 
@@ -119,7 +125,7 @@ def audit_and_workbook(cases: int = CASES):
     )
     workbook = openpyxl.load_workbook(io.BytesIO(exchange.answers_export(audit=audit, user=auditor)))
     sheet = workbook["Answers"]
-    columns = {cell.value: cell.column for cell in sheet[1]}
+    columns = {cell.value: column for column, cell in enumerate(sheet[1], start=1)}
     for row in range(3, sheet.max_row + 1):
         for question in questions:
             value = "Partly" if question.kind == Question.Kind.RATING else f"Rewritten on row {row}"
@@ -130,7 +136,7 @@ def audit_and_workbook(cases: int = CASES):
     return audit, auditor, buffer.getvalue()
 
 
-def time_import(audit, auditor, content: bytes, runs: int) -> dict:
+def time_import(audit: "Audit", auditor: "User", content: bytes, runs: int) -> dict:
     from django.db import transaction
 
     from audits import exchange

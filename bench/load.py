@@ -33,6 +33,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,7 +146,12 @@ def _fill(children: int, users: int) -> dict:
     if len(enquiries) < users or not questions:
         sys.exit("The demo set is too small for this many users.")
     auditor_role, manager_role = Group.objects.get(name=roles.AUDITOR), Group.objects.get(name=roles.MANAGER)
-    config = {"password": PASSWORD, "auditors": [], "managers": [], "extra_pages": _extra_pages()}
+    config: dict[str, Any] = {
+        "password": PASSWORD,
+        "auditors": [],
+        "managers": [],
+        "extra_pages": _extra_pages(),
+    }
     with transaction.atomic():
         for number, enquiry in enumerate(enquiries, 1):
             auditor = _user(f"load-auditor-{number}", auditor_role)
@@ -276,7 +282,7 @@ def _start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess
     return server
 
 
-def _run_locust(arguments, port: int, work: Path, config: dict) -> tuple[dict, list]:
+def _run_locust(arguments, port: int, work: Path, config: dict) -> tuple[dict[str, dict[str, str]], dict]:
     config = {**config, "users": arguments.users, "seconds": _seconds(arguments.run_time)}
     (work / "config.json").write_text(json.dumps(config))
     env = {**os.environ, "LOAD_CONFIG": str(work / "config.json"), "LOAD_RESULTS": str(work / "saved.json")}

@@ -37,9 +37,18 @@ SAVED: dict[tuple[str, int], str] = {}  # (case audit UUID, question id) -> the 
 TIMES: list[tuple[str, float, bool, bool]] = []  # (name, milliseconds, failed, all signed in) per request
 LIVE = re.compile(r"Question \S+ (?:not )?saved[^<]*")
 REVISION = re.compile(r'name="revision" value="(\d+)"')
+
+
 # The measured minute starts once every user has signed in (the sign-ins, each a deliberately slow
 # password hash, come in a burst as the users spawn) and lasts CONFIG["seconds"]; then the test stops.
-STEADY = {"signed_in": 0, "since": None, "walked": 0}
+@dataclass
+class Steady:
+    signed_in: int = 0
+    since: float | None = None  # time.monotonic() once every user has signed in
+    walked: int = 0
+
+
+STEADY = Steady()
 _accounts = {role: iter(CONFIG[role]) for role in ("auditors", "managers")}
 
 
@@ -78,13 +87,13 @@ class SignedInUser(HttpUser):
         self._sign_in()
         if CONFIG.get("walk"):
             self.walk()
-            STEADY["walked"] += 1
-            if STEADY["walked"] == CONFIG["users"]:
+            STEADY.walked += 1
+            if STEADY.walked == CONFIG["users"]:
                 gevent.spawn_later(0.1, self.environment.runner.quit)
             raise StopUser()
-        STEADY["signed_in"] += 1
-        if STEADY["signed_in"] == CONFIG["users"]:
-            STEADY["since"] = time.monotonic()
+        STEADY.signed_in += 1
+        if STEADY.signed_in == CONFIG["users"]:
+            STEADY.since = time.monotonic()
             gevent.spawn_later(CONFIG["seconds"], self.environment.runner.quit)
 
     def _sign_in(self) -> None:
@@ -174,7 +183,7 @@ def _csrf(html: str) -> str:
 
 @events.request.add_listener
 def _time(name, response_time, exception, **_kwargs) -> None:
-    since = STEADY["since"]
+    since = STEADY.since
     steady = since is not None and time.monotonic() - response_time / 1000 >= since
     TIMES.append((name, response_time, exception is not None, steady))
 

@@ -107,7 +107,7 @@ def _time_recompute(runs: int = RECOMPUTE_RUNS) -> dict:
     from cases.models import S47Enquiry
     from metrics.services import metrics_recompute
 
-    figures = {"s47_enquiries": S47Enquiry.objects.count()}
+    figures: dict[str, float] = {"s47_enquiries": S47Enquiry.objects.count()}
     seconds = []
     for _ in range(runs):
         started = time.perf_counter()

@@ -70,7 +70,7 @@ def _letter_key(char: str) -> str:
     return "".join(out)
 
 
-def fold(text: str) -> str:
+def fold(text: str | None) -> str:
     """The text with compatibility forms, format characters, case, accents and look-alikes evened out."""
     text = unicodedata.normalize("NFKC", text or "")
     text = "".join(char for char in text if unicodedata.category(char) != "Cf")
@@ -80,7 +80,7 @@ def fold(text: str) -> str:
     return "".join(_letter_key(char) for char in text)
 
 
-def words(text: str) -> list[str]:
+def words(text: str | None) -> list[str]:
     """The folded words of a text, in order."""
     return WORD.findall(fold(text))
 

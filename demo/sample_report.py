@@ -3,6 +3,7 @@
 
 import datetime
 
+from reporting.schema import AuditContent, FrozenFigure, QuestionResult, ReportContent
 from reporting.sections import QUALITY_ASSURANCE_SECTIONS
 
 LOREM = (
@@ -12,16 +13,18 @@ LOREM = (
 )
 
 
-def _figure(n: float, d: int) -> dict:
+def _figure(n: float, d: int) -> FrozenFigure:
     return {"n": n, "d": d}
 
 
-def synthetic_content(*, questions: int = 200, audits: int = 2, months: int = 12, plans: int = 2) -> dict:
+def synthetic_content(
+    *, questions: int = 200, audits: int = 2, months: int = 12, plans: int = 2
+) -> ReportContent:
     """A quality assurance report: `audits` audits whose appendices together list `questions` questions."""
     per_audit = max(1, questions // audits)
-    audit_list = []
+    audit_list: list[AuditContent] = []
     for a in range(audits):
-        rows = []
+        rows: list[QuestionResult] = []
         for q in range(per_audit):
             d = 18 - (q % 5)
             n = (q * 7) % (d + 1)

@@ -29,14 +29,13 @@ learns nothing about them.
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from django.db.models import F, Q, QuerySet
 
 from cases.models import Child, match_keys
 from cases.services import children_with_stale_match_keys
 from common import name_keys
-from reporting.schema import ReportContent
 
 MAX_WORDS_BETWEEN = 3
 MAX_ID_PIECES = 4
@@ -239,8 +238,10 @@ def _where(parts: tuple[str, ...]) -> str:
     return ", ".join(parts[:-1]) + ": " + parts[-1]
 
 
-def content_naming_children(content: ReportContent | None) -> list[str]:
-    """Where a version's frozen content names a child or gives a child's ID (see texts_naming_children)."""
+def content_naming_children(content: Mapping[str, object] | None) -> list[str]:
+    """Where a version's frozen content names a child or gives a child's ID (see texts_naming_children).
+
+    Any version's content: a ReportContent, or the shape an earlier release froze."""
     if not content:
         return []
     return texts_naming_children(content_texts(content))

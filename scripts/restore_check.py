@@ -104,7 +104,7 @@ def _counts(url: str) -> dict[str, int]:
         return {
             table: connection.execute(
                 sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             for table in tables
         }
 

@@ -2,11 +2,12 @@
 chromium (never a downloaded browser), and axe-core, which runs offline."""
 
 import os
+from collections.abc import Callable, Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.db import DEFAULT_DB_ALIAS, connections
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the test's own database calls are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -16,7 +17,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser() -> Iterator[Browser]:
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs it with apt-get.")
     # Playwright's sync API runs the tests in a greenlet where Django opens new connection objects; without
@@ -25,35 +26,41 @@ def browser():
     snapshot = getattr(connections[DEFAULT_DB_ALIAS], "_test_serialized_contents", None)
     with sync_playwright() as playwright:
         if snapshot is not None:
-            connections[DEFAULT_DB_ALIAS]._test_serialized_contents = snapshot
+            # Django's test-database snapshot is private: django-stubs leave it out
+            connections[DEFAULT_DB_ALIAS]._test_serialized_contents = snapshot  # type: ignore[attr-defined]
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
 
 
 @pytest.fixture
-def page(browser):
+def page(browser: Browser) -> Iterator[Page]:
     """A fresh page; the test fails if the page broke the Content Security Policy (inline script or style)."""
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
     violations: list[str] = []
-    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.on("console", on_console)
     yield page
     context.close()
     assert not violations, f"Content Security Policy violations: {violations}"
 
 
 @pytest.fixture(scope="session")
-def axe():
+def axe() -> Axe:
     return Axe()
 
 
 @pytest.fixture
-def assert_accessible(axe):
+def assert_accessible(axe: Axe) -> Callable[[Page], None]:
     """Runs axe-core on the page and fails on any WCAG 2.0/2.1/2.2 A or AA violation."""
 
-    def check(page):
+    def check(page: Page) -> None:
         results = axe.run(
             page,
             options={

@@ -2,7 +2,9 @@
 migrations made (roles, audit tools, ...) put back after every test that empties the tables."""
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connections
 
 from common import roles
@@ -28,6 +30,17 @@ def _empties_tables(item: pytest.Item) -> bool:
     return any(name in fixtures for name in ("transactional_db", "live_server", "django_db_reset_sequences"))
 
 
+def _sequences_follow_rows(connection) -> None:
+    """Each table's id sequence set past its highest id. Restoring the rows with their ids does not move the
+    sequences (the flush before it restarts them at 1), so the next row a test adds to a table the data
+    migrations fill (an audit tool, a section, a question) would otherwise take a restored row's id."""
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
 def _restore_if_emptied(config: pytest.Config) -> None:
     state = config.stash.get(_MIGRATED, None)
     if not state or not state["emptied"]:
@@ -38,6 +51,7 @@ def _restore_if_emptied(config: pytest.Config) -> None:
             # and permissions under new ids), then loaded exactly as migrated.
             call_command("flush", verbosity=0, interactive=False, database=alias, inhibit_post_migrate=True)
             connections[alias].creation.deserialize_db_from_string(snapshot)
+            _sequences_follow_rows(connections[alias])
     state["emptied"] = False
 
 
@@ -52,6 +66,8 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
             or connection.creation.serialize_db_to_string()
             for connection in connections.all()
         }
+        for connection in connections.all():
+            _sequences_follow_rows(connection)  # a database reused from a run that left them behind
     request.config.stash[_MIGRATED] = {"blocker": django_db_blocker, "snapshots": snapshots, "emptied": False}
     yield
     # Before pytest-django drops (or, with --reuse-db, keeps) the databases.
@@ -71,42 +87,42 @@ def pytest_runtest_teardown(item, nextitem):
 
 @pytest.fixture
 def administrator(db):
-    return UserFactory(username="admin-alex", roles=[roles.ADMINISTRATOR])
+    return UserFactory.create(username="admin-alex", roles=[roles.ADMINISTRATOR])
 
 
 @pytest.fixture
 def manager(db):
-    return UserFactory(username="manager-mo", roles=[roles.MANAGER])
+    return UserFactory.create(username="manager-mo", roles=[roles.MANAGER])
 
 
 @pytest.fixture
 def auditor(db):
-    return UserFactory(username="auditor-ash", roles=[roles.AUDITOR])
+    return UserFactory.create(username="auditor-ash", roles=[roles.AUDITOR])
 
 
 @pytest.fixture
 def moderator(db):
-    return UserFactory(username="moderator-max", roles=[roles.MODERATOR])
+    return UserFactory.create(username="moderator-max", roles=[roles.MODERATOR])
 
 
 @pytest.fixture
 def report_officer(db):
-    return UserFactory(username="reports-rae", roles=[roles.REPORT_OFFICER])
+    return UserFactory.create(username="reports-rae", roles=[roles.REPORT_OFFICER])
 
 
 @pytest.fixture
 def partner_auditor(db):
-    return UserFactory(username="partner-pat", roles=[roles.PARTNER_AUDITOR])
+    return UserFactory.create(username="partner-pat", roles=[roles.PARTNER_AUDITOR])
 
 
 @pytest.fixture
 def panel_member(db):
-    return UserFactory(username="panel-pip", roles=[roles.PANEL_MEMBER])
+    return UserFactory.create(username="panel-pip", roles=[roles.PANEL_MEMBER])
 
 
 @pytest.fixture
 def outsider(db):
-    return UserFactory(username="outsider-oz")
+    return UserFactory.create(username="outsider-oz")
 
 
 @pytest.fixture

@@ -1,4 +1,8 @@
+"""Factories of synthetic records. Each is typed with its model (`DjangoModelFactory[Model]`): call
+`XFactory.create(...)` for a typed instance (mypy types a bare `XFactory(...)` as the factory itself)."""
+
 import datetime
+from collections.abc import Iterable
 
 import factory
 from django.contrib.auth.models import Group, User
@@ -6,7 +10,13 @@ from django.contrib.auth.models import Group, User
 from cases import models as m
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+def _add_roles(user: User, create: bool, extracted: Iterable[str] | None, **kwargs: object) -> None:
+    """`UserFactory.create(roles=[...])`: the user joins each role's group."""
+    for name in extracted or ():
+        user.groups.add(Group.objects.get(name=name))
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -15,13 +25,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password("correct-horse-battery")
 
-    @factory.post_generation
-    def roles(self, create, extracted, **kwargs):
-        for name in extracted or ():
-            self.groups.add(Group.objects.get(name=name))
+    roles = factory.PostGeneration(_add_roles)
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(factory.django.DjangoModelFactory[m.Team]):
     class Meta:
         model = m.Team
         django_get_or_create = ("code",)
@@ -30,7 +37,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Assessment team {n}")
 
 
-class WorkerFactory(factory.django.DjangoModelFactory):
+class WorkerFactory(factory.django.DjangoModelFactory[m.Worker]):
     class Meta:
         model = m.Worker
 
@@ -39,7 +46,7 @@ class WorkerFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
 
 
-class ChildFactory(factory.django.DjangoModelFactory):
+class ChildFactory(factory.django.DjangoModelFactory[m.Child]):
     class Meta:
         model = m.Child
 
@@ -50,7 +57,7 @@ class ChildFactory(factory.django.DjangoModelFactory):
     ethnicity = "WBRI"
 
 
-class StrategyDiscussionFactory(factory.django.DjangoModelFactory):
+class StrategyDiscussionFactory(factory.django.DjangoModelFactory[m.StrategyDiscussion]):
     class Meta:
         model = m.StrategyDiscussion
 
@@ -62,7 +69,7 @@ class StrategyDiscussionFactory(factory.django.DjangoModelFactory):
     health_attended = True
 
 
-class S47EnquiryFactory(factory.django.DjangoModelFactory):
+class S47EnquiryFactory(factory.django.DjangoModelFactory[m.S47Enquiry]):
     class Meta:
         model = m.S47Enquiry
 
@@ -71,7 +78,7 @@ class S47EnquiryFactory(factory.django.DjangoModelFactory):
     target_date = factory.LazyAttribute(lambda o: m.s47_target_date(o.start_date))
 
 
-class ReferralFactory(factory.django.DjangoModelFactory):
+class ReferralFactory(factory.django.DjangoModelFactory[m.Referral]):
     class Meta:
         model = m.Referral
 
@@ -89,7 +96,7 @@ def tool_version(name: str = "Domestic abuse") -> "am.ToolVersion":
     return am.ToolVersion.objects.get(tool__name=name, number=1)
 
 
-class AuditFactory(factory.django.DjangoModelFactory):
+class AuditFactory(factory.django.DjangoModelFactory[am.Audit]):
     class Meta:
         model = am.Audit
 
@@ -99,7 +106,7 @@ class AuditFactory(factory.django.DjangoModelFactory):
     agencies = factory.LazyFunction(lambda: ["social_care"])
 
 
-class CaseAuditFactory(factory.django.DjangoModelFactory):
+class CaseAuditFactory(factory.django.DjangoModelFactory[am.CaseAudit]):
     class Meta:
         model = am.CaseAudit
 
@@ -108,3 +115,48 @@ class CaseAuditFactory(factory.django.DjangoModelFactory):
     record_id = factory.Sequence(lambda n: n + 1)
     record_date = datetime.date(2014, 1, 6)
     agency = "social_care"
+
+
+class AuditToolFactory(factory.django.DjangoModelFactory[am.AuditTool]):
+    class Meta:
+        model = am.AuditTool
+
+    name = factory.Sequence(lambda n: f"Test audit tool {n}")
+
+
+class ToolVersionFactory(factory.django.DjangoModelFactory[am.ToolVersion]):
+    class Meta:
+        model = am.ToolVersion
+
+    tool = factory.SubFactory(AuditToolFactory)
+    number = 1
+
+
+class SectionFactory(factory.django.DjangoModelFactory[am.Section]):
+    class Meta:
+        model = am.Section
+
+    version = factory.SubFactory(ToolVersionFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Section {n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory[am.Question]):
+    class Meta:
+        model = am.Question
+
+    section = factory.SubFactory(SectionFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    code = factory.Sequence(lambda n: f"Q{n}")
+    text = factory.Sequence(lambda n: f"Was practice standard {n} met?")
+    kind = am.Question.Kind.RATING
+
+
+def rating_tool_version(questions: int = 10) -> "am.ToolVersion":
+    """A tool of one section with `questions` rating questions, Q1 to Qn, each asked of every case."""
+    section = SectionFactory.create(title="Practice standards", order=1)
+    for number in range(1, questions + 1):
+        QuestionFactory.create(
+            section=section, order=number, code=f"Q{number}", text=f"Was practice standard {number} met?"
+        )
+    return section.version

@@ -72,8 +72,9 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         call_command("recompute_metrics", stdout=StringIO())
         officer = User.objects.get(username=demo_username(roles.REPORT_OFFICER))
         version = services.report_version_request(report=PanelReport.objects.get(), user=officer)
-        version = services.report_version_render(version_id=version.pk)
-        services.report_version_issue(version=version, user=officer)
+        rendered = services.report_version_render(version_id=version.pk)
+        assert rendered is not None
+        services.report_version_issue(version=rendered, user=officer)
         yield
         transaction.set_rollback(True)
 

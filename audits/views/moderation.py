@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audits import access, services
 from audits.models import Answer, Audit, CaseAudit, Grade
 from audits.scoring_forms import ModerateAnswerForm, ModerateGradeForm, ReturnForm
-from audits.views.scoring import GradeItem, Sheet, case_record, person
+from audits.views.scoring import GradeItem, Sheet, person, record_context
 from common.access_log import access_log_record
 from common.decorators import role_required
 from common.forms import add_service_errors
@@ -98,11 +98,10 @@ def _page(
         for name, messages_ in form.errors.items():
             anchor = failed if name == "__all__" else f"{failed}-{name}"
             errors += [(message, f"#{anchor}") for message in messages_]
-    context = {
+    context = record_context(request, sheet) | {
         "case_audit": case_audit,
         "audit": case_audit.audit,
         "sections": sheet.sections(),
-        "record": case_record(case_audit),
         "grade": GradeItem.of(case_audit),
         "history": _history(case_audit),
         "can_moderate": case_audit.status in MODERATABLE and not case_audit.audit.locked,

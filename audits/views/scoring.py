@@ -22,12 +22,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.people import person_name
-from audits import access, services
-from audits.models import Answer, Audit, CaseAudit, Grade, ModerationChange, Question, Section
+from audits import access, services, suggestions
+from audits.models import Answer, CaseAudit, Grade, ModerationChange, Question, Section
 from audits.progress import Progress, progress_of
 from audits.scoring import missing_answers, question_applies
 from audits.scoring_forms import AnswerForm, GradeForm
-from cases.models import Referral, S47Enquiry, StrategyDiscussion
+from audits.suggestions import CaseRecord, Suggestion
+from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required
 from common.http import AuthenticatedHttpRequest
@@ -59,10 +60,18 @@ class QuestionItem:
     saved_now: bool = False
     conflict: Conflict | None = None
     errors: list[str] = field(default_factory=list)
+    suggestion: Suggestion | None = None  # the case record's own answer (audits.suggestions)
+    reason_errors: list[str] = field(default_factory=list)  # on the reason for overriding the record
+    unsaved: bool = False  # `answer` is what a refused save carried, not what is stored
 
     @property
     def anchor(self) -> str:
         return f"q-{self.question.code}"
+
+    @property
+    def overrides(self) -> bool:
+        """The answer differs from the record's answer (shown with the auditor's reason)."""
+        return bool(self.answer and suggestions.overrides(self.answer))
 
     @property
     def revision(self) -> int:
@@ -103,11 +112,14 @@ class Sheet:
             .select_related("section")
             .order_by("section__order", "order")
         )
-        answers = {
+        return cls(case_audit, questions, cls.answers_of(case_audit))
+
+    @staticmethod
+    def answers_of(case_audit: CaseAudit) -> dict[int, Answer]:
+        return {
             a.question_id: a
             for a in Answer.objects.filter(case_audit=case_audit).select_related("updated_by")
         }
-        return cls(case_audit, questions, answers)
 
     @cached_property
     def gates(self) -> set[int]:
@@ -119,12 +131,21 @@ class Sheet:
                 return question
         raise Http404("No such question in this audit's tool.")
 
+    @cached_property
+    def case(self) -> CaseRecord:
+        """The sampled record and the records it leads from, read once for the page."""
+        return suggestions.case_record(self.case_audit)
+
     def item(self, question: Question, **kwargs) -> QuestionItem:
         if question.pk in self.overrides and not kwargs:
             return self.overrides[question.pk]
         kwargs.setdefault("answer", self.answers.get(question.pk))
         return QuestionItem(
-            question, is_gate=question.pk in self.gates, asked_because=self._why(question), **kwargs
+            question,
+            is_gate=question.pk in self.gates,
+            asked_because=self._why(question),
+            suggestion=suggestions.question_suggestion(question, self.case),
+            **kwargs,
         )
 
     def _why(self, question: Question) -> str:
@@ -161,19 +182,16 @@ class Sheet:
         return missing_answers(self.case_audit, self.questions, self.answers)
 
 
-def case_record(case_audit: CaseAudit):
-    """The sampled record the case audit is about, read from the case records."""
-    frame_type = case_audit.audit.frame_type
-    queryset: QuerySet
-    if frame_type == Audit.FrameType.STRATEGY:
-        queryset = StrategyDiscussion.objects.select_related("team")
-    elif frame_type == Audit.FrameType.REFERRAL:
-        queryset = Referral.objects.select_related("team")
-    else:
-        queryset = S47Enquiry.objects.select_related(
-            "team", "worker", "oversight_manager", "strategy_discussion"
-        )
-    return queryset.filter(pk=case_audit.record_id, child_id=case_audit.child_id).first()
+def record_context(request: AuthenticatedHttpRequest, sheet: Sheet) -> dict:
+    """The case record panel's context (scoring_facts.html): the record, and a link to the child's
+    timeline for those who may open case records. Never the child's name: only the child ID."""
+    child = sheet.case_audit.child
+    may_see = roles.has_role(request.user, *roles.CASE_RECORD_ROLES)
+    return {
+        "record": sheet.case.record,
+        "facts": sheet.case,
+        "timeline_url": reverse("cases-child-detail", args=[child.uuid]) if may_see else "",
+    }
 
 
 def can_score(user: User, case_audit: CaseAudit) -> bool:
@@ -206,6 +224,7 @@ def _page(
     *,
     grade: GradeItem | None = None,
     submit_errors: list[tuple[str, str]] | None = None,
+    save_errors: list[tuple[str, str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     # Logged wherever the page is drawn: a refused save shows the case record again, as the GET does.
@@ -213,17 +232,21 @@ def _page(
         request, action="view", object_type="case audit", object_ref=case_audit.uuid,
         child_ids=[case_audit.child.child_id],
     )  # fmt: skip
-    context = _common_context(request, case_audit) | {
-        "audit": case_audit.audit,
-        "sheet": sheet,
-        "progress": sheet.progress(),
-        "sections": sheet.sections(),
-        "record": case_record(case_audit),
-        "grade": grade or GradeItem.of(case_audit),
-        "submit_errors": submit_errors or [],
-        "returned": _returned_reason(case_audit),
-        "today": timezone.localdate(),
-    }
+    context = (
+        _common_context(request, case_audit)
+        | record_context(request, sheet)
+        | {
+            "audit": case_audit.audit,
+            "sheet": sheet,
+            "progress": sheet.progress(),
+            "sections": sheet.sections(),
+            "grade": grade or GradeItem.of(case_audit),
+            "submit_errors": submit_errors or [],
+            "save_errors": save_errors or [],
+            "returned": _returned_reason(case_audit),
+            "today": timezone.localdate(),
+        }
+    )
     return render(request, "audits/scoring_page.html", context, status=status)
 
 
@@ -313,10 +336,18 @@ def answer(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID, questi
             request, sheet, sheet.item(question, answer=theirs, conflict=clash), status=409
         )
     except ValidationError as error:
-        return _answer_response(request, sheet, sheet.item(question, errors=error.messages), status=400)
+        reason_errors = error.message_dict.get("override_reason", []) if hasattr(error, "error_dict") else []
+        others = [m for m in error.messages if m not in reason_errors]
+        # The page shows what was sent, not what is stored, so that nothing the auditor chose is lost.
+        shown = _unsaved_answer(before, question, data)
+        item = sheet.item(question, answer=shown, errors=others, reason_errors=reason_errors, unsaved=True)
+        return _answer_response(request, sheet, item, status=400)
     if not request.htmx:
         return redirect(_score_url(case_audit, f"q-{question.code}"))
-    sheet.answers[question.pk] = saved
+    # Read again after the save: the auditor's saves of other questions, sent at the same moment, may have
+    # been saved while this one waited for the case audit's lock, and the progress and the questions that
+    # apply count them too (read before, three quick answers would each say the count before all three).
+    sheet.answers = Sheet.answers_of(case_audit)
     # The first answer starts the case audit (Not started -> In progress): the page header says so.
     case_audit.refresh_from_db(fields=["status"])
     live = f"Question {question.code} saved at {timezone.localtime(saved.updated_at):%H:%M}."
@@ -335,6 +366,14 @@ def answer(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID, questi
     )  # fmt: skip
 
 
+def _unsaved_answer(before: Answer | None, question: Question, data: dict) -> Answer:
+    """An answer as a refused save carried it (never saved): the stored one with the fields sent."""
+    shown = Answer(question=question, revision=before.revision if before else 0)
+    for name in ("value", "text", "evidence", "override_reason"):
+        setattr(shown, name, data.get(name, getattr(before, name) if before else ""))
+    return shown
+
+
 def _answer_response(
     request: AuthenticatedHttpRequest, sheet: Sheet, item: QuestionItem, *, status: int
 ) -> HttpResponse:
@@ -343,13 +382,14 @@ def _answer_response(
         live = (
             f"Question {code} not saved: {item.conflict.who} saved it first."
             if item.conflict
-            else f"Question {code} not saved: {' '.join(item.errors)}"
+            else f"Question {code} not saved: {' '.join(item.errors + item.reason_errors)}"
         )
         return _fragment(
             request, sheet.case_audit, "audits/scoring_question.html", live, status=status, item=item
         )
     sheet.overrides[item.question.pk] = item
-    return _page(request, sheet.case_audit, sheet, status=status)
+    save_errors = [(message, f"#{item.anchor}-override-reason") for message in item.reason_errors]
+    return _page(request, sheet.case_audit, sheet, save_errors=save_errors, status=status)
 
 
 @role_required(*access.SCORING_ROLES)
@@ -445,6 +485,12 @@ def _submit_errors(sheet: Sheet, error: ValidationError) -> list[tuple[str, str]
         )
         errors.append((f"Answer question {question.code}: {question.text}", f"#{field_id}"))
         sheet.overrides[question.pk] = sheet.item(question, errors=[f"Answer question {question.code}"])
+    applicable = [question for question in sheet.questions if sheet.applies(question)]
+    for question in suggestions.unexplained_overrides(applicable, sheet.answers):
+        message = f"Explain why your answer to question {question.code} differs from the case record"
+        errors.append((message, f"#q-{question.code}-override-reason"))
+        reason = [suggestions.OVERRIDE_REASON_REQUIRED]
+        sheet.overrides[question.pk] = sheet.item(question, reason_errors=reason)
     if not case_audit.grade:
         errors.append(("Give an overall grade", f"#grade-{Grade.values[0]}"))
     return errors or [(message, "") for message in error.messages]

@@ -99,6 +99,7 @@ class FormSaver {
       const errors = mine ? [...mine.querySelectorAll(".govuk-error-message")] : [];
       const why = errors.map((e) => e.textContent.replace("Error:", "").trim()).join(" ");
       this.failed(why ? `Not saved: ${why}` : NOT_SAVED);
+      if (mine) showFieldErrors(this.block, mine);
       return;
     }
     const revision = mine.querySelector("input[name=revision]");
@@ -168,6 +169,21 @@ function clearErrors(block) {
   block.querySelectorAll(".govuk-error-message:not(.app-save-status)").forEach((e) => e.remove());
   block.querySelectorAll("form > .govuk-warning-text, form > .govuk-inset-text").forEach((e) => e.remove());
   block.querySelectorAll(".govuk-form-group--error").forEach((e) => e.classList.remove("govuk-form-group--error"));
+  block.querySelectorAll(".govuk-textarea--error").forEach((e) => e.classList.remove("govuk-textarea--error"));
+}
+
+// Refused: a textarea's error (the reason an override of the case record needs) is shown at the field, as
+// the server drew it, leaving what the auditor typed and chose as it is.
+function showFieldErrors(block, fresh) {
+  fresh.querySelectorAll("textarea.govuk-textarea--error").forEach((field) => {
+    const current = block.querySelector(`textarea[id="${field.id}"]`);
+    const message = fresh.querySelector(`[id="${field.id}-error"]`);
+    if (!current || !message || block.querySelector(`[id="${field.id}-error"]`)) return;
+    current.before(message);
+    current.classList.add("govuk-textarea--error");
+    current.setAttribute("aria-describedby", field.getAttribute("aria-describedby"));
+    current.closest(".govuk-form-group")?.classList.add("govuk-form-group--error");
+  });
 }
 
 // A gating answer changed which questions apply: take the server's list, but keep every question already

@@ -54,14 +54,14 @@ def test_a_token_lasts_the_configured_days_at_most(manager, settings):
 def test_the_command_names_an_unknown_user_and_refuses_a_disabled_one():
     with pytest.raises(CommandError, match="No user called 'nobody'"):
         call_command("api_token", "nobody")
-    UserFactory(username="gone", is_active=False)
+    UserFactory.create(username="gone", is_active=False)
     with pytest.raises(CommandError, match="disabled"):
         call_command("api_token", "gone")
     assert not AuthToken.objects.exists()
 
 
 def _action_payload(owner) -> dict:
-    issue = PlanIssueFactory()
+    issue = PlanIssueFactory.create()
     return {
         "issue": str(issue.uuid),
         "description": "Re-train the MASH team",
@@ -96,7 +96,7 @@ def test_a_token_with_write_access_changes_what_the_role_allows(client, manager,
 
 
 def test_a_read_only_token_cannot_post_a_progress_update_either(client, auditor):
-    action = ActionFactory(owner=auditor)
+    action = ActionFactory.create(owner=auditor)
     _, key = api_token_issue(user=auditor)
     response = client.post(
         "/api/progress-updates/",
@@ -117,7 +117,7 @@ def test_a_session_is_not_limited_by_token_scope(client, manager, auditor):
 def test_a_password_change_revokes_every_token(client, manager):
     _, key = api_token_issue(user=manager)
     api_token_issue(user=manager, write=True)
-    other = UserFactory(username="other-user")
+    other = UserFactory.create(username="other-user")
     _, other_key = api_token_issue(user=other)
     client.force_login(manager)
     response = client.post(

@@ -25,12 +25,12 @@ def _fail(client, username, ip, times):
 
 @pytest.fixture
 def alice(db):
-    return UserFactory(username="alice")
+    return UserFactory.create(username="alice")
 
 
 @pytest.fixture
 def bob(db):
-    return UserFactory(username="bob")
+    return UserFactory.create(username="bob")
 
 
 def test_a_wrong_password_is_refused_in_the_gov_uk_style(client, alice):

@@ -197,7 +197,7 @@ class TestSignInThroughTheCouncil:
     def test_roles_follow_the_identity_provider_but_an_administrator_given_in_the_app_is_kept(
         self, client, oidc
     ):
-        user = UserFactory(
+        user = UserFactory.create(
             username="sam", email="sam.smith@council.example", roles=[roles.ADMINISTRATOR, roles.AUDITOR]
         )
         _sign_in_through_the_idp(client, id_token_claims={"roles": ["CaseTrack.Manager"]})

@@ -62,7 +62,7 @@ class TestPasswordChange:
                 "new_password2": NEW_PASSWORD,
             },
         )
-        assert response.status_code == 302 and response.url == reverse("home")
+        assert response.status_code == 302 and response["Location"] == reverse("home")
         manager.refresh_from_db()
         assert manager.check_password(NEW_PASSWORD)
         home = here.get("/")
@@ -154,7 +154,7 @@ class TestDisablingAnAccount:
         assert not _signed_in(second)
 
     def test_disabling_deletes_the_accounts_sessions_and_records_who_did_it(self, manager, administrator):
-        colleague = UserFactory(username="colleague")
+        colleague = UserFactory.create(username="colleague")
         mine, other = Client(), Client()
         mine.force_login(manager)
         Client().force_login(manager)
@@ -176,7 +176,7 @@ class TestDisablingAnAccount:
         assert user_sessions_end(user=manager) == 0
 
     def test_the_admin_action_disables_accounts_but_never_the_administrator_doing_it(self, client, manager):
-        superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
+        superuser = UserFactory.create(username="root", is_staff=True, is_superuser=True)
         client.force_login(superuser)
         response = client.post(
             "/admin/auth/user/",

@@ -162,7 +162,7 @@ def test_a_secret_made_before_the_link_is_never_the_one_set_up(client, manager):
 
 def test_an_administrator_issues_a_link_from_the_admin(client, manager, settings):
     settings.TWO_FACTOR_REQUIRED = False  # the administrator's own code is not what is tested here
-    admin_user = UserFactory(username="admin-ada", is_staff=True, is_superuser=True)
+    admin_user = UserFactory.create(username="admin-ada", is_staff=True, is_superuser=True)
     client.force_login(admin_user)
     response = client.post(
         reverse("admin:auth_user_changelist"),

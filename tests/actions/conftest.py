@@ -49,4 +49,4 @@ def frozen_clock():
 
 @pytest.fixture
 def owner(db):
-    return UserFactory(username="owner-olu", roles=[roles.AUDITOR])
+    return UserFactory.create(username="owner-olu", roles=[roles.AUDITOR])

@@ -9,7 +9,7 @@ from common import roles
 from tests.factories import AuditFactory, UserFactory
 
 
-class ActionPlanFactory(factory.django.DjangoModelFactory):
+class ActionPlanFactory(factory.django.DjangoModelFactory[ActionPlan]):
     class Meta:
         model = ActionPlan
 
@@ -19,7 +19,7 @@ class ActionPlanFactory(factory.django.DjangoModelFactory):
     review_date = datetime.date(2024, 9, 1)
 
 
-class PlanIssueFactory(factory.django.DjangoModelFactory):
+class PlanIssueFactory(factory.django.DjangoModelFactory[PlanIssue]):
     class Meta:
         model = PlanIssue
 
@@ -27,7 +27,7 @@ class PlanIssueFactory(factory.django.DjangoModelFactory):
     description = factory.Sequence(lambda n: f"Issue identified {n}")
 
 
-class ActionFactory(factory.django.DjangoModelFactory):
+class ActionFactory(factory.django.DjangoModelFactory[Action]):
     class Meta:
         model = Action
 

@@ -23,11 +23,11 @@ def api():
 
 @pytest.fixture
 def action(owner):
-    return ActionFactory(owner=owner, due_date=datetime.date(2024, 6, 1))
+    return ActionFactory.create(owner=owner, due_date=datetime.date(2024, 6, 1))
 
 
 def test_a_manager_lists_every_plan_and_the_read_is_logged(api, manager, action):
-    other = ActionPlanFactory()
+    other = ActionPlanFactory.create()
     api.force_authenticate(manager)
     response = api.get(reverse("api-action-plan-list"))
     assert response.status_code == 200
@@ -36,7 +36,7 @@ def test_a_manager_lists_every_plan_and_the_read_is_logged(api, manager, action)
 
 
 def test_an_owner_sees_only_the_plans_of_their_actions(api, owner, action):
-    ActionPlanFactory()
+    ActionPlanFactory.create()
     api.force_authenticate(owner)
     plans = api.get(reverse("api-action-plan-list")).json()["results"]
     assert [p["uuid"] for p in plans] == [str(action.issue.plan.uuid)]
@@ -61,7 +61,7 @@ def test_an_action_shows_its_rag_today(api, manager, action):
 
 
 def test_an_issue_shows_the_figure_at_the_time(api, manager):
-    issue = PlanIssueFactory(
+    issue = PlanIssueFactory.create(
         figure_label="Consent decision recorded", figure_numerator=7, figure_denominator=17
     )
     api.force_authenticate(manager)
@@ -70,7 +70,7 @@ def test_an_issue_shows_the_figure_at_the_time(api, manager):
 
 
 def test_a_qa_lead_adds_an_action(api, manager, owner):
-    issue = PlanIssueFactory()
+    issue = PlanIssueFactory.create()
     api.force_authenticate(manager)
     response = api.post(
         reverse("api-action-list"),
@@ -193,7 +193,7 @@ def test_the_panel_table_through_the_api(api, manager, action, report_officer):
             "rag": "red",
         }
     ]
-    api.force_authenticate(UserFactory(username="other-auditor", roles=[roles.AUDITOR]))
+    api.force_authenticate(UserFactory.create(username="other-auditor", roles=[roles.AUDITOR]))
     assert api.get(reverse("api-action-plan-panel-table", args=[action.issue.plan.uuid])).status_code == 404
 
 
@@ -210,7 +210,7 @@ def test_the_api_offers_no_way_round_the_separation_of_duties(api, manager, owne
     }
     assert api.post(url, {**payload, "mark_complete": "true"}, format="multipart").status_code == 201
     detail = reverse("api-action-detail", args=[action.uuid])
-    other = UserFactory(username="other-owner", roles=[roles.AUDITOR])
+    other = UserFactory.create(username="other-owner", roles=[roles.AUDITOR])
     assert api.patch(detail, {"status": "complete"}, format="json").status_code == 405
     assert api.patch(detail, {"owner": other.username}, format="json").status_code == 405
     assert api.post(f"{detail}sign-off/").status_code == 404

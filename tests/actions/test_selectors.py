@@ -48,7 +48,7 @@ def test_rag_from_status_and_due_date(status, offset, rag, manager):
         extra = {"signed_off_by": manager, "signed_off_at": timezone.now()}
     if status == "cancelled":
         extra = {"cancelled_reason": "Merged"}
-    action = ActionFactory(status=status, due_date=TODAY + offset, **extra)
+    action = ActionFactory.create(status=status, due_date=TODAY + offset, **extra)
     assert action.rag_on(TODAY) == rag
     # The database expression used for filters and counts agrees with the model's method.
     assert selectors.with_rag(Action.objects.filter(pk=action.pk), TODAY).get().rag == rag
@@ -60,7 +60,7 @@ def test_rag_from_status_and_due_date(status, offset, rag, manager):
 @pytest.fixture
 def audited_plan(manager):
     """The reference cases: D4 10 of 18 (56%), D8 4 of 18 (22%)."""
-    audit = AuditFactory(title="Domestic abuse", tool_version=tool_version("Domestic abuse"))
+    audit = AuditFactory.create(title="Domestic abuse", tool_version=tool_version("Domestic abuse"))
     for answers in reference_cases():
         scored_case(audit, answers)
     plan = services.plan_create(user=manager, title="Plan", lead=manager, review_date=TODAY, audit=audit)
@@ -71,14 +71,14 @@ def audited_plan(manager):
 
 def test_no_after_figure_until_the_reaudit_has_results(audited_plan):
     plan, d4, _d8 = audited_plan
-    AuditFactory(reaudit_of=plan.audit, tool_version=plan.audit.tool_version)
+    AuditFactory.create(reaudit_of=plan.audit, tool_version=plan.audit.tool_version)
     assert selectors.effects(plan, plan.issues.all()) == {}
 
 
 def test_after_a_reaudit_each_issue_shows_before_and_after(audited_plan, client, manager):
     """Re-audit of 10 cases: D4 9 Yes of 10 (90%, up 34 points from 56%); D8 not answered -> no after."""
     plan, d4, d8 = audited_plan
-    reaudit = AuditFactory(
+    reaudit = AuditFactory.create(
         title="Domestic abuse (re-audit)", reaudit_of=plan.audit, tool_version=plan.audit.tool_version
     )
     for answers in columns(10, D4=["yes"] * 9 + ["no"]):
@@ -99,7 +99,7 @@ def test_a_metric_issue_shows_the_latest_figure_computed_since(manager):
         metric="consent_recorded", period=datetime.date(2024, 4, 1), numerator=7, denominator=17,
         computed_at=timezone.now(),
     )  # fmt: skip
-    plan = ActionPlanFactory(audit=None, theme="Consent")
+    plan = ActionPlanFactory.create(audit=None, theme="Consent")
     issue = services.issue_create(plan=plan, user=manager, description="Consent", metric="consent_recorded")
     assert selectors.effects(plan, [issue]) == {}  # nothing newer yet
     with time_machine.travel(timezone.now() + D(days=40)):
@@ -116,20 +116,24 @@ def test_a_metric_issue_shows_the_latest_figure_computed_since(manager):
 
 @pytest.fixture
 def plan(manager):
-    plan = ActionPlanFactory(title="S47 plan")
-    chronology = PlanIssueFactory(
+    plan = ActionPlanFactory.create(title="S47 plan")
+    chronology = PlanIssueFactory.create(
         plan=plan, order=1, description="Chronologies need to be in place on all files",
         figure_label="Chronology on file", figure_numerator=7, figure_denominator=17,
     )  # fmt: skip
-    consent = PlanIssueFactory(plan=plan, order=2, description='=HYPERLINK("http://evil")')
-    ActionFactory(
+    consent = PlanIssueFactory.create(plan=plan, order=2, description='=HYPERLINK("http://evil")')
+    ActionFactory.create(
         issue=chronology, description="Chronology days", lead="Head of service", due_date=TODAY - D(days=1)
     )
-    ActionFactory(
+    ActionFactory.create(
         issue=chronology, description="Service training", due_date=TODAY + D(days=30), status="in_progress"
     )
-    ActionFactory(issue=chronology, description="Dropped", status="cancelled", cancelled_reason="Merged")
-    ActionFactory(issue=consent, description="+Consent mandatory in the workflow", due_date=TODAY + D(days=5))
+    ActionFactory.create(
+        issue=chronology, description="Dropped", status="cancelled", cancelled_reason="Merged"
+    )
+    ActionFactory.create(
+        issue=consent, description="+Consent mandatory in the workflow", due_date=TODAY + D(days=5)
+    )
     return plan
 
 

@@ -25,7 +25,7 @@ TODAY = datetime.date(2024, 6, 3)
 
 @pytest.fixture
 def action(owner):
-    return ActionFactory(owner=owner)
+    return ActionFactory.create(owner=owner)
 
 
 def awaiting(action, owner) -> Action:
@@ -111,7 +111,7 @@ def test_an_action_in_progress_cannot_be_signed_off(action, owner, manager):
 
 
 def test_a_manager_cannot_sign_off_their_own_action(manager):
-    action = ActionFactory(owner=manager)
+    action = ActionFactory.create(owner=manager)
     awaiting(action, manager)
     with pytest.raises(ValidationError, match="another manager"):
         services.action_sign_off(action=action, user=manager)
@@ -226,7 +226,7 @@ def edit(action, user, owner):
 def test_the_owner_of_an_action_awaiting_sign_off_cannot_be_changed(action, owner, manager):
     """Otherwise the owner's manager could hand the action to someone else and sign off their own work."""
     awaiting(action, owner)
-    other = UserFactory(username="other-owner", roles=[roles.AUDITOR])
+    other = UserFactory.create(username="other-owner", roles=[roles.AUDITOR])
     with pytest.raises(ValidationError) as refused:
         edit(action, manager, other)
     assert "its owner cannot be changed until it is signed off or sent back" in str(refused.value)
@@ -243,7 +243,7 @@ def test_an_action_awaiting_sign_off_may_still_be_edited_keeping_its_owner(actio
 
 
 def test_the_owner_of_an_action_in_progress_may_be_changed(action, owner, manager):
-    other = UserFactory(username="other-owner", roles=[roles.AUDITOR])
+    other = UserFactory.create(username="other-owner", roles=[roles.AUDITOR])
     edit(action, manager, other)
     action.refresh_from_db()
     assert action.owner == other
@@ -264,7 +264,7 @@ def test_refusing_needs_a_reason(action, owner, manager):
 
 
 def test_someone_else_cannot_post_an_update(action):
-    stranger = UserFactory(username="stranger", roles=[roles.AUDITOR])
+    stranger = UserFactory.create(username="stranger", roles=[roles.AUDITOR])
     with pytest.raises(ValidationError):
         services.progress_update_post(action=action, user=stranger, note="x", written_on=TODAY)
 
@@ -317,7 +317,7 @@ def test_an_owner_cannot_cancel(action, owner):
 
 def test_an_issue_from_an_audit_question_copies_the_figure_at_the_time(manager):
     """D4 in the reference cases: 10 Yes of 18 answered -> 56% (10 of 18)."""
-    audit = AuditFactory(tool_version=tool_version("Domestic abuse"))
+    audit = AuditFactory.create(tool_version=tool_version("Domestic abuse"))
     for answers in reference_cases():
         scored_case(audit, answers)
     plan = services.plan_create(
@@ -333,10 +333,10 @@ def test_an_issue_from_an_audit_question_copies_the_figure_at_the_time(manager):
 
 def test_an_issue_from_two_questions_adds_their_figures(manager):
     """D8 4 of 18 and D9 3 of 4 -> 7 of 22 = 31.8% -> 32%."""
-    audit = AuditFactory(tool_version=tool_version("Domestic abuse"))
+    audit = AuditFactory.create(tool_version=tool_version("Domestic abuse"))
     for answers in reference_cases():
         scored_case(audit, answers)
-    plan = ActionPlanFactory(audit=audit)
+    plan = ActionPlanFactory.create(audit=audit)
     issue = services.issue_create(plan=plan, user=manager, description="x", question_codes=["D8", "D9"])
     assert str(issue.figure) == "32% (7 of 22)"
     assert issue.figure_label == "D8, D9 together"
@@ -349,14 +349,14 @@ def test_an_issue_from_a_metric_copies_the_latest_all_teams_figure(manager):
             metric="consent_recorded", period=period, numerator=numerator, denominator=17,
             computed_at=timezone.now(),
         )  # fmt: skip
-    plan = ActionPlanFactory(audit=None, theme="Consent")
+    plan = ActionPlanFactory.create(audit=None, theme="Consent")
     issue = services.issue_create(plan=plan, user=manager, description="Consent", metric="consent_recorded")
     assert str(issue.figure) == "41% (7 of 17)"
     assert issue.figure_label == "Consent decision recorded, May 2024"
 
 
 def test_an_issue_with_a_question_not_in_the_audit_is_refused(manager):
-    plan = ActionPlanFactory()
+    plan = ActionPlanFactory.create()
     with pytest.raises(ValidationError):
         services.issue_create(plan=plan, user=manager, description="x", question_codes=["Z99"])
 
@@ -372,20 +372,20 @@ def test_an_auditor_cannot_create_a_plan(auditor):
 
 
 def test_an_action_owner_must_hold_a_role(manager, outsider):
-    issue = PlanIssueFactory()
+    issue = PlanIssueFactory.create()
     with pytest.raises(ValidationError):
         services.action_create(
             issue=issue, user=manager, description="x", owner=outsider, lead="y", due_date=TODAY
         )
     with pytest.raises(ValidationError):
         services.action_create(
-            issue=issue, user=manager, description="x", owner=UserFactory(username="panel", roles=[roles.PANEL_MEMBER]),
+            issue=issue, user=manager, description="x", owner=UserFactory.create(username="panel", roles=[roles.PANEL_MEMBER]),
             lead="y", due_date=TODAY,
         )  # fmt: skip
 
 
 def test_an_action_is_created_not_started_with_its_creator_recorded(manager, owner):
-    issue = PlanIssueFactory()
+    issue = PlanIssueFactory.create()
     action = services.action_create(
         issue=issue, user=manager, description="Train staff", owner=owner, lead="Co-ordinator", due_date=TODAY
     )
@@ -401,7 +401,7 @@ def test_starting_an_action_twice_is_a_no_op(action, owner):
 
 
 def test_audit_needed_for_question_issues(manager):
-    plan = ActionPlanFactory(audit=None, theme="Consent")
+    plan = ActionPlanFactory.create(audit=None, theme="Consent")
     with pytest.raises(ValidationError):
         services.issue_create(plan=plan, user=manager, description="x", question_codes=["D1"])
     assert Audit.objects.count() == 0
@@ -448,7 +448,7 @@ def test_a_plan_closes_only_when_every_action_is_complete_or_cancelled(action, m
 
 
 def test_a_closed_plan_takes_no_new_issues_or_actions(manager, owner):
-    issue = PlanIssueFactory()
+    issue = PlanIssueFactory.create()
     _close(issue.plan, manager)
     with pytest.raises(ValidationError, match="This plan is closed"):
         services.issue_create(plan=issue.plan, user=manager, description="Another issue")

@@ -24,12 +24,12 @@ TODAY = datetime.date(2024, 6, 3)
 
 @pytest.fixture
 def action(owner):
-    return ActionFactory(owner=owner, due_date=datetime.date(2024, 6, 10))
+    return ActionFactory.create(owner=owner, due_date=datetime.date(2024, 6, 10))
 
 
 @pytest.fixture
 def reference_audit():
-    audit = AuditFactory(title="Domestic abuse audit", tool_version=tool_version("Domestic abuse"))
+    audit = AuditFactory.create(title="Domestic abuse audit", tool_version=tool_version("Domestic abuse"))
     for answers in reference_cases():
         scored_case(audit, answers)
     return audit
@@ -101,14 +101,14 @@ def test_a_lead_creates_a_plan_then_an_issue_with_the_figure_then_an_action(
 
 
 def test_a_second_finding_goes_to_the_audits_open_plan(client, manager, reference_audit):
-    plan = ActionPlanFactory(audit=reference_audit)
+    plan = ActionPlanFactory.create(audit=reference_audit)
     client.force_login(manager)
     response = client.get(reverse("actions-plan-create") + f"?audit={reference_audit.uuid}&question=D8")
     assert response.url == reverse("actions-issue-create", args=[plan.uuid]) + "?question=D8"
 
 
 def test_an_action_form_with_errors_says_what_is_wrong(client, manager):
-    issue = PlanIssueFactory()
+    issue = PlanIssueFactory.create()
     client.force_login(manager)
     response = client.post(
         reverse("actions-action-create", args=[issue.uuid]), {**date_parts("due_date", "31/02/2024")}
@@ -234,7 +234,7 @@ def test_sign_off_asks_for_confirmation_on_get_and_changes_nothing(client, owner
 
 
 def test_sign_off_confirmation_is_refused_with_the_reason_to_the_owner(client, manager):
-    action = ActionFactory(owner=manager)
+    action = ActionFactory.create(owner=manager)
     client.force_login(manager)
     post_update(client, action, files=[pdf_upload()], mark_complete="on")
     response = client.get(reverse("actions-action-sign-off", args=[action.uuid]))
@@ -270,7 +270,7 @@ def test_sign_off_is_refused_to_a_moderator(client, owner, action, moderator, ma
 
 
 def test_a_manager_who_owns_the_action_is_told_why_they_cannot_sign_it_off(client, manager):
-    action = ActionFactory(owner=manager)
+    action = ActionFactory.create(owner=manager)
     client.force_login(manager)
     post_update(client, action, files=[pdf_upload()], mark_complete="on")
     page = client.get(reverse("actions-action-detail", args=[action.uuid])).content.decode()
@@ -344,7 +344,7 @@ def test_the_owner_cannot_be_changed_on_the_edit_page_while_awaiting_sign_off(cl
     page = client.get(url).content.decode()
     assert "The owner cannot be changed while the action awaits sign-off" in page
     assert re.search(r'<select name="owner"[^>]*\bdisabled\b', page)
-    other = UserFactory(username="other-owner", roles=[roles.AUDITOR])
+    other = UserFactory.create(username="other-owner", roles=[roles.AUDITOR])
     payload = {**edit_payload(action, other), "lead": "Head of service"}
     assert client.post(url, payload).status_code == 302
     action.refresh_from_db()
@@ -352,7 +352,7 @@ def test_the_owner_cannot_be_changed_on_the_edit_page_while_awaiting_sign_off(cl
 
 
 def test_the_owner_of_an_action_in_progress_is_changed_on_the_edit_page(client, owner, action, manager):
-    other = UserFactory(username="other-owner", roles=[roles.AUDITOR])
+    other = UserFactory.create(username="other-owner", roles=[roles.AUDITOR])
     client.force_login(manager)
     response = client.post(reverse("actions-action-edit", args=[action.uuid]), edit_payload(action, other))
     assert response.status_code == 302
@@ -428,7 +428,7 @@ def test_unpermitted_users_get_403_for_evidence(client, evidence, persona):
 
 
 def test_an_auditor_sees_the_plan_their_action_is_in_but_not_others(client, owner, action):
-    other = ActionPlanFactory()
+    other = ActionPlanFactory.create()
     client.force_login(owner)
     assert client.get(reverse("actions-plan-detail", args=[action.issue.plan.uuid])).status_code == 200
     assert client.get(reverse("actions-plan-detail", args=[other.uuid])).status_code == 404
@@ -449,8 +449,8 @@ def test_the_plan_links_to_the_audit_results_only_for_those_who_may_open_them(cl
 
 
 def test_a_partner_auditor_sees_their_own_action_but_not_the_plan(client, partner_auditor):
-    action = ActionFactory(owner=partner_auditor)
-    neighbour = ActionFactory(issue=action.issue)
+    action = ActionFactory.create(owner=partner_auditor)
+    neighbour = ActionFactory.create(issue=action.issue)
     client.force_login(partner_auditor)
     assert client.get(reverse("actions-action-detail", args=[action.uuid])).status_code == 200
     assert client.get(reverse("actions-action-detail", args=[neighbour.uuid])).status_code == 404
@@ -467,12 +467,12 @@ def test_an_auditor_cannot_open_the_plan_form(client, auditor):
 
 @pytest.fixture
 def busy_plan(owner):
-    plan = ActionPlanFactory(title="Busy plan")
+    plan = ActionPlanFactory.create(title="Busy plan")
     for n in range(3):
-        issue = PlanIssueFactory(plan=plan, figure_numerator=7, figure_denominator=17)
-        ActionFactory(issue=issue, owner=owner, due_date=datetime.date(2024, 5, 1 + n))  # red
-        ActionFactory(issue=issue, due_date=datetime.date(2024, 6, 10))  # amber
-        ActionFactory(issue=issue, due_date=datetime.date(2024, 9, 1), status="in_progress")  # green
+        issue = PlanIssueFactory.create(plan=plan, figure_numerator=7, figure_denominator=17)
+        ActionFactory.create(issue=issue, owner=owner, due_date=datetime.date(2024, 5, 1 + n))  # red
+        ActionFactory.create(issue=issue, due_date=datetime.date(2024, 6, 10))  # amber
+        ActionFactory.create(issue=issue, due_date=datetime.date(2024, 9, 1), status="in_progress")  # green
     return plan
 
 
@@ -516,14 +516,16 @@ def test_the_plan_page_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(16):
         assert client.get(url).status_code == 200
     for n in range(5):
-        ActionFactory(issue=PlanIssueFactory(plan=busy_plan), due_date=datetime.date(2024, 7, 1 + n))
+        ActionFactory.create(
+            issue=PlanIssueFactory.create(plan=busy_plan), due_date=datetime.date(2024, 7, 1 + n)
+        )
     with django_assert_max_num_queries(16):
         assert client.get(url).status_code == 200
 
 
 def test_the_overdue_view_lists_overdue_actions_across_plans(client, manager, busy_plan):
-    elsewhere = ActionFactory(due_date=datetime.date(2024, 6, 2), description="Late elsewhere")
-    ActionFactory(due_date=datetime.date(2024, 6, 3), description="Due today")
+    elsewhere = ActionFactory.create(due_date=datetime.date(2024, 6, 2), description="Late elsewhere")
+    ActionFactory.create(due_date=datetime.date(2024, 6, 3), description="Due today")
     client.force_login(manager)
     page = client.get(reverse("actions-overdue")).content.decode()
     assert page.count("govuk-table__row") == 1 + 4  # header and 3 red + 1 elsewhere
@@ -580,7 +582,7 @@ def test_the_history_shows_a_sign_off_in_london_time(client, manager, owner, act
 
 
 def test_a_lead_rewords_an_issue_and_the_figure_at_the_time_stays(client, manager, auditor):
-    issue = PlanIssueFactory(description="Old words", figure_numerator=7, figure_denominator=17)
+    issue = PlanIssueFactory.create(description="Old words", figure_numerator=7, figure_denominator=17)
     url = reverse("actions-issue-edit", args=[issue.uuid])
     client.force_login(auditor)
     assert client.post(url, {"description": "Hijack"}).status_code == 403

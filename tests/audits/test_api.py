@@ -14,14 +14,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def audit(auditor) -> Audit:
     """The reference domestic-abuse audit (18 cases); the auditor audited the first case only."""
-    audit = AuditFactory(title="Domestic abuse February", agencies=["social_care", "police"])
+    audit = AuditFactory.create(title="Domestic abuse February", agencies=["social_care", "police"])
     for number, answers in enumerate(reference_cases()):
         scored_case(
             audit,
             answers,
             grade="good",
             auditor=auditor if number == 0 else None,
-            child=ChildFactory(child_id=f"C-API-{number:02d}"),
+            child=ChildFactory.create(child_id=f"C-API-{number:02d}"),
             record_id=number + 1,
         )
     return audit
@@ -29,8 +29,8 @@ def audit(auditor) -> Audit:
 
 @pytest.fixture
 def other_audit() -> Audit:
-    other = AuditFactory(title="Someone else's audit")
-    scored_case(other, {"D1": "yes"}, auditor=UserFactory(username="auditor-cy", roles=["Auditor"]))
+    other = AuditFactory.create(title="Someone else's audit")
+    scored_case(other, {"D1": "yes"}, auditor=UserFactory.create(username="auditor-cy", roles=["Auditor"]))
     return other
 
 
@@ -109,6 +109,7 @@ def test_an_auditor_sees_only_their_own_case_audits_with_answers(client, auditor
     assert answers["D1"] == "yes"
     assert answers["D4"] == "yes"
     others = CaseAudit.objects.exclude(auditor=auditor).first()
+    assert others is not None
     assert client.get(reverse("api-case-audit-detail", kwargs={"uuid": others.uuid})).status_code == 404
 
 

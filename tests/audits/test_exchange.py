@@ -24,7 +24,7 @@ OPEN = CaseAudit.Status.IN_PROGRESS
 
 @pytest.fixture
 def audit() -> Audit:
-    return AuditFactory(title="Domestic abuse March")
+    return AuditFactory.create(title="Domestic abuse March")
 
 
 @pytest.fixture
@@ -36,16 +36,21 @@ def mine(audit, auditor) -> CaseAudit:
         evidence={"D1": "MASH notes 3 March"},
         status=OPEN,
         auditor=auditor,
-        child=ChildFactory(child_id="C-MINE"),
+        child=ChildFactory.create(child_id="C-MINE"),
         record_id=1,
     )
 
 
 @pytest.fixture
 def theirs(audit) -> CaseAudit:
-    other = UserFactory(username="auditor-bo", roles=["Auditor"])
+    other = UserFactory.create(username="auditor-bo", roles=["Auditor"])
     return scored_case(
-        audit, {"D1": "no"}, status=OPEN, auditor=other, child=ChildFactory(child_id="C-THEIRS"), record_id=2
+        audit,
+        {"D1": "no"},
+        status=OPEN,
+        auditor=other,
+        child=ChildFactory.create(child_id="C-THEIRS"),
+        record_id=2,
     )
 
 
@@ -135,7 +140,7 @@ def test_the_export_neutralises_formulas_in_text_cells(client, auditor, audit):
         {"F1": '=HYPERLINK("http://evil.example","click")', "F2": "@SUM(A1)"},
         status=OPEN,
         auditor=auditor,
-        child=ChildFactory(child_id="-2+3"),
+        child=ChildFactory.create(child_id="-2+3"),
     )
     sheet = _export(client, auditor, audit)["Answers"]
     columns, row = _columns(sheet), _row_of(sheet, case_audit)
@@ -278,7 +283,7 @@ def test_the_import_issues_as_many_queries_for_20_case_audits_as_for_5(
     """5 x 3 answers and 5 grades, then 20 x 3 and 20: one lock, one read and bulk writes either way."""
     counts = {}
     for count in (5, 20):
-        audit = AuditFactory()
+        audit = AuditFactory.create()
         workbook = _changed_workbook(client, auditor, audit, count)
         # Session, user, roles, audit; questions, case audits, answers; lock, answers again; answers
         # created and updated, case audits updated, each with its history rows; savepoints; access log.
@@ -309,12 +314,12 @@ def test_an_answer_saved_by_someone_else_during_the_import_saves_nothing_and_nam
     workbook = _changed_workbook(client, auditor, audit, 1)
     sheet = workbook["Answers"]
     last = sheet.max_row
-    second = CaseAudit.objects.get(uuid=sheet.cell(last, 1).value)
+    second = CaseAudit.objects.get(uuid=str(sheet.cell(last, 1).value))
     save_many = services.answers_save_many
 
     def someone_saves_first(**kwargs):
         stored = Answer.objects.get(case_audit=second, question__code="D1")
-        colleague = UserFactory(username="auditor-cy", roles=["Auditor"])
+        colleague = UserFactory.create(username="auditor-cy", roles=["Auditor"])
         services.answer_save(
             case_audit=second,
             question=stored.question,

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -20,11 +21,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def audit():
     """A confirmed multi-agency sample of two children, each audited by social care and by police."""
-    audit = AuditFactory(agencies=["social_care", "police"], sample_confirmed_at=timezone.now())
+    audit = AuditFactory.create(agencies=["social_care", "police"], sample_confirmed_at=timezone.now())
     for record_id, child_id in enumerate(("C-ONE", "C-TWO"), start=1):
-        child = ChildFactory(child_id=child_id)
+        child = ChildFactory.create(child_id=child_id)
         for agency in ("social_care", "police"):
-            CaseAuditFactory(audit=audit, child=child, record_id=record_id, agency=agency)
+            CaseAuditFactory.create(audit=audit, child=child, record_id=record_id, agency=agency)
     return audit
 
 
@@ -38,7 +39,7 @@ def case(audit: Audit, child_id: str, agency: str) -> CaseAudit:
     return audit.case_audits.get(child__child_id=child_id, agency=agency)
 
 
-def assignment_data(audit: Audit, rows: dict[tuple[str, str], tuple[object, str]]) -> dict:
+def assignment_data(audit: Audit, rows: dict[tuple[str, str], tuple[User | None, str]]) -> dict:
     """Every row of the form, unassigned unless `rows` gives (auditor, due date) for its (child, agency)."""
     data = {}
     for case_audit in audit.case_audits.select_related("child"):
@@ -111,7 +112,7 @@ def test_the_service_refuses_a_partner_auditor_for_another_agency(manager, polic
 def test_assign_all_unassigned_fills_only_the_auditors_own_agency(
     client, manager, auditor, police_auditor, audit
 ):
-    other = UserFactory(username="auditor-bo", roles=[roles.AUDITOR])
+    other = UserFactory.create(username="auditor-bo", roles=[roles.AUDITOR])
     client.force_login(manager)
     data = assignment_data(audit, {("C-ONE", "social_care"): (other, "")})
     data["assign_unassigned"] = str(auditor.pk)
@@ -131,8 +132,8 @@ def test_a_bad_due_date_names_its_row(client, manager, auditor, audit):
 
 
 def test_an_unconfirmed_sample_cannot_be_assigned(client, manager, auditor):
-    audit = AuditFactory()
-    row = CaseAuditFactory(audit=audit)
+    audit = AuditFactory.create()
+    row = CaseAuditFactory.create(audit=audit)
     client.force_login(manager)
     page = client.get(reverse("audits-assign", args=[audit.uuid])).content.decode()
     assert "Confirm the sample before assigning auditors." in page
@@ -162,6 +163,6 @@ def test_only_leads_may_assign_auditors(client, persona, audit):
 
 
 def test_an_auditor_with_a_case_in_the_audit_is_still_forbidden(client, auditor, audit):
-    CaseAuditFactory(audit=audit, auditor=auditor)
+    CaseAuditFactory.create(audit=audit, auditor=auditor)
     client.force_login(auditor)
     assert client.get(reverse("audits-assign", args=[audit.uuid])).status_code == 403

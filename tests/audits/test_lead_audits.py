@@ -29,7 +29,7 @@ def programme(manager):
     "persona", ["manager", "administrator", "moderator", "report_officer"], indirect=True
 )
 def test_roles_that_see_every_audit_see_them_all_in_the_list(client, persona):
-    AuditFactory(title="Domestic abuse, March"), AuditFactory(title="S47, April")
+    AuditFactory.create(title="Domestic abuse, March"), AuditFactory.create(title="S47, April")
     client.force_login(persona)
     response = client.get(reverse("audits-list"))
     assert response.status_code == 200
@@ -37,9 +37,9 @@ def test_roles_that_see_every_audit_see_them_all_in_the_list(client, persona):
 
 
 def test_an_auditor_sees_only_the_audits_they_have_cases_in(client, auditor):
-    mine = AuditFactory(title="Mine")
-    AuditFactory(title="Not mine")
-    CaseAuditFactory(audit=mine, auditor=auditor)
+    mine = AuditFactory.create(title="Mine")
+    AuditFactory.create(title="Not mine")
+    CaseAuditFactory.create(audit=mine, auditor=auditor)
     client.force_login(auditor)
     response = client.get(reverse("audits-list"))
     assert [a.title for a in response.context["audits"]] == ["Mine"]
@@ -53,8 +53,8 @@ def test_the_audit_list_is_forbidden_to_roles_without_audits(client, persona):
 
 
 def test_the_audit_list_filters_by_programme_and_status(client, manager, programme):
-    AuditFactory(title="In programme", programme=programme, status=Audit.Status.SAMPLING)
-    AuditFactory(title="Planned elsewhere")
+    AuditFactory.create(title="In programme", programme=programme, status=Audit.Status.SAMPLING)
+    AuditFactory.create(title="Planned elsewhere")
     client.force_login(manager)
     by_programme = client.get(reverse("audits-list"), {"programme": str(programme.uuid)})
     by_status = client.get(reverse("audits-list"), {"status": "planned"})
@@ -63,7 +63,7 @@ def test_the_audit_list_filters_by_programme_and_status(client, manager, program
 
 
 def test_the_audit_list_shows_status_as_a_tag_and_a_create_link_for_leads(client, manager):
-    AuditFactory(status=Audit.Status.IN_MODERATION)
+    AuditFactory.create(status=Audit.Status.IN_MODERATION)
     client.force_login(manager)
     page = client.get(reverse("audits-list")).content.decode()
     assert '<strong class="govuk-tag govuk-tag--yellow">In moderation</strong>' in page
@@ -71,7 +71,7 @@ def test_the_audit_list_shows_status_as_a_tag_and_a_create_link_for_leads(client
 
 
 def test_a_bad_filter_is_reported_not_a_500(client, manager):
-    AuditFactory()
+    AuditFactory.create()
     client.force_login(manager)
     response = client.get(reverse("audits-list"), {"status": "lost"})
     assert response.status_code == 200
@@ -85,13 +85,13 @@ def test_the_audit_list_runs_a_fixed_number_of_queries(
     """Session, user, groups, the programme filter's choices and the list itself, then the session save
     (SESSION_SAVE_EVERY_REQUEST) in a savepoint: 8, however many audits."""
     for _ in range(3):
-        audit = AuditFactory(programme=programme)
+        audit = AuditFactory.create(programme=programme)
         CaseAuditFactory.create_batch(2, audit=audit)
     client.force_login(manager)
     with django_assert_max_num_queries(8):
         client.get(reverse("audits-list"))
     for _ in range(5):
-        CaseAuditFactory(audit=AuditFactory(programme=programme))
+        CaseAuditFactory.create(audit=AuditFactory.create(programme=programme))
     with django_assert_max_num_queries(8):
         response = client.get(reverse("audits-list"))
     assert len(response.context["audits"]) == 8
@@ -102,9 +102,9 @@ def test_the_audit_list_runs_a_fixed_number_of_queries(
 
 @pytest.fixture
 def sampled_audit(auditor):
-    audit = AuditFactory(title="Domestic abuse, March", seed=1234, sample_size=2)
-    CaseAuditFactory(audit=audit, child=ChildFactory(child_id="C-ONE"), auditor=auditor)
-    CaseAuditFactory(audit=audit, child=ChildFactory(child_id="C-TWO"), in_subsample=True)
+    audit = AuditFactory.create(title="Domestic abuse, March", seed=1234, sample_size=2)
+    CaseAuditFactory.create(audit=audit, child=ChildFactory.create(child_id="C-ONE"), auditor=auditor)
+    CaseAuditFactory.create(audit=audit, child=ChildFactory.create(child_id="C-TWO"), in_subsample=True)
     return audit
 
 
@@ -131,7 +131,7 @@ def test_a_report_officer_sees_only_counts_on_the_audit_page(client, report_offi
 
 def test_the_audit_page_of_an_audit_an_auditor_is_not_in_is_404(client, auditor):
     client.force_login(auditor)
-    assert client.get(reverse("audits-detail", args=[AuditFactory().uuid])).status_code == 404
+    assert client.get(reverse("audits-detail", args=[AuditFactory.create().uuid])).status_code == 404
 
 
 def test_viewing_the_audit_page_is_recorded_in_the_access_log(client, manager, sampled_audit):

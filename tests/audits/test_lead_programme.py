@@ -78,10 +78,12 @@ def test_the_programme_list_rejects_other_methods(client, manager):
 
 
 def test_the_programme_page_shows_twelve_months_from_the_year_start(client, manager, programme):
-    AuditFactory(title="Domestic abuse", programme=programme, planned_month=D(2014, 6, 1))
-    AuditFactory(title="Care leavers", programme=programme, planned_month=D(2015, 3, 1), status="complete")
-    AuditFactory(title="Left over", programme=programme, planned_month=D(2015, 5, 1))
-    AuditFactory(title="Another programme's", planned_month=D(2014, 6, 1))
+    AuditFactory.create(title="Domestic abuse", programme=programme, planned_month=D(2014, 6, 1))
+    AuditFactory.create(
+        title="Care leavers", programme=programme, planned_month=D(2015, 3, 1), status="complete"
+    )
+    AuditFactory.create(title="Left over", programme=programme, planned_month=D(2015, 5, 1))
+    AuditFactory.create(title="Another programme's", planned_month=D(2014, 6, 1))
     client.force_login(manager)
     response = client.get(reverse("audits-programme-detail", args=[programme.uuid]))
     months = response.context["months"]
@@ -148,7 +150,7 @@ def test_an_unknown_programme_is_404(client, manager):
 
 
 def test_a_lead_changes_an_audits_status_from_the_programme_page(client, manager, programme):
-    audit = AuditFactory(programme=programme)
+    audit = AuditFactory.create(programme=programme)
     client.force_login(manager)
     response = client.post(reverse("audits-status", args=[audit.uuid]), {"status": "in_moderation"})
     audit.refresh_from_db()
@@ -161,21 +163,21 @@ def test_a_lead_changes_an_audits_status_from_the_programme_page(client, manager
 
 
 def test_changing_the_status_of_an_audit_outside_a_programme_returns_to_the_audit(client, manager):
-    audit = AuditFactory()
+    audit = AuditFactory.create()
     client.force_login(manager)
     response = client.post(reverse("audits-status", args=[audit.uuid]), {"status": "reported"})
     assert response["Location"] == reverse("audits-detail", args=[audit.uuid])
 
 
 def test_setting_the_status_it_already_has_changes_nothing(client, manager):
-    audit = AuditFactory(status=Audit.Status.SAMPLING)
+    audit = AuditFactory.create(status=Audit.Status.SAMPLING)
     client.force_login(manager)
     client.post(reverse("audits-status", args=[audit.uuid]), {"status": "sampling"})
     assert audit.history.count() == 1  # only its creation
 
 
 def test_a_locked_audit_cannot_go_back_to_planned(client, manager, moderator):
-    audit = AuditFactory(status=Audit.Status.COMPLETE, locked_at=timezone.now(), locked_by=moderator)
+    audit = AuditFactory.create(status=Audit.Status.COMPLETE, locked_at=timezone.now(), locked_by=moderator)
     client.force_login(manager)
     response = client.post(reverse("audits-status", args=[audit.uuid]), {"status": "planned"})
     audit.refresh_from_db()
@@ -185,7 +187,7 @@ def test_a_locked_audit_cannot_go_back_to_planned(client, manager, moderator):
 
 
 def test_an_unknown_status_is_an_error_not_a_500(client, manager):
-    audit = AuditFactory()
+    audit = AuditFactory.create()
     client.force_login(manager)
     response = client.post(reverse("audits-status", args=[audit.uuid]), {"status": "abandoned"})
     assert response.status_code == 200
@@ -194,12 +196,12 @@ def test_an_unknown_status_is_an_error_not_a_500(client, manager):
 
 def test_the_status_page_rejects_other_methods(client, manager):
     client.force_login(manager)
-    assert client.put(reverse("audits-status", args=[AuditFactory().uuid])).status_code == 405
+    assert client.put(reverse("audits-status", args=[AuditFactory.create().uuid])).status_code == 405
 
 
 @pytest.mark.parametrize("persona", ["outsider", "report_officer", "moderator", "auditor"], indirect=True)
 def test_only_leads_may_change_an_audits_status(client, persona):
-    audit = AuditFactory()
+    audit = AuditFactory.create()
     client.force_login(persona)
     assert client.post(reverse("audits-status", args=[audit.uuid]), {"status": "reported"}).status_code == 403
     audit.refresh_from_db()

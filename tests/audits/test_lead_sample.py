@@ -16,22 +16,22 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def teams():
-    return TeamFactory(code="N", name="North"), TeamFactory(code="S", name="South")
+    return TeamFactory.create(code="N", name="North"), TeamFactory.create(code="S", name="South")
 
 
 @pytest.fixture
 def frame(teams):
     """18 S47 enquiries in March 2014: 12 in North, 6 in South; one in April, outside the frame."""
     north, south = teams
-    enquiries = [S47EnquiryFactory(team=north, start_date=D(2014, 3, 1 + n)) for n in range(12)]
-    enquiries += [S47EnquiryFactory(team=south, start_date=D(2014, 3, 1 + n)) for n in range(6)]
-    S47EnquiryFactory(team=north, start_date=D(2014, 4, 2))
+    enquiries = [S47EnquiryFactory.create(team=north, start_date=D(2014, 3, 1 + n)) for n in range(12)]
+    enquiries += [S47EnquiryFactory.create(team=south, start_date=D(2014, 3, 1 + n)) for n in range(6)]
+    S47EnquiryFactory.create(team=north, start_date=D(2014, 4, 2))
     return enquiries
 
 
 @pytest.fixture
 def audit():
-    return AuditFactory(title="S47 audit", planned_month=D(2014, 4, 1))
+    return AuditFactory.create(title="S47 audit", planned_month=D(2014, 4, 1))
 
 
 def draw(client, audit: Audit, **overrides):
@@ -68,7 +68,7 @@ def test_a_lead_draws_a_stratified_sample_reproducibly_from_a_seed(client, manag
     assert set(audit.frame_teams.all()) == set()
     assert not audit.case_audits.filter(auditor__isnull=False).exists()
 
-    other = AuditFactory(planned_month=D(2014, 4, 1))
+    other = AuditFactory.create(planned_month=D(2014, 4, 1))
     draw(client, other, size="6", stratify_by_team="on", seed="20140303")
     assert drawn_record_ids(other) == first
     draw(client, audit, size="6", stratify_by_team="on", seed="20140303")
@@ -118,9 +118,9 @@ def test_the_subsample_is_the_chosen_percentage_of_the_sample(client, manager, a
 
 def test_leaving_out_recent_audits_excludes_a_child_audited_within_12_months(client, manager, audit, frame):
     recent = frame[0].child
-    CaseAuditFactory(audit=AuditFactory(planned_month=D(2013, 11, 1)), child=recent)
+    CaseAuditFactory.create(audit=AuditFactory.create(planned_month=D(2013, 11, 1)), child=recent)
     long_ago = frame[1].child
-    CaseAuditFactory(audit=AuditFactory(planned_month=D(2013, 1, 1)), child=long_ago)
+    CaseAuditFactory.create(audit=AuditFactory.create(planned_month=D(2013, 1, 1)), child=long_ago)
     client.force_login(manager)
     draw(client, audit, percent="100", exclude_recently_audited="on", seed="1")
     children = set(audit.case_audits.values_list("child_id", flat=True))
@@ -132,7 +132,7 @@ def test_leaving_out_recent_audits_excludes_a_child_audited_within_12_months(cli
 
 
 def test_a_multi_agency_sample_has_one_case_audit_per_agency(client, manager, frame):
-    audit = AuditFactory(agencies=["social_care", "police"], planned_month=D(2014, 4, 1))
+    audit = AuditFactory.create(agencies=["social_care", "police"], planned_month=D(2014, 4, 1))
     client.force_login(manager)
     draw(client, audit, size="3", seed="9")
     assert audit.case_audits.count() == 6
@@ -229,7 +229,9 @@ def test_the_sample_page_rejects_other_methods(client, manager, audit):
 
 @pytest.mark.parametrize("persona", ["outsider", "report_officer", "moderator", "auditor"], indirect=True)
 def test_only_leads_may_draw_or_confirm_a_sample(client, persona, audit, frame):
-    CaseAuditFactory(audit=audit, auditor=persona, child=ChildFactory())  # so an auditor can see the audit
+    CaseAuditFactory.create(
+        audit=audit, auditor=persona, child=ChildFactory.create()
+    )  # so an auditor can see the audit
     client.force_login(persona)
     assert client.get(reverse("audits-sample", args=[audit.uuid])).status_code == 403
     assert draw(client, audit, size="4", seed="1").status_code == 403
@@ -239,7 +241,7 @@ def test_only_leads_may_draw_or_confirm_a_sample(client, persona, audit, frame):
 
 
 def test_a_lead_sees_the_confirmed_sample_date(client, manager, audit, frame):
-    CaseAuditFactory(audit=audit)
+    CaseAuditFactory.create(audit=audit)
     Audit.objects.filter(pk=audit.pk).update(sample_confirmed_at=timezone.now(), seed=5)
     client.force_login(manager)
     page = client.get(reverse("audits-sample", args=[audit.uuid])).content.decode()

@@ -67,7 +67,7 @@ def test_the_version_page_offers_no_edit_link_to_non_leads(client, moderator):
 
 def test_editing_a_tool_makes_a_new_version_and_leaves_the_old_one_unchanged(client, manager):
     old = tool_version()
-    audit = AuditFactory(tool_version=old)
+    audit = AuditFactory.create(tool_version=old)
     before = {code: (q.pk, q.text, q.applies_if_id) for code, q in questions(old).items()}
     q = questions(old)
     client.force_login(manager)

@@ -13,9 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 def test_a_moderator_changes_a_grade_and_locks_the_audit(live_server, page, assert_accessible):
-    auditor = UserFactory(username="auditor-for-moderation", roles=[roles.AUDITOR])
-    UserFactory(username="moderator-browser", roles=[roles.MODERATOR])
-    case_audit = submitted(auditor, child=ChildFactory(child_id="C-MODERATE"))
+    auditor = UserFactory.create(username="auditor-for-moderation", roles=[roles.AUDITOR])
+    UserFactory.create(username="moderator-browser", roles=[roles.MODERATOR])
+    case_audit = submitted(auditor, child=ChildFactory.create(child_id="C-MODERATE"))
 
     log_in(page, live_server, "moderator-browser")
     page.goto(f"{live_server.url}/audits/moderation/")

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def case_audit(auditor) -> CaseAudit:
-    return submitted(auditor, child=ChildFactory(child_id="C-MOD"))
+    return submitted(auditor, child=ChildFactory.create(child_id="C-MOD"))
 
 
 def moderate_url(case_audit: CaseAudit) -> str:
@@ -31,9 +31,9 @@ def moderate_answer_url(case_audit: CaseAudit, code: str) -> str:
 
 @pytest.mark.parametrize("persona", ["moderator", "administrator"], indirect=True)
 def test_the_queue_lists_submitted_case_audits_with_escalations_first(client, persona, auditor):
-    good = submitted(auditor, child=ChildFactory(child_id="C-GOOD"))
-    inadequate = submitted(auditor, grade="inadequate", child=ChildFactory(child_id="C-INADEQUATE"))
-    case_audit_for(DOMESTIC_ABUSE, auditor, child=ChildFactory(child_id="C-STILL-SCORING"))
+    good = submitted(auditor, child=ChildFactory.create(child_id="C-GOOD"))
+    inadequate = submitted(auditor, grade="inadequate", child=ChildFactory.create(child_id="C-INADEQUATE"))
+    case_audit_for(DOMESTIC_ABUSE, auditor, child=ChildFactory.create(child_id="C-STILL-SCORING"))
     client.force_login(persona)
     response = client.get(reverse("audits-moderation"))
     assert response.status_code == 200
@@ -49,7 +49,7 @@ def test_the_queue_takes_the_same_queries_for_many_case_audits(
     client, moderator, auditor, django_assert_max_num_queries
 ):
     for number in range(6):
-        submitted(auditor, child=ChildFactory(child_id=f"C-Q{number}"))
+        submitted(auditor, child=ChildFactory.create(child_id=f"C-Q{number}"))
     client.force_login(moderator)
     # session, user, roles, submitted case audits, audits with counts, the access-log entry and the
     # children it names; the session saved

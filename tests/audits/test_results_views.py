@@ -15,10 +15,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def audit() -> Audit:
-    audit = AuditFactory(title="Domestic abuse February", tool_version=tool_version("Domestic abuse"))
+    audit = AuditFactory.create(title="Domestic abuse February", tool_version=tool_version("Domestic abuse"))
     for number, answers in enumerate(reference_cases()):
         answers["F1"] = "Good information sharing with the police"
-        scored_case(audit, answers, grade="good", child=ChildFactory(child_id=f"C-REF-{number:02d}"))
+        scored_case(audit, answers, grade="good", child=ChildFactory.create(child_id=f"C-REF-{number:02d}"))
     return audit
 
 
@@ -75,8 +75,8 @@ def test_the_results_page_rejects_post(client, manager, audit):
 def test_the_results_page_query_count_does_not_grow_with_cases(
     client, manager, django_assert_max_num_queries
 ):
-    small = AuditFactory(agencies=["social_care", "police"])
-    large = AuditFactory(agencies=["social_care", "police"])
+    small = AuditFactory.create(agencies=["social_care", "police"])
+    large = AuditFactory.create(agencies=["social_care", "police"])
     for answers in columns(2, D1=["yes", "no"], D4=["yes", "yes"], D5=["yes", "no"]):
         scored_case(small, answers, agency="social_care")
     for record, answers in enumerate(columns(20, D1=["yes"] * 20, D4=["yes"] * 20, D5=["no"] * 20)):
@@ -95,8 +95,8 @@ def test_the_results_page_query_count_does_not_grow_with_cases(
 
 @pytest.fixture
 def multi_agency_audit() -> Audit:
-    audit = AuditFactory(agencies=["social_care", "police"])
-    child = ChildFactory(child_id="C-DISAGREE")
+    audit = AuditFactory.create(agencies=["social_care", "police"])
+    child = ChildFactory.create(child_id="C-DISAGREE")
     scored_case(audit, {"D2": "yes"}, agency="social_care", child=child, record_id=7)
     scored_case(audit, {"D2": "no"}, agency="police", child=child, record_id=7)
     return audit
@@ -137,14 +137,14 @@ def test_a_manager_plans_a_reaudit_of_the_same_cases(client, manager, audit):
 
 
 def test_a_manager_plans_a_reaudit_with_a_fresh_sample(client, manager):
-    original = AuditFactory(
+    original = AuditFactory.create(
         frame_type="s47",
         frame_start=datetime.date(2014, 1, 1),
         frame_end=datetime.date(2014, 1, 31),
         sample_size=2,
     )
     for day in (6, 7, 8):
-        S47EnquiryFactory(start_date=datetime.date(2014, 1, day))
+        S47EnquiryFactory.create(start_date=datetime.date(2014, 1, day))
     client.force_login(manager)
     response = client.post(
         reverse("audits-reaudit", args=[original.uuid]),
@@ -192,10 +192,10 @@ def test_only_leads_plan_a_reaudit(client, persona, audit):
 
 def test_the_compare_page_shows_before_after_and_the_change(client, report_officer):
     """D2 before 1 of 2 = 50%, after 3 of 3 = 100%: +50 points."""
-    original = AuditFactory(title="First look")
+    original = AuditFactory.create(title="First look")
     scored_case(original, {"D2": "yes"})
     scored_case(original, {"D2": "no"})
-    reaudit = AuditFactory(reaudit_of=original)
+    reaudit = AuditFactory.create(reaudit_of=original)
     for answers in columns(3, D2=["yes"] * 3):
         scored_case(reaudit, answers)
     client.force_login(report_officer)

@@ -121,11 +121,11 @@ def test_an_empty_frame_draws_nothing():
 
 @pytest.mark.django_db
 def test_the_frame_is_read_from_s47_enquiries_by_date_team_and_outcome():
-    north, south = TeamFactory(code="N", name="North"), TeamFactory(code="S", name="South")
-    inside = S47EnquiryFactory(team=north, start_date=D(2014, 3, 3), outcome="icpc")
-    S47EnquiryFactory(team=north, start_date=D(2014, 5, 1), outcome="icpc")  # after the frame
-    S47EnquiryFactory(team=south, start_date=D(2014, 3, 3), outcome="icpc")  # another team
-    S47EnquiryFactory(team=north, start_date=D(2014, 3, 4), outcome="nfa")  # another outcome
+    north, south = TeamFactory.create(code="N", name="North"), TeamFactory.create(code="S", name="South")
+    inside = S47EnquiryFactory.create(team=north, start_date=D(2014, 3, 3), outcome="icpc")
+    S47EnquiryFactory.create(team=north, start_date=D(2014, 5, 1), outcome="icpc")  # after the frame
+    S47EnquiryFactory.create(team=south, start_date=D(2014, 3, 3), outcome="icpc")  # another team
+    S47EnquiryFactory.create(team=north, start_date=D(2014, 3, 4), outcome="nfa")  # another outcome
     params = SampleParameters(
         frame_start=D(2014, 3, 1), frame_end=D(2014, 3, 31), team_ids=(north.pk,), outcome="icpc"
     )
@@ -136,6 +136,6 @@ def test_the_frame_is_read_from_s47_enquiries_by_date_team_and_outcome():
 
 @pytest.mark.django_db
 def test_the_frame_leaves_out_the_excluded_children():
-    kept, left_out = S47EnquiryFactory(), S47EnquiryFactory()
+    kept, left_out = S47EnquiryFactory.create(), S47EnquiryFactory.create()
     params = SampleParameters(exclude_child_ids=frozenset({left_out.child_id}))
     assert [r.record_id for r in sampling.frame_records(params)] == [kept.pk]

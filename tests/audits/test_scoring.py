@@ -56,11 +56,14 @@ def _make(partly_counts_half: bool, question_specs, cases):
         if gate is not None:
             question.applies_if, question.applies_if_values = questions[gate[0]], gate[1]
             question.save()
-    audit = AuditFactory(tool_version=version)
+    audit = AuditFactory.create(tool_version=version)
     case_audits = []
     for in_subsample, values in cases:
-        case_audit = CaseAuditFactory(
-            audit=audit, status=CaseAudit.Status.SUBMITTED, in_subsample=in_subsample, child=ChildFactory()
+        case_audit = CaseAuditFactory.create(
+            audit=audit,
+            status=CaseAudit.Status.SUBMITTED,
+            in_subsample=in_subsample,
+            child=ChildFactory.create(),
         )
         Answer.objects.bulk_create(
             Answer(case_audit=case_audit, question=question, value=value)
@@ -75,7 +78,7 @@ def _twin(audit, questions, case_audits):
     """Per answer (case audit pk, question pk) -> (counts, points), and per question pk -> Tally."""
     by_pk = {q.pk: q for q in questions}
     half = audit.tool_version.partly_counts_half
-    answers = {c.pk: {} for c in case_audits}
+    answers: dict[int, dict[int, Answer]] = {c.pk: {} for c in case_audits}
     for answer in Answer.objects.filter(case_audit__audit=audit):
         answers[answer.case_audit_id][answer.question_id] = answer
     per_answer, per_question = {}, {q.pk: scoring.Tally() for q in questions}

@@ -36,7 +36,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def enquiry():
-    return S47EnquiryFactory(
+    return S47EnquiryFactory.create(
         child__child_id="C-SCORE",
         start_date=D(2014, 3, 3),
         end_date=D(2014, 3, 25),
@@ -47,8 +47,8 @@ def enquiry():
 
 @pytest.fixture
 def case_audit(auditor, enquiry) -> CaseAudit:
-    audit = AuditFactory(title="Domestic abuse February", tool_version=tool_version(DOMESTIC_ABUSE))
-    return CaseAuditFactory(audit=audit, auditor=auditor, child=enquiry.child, record_id=enquiry.pk)
+    audit = AuditFactory.create(title="Domestic abuse February", tool_version=tool_version(DOMESTIC_ABUSE))
+    return CaseAuditFactory.create(audit=audit, auditor=auditor, child=enquiry.child, record_id=enquiry.pk)
 
 
 def score_url(case_audit: CaseAudit) -> str:
@@ -63,12 +63,19 @@ def stored(case_audit: CaseAudit, code: str) -> Answer | None:
     return Answer.objects.filter(case_audit=case_audit, question__code=code).first()
 
 
+def stored_answer(case_audit: CaseAudit, code: str) -> Answer:
+    """The stored answer, which the test expects there."""
+    answer = stored(case_audit, code)
+    assert answer is not None, f"no answer to {code}"
+    return answer
+
+
 # My audits ----------------------------------------------------------------------------------------
 
 
 def test_my_audits_lists_the_cases_assigned_to_the_auditor_only(client, auditor, case_audit):
-    CaseAuditFactory(
-        audit=case_audit.audit, auditor=UserFactory(username="auditor-bea"), child__child_id="C-BEA"
+    CaseAuditFactory.create(
+        audit=case_audit.audit, auditor=UserFactory.create(username="auditor-bea"), child__child_id="C-BEA"
     )
     client.force_login(auditor)
     response = client.get(reverse("audits-mine"))
@@ -90,14 +97,14 @@ def test_my_audits_tags_an_overdue_case_red(client, auditor, case_audit):
 
 def test_a_partner_agency_auditor_sees_only_their_agencys_cases_assigned_to_them(client, partner_auditor):
     AuditorProfile.objects.create(user=partner_auditor, agency="police")
-    audit = AuditFactory(title="Strategy meetings", agencies=["social_care", "police"])
-    police = CaseAuditFactory(
+    audit = AuditFactory.create(title="Strategy meetings", agencies=["social_care", "police"])
+    police = CaseAuditFactory.create(
         audit=audit, agency="police", auditor=partner_auditor, child__child_id="C-POLICE"
     )
-    social_care = CaseAuditFactory(
+    social_care = CaseAuditFactory.create(
         audit=audit, agency="social_care", auditor=partner_auditor, child__child_id="C-SOCIAL"
     )
-    CaseAuditFactory(audit=audit, agency="police", child__child_id="C-NOT-MINE")
+    CaseAuditFactory.create(audit=audit, agency="police", child__child_id="C-NOT-MINE")
     client.force_login(partner_auditor)
     page = client.get(reverse("audits-mine")).content.decode()
     assert "C-POLICE" in page
@@ -108,7 +115,7 @@ def test_a_partner_agency_auditor_sees_only_their_agencys_cases_assigned_to_them
 
 
 def test_my_audits_takes_the_same_queries_for_many_cases(client, auditor, django_assert_max_num_queries):
-    audit = AuditFactory()
+    audit = AuditFactory.create()
     CaseAuditFactory.create_batch(12, audit=audit, auditor=auditor)
     client.force_login(auditor)
     # session, user, roles, the case audits, the access-log entry and the children it names; then the
@@ -175,11 +182,11 @@ def test_subsample_only_questions_show_only_for_a_case_in_the_subsample(client, 
 
 
 def test_the_scoring_page_shows_a_strategy_discussions_attendance(client, auditor):
-    discussion = StrategyDiscussionFactory(health_attended=False, education_attended=True)
-    audit = AuditFactory(
+    discussion = StrategyDiscussionFactory.create(health_attended=False, education_attended=True)
+    audit = AuditFactory.create(
         frame_type="strategy", tool_version=tool_version("Strategy meetings and S47 (multi-agency)")
     )
-    case_audit = CaseAuditFactory(
+    case_audit = CaseAuditFactory.create(
         audit=audit, auditor=auditor, child=discussion.child, record_id=discussion.pk
     )
     client.force_login(auditor)
@@ -188,11 +195,13 @@ def test_the_scoring_page_shows_a_strategy_discussions_attendance(client, audito
 
 
 def test_the_scoring_page_shows_a_referrals_acknowledgement(client, auditor):
-    referral = ReferralFactory(
+    referral = ReferralFactory.create(
         referral_id="R-ACK", acknowledgement_date=D(2014, 2, 21), acknowledgement_method="email"
     )
-    audit = AuditFactory(frame_type="referral")
-    case_audit = CaseAuditFactory(audit=audit, auditor=auditor, child=referral.child, record_id=referral.pk)
+    audit = AuditFactory.create(frame_type="referral")
+    case_audit = CaseAuditFactory.create(
+        audit=audit, auditor=auditor, child=referral.child, record_id=referral.pk
+    )
     client.force_login(auditor)
     page = client.get(score_url(case_audit)).content.decode()
     assert "R-ACK" in page
@@ -218,7 +227,7 @@ def test_a_moderator_gets_403_on_saving_an_answer(client, moderator, case_audit)
 
 
 def test_another_auditor_gets_404_for_a_case_audit_not_assigned_to_them(client, case_audit):
-    colleague = UserFactory(username="auditor-bea", roles=["Auditor"])
+    colleague = UserFactory.create(username="auditor-bea", roles=["Auditor"])
     client.force_login(colleague)
     assert client.get(score_url(case_audit)).status_code == 404
     assert client.post(answer_url(case_audit, "D1"), {"value": "no", "revision": 0}).status_code == 404
@@ -239,7 +248,7 @@ def test_the_scoring_page_takes_the_same_queries_however_many_questions(
 ):
     """A full S47 tool (15 questions, the sub-sample's included, every one answered) and a short one."""
     full = case_audit_for(S47, auditor, child=enquiry.child, record_id=enquiry.pk, in_subsample=True)
-    answer_all(full, auditor)
+    answer_all(full, auditor, override_reason="The record's end date is wrong")
     answer(full, "F1", auditor, "", text="Thorough")
     short = case_audit_for(
         "Strategy meetings and S47 (multi-agency)", auditor, child=enquiry.child, record_id=enquiry.pk
@@ -248,8 +257,9 @@ def test_the_scoring_page_takes_the_same_queries_however_many_questions(
     client.get(score_url(short))  # warms the session and the user's roles
     with CaptureQueriesContext(connection) as short_queries:
         client.get(score_url(short))
-    # session, user, roles, case audit, access log, questions, answers, the S47; the session saved
-    with django_assert_max_num_queries(12):  # 12th: the child, for the access log
+    # session, user, roles, case audit, access log, questions, answers, the S47 and the referral that led
+    # to it; the session saved
+    with django_assert_max_num_queries(13):  # 13th: the child, for the access log
         response = client.get(score_url(full))
     assert response.content.decode().count('class="app-question') == 15
     with CaptureQueriesContext(connection) as full_queries:
@@ -276,7 +286,7 @@ def test_an_answer_posted_without_javascript_is_saved_and_redirects_to_the_quest
     )
     assert response.status_code == 302
     assert response["Location"] == f"{score_url(case_audit)}#q-D1"
-    saved = stored(case_audit, "D1")
+    saved = stored_answer(case_audit, "D1")
     assert (saved.value, saved.evidence, saved.revision, saved.updated_by) == (
         "partly",
         "Police shared late",
@@ -303,7 +313,7 @@ def test_an_htmx_save_returns_the_question_partial_with_the_new_revision(client,
         'id="case-status" hx-swap-oob="true"><strong class="govuk-tag govuk-tag--light-blue">In progress'
         in page
     )
-    assert stored(case_audit, "D1").value == "yes"
+    assert stored_answer(case_audit, "D1").value == "yes"
 
 
 def test_the_first_save_changes_the_case_status_in_the_page_header(client, auditor, case_audit):
@@ -329,7 +339,7 @@ def test_a_save_that_carries_only_the_notes_keeps_the_answer(client, auditor, ca
         answer_url(case_audit, "D1"), {"evidence": "Later notes", "revision": 1}, **headers
     )
     assert response.status_code == (200 if with_htmx else 302)
-    saved = stored(case_audit, "D1")
+    saved = stored_answer(case_audit, "D1")
     assert (saved.value, saved.evidence, saved.revision) == ("partly", "Later notes", 2)
 
 
@@ -337,7 +347,7 @@ def test_a_save_that_carries_only_the_answer_keeps_the_notes(client, auditor, ca
     answer(case_audit, "D1", auditor, "partly", evidence="Police shared late")
     client.force_login(auditor)
     client.post(answer_url(case_audit, "D1"), {"value": "no", "revision": 1}, **HTMX)
-    saved = stored(case_audit, "D1")
+    saved = stored_answer(case_audit, "D1")
     assert (saved.value, saved.evidence) == ("no", "Police shared late")
 
 
@@ -345,7 +355,7 @@ def test_notes_emptied_on_purpose_are_saved_empty(client, auditor, case_audit):
     answer(case_audit, "D1", auditor, "partly", evidence="Wrong case")
     client.force_login(auditor)
     client.post(answer_url(case_audit, "D1"), {"value": "partly", "evidence": "", "revision": 1}, **HTMX)
-    assert stored(case_audit, "D1").evidence == ""
+    assert stored_answer(case_audit, "D1").evidence == ""
 
 
 def test_a_free_text_answer_is_saved(client, auditor, case_audit):
@@ -354,7 +364,7 @@ def test_a_free_text_answer_is_saved(client, auditor, case_audit):
         answer_url(case_audit, "F1"), {"text": "Good MARAC referral", "revision": 0}, **HTMX
     )
     assert response.status_code == 200
-    assert stored(case_audit, "F1").text == "Good MARAC referral"
+    assert stored_answer(case_audit, "F1").text == "Good MARAC referral"
 
 
 def test_changing_a_gating_answer_redraws_every_question(client, auditor, case_audit):
@@ -382,7 +392,7 @@ def test_an_unchanged_gating_answer_redraws_only_its_question(client, auditor, c
 
 
 def test_a_conflicting_htmx_save_shows_who_saved_and_overwrites_nothing(client, auditor, case_audit):
-    colleague = UserFactory(username="auditor-bea", first_name="Bea", last_name="Jones")
+    colleague = UserFactory.create(username="auditor-bea", first_name="Bea", last_name="Jones")
     answer(case_audit, "D1", colleague, "no", evidence="No police checks")
     client.force_login(auditor)
     response = client.post(
@@ -395,19 +405,19 @@ def test_a_conflicting_htmx_save_shows_who_saved_and_overwrites_nothing(client, 
     assert "All fine" in page  # what this auditor tried to save, to copy back
     assert 'value="no" checked' in page  # the stored answer is what the form now shows
     assert 'name="revision" value="1"' in page
-    saved = stored(case_audit, "D1")
+    saved = stored_answer(case_audit, "D1")
     assert (saved.value, saved.evidence, saved.revision) == ("no", "No police checks", 1)
 
 
 def test_a_conflicting_plain_save_shows_the_whole_page_with_409(client, auditor, case_audit):
-    answer(case_audit, "D1", UserFactory(username="auditor-bea"), "no")
+    answer(case_audit, "D1", UserFactory.create(username="auditor-bea"), "no")
     client.force_login(auditor)
     response = client.post(answer_url(case_audit, "D1"), {"value": "yes", "revision": 0})
     assert response.status_code == 409
     page = response.content.decode()
     assert "<html" in page
     assert "auditor-bea saved question D1" in page
-    assert stored(case_audit, "D1").value == "no"
+    assert stored_answer(case_audit, "D1").value == "no"
 
 
 def test_a_bad_answer_is_reported_in_place(client, auditor, case_audit):
@@ -439,7 +449,7 @@ def test_a_submitted_case_audit_takes_no_more_answers(client, auditor, case_audi
     client.force_login(auditor)
     response = client.post(answer_url(case_audit, "D1"), {"value": "no", "revision": 1}, **HTMX)
     assert "answers are closed" in response.content.decode()
-    assert stored(case_audit, "D1").value == "yes"
+    assert stored_answer(case_audit, "D1").value == "yes"
     page = client.get(score_url(case_audit)).content.decode()
     assert "hx-post" not in page and "data-autosave" not in page
 
@@ -470,7 +480,7 @@ def test_the_grade_is_saved_by_htmx_and_by_a_plain_post(client, auditor, case_au
 
 
 def test_a_conflicting_grade_names_who_changed_it_and_overwrites_nothing(client, auditor, case_audit):
-    colleague = UserFactory(username="auditor-bea", roles=["Auditor"])
+    colleague = UserFactory.create(username="auditor-bea", roles=["Auditor"])
     url = reverse("audits-grade", args=[case_audit.uuid])
     CaseAudit.objects.filter(pk=case_audit.pk).update(auditor=colleague)
     client.force_login(colleague)  # the history names whoever made the request
@@ -510,7 +520,7 @@ def test_submitting_with_missing_answers_lists_each_with_a_link(client, auditor,
 
 
 def test_submitting_a_complete_case_audit_sends_it_to_moderation(client, auditor, case_audit):
-    answer_all(case_audit, auditor, value="no")
+    answer_all(case_audit, auditor, value="no", override_reason="The chronology on file is years old")
     services.grade_save(case_audit=case_audit, user=auditor, grade="inadequate", revision=0)
     client.force_login(auditor)
     response = client.post(reverse("audits-submit", args=[case_audit.uuid]), follow=True)
@@ -558,6 +568,25 @@ def test_a_saved_answer_sends_the_progress_out_of_band(client, auditor, case_aud
     assert f'id="scoring-progress" hx-swap-oob="true">1 of {asked} answered</p>' in response.content.decode()
 
 
+def test_the_progress_counts_an_answer_saved_while_this_save_waited(client, auditor, case_audit, monkeypatch):
+    """Two questions answered at once: the other save reaches the database after this request read the
+    answers and before this one is saved (it waited for the case audit's lock). The progress this save
+    sends counts both, or the page would keep the lower count."""
+    client.force_login(auditor)
+    page = client.get(score_url(case_audit)).content.decode()
+    asked = page.count('class="govuk-radios govuk-radios--small govuk-radios--inline"')
+    real_save = services.answer_save
+
+    def after_the_other_save(**kwargs):
+        d2 = questions(case_audit)["D2"]
+        real_save(case_audit=case_audit, question=d2, user=auditor, value="no", revision=0)
+        return real_save(**kwargs)
+
+    monkeypatch.setattr(services, "answer_save", after_the_other_save)
+    response = client.post(answer_url(case_audit, "D1"), {"value": "yes", "revision": 0}, **HTMX)
+    assert f'id="scoring-progress" hx-swap-oob="true">2 of {asked} answered</p>' in response.content.decode()
+
+
 def test_the_save_buttons_carry_the_class_that_hides_them_when_javascript_runs(client, auditor, case_audit):
     client.force_login(auditor)
     page = client.get(score_url(case_audit)).content.decode()
@@ -567,9 +596,11 @@ def test_the_save_buttons_carry_the_class_that_hides_them_when_javascript_runs(c
 def test_after_submitting_the_auditor_goes_to_their_next_case_in_my_audits_order(client, auditor, case_audit):
     answer_all(case_audit, auditor)
     services.grade_save(case_audit=case_audit, user=auditor, grade="good", revision=0)
-    CaseAuditFactory(audit=case_audit.audit, auditor=auditor, due_date=D(2015, 1, 30))  # later
-    sooner = CaseAuditFactory(audit=case_audit.audit, auditor=auditor, due_date=D(2015, 1, 9))
-    CaseAuditFactory(audit=case_audit.audit, auditor=UserFactory(), due_date=D(2015, 1, 2))  # not theirs
+    CaseAuditFactory.create(audit=case_audit.audit, auditor=auditor, due_date=D(2015, 1, 30))  # later
+    sooner = CaseAuditFactory.create(audit=case_audit.audit, auditor=auditor, due_date=D(2015, 1, 9))
+    CaseAuditFactory.create(
+        audit=case_audit.audit, auditor=UserFactory.create(), due_date=D(2015, 1, 2)
+    )  # not theirs
     client.force_login(auditor)
     response = client.post(reverse("audits-submit", args=[case_audit.uuid]), follow=True)
     assert response.redirect_chain == [(score_url(sooner), 302)]

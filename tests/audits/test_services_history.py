@@ -39,8 +39,8 @@ def test_creating_an_audit_records_its_lead(manager):
 
 
 def test_drawing_and_confirming_a_sample_record_who_did_each(manager, administrator):
-    S47EnquiryFactory(start_date=D(2014, 3, 3))
-    audit = AuditFactory(planned_month=D(2014, 4, 1))
+    S47EnquiryFactory.create(start_date=D(2014, 3, 3))
+    audit = AuditFactory.create(planned_month=D(2014, 4, 1))
     services.sample_draw(
         audit=audit, user=manager, frame_type="s47", frame_start=D(2014, 3, 1), frame_end=D(2014, 3, 31),
         teams=[], size=1, seed=7,
@@ -108,8 +108,8 @@ def test_marking_moderated_returning_and_locking_record_the_moderator(moderator,
 
 @pytest.mark.parametrize("same_cases", [True, False])
 def test_a_reaudit_records_who_created_it(manager, same_cases):
-    S47EnquiryFactory(start_date=D(2014, 3, 3))
-    audit = AuditFactory(planned_month=D(2014, 4, 1), title="Consent")
+    S47EnquiryFactory.create(start_date=D(2014, 3, 3))
+    audit = AuditFactory.create(planned_month=D(2014, 4, 1), title="Consent")
     services.sample_draw(
         audit=audit, user=manager, frame_type="s47", frame_start=D(2014, 3, 1), frame_end=D(2014, 3, 31),
         teams=[], size=1, seed=7,
@@ -123,6 +123,6 @@ def test_a_reaudit_records_who_created_it(manager, same_cases):
 
 
 def test_setting_an_audits_status_records_who_set_it(manager):
-    audit = AuditFactory()
+    audit = AuditFactory.create()
     services.audit_status_set(audit=audit, user=manager, status=Audit.Status.IN_MODERATION)
     assert latest(audit)[0] == manager

@@ -74,6 +74,7 @@ def test_changing_an_answer_to_its_current_value_records_nothing(case_audit, mod
 
 def test_a_free_text_answer_or_another_tools_question_cannot_be_moderated(case_audit, moderator):
     other_tool = Question.objects.filter(section__version=tool_version(S47), kind="rating").first()
+    assert other_tool is not None
     for question in (questions(case_audit)["F1"], other_tool):
         with pytest.raises(ValidationError):
             services.answer_moderate(
@@ -169,7 +170,7 @@ def test_locking_a_locked_audit_changes_nothing(case_audit, moderator, administr
 
 
 def test_an_unassigned_case_audit_in_the_audit_still_blocks_the_lock(case_audit, moderator):
-    CaseAuditFactory(audit=case_audit.audit)
+    CaseAuditFactory.create(audit=case_audit.audit)
     services.case_audit_moderated(case_audit=case_audit, user=moderator)
     with pytest.raises(ValidationError):
         services.audit_lock(audit=case_audit.audit, user=moderator)

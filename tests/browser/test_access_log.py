@@ -10,9 +10,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 def test_an_administrator_finds_who_looked_at_a_child(live_server, page, assert_accessible):
-    UserFactory(username="manager-looks", roles=[roles.MANAGER])
-    UserFactory(username="admin-searches", roles=[roles.ADMINISTRATOR])
-    child = ChildFactory(child_id="C-SEEN")
+    UserFactory.create(username="manager-looks", roles=[roles.MANAGER])
+    UserFactory.create(username="admin-searches", roles=[roles.ADMINISTRATOR])
+    child = ChildFactory.create(child_id="C-SEEN")
 
     log_in(page, live_server, "manager-looks")
     page.goto(f"{live_server.url}/cases/children/{child.uuid}/")

@@ -39,10 +39,10 @@ def test_a_finding_becomes_an_action_that_is_updated_and_signed_off(
             "OPTIONS": {"location": str(tmp_path / "evidence")},
         },
     }
-    UserFactory(username="lead-lee", roles=[roles.MANAGER])
-    UserFactory(username="owner-olu", first_name="Olu", last_name="Owner", roles=[roles.AUDITOR])
-    UserFactory(username="manager-mia", roles=[roles.MANAGER])
-    audit = AuditFactory(title="Domestic abuse audit", tool_version=tool_version("Domestic abuse"))
+    UserFactory.create(username="lead-lee", roles=[roles.MANAGER])
+    UserFactory.create(username="owner-olu", first_name="Olu", last_name="Owner", roles=[roles.AUDITOR])
+    UserFactory.create(username="manager-mia", roles=[roles.MANAGER])
+    audit = AuditFactory.create(title="Domestic abuse audit", tool_version=tool_version("Domestic abuse"))
     for answers in reference_cases():
         scored_case(audit, answers)
     evidence_file = tmp_path / "training-register.pdf"
@@ -112,7 +112,7 @@ def test_a_finding_becomes_an_action_that_is_updated_and_signed_off(
 
     action.refresh_from_db()
     assert action.status == Action.Status.COMPLETE
-    assert action.signed_off_by.username == "manager-mia"
+    assert action.signed_off_by is not None and action.signed_off_by.username == "manager-mia"
     assert Evidence.objects.get().uploaded_by.username == "owner-olu"
     page.goto(f"{live_server.url}/actions/{action.uuid}/history/")
     assert page.get_by_text("Signed off as complete").is_visible()
@@ -132,15 +132,16 @@ def test_a_manager_reviews_plans_filters_by_rag_and_reads_the_overdue_view(
             "OPTIONS": {"location": str(tmp_path / "evidence")},
         },
     }
-    lead = UserFactory(username="lead-lee", roles=[roles.MANAGER])
+    lead = UserFactory.create(username="lead-lee", roles=[roles.MANAGER])
     owners = [
-        UserFactory(username="owner-olu", roles=[roles.AUDITOR]),
-        UserFactory(username="owner-max", roles=[roles.MODERATOR]),
+        UserFactory.create(username="owner-olu", roles=[roles.AUDITOR]),
+        UserFactory.create(username="owner-max", roles=[roles.MODERATOR]),
     ]
-    audit = AuditFactory(
+    audit = AuditFactory.create(
         title="S47 audit", theme="S47", tool_version=tool_version("S47 and information sharing")
     )
     plan = demo_action_plan_load(audit=audit, lead=lead, owners=owners)
+    assert plan is not None
 
     sign_in(page, live_server, "lead-lee")
     page.goto(f"{live_server.url}/actions/plans/")

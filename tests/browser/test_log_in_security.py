@@ -28,7 +28,7 @@ def test_a_manager_sets_up_two_factor_and_reaches_the_dashboard(
     live_server, page, assert_accessible, settings
 ):
     settings.TWO_FACTOR_REQUIRED = True
-    manager = UserFactory(username="manager-2fa", roles=[roles.MANAGER])
+    manager = UserFactory.create(username="manager-2fa", roles=[roles.MANAGER])
 
     page.goto(f"{live_server.url}/dashboard/")
     page.get_by_label("Username").fill("manager-2fa")
@@ -67,7 +67,7 @@ def test_a_manager_with_an_app_enters_a_code_after_the_password(
     live_server, page, assert_accessible, settings
 ):
     settings.TWO_FACTOR_REQUIRED = True
-    manager = UserFactory(username="manager-code", roles=[roles.MANAGER])
+    manager = UserFactory.create(username="manager-code", roles=[roles.MANAGER])
     device = TOTPDevice.objects.create(user=manager, name="Phone", confirmed=True)
 
     page.goto(f"{live_server.url}/dashboard/")
@@ -92,7 +92,7 @@ def test_a_manager_with_an_app_enters_a_code_after_the_password(
 
 
 def test_five_wrong_passwords_lock_the_account_on_that_computer(live_server, page, assert_accessible):
-    UserFactory(username="locked-lou", roles=[roles.MANAGER])
+    UserFactory.create(username="locked-lou", roles=[roles.MANAGER])
     for _ in range(4):
         log_in(page, live_server, "locked-lou", password="not-the-password")
         expect(page.get_by_text("There is a problem")).to_be_visible()

@@ -27,11 +27,11 @@ SHOTS = os.environ.get("PAGINATION_SHOTS", "")
 def people():
     """One user per role that may open the case lists; the auditor is assigned every case."""
     users = {
-        role: UserFactory(username=role.lower().replace(" ", "-"), roles=[role])
+        role: UserFactory.create(username=role.lower().replace(" ", "-"), roles=[role])
         for role in roles.CASE_RECORD_ROLES
     }
-    audit = AuditFactory(title="Paginated audit")
-    enquiries = [S47EnquiryFactory() for _ in range(PAGE_SIZE * (PAGES - 1) + 1)]
+    audit = AuditFactory.create(title="Paginated audit")
+    enquiries = [S47EnquiryFactory.create() for _ in range(PAGE_SIZE * (PAGES - 1) + 1)]
     CaseAudit.objects.bulk_create(
         CaseAudit(audit=audit, child=e.child, record_id=e.pk, record_date=e.start_date,
                   agency="social_care", auditor=users[roles.AUDITOR])

@@ -19,7 +19,7 @@ def test_a_report_officer_builds_previews_and_downloads_a_report(
     live_server, page, assert_accessible, settings, tmp_path
 ):
     settings.REPORTS_ROOT = tmp_path / "reports"
-    officer = UserFactory(username="officer-browser", roles=[roles.REPORT_OFFICER])
+    officer = UserFactory.create(username="officer-browser", roles=[roles.REPORT_OFFICER])
     audit = known_audit()
     known_plan(audit, officer)
 
@@ -76,7 +76,7 @@ def test_the_version_page_updates_itself_while_the_pdf_is_made(live_server, page
     """No worker here: the version stays queued until the test renders it, and the page, polling with
     htmx, shows the download link without a reload."""
     settings.REPORTS_ROOT = tmp_path / "reports"
-    officer = UserFactory(username="officer-polling", roles=[roles.REPORT_OFFICER])
+    officer = UserFactory.create(username="officer-polling", roles=[roles.REPORT_OFFICER])
     report = services.panel_report_create(
         user=officer, report_type="quality_assurance", title="QA report", meeting_name="Committee",
         meeting_date=datetime.date(2014, 3, 6), period_start=datetime.date(2014, 1, 1),
@@ -97,8 +97,8 @@ def test_a_panel_member_reads_the_issued_header_and_is_told_why_a_download_is_re
     live_server, page, assert_accessible, settings, tmp_path
 ):
     settings.REPORTS_ROOT = tmp_path / "reports"
-    officer = UserFactory(username="officer-issuing", roles=[roles.REPORT_OFFICER])
-    UserFactory(username="panel-reading", roles=[roles.PANEL_MEMBER])
+    officer = UserFactory.create(username="officer-issuing", roles=[roles.REPORT_OFFICER])
+    UserFactory.create(username="panel-reading", roles=[roles.PANEL_MEMBER])
     report = services.panel_report_create(
         user=officer, report_type="quality_assurance", title="QA report as issued", meeting_name="Committee",
         meeting_date=datetime.date(2014, 3, 6), authorised_by="Director of Children's Services",
@@ -111,7 +111,7 @@ def test_a_panel_member_reads_the_issued_header_and_is_told_why_a_download_is_re
     services.panel_report_update(
         report=version.report, user=officer, title="Draft title", authorised_by="New name"
     )
-    ChildFactory(name="Director Services")  # a child named after the words of the issued header
+    ChildFactory.create(name="Director Services")  # a child named after the words of the issued header
 
     log_in(page, live_server, "panel-reading")
     page.goto(f"{live_server.url}/reports/")

@@ -25,16 +25,16 @@ REFUSED_PERSONAS = ["report_officer", "panel_member", "partner_auditor", "outsid
 @pytest.fixture
 def records():
     """One child with a record of each kind; S47s started Monday 3 March 2014 (target Monday 24 March)."""
-    north = TeamFactory(code="N", name="North")
-    south = TeamFactory(code="S", name="South")
-    worker = WorkerFactory(name="Wren Walker", team=north)
-    child = ChildFactory(child_id="C-MET")
-    discussion = StrategyDiscussionFactory(child=child, team=north, date=D(2014, 3, 3))
+    north = TeamFactory.create(code="N", name="North")
+    south = TeamFactory.create(code="S", name="South")
+    worker = WorkerFactory.create(name="Wren Walker", team=north)
+    child = ChildFactory.create(child_id="C-MET")
+    discussion = StrategyDiscussionFactory.create(child=child, team=north, date=D(2014, 3, 3))
     return {
         "child": child,
-        "referral": ReferralFactory(child=child, team=north, acknowledgement_date=D(2014, 2, 21)),
+        "referral": ReferralFactory.create(child=child, team=north, acknowledgement_date=D(2014, 2, 21)),
         "discussion": discussion,
-        "met": S47EnquiryFactory(
+        "met": S47EnquiryFactory.create(
             child=child,
             team=north,
             worker=worker,
@@ -48,14 +48,14 @@ def records():
             information_shared_date=D(2014, 3, 4),
             management_oversight_date=D(2014, 3, 4),
         ),
-        "missed": S47EnquiryFactory(
+        "missed": S47EnquiryFactory.create(
             child__child_id="C-MISSED",
             team=south,
             start_date=D(2014, 3, 3),
             end_date=D(2014, 3, 25),
             outcome="nfa",
         ),
-        "open": S47EnquiryFactory(child__child_id="C-OPEN", start_date=D(2014, 4, 1)),
+        "open": S47EnquiryFactory.create(child__child_id="C-OPEN", start_date=D(2014, 4, 1)),
     }
 
 
@@ -252,13 +252,13 @@ def test_the_schema_is_not_served_to_anonymous_users(client):
 
 def test_the_s47_list_takes_the_same_queries_for_many_enquiries(client, manager, django_assert_num_queries):
     for n in range(20):
-        team = TeamFactory(code=f"T-{n}")
-        S47EnquiryFactory(
+        team = TeamFactory.create(code=f"T-{n}")
+        S47EnquiryFactory.create(
             child__child_id=f"C-{n}",
             team=team,
-            worker=WorkerFactory(team=team),
-            oversight_manager=WorkerFactory(team=team),
-            strategy_discussion=StrategyDiscussionFactory(),
+            worker=WorkerFactory.create(team=team),
+            oversight_manager=WorkerFactory.create(team=team),
+            strategy_discussion=StrategyDiscussionFactory.create(),
         )
     client.force_login(manager)
     # Session, user, user's roles, count, one page of enquiries (one join per relation), access log entry,
@@ -269,7 +269,7 @@ def test_the_s47_list_takes_the_same_queries_for_many_enquiries(client, manager,
 
 
 def test_an_auditor_sees_only_the_records_of_children_assigned_to_them(client, auditor, records):
-    CaseAuditFactory(child=records["child"], auditor=auditor)
+    CaseAuditFactory.create(child=records["child"], auditor=auditor)
     client.force_login(auditor)
     assert set(_s47_by_child(client.get(_list_url("api-s47-enquiry")))) == {"C-MET"}
     assert client.get(_detail_url("api-s47-enquiry", records)).status_code == 200

@@ -189,7 +189,7 @@ def test_one_child_written_three_ways_in_one_file_is_a_clash_naming_both_rows():
 
 
 def test_an_import_finds_a_stored_child_however_its_id_is_written():
-    child = ChildFactory(child_id="EX0001", name="Ann")
+    child = ChildFactory.create(child_id="EX0001", name="Ann")
     enquiries = b"child_id,start_date\r\nex 0001,03/03/2014\r\n"
     children = b"child_id,name\r\nex0001,Ann Smith\r\n"
 
@@ -223,8 +223,8 @@ def test_a_child_saved_by_hand_is_stored_normalised_and_unique_in_that_form():
 
 
 def test_searches_and_the_api_find_a_child_however_its_id_is_written(client, manager):
-    S47EnquiryFactory(child__child_id="EX0001")
-    S47EnquiryFactory(child__child_id="EX0002")
+    S47EnquiryFactory.create(child__child_id="EX0001")
+    S47EnquiryFactory.create(child__child_id="EX0002")
     client.force_login(manager)
 
     children = client.get(reverse("cases-child-list"), {"child_id": "ex 000"})
@@ -247,7 +247,7 @@ def _store_as_written(child: m.Child, child_id: str) -> None:
 
 def test_the_migration_normalises_stored_ids_and_reports_clashes_without_failing(caplog, capsys):
     migration = importlib.import_module("cases.migrations.0002_child_id_normalised")
-    lone, first, second = ChildFactory(), ChildFactory(), ChildFactory()
+    lone, first, second = ChildFactory.create(), ChildFactory.create(), ChildFactory.create()
     _store_as_written(lone, "ab 12")
     _store_as_written(first, "EX0001")
     _store_as_written(second, "ex 0001")

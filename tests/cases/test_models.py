@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_child_age_is_counted_in_whole_years_on_a_date():
-    child = ChildFactory(date_of_birth=D(2010, 3, 4))
+    child = ChildFactory.create(date_of_birth=D(2010, 3, 4))
     assert child.age_on(D(2014, 3, 3)) == 3
     assert child.age_on(D(2014, 3, 4)) == 4
     assert Child(child_id="X").age_on(D(2014, 3, 4)) is None
@@ -49,7 +49,7 @@ def test_plans_and_episodes_may_not_end_before_they_start(model):
 
 def test_an_unknown_legal_status_is_refused_naming_the_field():
     episode = LookedAfterEpisode(
-        episode_id="E1", child=ChildFactory(), start_date=D(2014, 3, 3), legal_status="Z9"
+        episode_id="E1", child=ChildFactory.create(), start_date=D(2014, 3, 3), legal_status="Z9"
     )
     with pytest.raises(ValidationError) as error:
         episode.full_clean()
@@ -57,8 +57,8 @@ def test_an_unknown_legal_status_is_refused_naming_the_field():
 
 
 def test_a_strategy_discussion_needs_police_health_and_social_care():
-    full = StrategyDiscussionFactory()
-    no_health = StrategyDiscussionFactory(
+    full = StrategyDiscussionFactory.create()
+    no_health = StrategyDiscussionFactory.create(
         health_attended=False, education_attended=True, other_attended="Probation"
     )
     assert full.core_agencies_attended
@@ -67,7 +67,7 @@ def test_a_strategy_discussion_needs_police_health_and_social_care():
 
 
 def test_changes_to_a_child_record_are_kept_in_its_history():
-    child = ChildFactory(gender="female")
+    child = ChildFactory.create(gender="female")
     child.gender = "male"
     child.save()
     assert [h.gender for h in child.history.order_by("history_date")] == ["female", "male"]

@@ -16,11 +16,11 @@ def enquiries():
     """Two start dates: 3 March 2014 (target 24 March), and 2 May 2023 (target 24 May, as the coronation
     bank holiday on 8 May 2023 was announced after records were saved with 23 May)."""
     return {
-        "stale": S47EnquiryFactory(
+        "stale": S47EnquiryFactory.create(
             child__child_id="C-STALE", start_date=D(2014, 3, 3), target_date=D(2014, 3, 21)
         ),
-        "right": S47EnquiryFactory(child__child_id="C-RIGHT", start_date=D(2014, 3, 3)),
-        "coronation": S47EnquiryFactory(
+        "right": S47EnquiryFactory.create(child__child_id="C-RIGHT", start_date=D(2014, 3, 3)),
+        "coronation": S47EnquiryFactory.create(
             child__child_id="C-CORONATION", start_date=D(2023, 5, 2), target_date=D(2023, 5, 23)
         ),
     }

@@ -55,7 +55,7 @@ def test_an_annex_a_list_5_enquiry_holds_its_icpc_but_not_its_end_date_consent_c
 
 def test_an_own_format_file_holds_its_columns_even_where_a_cell_is_blank():
     """A blank consent cell is "not recorded" (a failure); no consent column at all is unknown."""
-    ChildFactory(child_id="C1")
+    ChildFactory.create(child_id="C1")
     _import("s47_enquiries.csv", _own_extract("C1", "03/03/2014", end_date="", consent=""))
 
     enquiry = m.S47Enquiry.objects.get()
@@ -104,8 +104,8 @@ def test_a_later_list_5_import_leaves_what_the_councils_extract_held_known():
 
 
 def test_records_made_outside_an_import_hold_every_field():
-    enquiry = S47EnquiryFactory()
-    discussion = StrategyDiscussionFactory()
+    enquiry = S47EnquiryFactory.create()
+    discussion = StrategyDiscussionFactory.create()
 
     assert enquiry.unknown_fields == 0
     assert enquiry.holds(*m.S47Enquiry.SOURCE_FIELDS)
@@ -121,13 +121,13 @@ def test_a_strategy_discussion_file_without_attendance_columns_holds_no_attendan
     discussion = m.StrategyDiscussion.objects.get()
     assert not discussion.holds("police_attended")
     assert not m.StrategyDiscussion.objects.filter(
-        standards.SOURCE_NEEDS["strategy_agencies"].condition
+        standards.SOURCE_NEEDS[standards.MetricKey.STRATEGY_AGENCIES].condition
     ).exists()
 
 
 def test_the_database_expression_and_the_model_agree_on_what_a_record_holds():
-    held = S47EnquiryFactory(start_date=D(2014, 3, 3))
-    unknown = S47EnquiryFactory(
+    held = S47EnquiryFactory.create(start_date=D(2014, 3, 3))
+    unknown = S47EnquiryFactory.create(
         start_date=D(2014, 3, 3), unknown_fields=m.S47Enquiry.source_mask(["end_date", "consent"])
     )
 
@@ -146,7 +146,7 @@ def test_the_case_list_shows_an_annex_a_enquiry_neither_as_not_met_nor_as_open(q
     from cases.filters import S47EnquiryFilter
 
     _import("annex_a_list5.csv", LIST_5)
-    own = S47EnquiryFactory(start_date=D(2014, 3, 3))  # consent not recorded, open, long overdue
+    own = S47EnquiryFactory.create(start_date=D(2014, 3, 3))  # consent not recorded, open, long overdue
 
     assert list(S47EnquiryFilter(query, queryset=m.S47Enquiry.objects.all()).qs) == [own]
 
@@ -228,7 +228,7 @@ def test_the_api_names_the_fields_a_list_5_enquiry_does_not_hold(client, manager
 def test_the_preview_names_a_referrals_file_without_acknowledgements():
     from cases.importing import cases_import_preview_files
 
-    ChildFactory(child_id="C1")
+    ChildFactory.create(child_id="C1")
     content = _csv([["referral_id", "child_id", "received_date"], ["R1", "C1", "03/03/2014"]])
 
     result = cases_import_preview_files(files=[ExtractFile("referrals.csv", content)])

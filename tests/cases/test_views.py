@@ -14,9 +14,9 @@ CASE_PAGES = ["cases-s47-list", "cases-child-list"]
 
 @pytest.fixture
 def enquiries():
-    north, south = TeamFactory(code="N", name="North"), TeamFactory(code="S", name="South")
+    north, south = TeamFactory.create(code="N", name="North"), TeamFactory.create(code="S", name="South")
     return {
-        "met": S47EnquiryFactory(
+        "met": S47EnquiryFactory.create(
             child__child_id="C-MET",
             team=north,
             start_date=D(2014, 3, 3),
@@ -24,10 +24,10 @@ def enquiries():
             consent="given",
             chronology_on_file=True,
         ),
-        "missed": S47EnquiryFactory(
+        "missed": S47EnquiryFactory.create(
             child__child_id="C-MISSED", team=south, start_date=D(2014, 3, 3), end_date=D(2014, 3, 25)
         ),
-        "open": S47EnquiryFactory(child__child_id="C-OPEN", team=south, start_date=D(2014, 3, 3)),
+        "open": S47EnquiryFactory.create(child__child_id="C-OPEN", team=south, start_date=D(2014, 3, 3)),
     }
 
 
@@ -125,8 +125,8 @@ def test_an_auditor_sees_no_case_that_is_not_assigned_to_them(client, auditor, e
 
 def test_the_child_page_shows_the_timeline_and_logs_the_view(client, manager, enquiries):
     enquiry = enquiries["met"]
-    ReferralFactory(child=enquiry.child, received_date=D(2014, 2, 28), referral_id="REF-1")
-    StrategyDiscussionFactory(child=enquiry.child, date=D(2014, 3, 3), police_attended=False)
+    ReferralFactory.create(child=enquiry.child, received_date=D(2014, 2, 28), referral_id="REF-1")
+    StrategyDiscussionFactory.create(child=enquiry.child, date=D(2014, 3, 3), police_attended=False)
     client.force_login(manager)
     response = client.get(reverse("cases-child-detail", args=[enquiry.child.uuid]), REMOTE_ADDR="10.1.2.3")
     assert response.status_code == 200

@@ -111,8 +111,10 @@ def test_rows_stop_one_past_the_limit_and_a_far_row_number_yields_no_filler():
     """Row 1, then row 1,000,000: openpyxl would fill the gap with 999,998 blank rows; with room for a header
     and 10 rows it stops at row 12, one past them."""
     workbook = openpyxl.Workbook()
-    workbook.active["A1"] = "first"
-    workbook.active["A1000000"] = "far"
+    sheet = workbook.active
+    assert sheet is not None
+    sheet["A1"] = "first"
+    sheet["A1000000"] = "far"
     buffer = io.BytesIO()
     workbook.save(buffer)
     rows = _all_rows(buffer.getvalue(), dataclasses.replace(LIMITS, max_rows=10))["Sheet"]

@@ -31,7 +31,7 @@ def test_web_and_the_workers_run_the_app_image(compose):
 def test_every_file_root_is_a_named_volume_on_every_app_service(compose, setting):
     for name, service in app_services(compose).items():
         path = service["environment"][setting]
-        mounts = dict(reversed(volume.split(":", 1)) for volume in service["volumes"])
+        mounts = {path: name for name, path in (volume.split(":", 1) for volume in service["volumes"])}
         assert path in mounts, f"{name}: {setting}={path} is not mounted, so its files die with the container"
         assert mounts[path] in compose["volumes"], f"{name}: {path} is not a named volume"
 
@@ -40,7 +40,9 @@ def test_every_file_root_is_a_named_volume_on_every_app_service(compose, setting
 def test_the_image_creates_each_file_root_for_the_app_user(compose, setting):
     path = app_services(compose)["web"]["environment"][setting]
     dockerfile = (ROOT / "Dockerfile").read_text()
-    made = re.search(r"mkdir -p ([^\\&\n]+)", dockerfile).group(1).split()
+    mkdir = re.search(r"mkdir -p ([^\\&\n]+)", dockerfile)
+    assert mkdir is not None
+    made = mkdir.group(1).split()
     assert path in made
     assert "chown -R app:app /app/var" in dockerfile and path.startswith("/app/var/")
 

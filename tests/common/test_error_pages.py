@@ -48,7 +48,7 @@ def test_a_refusal_by_an_object_rule_gives_its_reason_not_roles_the_user_holds(r
 
 
 def test_a_refusal_by_an_object_rule_without_a_reason_says_so(client, moderator):
-    action = ActionFactory()  # a moderator may read it, but only its owner or a QA lead may update it
+    action = ActionFactory.create()  # a moderator may read it, but only its owner or a QA lead may update it
     client.force_login(moderator)
     response = client.post(reverse("actions-action-start", args=[action.uuid]))
     page = response.content.decode()

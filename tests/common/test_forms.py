@@ -2,6 +2,7 @@
 and a service's errors put on the form."""
 
 import datetime
+from typing import cast
 
 import django_filters
 import pytest
@@ -67,7 +68,7 @@ def test_the_boxes_in_error_are_marked_and_the_summary_links_the_first():
     assert "govuk-input--error" in day and "govuk-input--error" in year
     assert "govuk-input--error" not in month
     # crispy-forms-gds's error summary links an error to the box whose sub-field carries it.
-    boxes = form.fields["due_date"].fields
+    boxes = cast(forms.MultiValueField, form.fields["due_date"]).fields
     assert [getattr(box.widget, "errors", []) for box in boxes] == [
         ["Due date must include a day and year"],
         [],

@@ -50,8 +50,8 @@ def _rating_questions_asked_of_every_case(version) -> int:
 def test_progress_counts_the_questions_asked_of_that_case(auditor):
     version = tool_version()
     base = _rating_questions_asked_of_every_case(version)
-    fresh = CaseAuditFactory(auditor=auditor)
-    started = CaseAuditFactory(auditor=auditor, audit=fresh.audit)
+    fresh = CaseAuditFactory.create(auditor=auditor)
+    started = CaseAuditFactory.create(auditor=auditor, audit=fresh.audit)
     questions = {q.code: q for q in Question.objects.filter(section__version=version)}
     for code, value in (("D1", "yes"), ("D4", "yes"), ("D6", "partly")):
         Answer.objects.create(case_audit=started, question=questions[code], value=value)
@@ -65,13 +65,17 @@ def test_progress_counts_the_questions_asked_of_that_case(auditor):
 
 
 def test_an_auditor_sees_their_cases_to_score_with_progress_and_due_dates(client, auditor):
-    overdue = CaseAuditFactory(auditor=auditor, due_date=TODAY() - datetime.timedelta(days=2))
-    later = CaseAuditFactory(
+    overdue = CaseAuditFactory.create(auditor=auditor, due_date=TODAY() - datetime.timedelta(days=2))
+    later = CaseAuditFactory.create(
         auditor=auditor, audit=overdue.audit, due_date=TODAY() + datetime.timedelta(days=9),
         status=CaseAudit.Status.IN_PROGRESS,
     )  # fmt: skip
-    submitted = CaseAuditFactory(auditor=auditor, audit=overdue.audit, status=CaseAudit.Status.SUBMITTED)
-    someone_elses = CaseAuditFactory(auditor=UserFactory(roles=[roles.AUDITOR]), audit=overdue.audit)
+    submitted = CaseAuditFactory.create(
+        auditor=auditor, audit=overdue.audit, status=CaseAudit.Status.SUBMITTED
+    )
+    someone_elses = CaseAuditFactory.create(
+        auditor=UserFactory.create(roles=[roles.AUDITOR]), audit=overdue.audit
+    )
     base = _rating_questions_asked_of_every_case(tool_version())
 
     task = _tasks(client, auditor)["Case audits to score"]
@@ -94,7 +98,7 @@ def test_an_auditor_sees_their_cases_to_score_with_progress_and_due_dates(client
 
 
 def test_a_returned_case_is_its_own_task(client, auditor):
-    returned = CaseAuditFactory(auditor=auditor, status=CaseAudit.Status.RETURNED)
+    returned = CaseAuditFactory.create(auditor=auditor, status=CaseAudit.Status.RETURNED)
 
     tasks = _tasks(client, auditor)
 
@@ -127,12 +131,12 @@ def test_the_home_page_needs_a_sign_in(client):
 
 
 def test_a_moderator_sees_cases_awaiting_moderation_and_audits_ready_to_lock(client, moderator):
-    escalated = CaseAuditFactory(status=CaseAudit.Status.SUBMITTED, escalated=True)
-    waiting = CaseAuditFactory(status=CaseAudit.Status.SUBMITTED, submitted_at=timezone.now())
-    done = CaseAuditFactory(status=CaseAudit.Status.MODERATED)
-    CaseAuditFactory(status=CaseAudit.Status.MODERATED, audit=done.audit)
-    CaseAuditFactory(status=CaseAudit.Status.MODERATED, audit=waiting.audit)  # one case still waiting
-    locked = CaseAuditFactory(status=CaseAudit.Status.MODERATED)
+    escalated = CaseAuditFactory.create(status=CaseAudit.Status.SUBMITTED, escalated=True)
+    waiting = CaseAuditFactory.create(status=CaseAudit.Status.SUBMITTED, submitted_at=timezone.now())
+    done = CaseAuditFactory.create(status=CaseAudit.Status.MODERATED)
+    CaseAuditFactory.create(status=CaseAudit.Status.MODERATED, audit=done.audit)
+    CaseAuditFactory.create(status=CaseAudit.Status.MODERATED, audit=waiting.audit)  # one case still waiting
+    locked = CaseAuditFactory.create(status=CaseAudit.Status.MODERATED)
     locked.audit.locked_at = timezone.now()
     locked.audit.save()
 
@@ -155,7 +159,7 @@ def test_a_moderator_sees_cases_awaiting_moderation_and_audits_ready_to_lock(cli
 
 
 def _awaiting(owner, marked_by=None, evidence_by=None) -> Action:
-    action = ActionFactory(owner=owner, status=Action.Status.AWAITING_SIGN_OFF, due_date=TODAY())
+    action = ActionFactory.create(owner=owner, status=Action.Status.AWAITING_SIGN_OFF, due_date=TODAY())
     update = ProgressUpdate.objects.create(
         action=action, written_on=TODAY(), note="Done", author=marked_by or owner,
         status_after=Action.Status.AWAITING_SIGN_OFF,
@@ -166,16 +170,16 @@ def _awaiting(owner, marked_by=None, evidence_by=None) -> Action:
 
 
 def test_awaiting_sign_off_by_agrees_with_the_sign_off_rule(manager):
-    other = UserFactory(roles=[roles.AUDITOR])
+    other = UserFactory.create(roles=[roles.AUDITOR])
     actions = [
         _awaiting(other),
         _awaiting(manager),  # they own it
         _awaiting(other, marked_by=manager),  # they marked it complete
         _awaiting(other, evidence_by=manager),  # they added evidence
-        ActionFactory(owner=other, status=Action.Status.IN_PROGRESS),  # not awaiting
+        ActionFactory.create(owner=other, status=Action.Status.IN_PROGRESS),  # not awaiting
     ]
-    second_manager = UserFactory(roles=[roles.MANAGER])
-    auditor = UserFactory(roles=[roles.AUDITOR])
+    second_manager = UserFactory.create(roles=[roles.MANAGER])
+    auditor = UserFactory.create(roles=[roles.AUDITOR])
 
     for user in (manager, second_manager, auditor):
         expected = {
@@ -188,14 +192,16 @@ def test_awaiting_sign_off_by_agrees_with_the_sign_off_rule(manager):
 
 
 def test_a_manager_sees_sign_offs_overdue_and_amber_actions(client, manager):
-    owner = UserFactory(username="owner-olu", first_name="Olu", last_name="Owner", roles=[roles.AUDITOR])
+    owner = UserFactory.create(
+        username="owner-olu", first_name="Olu", last_name="Owner", roles=[roles.AUDITOR]
+    )
     to_sign = _awaiting(owner)
-    overdue = ActionFactory(
+    overdue = ActionFactory.create(
         owner=owner, status=Action.Status.IN_PROGRESS, due_date=TODAY() - datetime.timedelta(3)
     )
-    amber = ActionFactory(owner=owner, due_date=TODAY() + datetime.timedelta(days=5))
-    ActionFactory(owner=owner, due_date=TODAY() + datetime.timedelta(days=60))  # green
-    own = ActionFactory(owner=manager, due_date=TODAY() + datetime.timedelta(days=60))
+    amber = ActionFactory.create(owner=owner, due_date=TODAY() + datetime.timedelta(days=5))
+    ActionFactory.create(owner=owner, due_date=TODAY() + datetime.timedelta(days=60))  # green
+    own = ActionFactory.create(owner=manager, due_date=TODAY() + datetime.timedelta(days=60))
 
     tasks = _tasks(client, manager)
 
@@ -324,12 +330,12 @@ def test_an_administrator_sees_failed_recalculations_until_one_succeeds(client, 
 
 
 def test_an_administrator_sees_accounts_locked_after_failed_sign_ins(client, administrator, settings):
-    UserFactory(username="locked-lee")
+    UserFactory.create(username="locked-lee")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(
             reverse("login"), {"username": "locked-lee", "password": "wrong"}, REMOTE_ADDR="192.0.2.10"
         )
-    UserFactory(username="typo-tam")
+    UserFactory.create(username="typo-tam")
     client.post(reverse("login"), {"username": "typo-tam", "password": "wrong"}, REMOTE_ADDR="192.0.2.10")
 
     assert [a.username for a in locked_accounts(timezone.now())] == ["locked-lee"]
@@ -342,7 +348,7 @@ def test_an_administrator_sees_accounts_locked_after_failed_sign_ins(client, adm
 
 
 def test_each_task_appears_once_for_a_user_with_several_roles(client):
-    both = UserFactory(roles=[roles.MANAGER, roles.ADMINISTRATOR])
+    both = UserFactory.create(roles=[roles.MANAGER, roles.ADMINISTRATOR])
     client.force_login(both)
     titles = [task.title for task in client.get(reverse("home")).context["tasks"]]
     assert titles.count("Actions awaiting your sign-off") == 1

@@ -32,7 +32,9 @@ def test_every_page_names_a_favicon_the_app_ships(client, manager):
     """Browsers otherwise ask for /favicon.ico on every page and log a 404."""
     client.force_login(manager)
     page = client.get(reverse("home")).content.decode()
-    href = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+    link = re.search(r'<link rel="icon" href="([^"]+)"', page)
+    assert link is not None
+    href = link.group(1)
     assert href == static("app/favicon.svg") and finders.find("app/favicon.svg")
 
 

@@ -13,17 +13,17 @@ def test_the_migration_creates_the_seven_roles():
 
 
 def test_a_superuser_counts_as_an_administrator():
-    user = UserFactory(username="root-user", is_superuser=True)
+    user = UserFactory.create(username="root-user", is_superuser=True)
     assert roles.has_role(user, roles.ADMINISTRATOR)
 
 
 def test_a_disabled_account_has_no_roles():
-    user = UserFactory(username="gone", roles=[roles.MANAGER], is_active=False)
+    user = UserFactory.create(username="gone", roles=[roles.MANAGER], is_active=False)
     assert roles.user_roles(user) == frozenset()
 
 
 def test_roles_remembered_from_prefetched_groups_are_read_without_a_query(django_assert_num_queries):
-    user = UserFactory(username="prefetched", roles=[roles.AUDITOR])
+    user = UserFactory.create(username="prefetched", roles=[roles.AUDITOR])
     loaded = type(user).objects.prefetch_related("groups").get(pk=user.pk)
     roles.remember_roles(loaded, (g.name for g in loaded.groups.all()))
     with django_assert_num_queries(0):

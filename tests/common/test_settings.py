@@ -26,8 +26,8 @@ PRODUCTION = {
 def _manage(*args: str, **env: str | None) -> subprocess.CompletedProcess:
     # Nothing Django-specific from the test run leaks in (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
     inherited = {name: value for name, value in os.environ.items() if not name.startswith("DJANGO_")}
-    environ = {**inherited, **PRODUCTION, **env}
-    environ = {name: value for name, value in environ.items() if value is not None}
+    merged = {**inherited, **PRODUCTION, **env}
+    environ = {name: value for name, value in merged.items() if value is not None}
     return subprocess.run(  # noqa: S603  (our own manage.py, fixed arguments)
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,

@@ -68,7 +68,7 @@ def test_a_29_february_birthday_falls_on_1_march_in_a_common_year():
 @pytest.mark.django_db
 def test_the_leaving_care_metric_counts_a_29_february_child_as_17_until_1_march(recompute):
     born = D(2008, 2, 29)
-    LookedAfterEpisodeFactory(child=ChildFactory(date_of_birth=born), start_date=D(2020, 1, 6))
+    LookedAfterEpisodeFactory.create(child=ChildFactory.create(date_of_birth=born), start_date=D(2020, 1, 6))
     recompute(D(2026, 2, 28))
     assert count("turning_18_looked_after", D(2026, 2, 1)) == 1  # not yet 18: still to leave care
     recompute(D(2026, 3, 1))

@@ -18,7 +18,7 @@ def test_load_demo_adds_one_action_plan_in_mixed_states_once(settings):
     settings.DEBUG = True
     call_command("load_demo", "--children", "200", stdout=StringIO())
     plan = ActionPlan.objects.get(title=DEMO_PLAN_TITLE)
-    assert plan.audit.title == "S47 and information sharing audit (demo)"
+    assert plan.audit is not None and plan.audit.title == "S47 and information sharing audit (demo)"
     assert plan.issues.count() == 3
     today = timezone.localdate()
     rags = sorted(a.rag_on(today) for a in Action.objects.filter(issue__plan=plan))

@@ -16,7 +16,7 @@ def test_load_demo_creates_one_draft_qa_report_and_no_second_one(settings, clien
     report = PanelReport.objects.get()
     assert report.title == DEMO_REPORT_TITLE
     assert report.report_type == PanelReport.Type.QUALITY_ASSURANCE and report.status == "draft"
-    assert report.created_by.username == "report-officer"
+    assert report.created_by is not None and report.created_by.username == "report-officer"
     assert report.audits.count() == 1 and "children_on_cp_plans" in report.metrics
     assert report.sections.count() == 6
 

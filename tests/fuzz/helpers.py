@@ -26,7 +26,7 @@ APP_LABELS = ("cases", "audits", "actions", "metrics", "reporting", "common")
 def row_counts() -> dict[str, int]:
     """Rows in every table of the project's own apps (their history tables too)."""
     return {
-        model._meta.label: model.objects.count()
+        model._meta.label: model._default_manager.count()
         for model in apps.get_models()
         if model._meta.app_label in APP_LABELS and not model._meta.proxy
     }
@@ -48,6 +48,7 @@ def csv_bytes(rows: list[list], encoding: str = "utf-8") -> bytes:
 
 def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
     workbook = openpyxl.Workbook()
+    assert workbook.active is not None
     workbook.remove(workbook.active)
     for title, rows in sheets.items():
         sheet = workbook.create_sheet(title)

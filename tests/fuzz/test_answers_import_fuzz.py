@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
 @pytest.fixture
 def audit() -> Audit:
-    return AuditFactory(title="Fuzzed answers")
+    return AuditFactory.create(title="Fuzzed answers")
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def mine(audit, auditor) -> CaseAudit:
         {"D1": "yes", "D4": "no", "F1": "Clear voice of the child"},
         status=CaseAudit.Status.IN_PROGRESS,
         auditor=auditor,
-        child=ChildFactory(child_id="C-FUZZ"),
+        child=ChildFactory.create(child_id="C-FUZZ"),
         record_id=1,
     )
 

@@ -243,7 +243,7 @@ def test_an_impossible_or_out_of_range_date_is_refused_with_its_row_and_column(k
 def test_excel_dates_out_of_range_are_refused():
     import datetime
 
-    rows = [row[:] for row in CHILDREN]
+    rows: list[list[object]] = [list(row) for row in CHILDREN]
     rows[1][2] = datetime.date(1, 1, 1)
     rows[2][2] = datetime.datetime(9999, 12, 31, 23, 59)
 

@@ -55,7 +55,7 @@ def march_2014():
 @pytest.mark.django_db
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_the_drilldown_csv_and_xlsx_quote_every_formula_start(client, manager, march_2014, payload):
-    enquiry = S47EnquiryFactory(
+    enquiry = S47EnquiryFactory.create(
         child__child_id=payload, start_date=datetime.date(2014, 3, 3), end_date=datetime.date(2014, 3, 24)
     )
     # Child IDs are stored trimmed, in capitals, without spaces: "\t=cmd|' /C calc'!A0" as "=CMD|'/CCALC'!A0",
@@ -73,6 +73,7 @@ def test_the_drilldown_csv_and_xlsx_quote_every_formula_start(client, manager, m
 
     response = client.get(url, {**march, "format": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
     cell = sheet.cell(2, 1)
     assert (cell.value, cell.data_type) == ("'" + stored, "s")
 
@@ -80,17 +81,17 @@ def test_the_drilldown_csv_and_xlsx_quote_every_formula_start(client, manager, m
 @pytest.mark.django_db
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_the_answers_workbook_quotes_every_formula_start(auditor, payload):
-    audit = AuditFactory()
+    audit = AuditFactory.create()
     case_audit = scored_case(
         audit,
         {"F1": payload},
         status=CaseAudit.Status.IN_PROGRESS,
         auditor=auditor,
-        child=ChildFactory(child_id=payload),
+        child=ChildFactory.create(child_id=payload),
     )
     workbook = openpyxl.load_workbook(io.BytesIO(exchange.answers_export(audit=audit, user=auditor)))
     sheet = workbook["Answers"]
-    columns = {cell.value: cell.column for cell in sheet[1]}
+    columns = {cell.value: column for column, cell in enumerate(sheet[1], start=1)}
     row = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 1).value == str(case_audit.uuid))
     stored = case_audit.child.child_id  # trimmed, capitals, no spaces; still starts like a formula
     assert stored.startswith(OWASP_STARTS)

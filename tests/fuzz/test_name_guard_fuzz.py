@@ -106,7 +106,7 @@ def disguise(draw) -> str:
 def issuable(report_officer):
     """A generated version of a real report, and the places (paths) of every string in its content."""
     for name, child_id in CHILDREN:
-        ChildFactory(name=name, child_id=child_id)
+        ChildFactory.create(name=name, child_id=child_id)
     data = known_report(report_officer)
     now = timezone.now()
     content = report_content(

@@ -48,7 +48,7 @@ def _wait_until(condition: Callable[[], bool], seconds: float = WAIT_SECONDS) ->
 
 
 def test_the_worker_corrects_a_stale_s47_target_date(worker):
-    enquiry = S47EnquiryFactory(
+    enquiry = S47EnquiryFactory.create(
         start_date=D(2023, 5, 2), target_date=D(2023, 5, 23)
     )  # before 8 May was a holiday
 

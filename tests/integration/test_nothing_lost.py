@@ -23,7 +23,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 def test_two_simultaneous_saves_of_one_answer_keep_one_and_report_the_other_as_a_conflict():
     needs_postgresql("SQLite serialises all writers, so the two saves could never meet")
-    auditor = UserFactory(roles=["Auditor"])
+    auditor = UserFactory.create(roles=["Auditor"])
     case_audit = case_audit_for(DOMESTIC_ABUSE, auditor, status=CaseAudit.Status.IN_PROGRESS)
     question = questions(case_audit)["D1"]
     start = threading.Barrier(2)
@@ -52,6 +52,7 @@ def test_two_simultaneous_saves_of_one_answer_keep_one_and_report_the_other_as_a
     stored = Answer.objects.get(case_audit=case_audit, question=question)
     assert (stored.value, stored.revision) == (saved[0], 1)
     conflict = outcomes[refused[0]]
+    assert isinstance(conflict, services.EditConflict)
     assert conflict.current is not None and conflict.current.value == saved[0]  # shown to the loser
 
 

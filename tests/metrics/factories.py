@@ -9,7 +9,7 @@ from cases import models as m
 from tests.factories import ChildFactory, tool_version
 
 
-class CPPlanFactory(factory.django.DjangoModelFactory):
+class CPPlanFactory(factory.django.DjangoModelFactory[m.CPPlan]):
     class Meta:
         model = m.CPPlan
 
@@ -18,7 +18,7 @@ class CPPlanFactory(factory.django.DjangoModelFactory):
     start_date = datetime.date(2014, 3, 1)
 
 
-class LookedAfterEpisodeFactory(factory.django.DjangoModelFactory):
+class LookedAfterEpisodeFactory(factory.django.DjangoModelFactory[m.LookedAfterEpisode]):
     class Meta:
         model = m.LookedAfterEpisode
 
@@ -30,8 +30,10 @@ class LookedAfterEpisodeFactory(factory.django.DjangoModelFactory):
 
 def question(measures: str, tool: str = "S47 and information sharing") -> am.Question:
     """The shipped tool's question that measures `measures` (the first, if several)."""
-    return (
+    found = (
         am.Question.objects.filter(section__version=tool_version(tool), measures=measures)
         .order_by("section__order", "order")
         .first()
     )
+    assert found is not None, f"the {tool} tool has no question measuring {measures}"
+    return found

@@ -16,10 +16,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def north():
-    north = TeamFactory(code="N", name="North")
-    S47EnquiryFactory(team=north, start_date=D(2014, 3, 3), end_date=D(2014, 3, 24))
-    S47EnquiryFactory(team=north, start_date=D(2014, 3, 3), end_date=D(2014, 3, 25))
-    S47EnquiryFactory(start_date=D(2014, 3, 3), end_date=D(2014, 3, 10))
+    north = TeamFactory.create(code="N", name="North")
+    S47EnquiryFactory.create(team=north, start_date=D(2014, 3, 3), end_date=D(2014, 3, 24))
+    S47EnquiryFactory.create(team=north, start_date=D(2014, 3, 3), end_date=D(2014, 3, 25))
+    S47EnquiryFactory.create(start_date=D(2014, 3, 3), end_date=D(2014, 3, 10))
     metrics_recompute(today=TODAY)
     return north
 

@@ -14,6 +14,12 @@ def _parse(svg: str) -> ET.Element:
     return ET.fromstring(svg)  # noqa: S314  (the renderer's own output, not untrusted input)
 
 
+def _first(root: ET.Element, tag: str) -> ET.Element:
+    element = root.find(f"{SVG}{tag}")
+    assert element is not None, f"no <{tag}>"
+    return element
+
+
 def _chart(**kwargs):
     options = {
         "chart_id": "c1",
@@ -29,9 +35,9 @@ def test_it_is_an_image_named_by_its_title_and_description():
     root = _parse(_chart())
     assert root.get("role") == "img"
     assert root.get("aria-labelledby") == "c1-title c1-desc"
-    assert root.find(f"{SVG}title").get("id") == "c1-title"
-    assert root.find(f"{SVG}title").text == "Consent decision recorded, by month"
-    assert root.find(f"{SVG}desc").text == "From Jan 14 to Mar 14."
+    assert _first(root, "title").get("id") == "c1-title"
+    assert _first(root, "title").text == "Consent decision recorded, by month"
+    assert _first(root, "desc").text == "From Jan 14 to Mar 14."
 
 
 def test_it_has_no_script_and_no_style_attribute():
@@ -47,14 +53,14 @@ def test_it_escapes_text():
 
 def test_a_gap_breaks_the_line_and_each_value_has_a_marker():
     root = _parse(_chart())
-    path = root.find(f"{SVG}path").get("d")
+    path = _first(root, "path").attrib["d"]
     assert path.count("M") == 2 and "L" not in path  # two separate points, no line across the gap
     assert len(root.findall(f"{SVG}circle")) == 2
 
 
 def test_percentages_are_drawn_on_a_0_to_100_axis():
     root = _parse(_chart(series=[Series("A", [0, 50, 100])]))
-    ys = [float(c.get("cy")) for c in root.findall(f"{SVG}circle")]
+    ys = [float(c.attrib["cy"]) for c in root.findall(f"{SVG}circle")]
     assert ys[0] > ys[1] > ys[2]
     assert ys[1] == pytest.approx((ys[0] + ys[2]) / 2)
     assert [t.text for t in root.findall(f"{SVG}text")][:5] == ["0%", "25%", "50%", "75%", "100%"]

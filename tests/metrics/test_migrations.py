@@ -18,7 +18,8 @@ from metrics.models import MetricRun, MetricSnapshot, MetricTarget
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-BEFORE = [("reporting", "0003_snapshot_unknown_count"), ("metrics", None)]
+REPORTING_BEFORE = ("reporting", "0003_snapshot_unknown_count")
+BEFORE: list[tuple[str, str | None]] = [REPORTING_BEFORE, ("metrics", None)]
 
 
 def _migrate(targets) -> MigrationExecutor:
@@ -31,7 +32,7 @@ def _migrate(targets) -> MigrationExecutor:
 def _before_apps(executor: MigrationExecutor):
     """The models as they stood before the move: every other app at its last migration."""
     nodes = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in ("metrics", "reporting")]
-    return executor.loader.project_state([*nodes, BEFORE[0]]).apps
+    return executor.loader.project_state([*nodes, REPORTING_BEFORE]).apps
 
 
 def _tables() -> set[str]:

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_the_command_recomputes_the_snapshots_in_process_without_a_broker():
-    S47EnquiryFactory(start_date=datetime.date(2024, 3, 4), end_date=datetime.date(2024, 3, 8))
+    S47EnquiryFactory.create(start_date=datetime.date(2024, 3, 4), end_date=datetime.date(2024, 3, 8))
     out = StringIO()
     call_command("recompute_metrics", stdout=out)
     run = MetricRun.objects.get()

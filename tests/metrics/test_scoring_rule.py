@@ -55,7 +55,7 @@ def chained_audit():
         section=section, order=3, code="CH", text="Is the chronology on file?",
         applies_if=supports, applies_if_values=["yes"], measures=MetricKey.CHRONOLOGY_ON_FILE,
     )  # fmt: skip
-    audit = AuditFactory(tool_version=version, title="Plans March")
+    audit = AuditFactory.create(tool_version=version, title="Plans March")
     for label, values in {
         "A": ("yes", "yes", "yes"),
         "B": ("yes", "no", "no"),
@@ -63,9 +63,9 @@ def chained_audit():
         "D": ("no", "yes", "yes"),
         "E": ("yes", "no", "yes"),
     }.items():
-        case_audit = CaseAuditFactory(
+        case_audit = CaseAuditFactory.create(
             audit=audit, status=CaseAudit.Status.SUBMITTED, record_date=D(2014, 3, 5),
-            child=ChildFactory(child_id=f"C-{label}"),
+            child=ChildFactory.create(child_id=f"C-{label}"),
         )  # fmt: skip
         Answer.objects.bulk_create(
             Answer(case_audit=case_audit, question=question, value=value)

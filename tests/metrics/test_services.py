@@ -35,11 +35,11 @@ def _rows() -> list[tuple]:
 
 @pytest.fixture
 def records(db):
-    north = TeamFactory(code="N")
-    S47EnquiryFactory(team=north, start_date=D(2014, 3, 3), end_date=D(2014, 3, 24), consent="given")
-    S47EnquiryFactory(start_date=D(2014, 3, 3), end_date=D(2014, 4, 2))
-    StrategyDiscussionFactory(team=north, date=D(2014, 3, 3))
-    ReferralFactory(team=north, received_date=D(2014, 2, 20))
+    north = TeamFactory.create(code="N")
+    S47EnquiryFactory.create(team=north, start_date=D(2014, 3, 3), end_date=D(2014, 3, 24), consent="given")
+    S47EnquiryFactory.create(start_date=D(2014, 3, 3), end_date=D(2014, 4, 2))
+    StrategyDiscussionFactory.create(team=north, date=D(2014, 3, 3))
+    ReferralFactory.create(team=north, received_date=D(2014, 2, 20))
     return north
 
 
@@ -69,6 +69,7 @@ def test_the_database_refuses_a_second_row_for_the_same_metric_month_and_team(re
     existing = MetricSnapshot.objects.filter(metric="s47_within_15_days", team__code=team).first()
     if team is None:
         existing = MetricSnapshot.objects.filter(metric="s47_within_15_days", team__isnull=True).first()
+    assert existing is not None
     existing.pk = None
     with pytest.raises(IntegrityError), transaction.atomic():
         existing.save()
@@ -103,7 +104,7 @@ def test_two_runs_at_once_leave_one_correct_set(records):
 
 @pytest.mark.django_db
 def test_pressing_recalculate_twice_queues_one_run(records, django_capture_on_commit_callbacks):
-    user = UserFactory()
+    user = UserFactory.create()
     with django_capture_on_commit_callbacks() as callbacks:
         first = tasks.metrics_run_request(trigger=MetricRun.Trigger.MANUAL, user=user)
         second = tasks.metrics_run_request(trigger=MetricRun.Trigger.MANUAL, user=user)
@@ -138,7 +139,8 @@ def test_a_run_left_running_by_a_lost_worker_is_taken_over(records):
     stale = MetricRun.objects.create(
         trigger=MetricRun.Trigger.NIGHTLY, status=MetricRun.Status.RUNNING, started_at=long_ago
     )
-    assert services.metrics_run_execute(run_id=stale.pk).status == MetricRun.Status.DONE
+    taken_over = services.metrics_run_execute(run_id=stale.pk)
+    assert taken_over is not None and taken_over.status == MetricRun.Status.DONE
 
 
 @pytest.mark.django_db
@@ -164,7 +166,8 @@ def test_a_run_a_live_worker_is_running_is_left_alone_and_one_whose_worker_died_
             if not cursor.fetchone()[0]:
                 break
             time.sleep(0.05)
-    assert services.metrics_run_execute(run_id=run.pk).status == MetricRun.Status.DONE
+    executed = services.metrics_run_execute(run_id=run.pk)
+    assert executed is not None and executed.status == MetricRun.Status.DONE
 
 
 @pytest.mark.django_db

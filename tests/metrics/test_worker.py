@@ -1,6 +1,7 @@
 """The recomputation through a real Celery worker (Redis), as tests/integration/test_celery_worker.py does."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from celery.result import EagerResult
@@ -17,8 +18,8 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serial
 def test_the_worker_runs_a_queued_recomputation_once(worker):  # noqa: F811
     """March 2014: day 15 met, day 16 not -> 1 of 2 -> 50%, stored by the worker; a second delivery of the
     same run does nothing."""
-    S47EnquiryFactory(start_date=D(2014, 3, 3), end_date=D(2014, 3, 24))
-    S47EnquiryFactory(start_date=D(2014, 3, 3), end_date=D(2014, 3, 25))
+    S47EnquiryFactory.create(start_date=D(2014, 3, 3), end_date=D(2014, 3, 24))
+    S47EnquiryFactory.create(start_date=D(2014, 3, 3), end_date=D(2014, 3, 25))
     run = MetricRun.objects.create(trigger=MetricRun.Trigger.MANUAL)
 
     result = metrics_recompute_task.delay(run.pk)
@@ -29,7 +30,7 @@ def test_the_worker_runs_a_queued_recomputation_once(worker):  # noqa: F811
     snapshot = MetricSnapshot.objects.get(
         metric="s47_within_15_days", period=D(2014, 3, 1), team__isnull=True
     )
-    assert (snapshot.numerator, snapshot.denominator) == (1, 2)
+    assert (snapshot.numerator, snapshot.denominator) == (Decimal(1), 2)
     rows = MetricSnapshot.objects.count()
 
     metrics_recompute_task.delay(run.pk)  # redelivered: the run is claimed already

@@ -29,8 +29,8 @@ class KnownData:
 
 
 def known_audit() -> Audit:
-    team = TeamFactory(code="NORTH", name="North assessment team")
-    audit = AuditFactory(
+    team = TeamFactory.create(code="NORTH", name="North assessment team")
+    audit = AuditFactory.create(
         title="Domestic abuse audit",
         tool_version=tool_version("Domestic abuse"),
         frame_start=D(2013, 11, 1),

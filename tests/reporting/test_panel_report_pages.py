@@ -13,8 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 def input_classes(page: str, name: str) -> list[str]:
-    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
-    return re.search(r'class="([^"]*)"', tag).group(1).split()
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
+    assert tag is not None, name
+    classes = re.search(r'class="([^"]*)"', tag.group(0))
+    assert classes is not None, tag.group(0)
+    return classes.group(1).split()
 
 
 @pytest.mark.parametrize("url_name", ["reporting-report-new", "reporting-report-edit"])
@@ -82,5 +85,7 @@ def test_a_sections_page_asks_one_question_under_one_heading(client, report_offi
     client.force_login(report_officer)
     page = client.get(reverse("reporting-report-section", args=[report.uuid, "issue"])).content.decode()
     assert len(re.findall(r"<h1", page)) == 1
-    heading = re.search(r"<h1.*?</h1>", page, re.S).group(0)
+    h1 = re.search(r"<h1.*?</h1>", page, re.S)
+    assert h1 is not None
+    heading = h1.group(0)
     assert '<label for="id_text"' in heading and "Describe the issue under consideration" in heading

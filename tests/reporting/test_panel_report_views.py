@@ -288,6 +288,21 @@ def test_issuing_asks_for_confirmation_on_get_and_changes_nothing(client, report
     assert not done_version.issued and done_version.report.status != PanelReport.Status.ISSUED
 
 
+def test_the_version_page_offers_issuing_to_report_officers_until_it_is_issued(
+    client, report_officer, manager, done_version
+):
+    """The home page's "Versions ready to issue" links to the version: checked there, issued from there."""
+    version_url = reverse("reporting-version", args=[done_version.uuid])
+    issue_link = f'<a href="{reverse("reporting-version-issue", args=[done_version.uuid])}" role="button"'
+    client.force_login(report_officer)
+    assert issue_link in client.get(version_url).content.decode()
+    client.force_login(manager)  # reads drafts, cannot issue them
+    assert issue_link not in client.get(version_url).content.decode()
+    services.report_version_issue(version=done_version, user=report_officer)
+    client.force_login(report_officer)
+    assert issue_link not in client.get(version_url).content.decode()
+
+
 def test_a_version_not_yet_made_cannot_be_issued_or_downloaded(client, report_officer, data):
     version = services.report_version_request(report=data.report, user=report_officer)  # not enqueued
     client.force_login(report_officer)

@@ -1,5 +1,7 @@
 """The check that no text in a panel report names a child from the case records, however disguised."""
 
+from typing import Any
+
 import pytest
 
 from cases.models import Child
@@ -12,12 +14,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def children():
-    ChildFactory(name="Amelia Jane Thornbury", child_id="C778899")
-    ChildFactory(name="Noah Pryce")
-    ChildFactory(name="Gillian Bradshaw", child_id="DEMOX000001")
-    ChildFactory(name="María del Carmen López García", child_id="X-1")
-    ChildFactory(name="Zoë Ångström")
-    ChildFactory(name="Ana María de los Ángeles Pérez")
+    ChildFactory.create(name="Amelia Jane Thornbury", child_id="C778899")
+    ChildFactory.create(name="Noah Pryce")
+    ChildFactory.create(name="Gillian Bradshaw", child_id="DEMOX000001")
+    ChildFactory.create(name="María del Carmen López García", child_id="X-1")
+    ChildFactory.create(name="Zoë Ångström")
+    ChildFactory.create(name="Ana María de los Ángeles Pérez")
 
 
 def named(text: str) -> bool:
@@ -101,8 +103,8 @@ def test_each_place_is_named_once_in_order():
 # Every field of a version's content ------------------------------------------------------------------
 
 
-def content_with(path: tuple, text: str) -> dict:
-    content = {
+def content_with(path: tuple, text: str) -> dict[str, Any]:
+    content: dict[str, Any] = {
         "header": {"title": "QA report", "meeting_name": "Panel", "item_number": "5", "authorised_by": "",
                    "lead_officer": "", "wards_affected": "All"},
         "sections": [{"key": "issue", "title": "Describe the issue", "text": "Case 1 was late."}],
@@ -111,7 +113,7 @@ def content_with(path: tuple, text: str) -> dict:
         "action_plans": [{"title": "Plan", "rows": [{"issue": "I", "actions": [{"lead": "Head of QA"}]}]}],
         "some_field_added_later": {"note": ""},
     }  # fmt: skip
-    place = content
+    place: Any = content  # a dict or a list, step by step
     for step in path[:-1]:
         place = place[step]
     place[path[-1]] = text
@@ -146,8 +148,8 @@ def test_the_walk_finds_strings_at_any_depth_and_nothing_else():
 
 
 def test_dates_and_uuids_the_code_wrote_are_not_taken_for_a_numeric_child_id():
-    ChildFactory(name="Numeric Id", child_id="20140101")
-    content = {
+    ChildFactory.create(name="Numeric Id", child_id="20140101")
+    content: dict[str, Any] = {
         "header": {"title": "QA report", "meeting_date": "2014-01-01"},
         "version": {"generated_at": "2014-01-01T10:30:00.123456+00:00"},
         "audits": [{"uuid": "3f2a4b5c-1d2e-4f3a-8b9c-0d1e2f3a4b5c"}],

@@ -94,7 +94,7 @@ class World:
 
 
 def _user(username: str, role: str | None = None, agency: str | None = None) -> User:
-    user = UserFactory(username=username, roles=[role] if role else [])
+    user = UserFactory.create(username=username, roles=[role] if role else [])
     if agency:
         am.AuditorProfile.objects.create(user=user, agency=agency)
     return user
@@ -110,23 +110,23 @@ def build_world() -> World:
     health_auditor = _user("world-health-auditor", roles.PARTNER_AUDITOR, am.Agency.HEALTH)
     other_police_auditor = _user("world-other-police-auditor", roles.PARTNER_AUDITOR, am.Agency.POLICE)
 
-    north, south = TeamFactory(code="N", name="North"), TeamFactory(code="S", name="South")
-    child_a, child_b = ChildFactory(child_id="WORLD-A"), ChildFactory(child_id="WORLD-B")
-    discussion_a = StrategyDiscussionFactory(child=child_a, team=north, date=datetime.date(2014, 3, 3))
-    s47_a = S47EnquiryFactory(child=child_a, team=north, strategy_discussion=discussion_a)
-    s47_b = S47EnquiryFactory(child=child_b, team=south, start_date=datetime.date(2014, 3, 10))
-    referral_a = ReferralFactory(child=child_a, team=north)
+    north, south = TeamFactory.create(code="N", name="North"), TeamFactory.create(code="S", name="South")
+    child_a, child_b = ChildFactory.create(child_id="WORLD-A"), ChildFactory.create(child_id="WORLD-B")
+    discussion_a = StrategyDiscussionFactory.create(child=child_a, team=north, date=datetime.date(2014, 3, 3))
+    s47_a = S47EnquiryFactory.create(child=child_a, team=north, strategy_discussion=discussion_a)
+    s47_b = S47EnquiryFactory.create(child=child_b, team=south, start_date=datetime.date(2014, 3, 10))
+    referral_a = ReferralFactory.create(child=child_a, team=north)
 
     programme = am.AuditProgramme.objects.create(
         title="World programme", year_start=datetime.date(2014, 4, 1)
     )
-    audit = AuditFactory(
+    audit = AuditFactory.create(
         title="World audit", programme=programme, agencies=["social_care", "police", "health"]
     )
-    reaudit = AuditFactory(title="World re-audit", reaudit_of=audit, tool_version=audit.tool_version)
+    reaudit = AuditFactory.create(title="World re-audit", reaudit_of=audit, tool_version=audit.tool_version)
 
     def case_audit(child, record, agency, auditor, **fields):
-        return CaseAuditFactory(
+        return CaseAuditFactory.create(
             audit=audit, child=child, record_id=record.pk, record_date=record.start_date,
             team=record.team, agency=agency, auditor=auditor, **fields,
         )  # fmt: skip
@@ -136,6 +136,7 @@ def build_world() -> World:
         .order_by("section__order", "order")
         .first()
     )
+    assert question is not None
     now = timezone.now()
     run = MetricRun.objects.create(trigger=MetricRun.Trigger.MANUAL, status=MetricRun.Status.DONE)
     snapshot = MetricSnapshot.objects.create(
