@@ -10,11 +10,12 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from accounts.people import UserChoiceField
 from actions import access, evidence, selectors
 from actions.models import Action, ActionPlan
 from cases.standards import PERCENT_KEYS, metric_choices
 from common.filters import date_filter
-from common.forms import FilterForm, date_field, date_input
+from common.forms import FilterForm, date_field
 
 
 def staff_users():
@@ -24,12 +25,6 @@ def staff_users():
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user: User) -> str:
-        full = user.get_full_name()
-        return f"{full} ({user.username})" if full else user.username
 
 
 def _helper(*fields, button: str) -> FormHelper:
@@ -51,9 +46,9 @@ class PlanForm(forms.Form):
         label="Plan lead",
         queryset=User.objects.none(),
         to_field_name="username",
-        error_messages={"required": "Choose the plan's lead"},
+        error_messages={"required": "Select the plan's lead"},
     )
-    review_date = date_field("Review date", name="the review date", help_text="For example, 30/09/2024")
+    review_date = date_field("Review date", name="the review date", help_text="For example, 30 9 2026")
 
     def __init__(self, *args, with_status: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,11 +57,14 @@ class PlanForm(forms.Form):
             Field.text("title"),
             Field.text("theme"),
             Field.select("lead"),
-            date_input("review_date"),
+            Field("review_date"),
         ]
         if with_status:
             self.fields["status"] = forms.ChoiceField(
-                label="Status", choices=ActionPlan.Status.choices, widget=forms.RadioSelect
+                label="Status",
+                choices=ActionPlan.Status.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Select the plan's status"},
             )
             fields.append(Field.radios("status", legend_size=Size.SMALL, inline=True))
         self.helper = _helper(*fields, button="Save the plan")
@@ -77,7 +75,7 @@ class IssueForm(forms.Form):
         label="Issue identified",
         help_text="In the words the panel will read, for example, consent decision not recorded on file",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Describe the issue identified"},
+        error_messages={"required": "Enter the issue identified"},
     )
     questions = forms.MultipleChoiceField(
         label="Audit questions that showed it",
@@ -130,14 +128,14 @@ class ActionForm(forms.Form):
     description = forms.CharField(
         label="Action to be taken",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Describe the action"},
+        error_messages={"required": "Enter the action to be taken"},
     )
     owner = UserChoiceField(
         label="Owner",
         help_text="The person who does it and posts progress updates",
         queryset=User.objects.none(),
         to_field_name="username",
-        error_messages={"required": "Choose the action's owner"},
+        error_messages={"required": "Select the action's owner"},
     )
     lead = forms.CharField(
         label="Lead",
@@ -150,14 +148,15 @@ class ActionForm(forms.Form):
         choices=Action.Priority.choices,
         initial=Action.Priority.MEDIUM,
         widget=forms.RadioSelect,
+        error_messages={"required": "Select the action's priority"},
     )
-    due_date = date_field("Due date", name="the due date", help_text="For example, 28/06/2024")
+    due_date = date_field("Due date", name="the due date", help_text="For example, 28 6 2026")
 
     def __init__(self, *args, locked_owner: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         owner_field = cast(forms.ModelChoiceField, self.fields["owner"])
         owner_field.queryset = staff_users()
-        owner_field.empty_label = "Choose the owner"
+        owner_field.empty_label = "Select the owner"
         if locked_owner is not None:
             # Awaiting sign-off: the owner stays who asked for it (separation of duties, actions.access).
             owner = owner_field
@@ -169,7 +168,7 @@ class ActionForm(forms.Form):
             Field.select("owner"),
             Field.text("lead"),
             Field.radios("priority", legend_size=Size.SMALL, inline=True),
-            date_input("due_date"),
+            Field("due_date"),
             button="Save the action",
         )
 
@@ -194,7 +193,10 @@ class MultipleFileField(forms.FileField):
 
 class UpdateForm(forms.Form):
     written_on = date_field(
-        "Date of the update", name="the date of the update", help_text="For example, 03/06/2024"
+        "Date of the update",
+        name="the date of the update",
+        help_text="For example, 3 6 2026",
+        rule="not_future",
     )
     note = forms.CharField(
         label="What has been done",
@@ -221,7 +223,7 @@ class UpdateForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         fields = [
-            date_input("written_on"),
+            Field("written_on"),
             Field.textarea("note", rows=4),
             Field("files", css_class="govuk-file-upload"),
         ]
@@ -244,18 +246,12 @@ class UpdateForm(forms.Form):
             raise forms.ValidationError(errors)
         return files
 
-    def clean_written_on(self):
-        value = self.cleaned_data["written_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError("The date of the update must be today or in the past")
-        return value
-
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Give the reason"},
+        error_messages={"required": "Enter the reason"},
     )
 
     def __init__(self, *args, label: str, button: str, required: str = "", warning: bool = False, **kwargs):
@@ -274,16 +270,18 @@ class ReasonForm(forms.Form):
 
 
 def _date_filter(label: str, lookup: str) -> django_filters.DateFilter:
-    return date_filter(label, field_name="due_date", lookup=lookup, help_text="For example, 28/06/2024")
+    return date_filter(label, field_name="due_date", lookup=lookup)
+
+
+class OwnerFilter(django_filters.ModelChoiceFilter):
+    field_class = UserChoiceField  # type: ignore[assignment]  # a ModelChoiceField naming people
 
 
 class ActionFilter(django_filters.FilterSet):
     """The plan page's filters; the queryset must carry the `rag` annotation (selectors.with_rag)."""
 
     status = django_filters.ChoiceFilter(choices=Action.Status.choices, empty_label="Any status")
-    owner = django_filters.ModelChoiceFilter(
-        queryset=User.objects.none(), to_field_name="username", empty_label="Any owner"
-    )
+    owner = OwnerFilter(queryset=User.objects.none(), to_field_name="username", empty_label="Any owner")
     rag = django_filters.ChoiceFilter(label="RAG", choices=Action.Rag.choices, empty_label="Any")
     due_from = _date_filter("Due on or after", "gte")
     due_to = _date_filter("Due on or before", "lte")

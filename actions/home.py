@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from accounts.people import person_name
 from actions import access, selectors
 from actions.models import Action
 from common.home import SHOWN, HomeItem, HomeTask
@@ -28,7 +29,7 @@ def _short(action: Action) -> str:
 
 
 def _owner(action: Action) -> str:
-    return action.owner.get_full_name() or action.owner.get_username()
+    return person_name(action.owner)
 
 
 def awaiting_sign_off(request: AuthenticatedHttpRequest) -> HomeTask:

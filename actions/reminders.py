@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.people import person_name
 from actions.models import Action, ReminderSent
 from actions.selectors import OPEN_STATUSES
 from common import roles
@@ -81,7 +82,7 @@ def _item(action: Action, today: datetime.date) -> ReminderItem:
     return ReminderItem(
         description=action.description,
         plan=action.issue.plan.title,
-        owner=action.owner.get_full_name() or action.owner.username,
+        owner=person_name(action.owner),
         due_date=action.due_date,
         status=action.get_status_display(),
         url=settings.SITE_URL.rstrip("/") + reverse("actions-action-detail", args=[action.uuid]),

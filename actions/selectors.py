@@ -10,6 +10,7 @@ from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Valu
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from accounts.people import person_name
 from actions.models import AMBER_WITHIN_DAYS, Action, ActionPlan, Evidence, PlanIssue, ProgressUpdate
 from audits.models import Audit, Question
 from audits.results import SCORED_STATUSES, AuditResults, audit_results
@@ -342,7 +343,7 @@ def _entries(records: list, kind: str, subject) -> list[HistoryEntry]:
             entries.append(
                 HistoryEntry(
                     when=record.history_date,
-                    who=record.history_user.get_username() if record.history_user else "System",
+                    who=person_name(record.history_user, nobody="System"),
                     what=f"{kind} {verb}",
                     subject=subject(record),
                     reason=record.history_change_reason or "",

@@ -62,7 +62,7 @@ def plan_create(
 ) -> ActionPlan:
     _require_manager(user)
     if audit is None and not theme.strip():
-        raise ValidationError({"theme": "Give the plan's theme, or create it from an audit."})
+        raise ValidationError({"theme": "Enter the plan's theme, or create it from an audit."})
     plan = ActionPlan(
         title=title.strip(),
         audit=audit,
@@ -93,7 +93,7 @@ def plan_update(
 ) -> ActionPlan:
     _require_manager(user)
     if plan.audit_id is None and not theme.strip():
-        raise ValidationError({"theme": "Give the plan's theme."})
+        raise ValidationError({"theme": "Enter the plan's theme."})
     if status == ActionPlan.Status.CLOSED and plan.status != ActionPlan.Status.CLOSED:
         still_open = Action.objects.filter(issue__plan=plan).exclude(status__in=Action.CLOSED).count()
         if still_open:
@@ -172,7 +172,7 @@ def issue_update(*, issue: PlanIssue, user: User, description: str) -> PlanIssue
     effect check."""
     _require_manager(user)
     if not description.strip():
-        raise ValidationError({"description": "Describe the issue identified"})
+        raise ValidationError({"description": "Enter the issue identified"})
     if issue.description == description.strip():
         return issue
     issue.description = description.strip()
@@ -357,7 +357,7 @@ def action_reopen(*, action: Action, user: User, reason: str) -> Action:
     if action.status != Action.Status.AWAITING_SIGN_OFF:
         raise ValidationError("Only an action awaiting sign-off can be sent back.")
     if not reason.strip():
-        raise ValidationError({"reason": "Give the reason the action is not yet complete"})
+        raise ValidationError({"reason": "Enter the reason the action is not yet complete"})
     action.status = Action.Status.IN_PROGRESS
     ProgressUpdate.objects.create(
         action=action,
@@ -378,7 +378,7 @@ def action_cancel(*, action: Action, user: User, reason: str) -> Action:
         return action
     _require_open(action)
     if not reason.strip():
-        raise ValidationError({"reason": "Give the reason the action is cancelled"})
+        raise ValidationError({"reason": "Enter the reason the action is cancelled"})
     action.status = Action.Status.CANCELLED
     action.cancelled_reason = reason.strip()
     save_with_history(action, user=user, reason=f"Cancelled: {reason.strip()}")

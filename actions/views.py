@@ -335,7 +335,7 @@ def _refuse_form(data=None) -> ReasonForm:
         prefix="refuse",
         label="Why is it not yet complete?",
         button="Send back to the owner",
-        required="Give the reason the action is not yet complete",
+        required="Enter the reason the action is not yet complete",
     )
 
 
@@ -345,7 +345,7 @@ def _cancel_form(data=None) -> ReasonForm:
         prefix="cancel",
         label="Why is the action cancelled?",
         button="Cancel action",
-        required="Give the reason the action is cancelled",
+        required="Enter the reason the action is cancelled",
         warning=True,
     )
 

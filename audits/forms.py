@@ -7,30 +7,20 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.contrib.auth.models import User
 
+from accounts.people import person_name
 from audits import services
 from audits.models import Agency, Audit, AuditProgramme, AuditTool, CaseAudit, Question, ToolVersion
 from cases.models import S47Enquiry, Team
 from common import roles
-from common.forms import DATE_FORMATS, date_field, date_input, number_input
+from common.forms import date_field, whole_number_field
 
-MONTH_FORMATS = ["%m/%Y", "%Y-%m", *DATE_FORMATS]
 # A sampling service's error on a model field, shown against the sample form's field that set it.
 SAMPLE_FORM_FIELDS = {"sample_size": "size", "sample_percent": "percent", "frame_outcome": "outcome"}
 
 
-def percent_field(label: str, help_text: str = "") -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label,
-        required=False,
-        min_value=1,
-        max_value=100,
-        help_text=help_text,
-        widget=number_input(),
-        error_messages={
-            "min_value": "Enter a percentage from 1 to 100",
-            "max_value": "Enter a percentage from 1 to 100",
-            "invalid": "Enter a percentage from 1 to 100",
-        },
+def percent_field(label: str, subject: str, help_text: str = "") -> forms.IntegerField:
+    return whole_number_field(
+        label, subject=subject, minimum=1, maximum=100, required=False, help_text=help_text
     )
 
 
@@ -42,32 +32,43 @@ def _helper(*fields, button: str) -> FormHelper:
 
 class ProgrammeForm(forms.Form):
     title = forms.CharField(
-        label="Title", max_length=200, help_text="For example, QA audit programme 2014 to 2015"
+        label="Title",
+        max_length=200,
+        help_text="For example, QA audit programme 2014 to 2015",
+        error_messages={"required": "Enter the programme's title"},
     )
-    year_start = date_field("Year starts on", help_text="The first day of the year, for example, 01/04/2014")
+    year_start = date_field(
+        "Year starts on",
+        name="the day the year starts on",
+        help_text="The first day of the year, for example, 1 4 2026",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.text("title"), date_input("year_start"), button="Add programme")
+        self.helper = _helper(Field.text("title"), Field("year_start"), button="Add programme")
 
 
 class ProgrammeReviewForm(forms.Form):
-    reviewed_on = date_field("Reviewed on")
+    reviewed_on = date_field("Reviewed on", name="the date of the review", rule="not_future")
     note = forms.CharField(
-        label="What the review found and decided", widget=forms.Textarea(attrs={"rows": 4})
+        label="What the review found and decided",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter what the review found and decided"},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            date_input("reviewed_on"),
+            Field("reviewed_on"),
             Field.textarea("note", rows=4),
             button="Add review note",
         )
 
 
 class AuditStatusForm(forms.Form):
-    status = forms.ChoiceField(label="Status", choices=Audit.Status.choices)
+    status = forms.ChoiceField(
+        label="Status", choices=Audit.Status.choices, error_messages={"required": "Select the status"}
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,7 +76,9 @@ class AuditStatusForm(forms.Form):
 
 
 class AuditCreateForm(forms.Form):
-    title = forms.CharField(label="Title", max_length=200)
+    title = forms.CharField(
+        label="Title", max_length=200, error_messages={"required": "Enter the audit's title"}
+    )
     theme = forms.CharField(
         label="Theme", max_length=200, required=False, help_text="For example, domestic abuse"
     )
@@ -86,19 +89,13 @@ class AuditCreateForm(forms.Form):
         required=False,
         empty_label="Not part of a programme",
     )
-    planned_month = forms.DateField(
-        label="Planned month",
-        input_formats=MONTH_FORMATS,
-        help_text="For example, 03/2014",
-        error_messages={"invalid": "Enter the planned month like 03/2014"},
-        widget=forms.DateInput(format="%m/%Y", attrs={"class": "govuk-input"}),
-    )
+    planned_month = date_field("Planned month", name="the planned month", month_only=True)
     tool = forms.ModelChoiceField(
         label="Audit tool",
         queryset=AuditTool.objects.all(),
         to_field_name="uuid",
         required=False,
-        empty_label="Choose a tool",
+        empty_label="Select a tool",
         help_text="The audit uses the tool's latest version.",
     )
     tool_version = forms.ModelChoiceField(
@@ -114,9 +111,9 @@ class AuditCreateForm(forms.Form):
         initial=[Agency.SOCIAL_CARE],
         widget=forms.CheckboxSelectMultiple,
         help_text="Choose more than one for a multi-agency audit.",
-        error_messages={"required": "Choose at least one agency"},
+        error_messages={"required": "Select at least one agency"},
     )
-    due_date = date_field("Due date", required=False)
+    due_date = date_field("Due date", name="the due date", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,11 +121,11 @@ class AuditCreateForm(forms.Form):
             Field.text("title"),
             Field.text("theme"),
             Field.select("programme"),
-            date_input("planned_month"),
+            Field("planned_month"),
             Field.select("tool"),
             Field.select("tool_version"),
             Field.checkboxes("agencies", legend_size=Size.SMALL),
-            date_input("due_date"),
+            Field("due_date"),
             button="Create audit",
         )
 
@@ -137,7 +134,7 @@ class AuditCreateForm(forms.Form):
         assert data is not None  # Form.clean returns cleaned_data
         tool, version = data.get("tool"), data.get("tool_version")
         if version is None and tool is None:
-            self.add_error("tool", "Choose an audit tool")
+            self.add_error("tool", "Select an audit tool")
         elif version is not None and tool is not None and version.tool_id != tool.pk:
             self.add_error("tool_version", f"{version} is not a version of {tool}: choose one or the other")
         elif version is None and tool is not None:
@@ -150,10 +147,15 @@ class AuditCreateForm(forms.Form):
 
 class SampleForm(forms.Form):
     frame_type = forms.ChoiceField(
-        label="Which records?", choices=Audit.FrameType.choices, widget=forms.RadioSelect
+        label="Which records?",
+        choices=Audit.FrameType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select which records to sample"},
     )
-    frame_start = date_field("From", required=False, help_text="The record's date, for example, 01/01/2014")
-    frame_end = date_field("To", required=False)
+    frame_start = date_field(
+        "From", name="the first date", required=False, help_text="The record's date, for example, 1 1 2026"
+    )
+    frame_end = date_field("To", name="the last date", required=False)
     teams = forms.ModelMultipleChoiceField(
         label="Teams",
         queryset=Team.objects.all(),
@@ -167,17 +169,10 @@ class SampleForm(forms.Form):
         required=False,
         help_text="S47 enquiries only.",
     )
-    size = forms.IntegerField(
-        label="Number of cases",
-        required=False,
-        min_value=1,
-        widget=number_input(),
-        error_messages={
-            "min_value": "Enter a number of cases of 1 or more",
-            "invalid": "Enter the number of cases as a whole number",
-        },
+    size = whole_number_field("Number of cases", subject="The number of cases", minimum=1, required=False)
+    percent = percent_field(
+        "Or a percentage of the records", "The percentage of the records", help_text="From 1 to 100."
     )
-    percent = percent_field("Or a percentage of the records", help_text="From 1 to 100.")
     stratify_by_team = forms.BooleanField(
         label="Stratify by team: each team's share of the sample matches its share of the records",
         required=False,
@@ -187,29 +182,26 @@ class SampleForm(forms.Form):
     )
     subsample_percent = percent_field(
         "Sub-sample percentage",
+        "The sub-sample percentage",
         help_text="Cases asked the sub-sample questions (for example, 10 for the consent questions).",
     )
-    seed = forms.IntegerField(
-        label="Seed",
+    seed = whole_number_field(
+        "Seed",
+        subject="The seed",
+        minimum=0,
+        maximum=2**63 - 1,
         required=False,
-        min_value=0,
-        max_value=2**63 - 1,
-        widget=number_input(),
         help_text="Leave blank for a random seed. The seed is recorded: the same seed draws the same sample.",
-        error_messages={
-            "min_value": "Enter a seed of 0 or more",
-            "max_value": "Enter a shorter seed",
-            "invalid": "Enter the seed as a whole number",
-        },
     )
+    seed.error_messages["max_value"] = "The seed must be 19 digits or fewer"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
             Fieldset(
                 Field.radios("frame_type", small=True),
-                date_input("frame_start"),
-                date_input("frame_end"),
+                Field("frame_start"),
+                Field("frame_end"),
                 Field.checkboxes("teams", small=True),
                 Field.select("outcome"),
                 legend="Sampling frame",
@@ -241,7 +233,7 @@ class SampleForm(forms.Form):
             data["outcome"] = ""  # only S47 enquiries have an outcome to filter on
         start, end = data.get("frame_start"), data.get("frame_end")
         if start and end and end < start:
-            self.add_error("frame_end", "The end date must be the same as or after the start date")
+            self.add_error("frame_end", "The last date must be the same as or after the first date")
         return data
 
 
@@ -252,7 +244,10 @@ class ToolEditForm(forms.Form):
 
     partly_counts_half = forms.BooleanField(label="Partly counts a half in results", required=False)
     change_note = forms.CharField(
-        label="What changed, and why", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label="What changed, and why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter what changed, and why"},
     )
 
     def __init__(self, *args, base: ToolVersion, **kwargs):
@@ -270,6 +265,7 @@ class ToolEditForm(forms.Form):
                     max_length=500,
                     initial=question.text,
                     widget=forms.Textarea(attrs={"rows": 2}),
+                    error_messages={"required": f"Enter the text of {question.code}, or tick Remove"},
                 )
                 self.fields[f"q{question.pk}_remove"] = forms.BooleanField(
                     label=f"Remove {question.code}", required=False
@@ -291,7 +287,10 @@ class ToolEditForm(forms.Form):
             self.fields[f"new{n}_code"] = forms.CharField(label="Code", max_length=20, required=False)
             self.fields[f"new{n}_text"] = forms.CharField(label="Question", max_length=500, required=False)
             self.fields[f"new{n}_kind"] = forms.ChoiceField(
-                label="Answer", choices=Question.Kind.choices, initial=Question.Kind.RATING
+                label="Answer",
+                choices=Question.Kind.choices,
+                initial=Question.Kind.RATING,
+                error_messages={"required": f"Select the kind of answer to new question {n}"},
             )
             new_fields += [
                 Field.select(f"new{n}_section"),
@@ -314,11 +313,11 @@ class ToolEditForm(forms.Form):
             if not (code or text):
                 continue
             if section is None:
-                self.add_error(f"new{n}_section", f"Choose a section for new question {n}")
+                self.add_error(f"new{n}_section", f"Select a section for new question {n}")
             if not code:
-                self.add_error(f"new{n}_code", f"Give new question {n} a code")
+                self.add_error(f"new{n}_code", f"Enter a code for new question {n}")
             if not text:
-                self.add_error(f"new{n}_text", f"Write the text of new question {n}")
+                self.add_error(f"new{n}_text", f"Enter the text of new question {n}")
         return data
 
     def changes(self) -> dict:
@@ -350,7 +349,7 @@ def auditors_by_agency() -> dict[str, list[User]]:
         .select_related("auditor_profile")
         .prefetch_related("groups")
         .distinct()
-        .order_by("username")
+        .order_by("first_name", "last_name", "username")  # shown by name (accounts.people)
     )
     by_agency: dict[str, list[User]] = {}
     for user in users:
@@ -360,10 +359,6 @@ def auditors_by_agency() -> dict[str, list[User]]:
         if agency:
             by_agency.setdefault(agency, []).append(user)
     return by_agency
-
-
-def _user_label(user: User) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 class AssignmentForm(forms.Form):
@@ -379,7 +374,7 @@ class AssignmentForm(forms.Form):
             choices=[
                 ("", "Nobody"),
                 *(
-                    (u.pk, f"{_user_label(u)} ({Agency(a).label})")
+                    (u.pk, f"{person_name(u)} ({Agency(a).label})")
                     for a, people in auditors.items()
                     for u in people
                 ),
@@ -399,13 +394,13 @@ class AssignmentForm(forms.Form):
             row = f"case {case_audit.child.child_id} ({case_audit.get_agency_display()})"
             self.fields[f"auditor_{key}"] = forms.TypedChoiceField(
                 label=f"Auditor for {row}",
-                choices=[("", "Not assigned"), *((u.pk, _user_label(u)) for u in people)],
+                choices=[("", "Not assigned"), *((u.pk, person_name(u)) for u in people)],
                 coerce=int,
                 empty_value=None,
                 required=False,
                 initial=case_audit.auditor_id,
                 error_messages={
-                    "invalid_choice": f"Choose an auditor from {case_audit.get_agency_display()} for {row}"
+                    "invalid_choice": f"Select an auditor who audits for {case_audit.get_agency_display()} for {row}"
                 },
                 widget=forms.Select(attrs={"class": "govuk-select"}),
             )
@@ -413,7 +408,6 @@ class AssignmentForm(forms.Form):
                 f"Due date for {row}", required=False, name=f"the due date for {row}", help_text=""
             )
             self.fields[f"due_{key}"].initial = case_audit.due_date
-            self.fields[f"due_{key}"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
             self.rows.append((case_audit, self[f"auditor_{key}"], self[f"due_{key}"]))
         self.helper = FormHelper()
         self.helper.form_tag = False

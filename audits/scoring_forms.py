@@ -9,7 +9,13 @@ from django import forms
 from audits.models import Answer, Grade
 
 NOTE_MAX = 10_000
-REASON_REQUIRED = {"required": "Give the reason for the change"}
+REASON_REQUIRED = {"required": "Enter the reason for the change"}
+# A revision is posted by the page itself, never typed: a missing one is a stale or hand-made post.
+REVISION_ERRORS = {
+    "required": "Reload the page and try again",
+    "invalid": "Reload the page and try again",
+    "min_value": "Reload the page and try again",
+}
 
 
 class AnswerForm(forms.Form):
@@ -19,28 +25,28 @@ class AnswerForm(forms.Form):
     text = forms.CharField(required=False, max_length=NOTE_MAX)
     evidence = forms.CharField(required=False, max_length=NOTE_MAX)
     override_reason = forms.CharField(required=False, max_length=NOTE_MAX)
-    revision = forms.IntegerField(min_value=0)
+    revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput, error_messages=REVISION_ERRORS)
 
 
 class GradeForm(forms.Form):
     grade = forms.ChoiceField(choices=[("", "No grade yet"), *Grade.choices], required=False)
     note = forms.CharField(required=False, max_length=NOTE_MAX)
-    revision = forms.IntegerField(min_value=0)
+    revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput, error_messages=REVISION_ERRORS)
 
 
 class ModerateAnswerForm(forms.Form):
     value = forms.ChoiceField(
-        choices=Answer.Value.choices, error_messages={"required": "Choose Yes, Partly, No or Not applicable"}
+        choices=Answer.Value.choices, error_messages={"required": "Select Yes, Partly, No or Not applicable"}
     )
     reason = forms.CharField(max_length=NOTE_MAX, error_messages=REASON_REQUIRED)
 
 
 class ModerateGradeForm(forms.Form):
-    grade = forms.ChoiceField(choices=Grade.choices, error_messages={"required": "Choose a grade"})
+    grade = forms.ChoiceField(choices=Grade.choices, error_messages={"required": "Select a grade"})
     reason = forms.CharField(max_length=NOTE_MAX, error_messages=REASON_REQUIRED)
 
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(
-        max_length=NOTE_MAX, error_messages={"required": "Give the reason for returning it to the auditor"}
+        max_length=NOTE_MAX, error_messages={"required": "Enter the reason for returning it to the auditor"}
     )

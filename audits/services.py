@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts.people import person_name
 from audits import sampling, suggestions
 from audits.models import (
     Agency,
@@ -470,7 +471,7 @@ def _moderatable(case_audit: CaseAudit) -> CaseAudit:
 
 def _require_reason(reason: str) -> str:
     if not reason.strip():
-        raise ValidationError({"reason": "Give the reason for the change."})
+        raise ValidationError({"reason": "Enter the reason for the change."})
     return reason.strip()
 
 
@@ -652,7 +653,7 @@ def programme_review_add(
     *, programme: AuditProgramme, user: User, reviewed_on: datetime.date, note: str
 ) -> ProgrammeReview:
     if not note.strip():
-        raise ValidationError({"note": "Write what the review found."})
+        raise ValidationError({"note": "Enter what the review found."})
     return ProgrammeReview.objects.create(
         programme=programme, reviewed_on=reviewed_on, note=note.strip(), reviewed_by=user
     )
@@ -799,7 +800,7 @@ def case_audits_assign(
             errors.append(f"Case {case_audit.child.child_id} is not in this audit.")
         elif auditor is not None and not auditor_fits(auditor, case_audit.agency):
             errors.append(
-                f"{auditor.get_username()} cannot audit case {case_audit.child.child_id} for "
+                f"{person_name(auditor)} cannot audit case {case_audit.child.child_id} for "
                 f"{case_audit.get_agency_display().lower()}: choose an auditor from that agency."
             )
     if errors:

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.people import person_name
 from cases.models import ImportBatch
 from common.home import SHOWN, HomeItem, HomeTask
 from common.http import AuthenticatedHttpRequest
@@ -40,7 +41,7 @@ def failed_imports(request: AuthenticatedHttpRequest) -> HomeTask:
                 hidden="(import it again)",
                 hint=f"{batch.error_count} error{'s' if batch.error_count != 1 else ''} · "
                 f"{timezone.localtime(batch.imported_at):%-d %B %Y %H:%M}"
-                + (f" by {batch.imported_by.get_username()}" if batch.imported_by else ""),
+                + (f" by {person_name(batch.imported_by)}" if batch.imported_by else ""),
             )
             for batch in found[:SHOWN]
         ],

@@ -12,22 +12,23 @@ from common.models import AccessLogChild, AccessLogEntry
 def date_filter(
     label: str, *, field_name: str, lookup: str, help_text: str = DATE_HINT, invalid: str = ""
 ) -> django_filters.DateFilter:
-    """A list filter on a date typed as dd/mm/yyyy, sized for it; `invalid` replaces Django's message."""
+    """A list filter on a date typed in one box ("27 3 2026", or dd/mm/yyyy), sized for it.
+
+    A GET filter keeps one box rather than GOV.UK's three: the list's links and bookmarks carry the date
+    as one parameter, and an empty filter must stay empty (three boxes half-filled would be an error)."""
     return django_filters.DateFilter(
         field_name=field_name,
         lookup_expr=lookup,
         label=label,
         input_formats=DATE_FORMATS,
         help_text=help_text,
-        error_messages={"invalid": invalid} if invalid else None,
+        error_messages={"invalid": invalid or "Enter a real date, for example 27 3 2026"},
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"}),
     )
 
 
 def _date(label: str, lookup: str) -> django_filters.DateFilter:
-    return date_filter(
-        label, field_name="at__date", lookup=lookup, invalid="Enter a real date, like 03/03/2014"
-    )
+    return date_filter(label, field_name="at__date", lookup=lookup)
 
 
 class AccessLogFilter(django_filters.FilterSet):

@@ -5,6 +5,16 @@ from django.contrib.auth.models import Group, User
 from common import roles
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - published in the README; demo users exist only under DEBUG
+# Made-up staff names, so the demo shows people by name as a council's directory would (accounts.people).
+DEMO_NAMES = {
+    roles.AUDITOR: ("Alex", "Auditor"),
+    roles.MODERATOR: ("Morgan", "Moderator"),
+    roles.MANAGER: ("Sam", "Manager"),
+    roles.REPORT_OFFICER: ("Robin", "Reports"),
+    roles.ADMINISTRATOR: ("Ash", "Admin"),
+    roles.PARTNER_AUDITOR: ("Pat", "Partner"),
+    roles.PANEL_MEMBER: ("Jo", "Panel"),
+}
 
 
 def demo_username(role: str) -> str:
@@ -22,7 +32,8 @@ def demo_users_create() -> list[str]:
         username = demo_username(role)
         if User.objects.filter(username=username).exists():
             continue
-        user = User(username=username)
+        first_name, last_name = DEMO_NAMES[role]
+        user = User(username=username, first_name=first_name, last_name=last_name)
         if role == roles.ADMINISTRATOR:
             user.is_staff = user.is_superuser = True  # also signs in to Django admin
         user.set_password(DEMO_PASSWORD)

@@ -9,17 +9,18 @@ from crispy_forms_gds.layout import Layout, Submit
 from django import forms
 
 from cases.models import Team
-from common.forms import FilterForm
+from common.forms import MONTH_HINT, FilterForm, whole_number_field
 from metrics.periods import add_months, last_complete_month, month_index, parse_month
 
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 120
 DEFAULT_LEAVING_MONTHS = 6
-MONTH_HELP = "For example, 04/2024"
+MONTH_HELP = MONTH_HINT
 
 
 class MonthField(forms.CharField):
-    """A month typed as MM/YYYY (or YYYY-MM, as the dashboard's links write it); cleaned to its first day."""
+    """A month typed as "3 2026" or 03/2026 (or 2026-03, as the dashboard's links write it); cleaned to its
+    first day. A GET filter keeps one box: the dashboard's links carry the month as one parameter."""
 
     widget = forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5", "inputmode": "numeric"})
 
@@ -29,7 +30,7 @@ class MonthField(forms.CharField):
             return None
         month = parse_month(value)
         if month is None:
-            raise forms.ValidationError("Enter a month as MM/YYYY, for example 04/2024.", code="invalid")
+            raise forms.ValidationError("Enter a real month, for example 3 2026", code="invalid")
         return month
 
 
@@ -48,7 +49,10 @@ class _PeriodForm(FilterForm):
     start = MonthField(label="From (month)", required=False, help_text=MONTH_HELP)
     end = MonthField(label="To (month)", required=False, help_text=MONTH_HELP)
     team = forms.ChoiceField(
-        label="Team", required=False, widget=forms.Select(attrs={"class": "govuk-select"})
+        label="Team",
+        required=False,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"invalid_choice": "Select a team from the list"},
     )
 
     def __init__(self, data=None, *, today: datetime.date, **kwargs):
@@ -63,8 +67,8 @@ class _PeriodForm(FilterForm):
             ("", "All teams"),
             *((pk, team.name) for pk, team in self.teams.items()),
         ]
-        self.initial.setdefault("start", f"{self.default_start:%m/%Y}")
-        self.initial.setdefault("end", f"{self.default_end:%m/%Y}")
+        self.initial.setdefault("start", f"{self.default_start.month} {self.default_start.year}")
+        self.initial.setdefault("end", f"{self.default_end.month} {self.default_end.year}")
 
     def clean_team(self) -> Team | None:
         return self.teams.get(self.cleaned_data["team"])
@@ -91,13 +95,14 @@ class _PeriodForm(FilterForm):
 
 
 class DashboardForm(_PeriodForm):
-    leaving_months = forms.IntegerField(
-        label="Leaving care within (months)",
-        min_value=1,
-        max_value=24,
+    leaving_months = whole_number_field(
+        "Leaving care within (months)",
+        subject="Leaving care within",
+        minimum=1,
+        maximum=24,
         required=False,
         help_text="Young people looked after who turn 18 by the end of this many months from now.",
-        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+        width=3,
     )
 
     def __init__(self, *args, **kwargs):
@@ -148,6 +153,7 @@ class DrilldownForm(AnswerFilterForm):
         label="Standard",
         choices=[("", "Met or not met"), ("met", "Met"), ("missed", "Not met")],
         required=False,
+        error_messages={"invalid_choice": "Select met, not met, or both"},
     )
 
     list = forms.ChoiceField(
@@ -166,19 +172,23 @@ class DrilldownForm(AnswerFilterForm):
 
 
 class TargetForm(forms.Form):
-    target_percent = forms.IntegerField(
-        label="Target (%)",
-        min_value=0,
-        max_value=100,
+    target_percent = whole_number_field(
+        "Target (%)",
+        subject="The target",
+        minimum=0,
+        maximum=100,
         help_text="Green at or above this percentage.",
-        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+        width=3,
+        required_message="Enter the target percentage",
     )
-    amber_percent = forms.IntegerField(
-        label="Amber from (%)",
-        min_value=0,
-        max_value=100,
+    amber_percent = whole_number_field(
+        "Amber from (%)",
+        subject="The amber threshold",
+        minimum=0,
+        maximum=100,
         help_text="Amber at or above this percentage and below the target; red below it.",
-        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+        width=3,
+        required_message="Enter the percentage amber starts from",
     )
 
     def __init__(self, *args, **kwargs):

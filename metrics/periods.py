@@ -4,7 +4,9 @@ import datetime
 import re
 
 _MONTH_FORMS = (
-    re.compile(r"^\s*(?P<month>\d{1,2})\s*/\s*(?P<year>\d{4})\s*$"),  # 03/2014, as staff write it
+    re.compile(
+        r"^\s*(?P<month>\d{1,2})(?:\s*/\s*|\s+)(?P<year>\d{4})\s*$"
+    ),  # 3 2014 or 03/2014, as staff write it
     re.compile(r"^\s*(?P<year>\d{4})-(?P<month>\d{1,2})\s*$"),  # 2014-03, as URLs and the API write it
 )
 
@@ -37,7 +39,7 @@ def last_complete_month(today: datetime.date) -> datetime.date:
 
 
 def parse_month(text: str) -> datetime.date | None:
-    """A month typed as 03/2014 or 2014-03 -> 1 March 2014; anything else -> None."""
+    """A month typed as 3 2014, 03/2014 or 2014-03 -> 1 March 2014; anything else -> None."""
     for pattern in _MONTH_FORMS:
         found = pattern.match(text or "")
         if found:

@@ -41,6 +41,7 @@ from reporting.schema import (
     Reaudit,
     ReportContent,
 )
+from reporting.sections import measures_shown
 
 SCHEMA = 1
 # A standard met in this share of cases or more is listed as a strength; below FOCUS_BELOW, as an area
@@ -110,7 +111,12 @@ def report_content(
             {"key": s.key, "title": s.title, "text": s.text} for s in report.sections.order_by("order")
         ],
         "audits": [audit_content(audit) for audit in audits],
-        "measures": measures_content(report.metrics, report.period_start, report.period_end, today=today),
+        "measures": measures_content(
+            [key for key in report.metrics if key in measures_shown(report.report_type)],
+            report.period_start,
+            report.period_end,
+            today=today,
+        ),
         "action_plans": [
             {"uuid": str(plan.uuid), "title": plan.title, "rows": rows}
             for plan, rows in plan_tables(plans, today=today)

@@ -7,6 +7,7 @@ every narrative; the figures between them come from the data (reporting.content)
 
 import dataclasses
 
+from cases.standards import MetricKey
 from reporting.models import PanelReport
 
 
@@ -104,3 +105,17 @@ SECTIONS: dict[str, tuple[SectionTemplate, ...]] = {
 
 def section_templates(report_type: str) -> tuple[SectionTemplate, ...]:
     return SECTIONS[report_type]
+
+
+# The measures each report type's template shows (reporting/templates/reporting/reports/): the quality
+# assurance report's data section (measures.html) shows every measure; the scrutiny panel audit report is
+# about its audits and shows none. The selections form offers these only, and the content keeps only
+# these, so a measure is never chosen and then silently left out of the PDF.
+MEASURES: dict[str, tuple[MetricKey, ...]] = {
+    PanelReport.Type.SCRUTINY_PANEL: (),
+    PanelReport.Type.QUALITY_ASSURANCE: tuple(MetricKey),
+}
+
+
+def measures_shown(report_type: str) -> tuple[MetricKey, ...]:
+    return MEASURES[report_type]

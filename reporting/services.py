@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from accounts.people import person_name
 from common.history import save_with_history
 from reporting import storage
 from reporting.content import report_content
@@ -128,7 +129,7 @@ def report_version_render(*, version_id: int, now: datetime.datetime | None = No
                 report,
                 version_number=version.number,
                 generated_at=now,
-                generated_by=version.generated_by.get_username() if version.generated_by else "",
+                generated_by=person_name(version.generated_by),
                 today=timezone.localdate(now),
             )
             flagged = content_naming_children(content)

@@ -31,7 +31,7 @@ from reporting.forms import ReportHeaderForm, ReportSectionForm, ReportSelection
 from reporting.models import PanelReport, ReportVersion
 from reporting.privacy import content_naming_children
 from reporting.render import report_html
-from reporting.sections import section_templates
+from reporting.sections import measures_shown, section_templates
 from reporting.xlsx import report_xlsx
 
 POLL_SECONDS = 2
@@ -118,11 +118,8 @@ def report_detail(request: AuthenticatedHttpRequest, report_uuid: uuid.UUID) -> 
             "may_read_draft": may_read_draft,
             "audits": report.audits.select_related("tool_version__tool") if may_read_draft else [],
             "plans": report.action_plans.all() if may_read_draft else [],
-            "measures": [
-                label
-                for key, label in ReportSelectionsForm.base_fields["metrics"].choices  # type: ignore[attr-defined]  # a MultipleChoiceField
-                if key in report.metrics
-            ],
+            "measures": [key.label for key in measures_shown(report.report_type) if key in report.metrics],
+            "shows_measures": bool(measures_shown(report.report_type)),
             "sections": report.sections.order_by("order") if may_read_draft else [],
         },
     )
@@ -155,7 +152,7 @@ def report_selections(request: AuthenticatedHttpRequest, report_uuid: uuid.UUID)
         "metrics": report.metrics,
         "action_plans": [p.uuid for p in report.action_plans.all()],
     }
-    form = ReportSelectionsForm(request.POST or None, initial=initial)
+    form = ReportSelectionsForm(request.POST or None, initial=initial, report_type=report.report_type)
     if request.method == "POST" and form.is_valid():
         services.panel_report_selections_save(report=report, user=request.user, **form.cleaned_data)
         messages.success(request, "Selections saved.")

@@ -84,3 +84,12 @@ def log_in(page, live_server, username: str, password: str = "correct-horse-batt
     # that what a test reads next is the page the server sent back, not the form before it.
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
+
+
+def fill_date(page, legend: str, typed: str) -> None:
+    """Types a date as dd/mm/yyyy into GOV.UK's date input whose fieldset's legend is `legend`."""
+    day, month, year = typed.split("/")
+    group = page.get_by_role("group", name=legend, exact=True)
+    group.get_by_label("Day").fill(day)
+    group.get_by_label("Month").fill(month)
+    group.get_by_label("Year").fill(year)

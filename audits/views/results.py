@@ -1,11 +1,10 @@
 """An audit's results, the multi-agency comparison, re-audits, and answers as an Excel workbook."""
 
-import datetime
 from collections.abc import Iterable
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from audits import access, exchange, results, services
 from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required
+from common.forms import date_field
 from common.http import AuthenticatedHttpRequest
 
 # Who may download and upload answers: the roles that see case audits (an auditor sees only their own).
@@ -30,30 +30,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class ReauditForm(forms.Form):
     FRESH, SAME = "fresh", "same"
 
-    month = forms.IntegerField(
-        label="Month",
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-        min_value=1,
-        max_value=12,
-        error_messages={
-            "required": "Enter the month the re-audit is planned for",
-            "invalid": "The month must be a number from 1 to 12",
-            "min_value": "The month must be a number from 1 to 12",
-            "max_value": "The month must be a number from 1 to 12",
-        },
-    )
-    year = forms.IntegerField(
-        label="Year",
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-        min_value=2000,
-        max_value=2100,
-        error_messages={
-            "required": "Enter the year the re-audit is planned for",
-            "invalid": "Enter the year as 4 digits, for example 2014",
-            "min_value": "Enter the year as 4 digits, for example 2014",
-            "max_value": "Enter the year as 4 digits, for example 2014",
-        },
-    )
+    planned_month = date_field("Planned month", name="the month the re-audit is planned for", month_only=True)
     sample = forms.ChoiceField(
         label="Which cases should be audited again?",
         choices=(
@@ -63,26 +40,17 @@ class ReauditForm(forms.Form):
             ),
         ),
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose a fresh sample or the same cases"},
+        error_messages={"required": "Select a fresh sample or the same cases"},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Fieldset(
-                Field.text("month", field_width=2),
-                Field.text("year", field_width=4),
-                legend="Planned month",
-                legend_size=Size.MEDIUM,
-            ),
+            Field("planned_month", legend_size=Size.MEDIUM),
             Field.radios("sample", legend_size=Size.MEDIUM),
             Button.primary("create", "Create the re-audit"),
         )
-
-    @property
-    def planned_month(self) -> datetime.date:
-        return datetime.date(self.cleaned_data["year"], self.cleaned_data["month"], 1)
 
 
 class AnswersUploadForm(forms.Form):
@@ -162,7 +130,7 @@ def audit_reaudit(request: AuthenticatedHttpRequest, audit_uuid) -> HttpResponse
             new = services.reaudit_create(
                 audit=audit,
                 user=request.user,
-                planned_month=form.planned_month,
+                planned_month=form.cleaned_data["planned_month"],
                 same_cases=form.cleaned_data["sample"] == ReauditForm.SAME,
             )
         except ValidationError as error:  # e.g. a fresh sample of an audit that never drew one

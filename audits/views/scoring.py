@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.people import person_name
 from audits import access, services, suggestions
 from audits.models import Answer, CaseAudit, Grade, ModerationChange, Question, Section
 from audits.progress import Progress, progress_of
@@ -38,9 +39,7 @@ OPEN_STATUSES = services.EDITABLE_STATUSES
 
 
 def person(user: User | None) -> str:
-    if user is None:
-        return "Someone"
-    return user.get_full_name() or user.get_username()
+    return person_name(user, nobody="Someone")
 
 
 @dataclass

@@ -9,6 +9,7 @@ from django.urls import reverse
 from common import roles
 from tests.actions.factories import ActionFactory, ActionPlanFactory, PlanIssueFactory
 from tests.audits.test_results import reference_cases, scored_case
+from tests.dates import date_parts
 from tests.factories import AuditFactory, UserFactory, tool_version
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
@@ -61,14 +62,14 @@ def test_cancelling_is_a_warning_button_and_each_missing_reason_is_named(client,
     page = client.get(reverse("actions-action-cancel", args=[action.uuid])).content.decode()
     assert re.search(r'<button[^>]*class="govuk-button govuk-button--warning"[^>]*>\s*Cancel action', page)
     response = client.post(reverse("actions-action-cancel", args=[action.uuid]), {"cancel-reason": ""})
-    assert "Give the reason the action is cancelled" in response.content.decode()
+    assert "Enter the reason the action is cancelled" in response.content.decode()
 
 
 def test_sending_back_without_a_reason_names_what_is_missing(client, manager, owner):
     action = ActionFactory.create(owner=owner, status="awaiting_sign_off")
     client.force_login(manager)
     response = client.post(reverse("actions-action-refuse", args=[action.uuid]), {"refuse-reason": ""})
-    assert "Give the reason the action is not yet complete" in response.content.decode()
+    assert "Enter the reason the action is not yet complete" in response.content.decode()
 
 
 def test_the_issue_form_gives_each_questions_figure_in_brackets(client, manager):
@@ -86,7 +87,7 @@ def test_the_owner_list_asks_for_a_choice(client, manager):
     issue = PlanIssueFactory.create()
     client.force_login(manager)
     page = client.get(reverse("actions-action-create", args=[issue.uuid])).content.decode()
-    assert '<option value="" selected>Choose the owner</option>' in page
+    assert '<option value="" selected>Select the owner</option>' in page
 
 
 def test_the_plan_history_shortens_long_subjects_with_an_ellipsis_and_says_where_back_goes(client, manager):
@@ -125,7 +126,7 @@ def test_an_action_awaiting_sign_off_does_not_offer_to_ask_again(client, owner):
     assert "Post an update" in page and 'name="mark_complete"' not in page
     response = client.post(
         reverse("actions-action-update", args=[action.uuid]),
-        {"written_on": "03/06/2024", "note": "Minutes of the team meeting added"},
+        {**date_parts("written_on", "03/06/2024"), "note": "Minutes of the team meeting added"},
     )
     assert response.status_code == 302
     action.refresh_from_db()

@@ -15,6 +15,7 @@ from common.models import AccessLogEntry
 from tests.actions.conftest import PNG_BYTES, office_bytes, pdf_upload
 from tests.actions.factories import ActionFactory, ActionPlanFactory, PlanIssueFactory
 from tests.audits.test_results import reference_cases, scored_case
+from tests.dates import date_parts
 from tests.factories import AuditFactory, UserFactory, tool_version
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
@@ -35,7 +36,7 @@ def reference_audit():
 
 
 def post_update(client, action, **data):
-    payload = {"written_on": "03/06/2024", "note": "Training delivered", **data}
+    payload = {**date_parts("written_on", "03/06/2024"), "note": "Training delivered", **data}
     return client.post(reverse("actions-action-update", args=[action.uuid]), payload)
 
 
@@ -63,7 +64,12 @@ def test_a_lead_creates_a_plan_then_an_issue_with_the_figure_then_an_action(
     url = reverse("actions-plan-create") + f"?audit={reference_audit.uuid}&question=D4"
     response = client.post(
         url,
-        {"title": "Domestic abuse plan", "lead": manager.username, "review_date": "01/09/2024", "theme": ""},
+        {
+            "title": "Domestic abuse plan",
+            "lead": manager.username,
+            **date_parts("review_date", "01/09/2024"),
+            "theme": "",
+        },
     )
     plan = ActionPlan.objects.get()
     assert plan.audit == reference_audit and plan.created_by == manager
@@ -86,7 +92,7 @@ def test_a_lead_creates_a_plan_then_an_issue_with_the_figure_then_an_action(
             "owner": owner.username,
             "lead": "Domestic violence co-ordinator",
             "priority": "high",
-            "due_date": "28/06/2024",
+            **date_parts("due_date", "28/06/2024"),
         },
     )
     action = Action.objects.get()
@@ -104,11 +110,13 @@ def test_a_second_finding_goes_to_the_audits_open_plan(client, manager, referenc
 def test_an_action_form_with_errors_says_what_is_wrong(client, manager):
     issue = PlanIssueFactory.create()
     client.force_login(manager)
-    response = client.post(reverse("actions-action-create", args=[issue.uuid]), {"due_date": "31/02/2024"})
+    response = client.post(
+        reverse("actions-action-create", args=[issue.uuid]), {**date_parts("due_date", "31/02/2024")}
+    )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "There is a problem" in page and "Describe the action" in page
-    assert "Enter the due date as a real date" in page
+    assert "There is a problem" in page and "Enter the action to be taken" in page
+    assert "Due date must be a real date" in page
     assert not Action.objects.exists()
 
 
@@ -324,7 +332,7 @@ def edit_payload(action, owner) -> dict:
         "owner": owner.username,
         "lead": action.lead,
         "priority": action.priority,
-        "due_date": action.due_date.strftime("%d/%m/%Y"),
+        **date_parts("due_date", action.due_date),
     }
 
 
@@ -367,7 +375,7 @@ def test_cancel_needs_a_reason_on_the_page(client, action, manager):
     client.force_login(manager)
     url = reverse("actions-action-cancel", args=[action.uuid])
     response = client.post(url, {"cancel-reason": ""})
-    assert response.status_code == 400 and "Give the reason" in response.content.decode()
+    assert response.status_code == 400 and "Enter the reason" in response.content.decode()
     client.post(url, {"cancel-reason": "Superseded"})
     action.refresh_from_db()
     assert action.status == Action.Status.CANCELLED and action.cancelled_reason == "Superseded"
@@ -536,7 +544,7 @@ def test_the_action_history_shows_who_when_before_and_after(client, manager, own
             "owner": owner.username,
             "lead": "Head of service",
             "priority": "high",
-            "due_date": "12/07/2024",
+            **date_parts("due_date", "12/07/2024"),
         },
     )
     entries = client.get(reverse("actions-action-history", args=[action.uuid])).context["entries"]
@@ -595,7 +603,7 @@ def test_a_closed_plan_offers_no_add_links_and_refuses_closing_with_open_actions
     data = {
         "title": plan.title,
         "lead": manager.username,
-        "review_date": "01/09/2024",
+        **date_parts("review_date", "01/09/2024"),
         "theme": "",
         "status": "closed",
     }

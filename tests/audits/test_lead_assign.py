@@ -11,6 +11,7 @@ from django.utils import timezone
 from audits import services
 from audits.models import Audit, AuditorProfile, CaseAudit
 from common import roles
+from tests.dates import date_parts
 from tests.factories import AuditFactory, CaseAuditFactory, ChildFactory, UserFactory
 
 D = datetime.date
@@ -44,7 +45,7 @@ def assignment_data(audit: Audit, rows: dict[tuple[str, str], tuple[User | None,
     for case_audit in audit.case_audits.select_related("child"):
         auditor, due = rows.get((case_audit.child.child_id, case_audit.agency), (None, ""))
         data[f"auditor_{case_audit.uuid.hex}"] = str(auditor.pk) if auditor else ""
-        data[f"due_{case_audit.uuid.hex}"] = due
+        data |= date_parts(f"due_{case_audit.uuid.hex}", due) if due else {}
     return data
 
 
@@ -96,7 +97,7 @@ def test_an_auditor_of_the_wrong_agency_is_refused_and_nothing_is_saved(client, 
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page
-    assert "Choose an auditor from Police for case C-ONE (Police)" in page
+    assert "Select an auditor who audits for Police for case C-ONE (Police)" in page
     assert not audit.case_audits.filter(auditor__isnull=False).exists()
 
 
@@ -127,7 +128,7 @@ def test_a_bad_due_date_names_its_row(client, manager, auditor, audit):
         reverse("audits-assign", args=[audit.uuid]),
         assignment_data(audit, {("C-TWO", "police"): (None, "32/04/2014")}),
     )
-    assert "Enter the due date for case C-TWO (Police) as a real date" in response.content.decode()
+    assert "Due date for case C-TWO (Police) must be a real date" in response.content.decode()
 
 
 def test_an_unconfirmed_sample_cannot_be_assigned(client, manager, auditor):

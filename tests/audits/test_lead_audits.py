@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from audits.models import Audit, AuditProgramme, AuditTool
 from common.models import AccessLogEntry
+from tests.dates import date_parts
 from tests.factories import AuditFactory, CaseAuditFactory, ChildFactory, tool_version
 
 D = datetime.date
@@ -148,10 +149,11 @@ def _create_data(**overrides) -> dict:
     data = {
         "title": "Domestic abuse themed audit",
         "theme": "Domestic abuse",
-        "planned_month": "03/2014",
+        "planned_month_0": "03",
+        "planned_month_1": "2014",
         "tool": str(AuditTool.objects.get(name="Domestic abuse").uuid),
         "agencies": ["social_care"],
-        "due_date": "31/03/2014",
+        **date_parts("due_date", "31/03/2014"),
     }
     return data | overrides
 
@@ -177,7 +179,7 @@ def test_a_lead_may_create_an_audit_with_a_chosen_version(client, manager):
     client.force_login(manager)
     client.post(
         reverse("audits-create"),
-        _create_data(tool="", tool_version=str(version.uuid), planned_month="2014-05"),
+        _create_data(tool="", tool_version=str(version.uuid), planned_month_0="5"),
     )
     audit = Audit.objects.get()
     assert (audit.tool_version, audit.planned_month) == (version, D(2014, 5, 1))
@@ -185,12 +187,12 @@ def test_a_lead_may_create_an_audit_with_a_chosen_version(client, manager):
 
 def test_creating_an_audit_without_a_tool_shows_an_error_summary(client, manager):
     client.force_login(manager)
-    response = client.post(reverse("audits-create"), _create_data(tool="", planned_month="13/2014"))
+    response = client.post(reverse("audits-create"), _create_data(tool="", planned_month_0="13"))
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page
-    assert "Choose an audit tool" in page
-    assert "Enter the planned month like 03/2014" in page
+    assert "Select an audit tool" in page
+    assert "Planned month must be a real date" in page
     assert not Audit.objects.exists()
 
 
@@ -214,13 +216,11 @@ def test_only_leads_may_create_an_audit(client, persona):
     assert not Audit.objects.exists()
 
 
-def test_the_create_forms_date_inputs_are_govuk_inputs(client, manager):
-    """`field_width` on a date field dropped the govuk-input class and left an unstyled box."""
+def test_the_create_forms_dates_are_govuk_date_inputs(client, manager):
+    """The planned month asks for the month and year; the due date for the day, month and year."""
     client.force_login(manager)
     page = client.get(reverse("audits-create")).content.decode()
-    for name in ("planned_month", "due_date"):
-        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
-        assert tag is not None, name
-        classes = re.search(r'class="([^"]*)"', tag.group(0))
-        assert classes is not None, tag.group(0)
-        assert {"govuk-input", "govuk-input--width-10"} <= set(classes.group(1).split())
+    for name, parts in (("planned_month", 2), ("due_date", 3)):
+        assert f'<div class="govuk-date-input" id="id_{name}">' in page
+        boxes = re.findall(rf'<input[^>]*name="{name}_\d"[^>]*>', page)
+        assert len(boxes) == parts and all('inputmode="numeric"' in box for box in boxes)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from audits.models import Audit, AuditProgramme, ProgrammeReview
 from audits.views.programme import _month_starts
+from tests.dates import date_parts
 from tests.factories import AuditFactory
 
 D = datetime.date
@@ -27,7 +28,8 @@ def programme(manager):
 def test_a_lead_adds_a_programme(client, manager):
     client.force_login(manager)
     response = client.post(
-        reverse("audits-programme-list"), {"title": "QA programme 2014 to 2015", "year_start": "01/04/2014"}
+        reverse("audits-programme-list"),
+        {"title": "QA programme 2014 to 2015", **date_parts("year_start", "01/04/2014")},
     )
     programme = AuditProgramme.objects.get()
     assert response.status_code == 302
@@ -41,7 +43,9 @@ def test_a_lead_adds_a_programme(client, manager):
 
 def test_a_programme_needs_a_real_start_date(client, manager):
     client.force_login(manager)
-    response = client.post(reverse("audits-programme-list"), {"title": "QA", "year_start": "31/02/2014"})
+    response = client.post(
+        reverse("audits-programme-list"), {"title": "QA", **date_parts("year_start", "31/02/2014")}
+    )
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
     assert not AuditProgramme.objects.exists()
@@ -54,7 +58,9 @@ def test_read_only_roles_see_programmes_but_may_not_add_one(client, persona, pro
     assert listing.status_code == 200
     assert "QA programme 2014" in listing.content.decode()
     assert "Add a programme" not in listing.content.decode()
-    response = client.post(reverse("audits-programme-list"), {"title": "Mine", "year_start": "01/04/2014"})
+    response = client.post(
+        reverse("audits-programme-list"), {"title": "Mine", **date_parts("year_start", "01/04/2014")}
+    )
     assert response.status_code == 403
     assert AuditProgramme.objects.count() == 1
 
@@ -102,7 +108,9 @@ def test_a_programme_starting_mid_month_counts_that_month_first():
 def test_a_lead_adds_a_quarterly_review_note(client, manager, programme):
     client.force_login(manager)
     url = reverse("audits-programme-detail", args=[programme.uuid])
-    response = client.post(url, {"reviewed_on": "2014-07-01", "note": "Two audits moved to the autumn."})
+    response = client.post(
+        url, {**date_parts("reviewed_on", "2014-07-01"), "note": "Two audits moved to the autumn."}
+    )
     review = ProgrammeReview.objects.get()
     assert response.status_code == 302
     assert response["Location"] == url
@@ -113,7 +121,7 @@ def test_a_lead_adds_a_quarterly_review_note(client, manager, programme):
 def test_a_review_without_a_note_shows_an_error_summary(client, manager, programme):
     client.force_login(manager)
     url = reverse("audits-programme-detail", args=[programme.uuid])
-    response = client.post(url, {"reviewed_on": "01/07/2014", "note": ""})
+    response = client.post(url, {**date_parts("reviewed_on", "01/07/2014"), "note": ""})
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
     assert not ProgrammeReview.objects.exists()
@@ -123,7 +131,7 @@ def test_a_report_officer_may_not_add_a_review(client, report_officer, programme
     client.force_login(report_officer)
     url = reverse("audits-programme-detail", args=[programme.uuid])
     assert client.get(url).status_code == 200
-    assert client.post(url, {"reviewed_on": "01/07/2014", "note": "Mine"}).status_code == 403
+    assert client.post(url, {**date_parts("reviewed_on", "01/07/2014"), "note": "Mine"}).status_code == 403
     assert not ProgrammeReview.objects.exists()
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits.models import Audit, CaseAudit
+from tests.dates import date_parts
 from tests.factories import AuditFactory, CaseAuditFactory, ChildFactory, S47EnquiryFactory, TeamFactory
 
 D = datetime.date
@@ -34,7 +35,11 @@ def audit():
 
 
 def draw(client, audit: Audit, **overrides):
-    data = {"frame_type": "s47", "frame_start": "01/03/2014", "frame_end": "31/03/2014"} | overrides
+    data = {
+        "frame_type": "s47",
+        **date_parts("frame_start", "01/03/2014"),
+        **date_parts("frame_end", "31/03/2014"),
+    } | overrides
     return client.post(reverse("audits-sample", args=[audit.uuid]), data)
 
 
@@ -140,14 +145,16 @@ def test_a_multi_agency_sample_has_one_case_audit_per_agency(client, manager, fr
     [
         ({"size": "5", "percent": "10"}, "Enter a number of cases or a percentage, not both"),
         ({}, "Enter a number of cases or a percentage"),
-        ({"percent": "101"}, "Enter a percentage from 1 to 100"),
-        ({"percent": "0"}, "Enter a percentage from 1 to 100"),
+        ({"percent": "101"}, "The percentage of the records must be between 1 and 100"),
+        ({"percent": "0"}, "The percentage of the records must be between 1 and 100"),
         (
-            {"size": "5", "frame_start": "2014-03-31", "frame_end": "2014-03-01"},
-            "The end date must be the same",
+            {"size": "5", **date_parts("frame_start", "2014-03-31"), **date_parts("frame_end", "2014-03-01")},
+            "The last date must be the same",
         ),
-        ({"size": "5", "frame_start": "31/02/2014"}, "as a real date"),
-        ({"size": "5", "subsample_percent": "150"}, "Enter a percentage from 1 to 100"),
+        ({"size": "5", **date_parts("frame_start", "31/02/2014")}, "From must be a real date"),
+        ({"size": "5", "subsample_percent": "150"}, "The sub-sample percentage must be between 1 and 100"),
+        ({"size": "five"}, "The number of cases must be a number"),
+        ({"size": "0"}, "The number of cases must be 1 or more"),
     ],
 )
 def test_bad_sampling_parameters_show_an_error_summary(client, manager, audit, frame, overrides, message):
@@ -160,9 +167,10 @@ def test_bad_sampling_parameters_show_an_error_summary(client, manager, audit, f
     assert not audit.case_audits.exists()
 
 
-def test_iso_dates_are_accepted_in_the_frame(client, manager, audit, frame):
+def test_the_frames_dates_typed_as_day_month_and_year_bound_the_records(client, manager, audit, frame):
     client.force_login(manager)
-    draw(client, audit, frame_start="2014-03-01", frame_end="2014-03-06", percent="100", seed="1")
+    dates = {"frame_start_0": "1", "frame_start_1": "3", "frame_end_0": "6", "frame_end_1": "3"}
+    draw(client, audit, **dates, percent="100", seed="1")
     assert audit.case_audits.count() == 12  # 6 days in each of the two teams
 
 

@@ -166,7 +166,7 @@ def test_a_new_question_needs_its_own_code_and_a_section(client, manager):
         ),
     )
     page = response.content.decode()
-    assert "Choose a section for new question 2" in page
+    assert "Select a section for new question 2" in page
     assert old.tool.versions.count() == 1
     response = client.post(
         reverse("audits-tool-edit", args=[old.uuid]),

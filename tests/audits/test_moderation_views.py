@@ -112,7 +112,7 @@ def test_changing_an_answer_without_a_reason_is_refused_and_changes_nothing(clie
     assert response.status_code == 400
     page = response.content.decode()
     assert "govuk-error-summary" in page
-    assert f'href="#answer-{questions(case_audit)["D2"].pk}-reason">Give the reason for the change' in page
+    assert f'href="#answer-{questions(case_audit)["D2"].pk}-reason">Enter the reason for the change' in page
     assert Answer.objects.get(case_audit=case_audit, question__code="D2").value == "yes"
     assert not ModerationChange.objects.exists()
 
@@ -155,7 +155,7 @@ def test_returning_without_a_reason_is_refused(client, moderator, case_audit):
     client.force_login(moderator)
     response = client.post(reverse("audits-return", args=[case_audit.uuid]), {"reason": "  "})
     assert response.status_code == 400
-    assert "Give the reason for returning it to the auditor" in response.content.decode()
+    assert "Enter the reason for returning it to the auditor" in response.content.decode()
     case_audit.refresh_from_db()
     assert case_audit.status == CaseAudit.Status.SUBMITTED
 

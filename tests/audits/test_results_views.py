@@ -124,7 +124,7 @@ def test_a_manager_plans_a_reaudit_of_the_same_cases(client, manager, audit):
     client.force_login(manager)
     url = reverse("audits-reaudit", args=[audit.uuid])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"month": "9", "year": "2014", "sample": "same"})
+    response = client.post(url, {"planned_month_0": "9", "planned_month_1": "2014", "sample": "same"})
     new = Audit.objects.get(reaudit_of=audit)
     assert response.status_code == 302
     assert response["Location"] == f"/audits/{new.uuid}/"
@@ -147,7 +147,8 @@ def test_a_manager_plans_a_reaudit_with_a_fresh_sample(client, manager):
         S47EnquiryFactory.create(start_date=datetime.date(2014, 1, day))
     client.force_login(manager)
     response = client.post(
-        reverse("audits-reaudit", args=[original.uuid]), {"month": "10", "year": "2014", "sample": "fresh"}
+        reverse("audits-reaudit", args=[original.uuid]),
+        {"planned_month_0": "10", "planned_month_1": "2014", "sample": "fresh"},
     )
     assert response.status_code == 302
     new = Audit.objects.get(reaudit_of=original)
@@ -157,11 +158,13 @@ def test_a_manager_plans_a_reaudit_with_a_fresh_sample(client, manager):
 
 def test_a_reaudit_needs_a_valid_month(client, manager, audit):
     client.force_login(manager)
-    response = client.post(reverse("audits-reaudit", args=[audit.uuid]), {"month": "13", "year": "2014"})
+    response = client.post(
+        reverse("audits-reaudit", args=[audit.uuid]), {"planned_month_0": "13", "planned_month_1": "2014"}
+    )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "The month must be a number from 1 to 12" in page
-    assert "Choose a fresh sample or the same cases" in page
+    assert "Planned month must be a real date" in page
+    assert "Select a fresh sample or the same cases" in page
     assert not Audit.objects.filter(reaudit_of=audit).exists()
 
 
@@ -169,7 +172,8 @@ def test_a_fresh_sample_needs_the_original_sampling_parameters(client, manager, 
     """The reference audit was built without drawing a sample: there is no size or percentage to reuse."""
     client.force_login(manager)
     response = client.post(
-        reverse("audits-reaudit", args=[audit.uuid]), {"month": "9", "year": "2014", "sample": "fresh"}
+        reverse("audits-reaudit", args=[audit.uuid]),
+        {"planned_month_0": "9", "planned_month_1": "2014", "sample": "fresh"},
     )
     assert response.status_code == 200
     assert "Give either a number of cases or a percentage" in response.content.decode()
@@ -179,7 +183,9 @@ def test_a_fresh_sample_needs_the_original_sampling_parameters(client, manager, 
 @pytest.mark.parametrize("persona", ["report_officer", "moderator", "auditor", "panel_member"], indirect=True)
 def test_only_leads_plan_a_reaudit(client, persona, audit):
     client.force_login(persona)
-    response = client.post(reverse("audits-reaudit", args=[audit.uuid]), {"month": "9", "year": "2014"})
+    response = client.post(
+        reverse("audits-reaudit", args=[audit.uuid]), {"planned_month_0": "9", "planned_month_1": "2014"}
+    )
     assert response.status_code == 403
     assert not Audit.objects.filter(reaudit_of=audit).exists()
 

@@ -37,7 +37,7 @@ def test_changing_an_answer_needs_a_reason(case_audit, moderator, reason):
         services.answer_moderate(
             case_audit=case_audit, question=question, user=moderator, value="no", reason=reason
         )
-    assert error.value.message_dict == {"reason": ["Give the reason for the change."]}
+    assert error.value.message_dict == {"reason": ["Enter the reason for the change."]}
     assert Answer.objects.get(case_audit=case_audit, question=question).value == "yes"
     assert not ModerationChange.objects.exists()
 

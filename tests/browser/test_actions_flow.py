@@ -12,7 +12,7 @@ from actions.models import Action, Evidence
 from common import roles
 from tests.actions.conftest import PDF_BYTES
 from tests.audits.test_results import reference_cases, scored_case
-from tests.browser_fixtures import log_in
+from tests.browser_fixtures import fill_date, log_in
 from tests.factories import AuditFactory, UserFactory, tool_version
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -54,7 +54,7 @@ def test_a_finding_becomes_an_action_that_is_updated_and_signed_off(
     assert_accessible(page)
     page.get_by_role("link", name=re.compile(r"^Add to an action plan\W*D8$")).click()
     assert_accessible(page)
-    page.get_by_label("Review date").fill("02/09/2024")
+    fill_date(page, "Review date", "02/09/2024")
     page.get_by_role("button", name="Save the plan").click()
 
     assert page.get_by_role("heading", name="Add an issue identified").is_visible()
@@ -66,10 +66,10 @@ def test_a_finding_becomes_an_action_that_is_updated_and_signed_off(
     assert page.get_by_role("heading", name="Add an action").is_visible()
     assert_accessible(page)
     page.get_by_label("Action to be taken").fill("Train staff on CIN plans with perpetrators")
-    page.get_by_label("Owner").select_option("owner-olu")
+    page.get_by_label("Owner").select_option(label="Olu Owner")
     page.get_by_label("Lead", exact=True).fill("Domestic violence co-ordinator")
     page.get_by_label("High").check()
-    page.get_by_label("Due date").fill("28/06/2024")
+    fill_date(page, "Due date", "28/06/2024")
     page.get_by_role("button", name="Save the action").click()
 
     assert page.get_by_text("0 of 1 action complete").is_visible()

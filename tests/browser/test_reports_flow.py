@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from common import roles
 from reporting import services
-from tests.browser_fixtures import log_in
+from tests.browser_fixtures import fill_date, log_in
 from tests.factories import ChildFactory, UserFactory
 from tests.reporting.report_data import known_audit, known_plan
 
@@ -31,12 +31,12 @@ def test_a_report_officer_builds_previews_and_downloads_a_report(
     page.get_by_label("Scrutiny panel audit report").check()
     page.get_by_label("Title").fill("Domestic abuse audit: outcome")
     page.get_by_label("Report for (meeting)").fill("CYPS Scrutiny Panel")
-    page.get_by_label("Meeting date").fill("27/02/2014")
+    fill_date(page, "Meeting date", "27/02/2014")
     page.get_by_label("Item number").fill("7")
     page.get_by_label("Authorised by").fill("Director of Children's Services")
     page.get_by_label("Lead officer").fill("Principal Social Worker")
-    page.get_by_label("Figures from").fill("01/01/2014")
-    page.get_by_label("Figures to").fill("28/02/2014")
+    fill_date(page, "Figures from", "01/01/2014")
+    fill_date(page, "Figures to", "28/02/2014")
     page.get_by_role("button", name="Create report").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Choose what the report draws on"

@@ -151,7 +151,7 @@ def test_a_bad_date_shows_the_problem_and_no_entries(client, administrator):
     assert response.context["filter"].form.errors and not response.context["page"].object_list
     page = response.content.decode()
     assert "<title>Error: Access log" in page
-    assert "On or after: Enter a real date, like 03/03/2014" in page
+    assert "On or after: Enter a real date, for example 27 3 2026" in page
     assert "Correct the search to see entries." in page and "No entries match" not in page
 
 

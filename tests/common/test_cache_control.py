@@ -15,6 +15,7 @@ from actions.models import Evidence
 from common import roles
 from common.cache_control import NoStoreWhenSignedInMiddleware
 from tests.actions.conftest import pdf_upload
+from tests.dates import date_parts
 from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def test_an_evidence_file_is_not_stored(client, world, settings, tmp_path):
     client.force_login(manager)
     client.post(
         reverse("actions-action-update", args=[world.action.uuid]),
-        {"written_on": "01/01/2024", "note": "Register", "files": [pdf_upload()]},
+        {**date_parts("written_on", "01/01/2024"), "note": "Register", "files": [pdf_upload()]},
     )
     evidence = Evidence.objects.get()
     response = client.get(reverse("actions-evidence-download", args=[evidence.uuid]))

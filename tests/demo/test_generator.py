@@ -291,6 +291,7 @@ def test_load_demo_loads_the_demo_set_and_one_user_per_role(debug_on):
         assert list(user.groups.values_list("name", flat=True)) == [role]
         assert user.check_password("demo-password")
         assert user.is_superuser == user.is_staff == (role == roles.ADMINISTRATOR)
+        assert user.get_full_name()  # shown by name, as staff are (accounts.people)
 
 
 def test_load_demo_gives_the_demo_auditor_a_confirmed_sample_to_score(debug_on):

@@ -14,13 +14,16 @@ D = datetime.date
         ("3/2014", D(2014, 3, 1)),
         ("2014-03", D(2014, 3, 1)),
         (" 12 / 2013 ", D(2013, 12, 1)),
+        ("3 2014", D(2014, 3, 1)),  # as the GOV.UK hint writes it: "For example, 3 2026"
     ],
 )
 def test_it_reads_a_month_as_staff_or_links_write_it(text, expected):
     assert parse_month(text) == expected
 
 
-@pytest.mark.parametrize("text", ["13/2014", "00/2014", "2014", "March 2014", "", "31/02/2014"])
+@pytest.mark.parametrize(
+    "text", ["13/2014", "00/2014", "2014", "March 2014", "", "31/02/2014", "13 2014", "3  "]
+)
 def test_it_refuses_anything_else(text):
     assert parse_month(text) is None
 

@@ -21,20 +21,29 @@ def input_classes(page: str, name: str) -> list[str]:
 
 
 @pytest.mark.parametrize("url_name", ["reporting-report-new", "reporting-report-edit"])
-def test_the_header_forms_date_inputs_are_govuk_inputs(client, report_officer, url_name):
-    """`field_width` alone dropped the govuk-input class: the dates were unstyled slivers."""
+def test_the_header_forms_dates_are_govuk_date_inputs(client, report_officer, url_name):
+    """Each date is GOV.UK's date input: a fieldset with a labelled box each for the day, month and year."""
     client.force_login(report_officer)
     args = [] if url_name == "reporting-report-new" else [known_report(report_officer).report.uuid]
     page = client.get(reverse(url_name, args=args)).content.decode()
     for name in ("meeting_date", "period_start", "period_end"):
-        assert {"govuk-input", "govuk-input--width-10"} <= set(input_classes(page, name)), name
+        assert f'<div class="govuk-date-input" id="id_{name}">' in page, name
+        for part, width in (("0", 2), ("1", 2), ("2", 4)):
+            assert {"govuk-input", "govuk-date-input__input", f"govuk-input--width-{width}"} <= set(
+                input_classes(page, f"{name}_{part}")
+            ), name
 
 
-def test_a_date_in_error_is_still_a_govuk_input(client, report_officer):
+def test_a_date_in_error_marks_its_boxes_and_the_summary_links_to_the_first(client, report_officer):
     client.force_login(report_officer)
-    page = client.post(reverse("reporting-report-new"), {"meeting_date": "31/02/2014"}).content.decode()
-    assert "Enter meeting date as a real date" in page
-    assert "govuk-input" in input_classes(page, "meeting_date")
+    data = {"meeting_date_0": "31", "meeting_date_1": "2", "meeting_date_2": "2014"}
+    page = client.post(reverse("reporting-report-new"), data).content.decode()
+    assert '<a href="#id_meeting_date_0">Meeting date must be a real date</a>' in page
+    assert {"govuk-input", "govuk-input--error"} <= set(input_classes(page, "meeting_date_0"))  # 31 February
+    assert "govuk-input--error" not in input_classes(page, "meeting_date_1")
+    page = client.post(reverse("reporting-report-new"), {"meeting_date_0": "31"}).content.decode()
+    assert '<a href="#id_meeting_date_1">Meeting date must include a month and year</a>' in page
+    assert "govuk-input--error" not in input_classes(page, "meeting_date_0")
 
 
 def test_preview_and_generate_sit_in_one_button_group(client, report_officer):

@@ -269,7 +269,7 @@ def test_a_failure_while_drawing_is_recorded_on_the_version(
 
 
 def test_the_content_freezes_figures_as_numerator_and_denominator(report_officer):
-    data = known_report(report_officer)
+    data = known_report(report_officer, report_type=PanelReport.Type.QUALITY_ASSURANCE)
     content = report_content(
         data.report,
         version_number=1,
