@@ -28,8 +28,8 @@ def _change(case_audit: CaseAudit, code: str, before: str, after: str) -> None:
     )
 
 
-@pytest.fixture
-def audit() -> Audit:
+def moderated_audit() -> Audit:
+    """Ten moderated cases as above, and one still awaiting moderation."""
     audit = AuditFactory.create(tool_version=tool_version("Domestic abuse"))
     for number in range(10):
         case_audit = scored_case(
@@ -45,6 +45,11 @@ def audit() -> Audit:
     waiting = scored_case(audit, {"D2": "no", "D3": "yes"}, status=CaseAudit.Status.SUBMITTED)
     _change(waiting, "D2", "yes", "no")
     return audit
+
+
+@pytest.fixture
+def audit() -> Audit:
+    return moderated_audit()
 
 
 def _question(audit: Audit, code: str) -> Question:
