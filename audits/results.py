@@ -14,7 +14,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from audits import scoring, suggestions
-from audits.models import Agency, Answer, Audit, CaseAudit, Grade, Question, Section
+from audits.agreement import Agreement, agreement, is_poor
+from audits.models import (
+    Agency,
+    Answer,
+    Audit,
+    CaseAudit,
+    Grade,
+    ModerationChange,
+    Question,
+    Section,
+)
 from audits.scoring import question_applies
 from common.figures import Figure
 
@@ -258,6 +268,61 @@ def audit_results(audit: Audit, *, agency: str | None = None, child_ids: bool = 
     """
     loaded = _load(audit, agency=agency)
     return _tally(loaded, loaded.case_audits, agency=agency, child_ids=child_ids)
+
+
+# Auditor and moderator: how far moderation changed the auditors' answers ----------------------------------
+
+
+@dataclass(frozen=True)
+class ModerationAgreement:
+    """Agreement between the auditors' original answers and the moderated answers, over moderated cases."""
+
+    case_count: int
+    overall: Agreement
+    by_question: dict[int, Agreement]  # question pk -> its agreement (rating questions with a pair)
+
+    @property
+    def poor(self) -> bool:
+        return is_poor(self.overall)
+
+    def for_question(self, question: Question) -> "QuestionAgreement | None":
+        measure = self.by_question.get(question.pk)
+        return QuestionAgreement(measure, is_poor(measure)) if measure is not None else None
+
+
+@dataclass(frozen=True)
+class QuestionAgreement:
+    agreement: Agreement
+    poor: bool  # kappa below settings.AGREEMENT_POOR_BELOW: the question or its guidance may need work
+
+
+def moderation_agreement(audit: Audit) -> ModerationAgreement:
+    """Per rating question and overall, the auditors' answers against the moderators' (audits.agreement).
+
+    Over the audit's moderated case audits: an answer the moderator changed pairs its original value (the
+    `before` of its first ModerationChange) with its value now; an answer the moderator left alone agrees with
+    itself. The overall figure pools every question's pairs. Three queries, whatever the audit's size.
+    """
+    moderated = CaseAudit.objects.filter(audit=audit, status=CaseAudit.Status.MODERATED)
+    original: dict[tuple[int, int], str] = {}
+    changes = (
+        ModerationChange.objects.filter(case_audit__in=moderated, field="value", question__isnull=False)
+        .order_by("changed_at", "pk")
+        .values_list("case_audit_id", "question_id", "before")
+    )
+    for case_audit_id, question_id, before in changes:
+        original.setdefault((case_audit_id, question_id), before)
+    answers = Answer.objects.filter(
+        case_audit__in=moderated, question__kind=Question.Kind.RATING
+    ).values_list("case_audit_id", "question_id", "value")
+    pairs: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for case_audit_id, question_id, value in answers:
+        pairs[question_id].append((original.get((case_audit_id, question_id), value), value))
+    return ModerationAgreement(
+        case_count=moderated.count(),
+        overall=agreement(pair for question_pairs in pairs.values() for pair in question_pairs),
+        by_question={question_id: agreement(question_pairs) for question_id, question_pairs in pairs.items()},
+    )
 
 
 # Multi-agency audits: the same cases seen by each agency, side by side ----------------------------------

@@ -63,3 +63,42 @@ class Figure:
         if not self.denominator:
             return NO_CASES
         return f"{self.percent}% ({number(self.numerator)} of {self.denominator})"
+
+
+def pairs_text(pairs: int) -> str:
+    return f"{pairs} pair" if pairs == 1 else f"{pairs} pairs"
+
+
+def two_places(value: float) -> str:
+    """A coefficient to two decimal places, rounded half away from zero: 0.625 -> "0.63", -0.625 -> "-0.63"."""
+    rounded = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{rounded + 0:.2f}"  # + 0 turns -0.00 into 0.00
+
+
+@dataclass(frozen=True)
+class Kappa:
+    """A kappa coefficient over `pairs` paired ratings, with its 95% interval; `value` is None where kappa is not
+    defined, and `reason` then says why in words that follow "kappa not defined: "."""
+
+    pairs: int
+    value: float | None = None
+    standard_error: float | None = None
+    low: float | None = None
+    high: float | None = None
+    reason: str = ""
+
+    def __str__(self) -> str:
+        if self.value is None:
+            return f"kappa not defined: {self.reason} ({pairs_text(self.pairs)})"
+        interval = ""
+        if self.low is not None and self.high is not None:
+            interval = f"{two_places(self.low)} to {two_places(self.high)}, "
+        return f"kappa {two_places(self.value)} ({interval}{pairs_text(self.pairs)})"
+
+
+def agreement_text(agreed: int, pairs: int) -> str:
+    """ "agreement 83% (20 of 24 pairs)": the share of pairs where both answers were the same."""
+    if not pairs:
+        return "agreement not defined: no pairs to compare"
+    percent = round_half_away(Decimal(agreed) * 100 / pairs)
+    return f"agreement {percent}% ({agreed} of {pairs_text(pairs)})"

@@ -6,6 +6,7 @@ fails with a bare ValueError that does not say which variable, and its URL reade
 A setting that cannot be read stops the process at start-up with ImproperlyConfigured instead.
 """
 
+import math
 from urllib.parse import urlsplit
 
 import environ
@@ -53,6 +54,31 @@ class StrictEnv(environ.Env):
             raise ImproperlyConfigured(f"{var} must be at least {min_value}, not {number}.")
         if max_value is not None and number > max_value:
             raise ImproperlyConfigured(f"{var} must be at most {max_value}, not {number}.")
+        return number
+
+    def float(
+        self,
+        var,
+        default=environ.Env.NOTSET,
+        *,
+        min_value: float | None = None,
+        max_value: float | None = None,
+    ):
+        """A decimal number such as 0.4; "nan", "inf" and words are refused (django-environ's float() raises a
+        bare ValueError, and Python's float() reads "nan" and "infinity")."""
+        value = self._raw(var)
+        if value is None:
+            return self._default(var, default)
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise ImproperlyConfigured(f"{var} must be a number such as 0.4, not {value!r}.")
+        if min_value is not None and number < min_value:
+            raise ImproperlyConfigured(f"{var} must be at least {min_value:g}, not {number:g}.")
+        if max_value is not None and number > max_value:
+            raise ImproperlyConfigured(f"{var} must be at most {max_value:g}, not {number:g}.")
         return number
 
     def db(self, var="DATABASE_URL", default=environ.Env.NOTSET, engine=None):

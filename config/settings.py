@@ -236,6 +236,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="case-audit-tracker@l
 SITE_URL = env.service_url("SITE_URL", schemes={"http", "https"}, default="http://127.0.0.1:8000")
 # Action reminders: owners each morning; managers a weekly digest on this weekday (0 = Monday).
 ACTION_DIGEST_WEEKDAY = env.int("ACTION_DIGEST_WEEKDAY", default=0, min_value=0, max_value=6)
+# Agreement between two scorers of the same questions (audits.agreement): a kappa below this is flagged
+# "Poor agreement" (0.4 is the usual line between fair and moderate agreement).
+AGREEMENT_POOR_BELOW = env.float("AGREEMENT_POOR_BELOW", default=0.4, min_value=-1, max_value=1)
 
 # Security headers and cookies.
 SESSION_COOKIE_HTTPONLY = True

@@ -86,10 +86,18 @@ def audit_results(request: AuthenticatedHttpRequest, audit_uuid) -> HttpResponse
     audit = access.access_audit(request.user, audit_uuid)
     audit_results = results.audit_results(audit)
     may_plan = roles.has_role(request.user, *access.LEAD_ROLES)
+    moderation = results.moderation_agreement(audit)
     context = {
         "audit": audit,
         # The page may go to a panel: strengths and areas for development carry no child identifier.
         "results": audit_results,
+        # Each section's question rows, with the auditors' agreement with the moderators on each question.
+        "sections": [
+            (section, [(row, moderation.for_question(row.question)) for row in section.questions])
+            for section in audit_results.sections
+        ],
+        "moderation": moderation,
+        "poor_below": f"{settings.AGREEMENT_POOR_BELOW:g}",
         # QA leads turn a weak finding into an issue on the audit's action plan.
         "may_plan": may_plan,
         "weak_codes": audit_results.weak_question_codes if may_plan else set(),

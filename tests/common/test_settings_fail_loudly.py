@@ -39,6 +39,8 @@ def _load_settings(**env: str) -> subprocess.CompletedProcess:
         ("LOGIN_FAILURE_LIMIT", "five", "LOGIN_FAILURE_LIMIT must be a whole number, not 'five'."),
         ("IMPORT_MAX_BYTES", "20MB", "IMPORT_MAX_BYTES must be a whole number, not '20MB'."),
         ("SESSION_IDLE_TIMEOUT_SECONDS", "0", "SESSION_IDLE_TIMEOUT_SECONDS must be at least 1, not 0."),
+        ("AGREEMENT_POOR_BELOW", "0,4", "AGREEMENT_POOR_BELOW must be a number such as 0.4, not '0,4'."),
+        ("AGREEMENT_POOR_BELOW", "1.5", "AGREEMENT_POOR_BELOW must be at most 1, not 1.5."),
         ("DATABASE_URL", "postgress://u:pw@db:5432/casetrack", "DATABASE_URL must be a database URL"),
         (
             "DATABASE_URL",
