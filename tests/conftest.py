@@ -3,7 +3,8 @@ migrations made (roles, audit tools, ...) put back after every test that empties
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
+from django.db import connections, transaction
+from psycopg import sql
 
 from common import roles
 from tests.browser_fixtures import assert_accessible, axe, browser, page  # noqa: F401  (fixtures)
@@ -28,12 +29,63 @@ def _empties_tables(item: pytest.Item) -> bool:
     return any(name in fixtures for name in ("transactional_db", "live_server", "django_db_reset_sequences"))
 
 
+def _copy_of(connection) -> dict:
+    """PostgreSQL: the rows of every table holding any, as COPY gives them, and the id sequences of those."""
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    rows, sequences = {}, []
+    with connection.cursor() as cursor:
+        for table in tables:
+            with cursor.copy(sql.SQL("COPY {} TO STDOUT").format(sql.Identifier(table))) as copy:
+                data = b"".join(bytes(block) for block in copy)
+            if data:
+                rows[table] = data
+                sequences += connection.introspection.get_sequences(cursor, table)
+    return {"tables": tables, "rows": rows, "sequences": sequences}
+
+
+def _put_back(connection, copy: dict) -> None:
+    """PostgreSQL: the tables holding any row emptied, then the copied rows put back, in one transaction (the
+    foreign-key checks deferred to its commit)."""
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        tables = copy["tables"]
+        exists = sql.SQL("EXISTS (SELECT 1 FROM {})")
+        cursor.execute(
+            sql.SQL("SELECT {}").format(sql.SQL(", ").join(exists.format(sql.Identifier(t)) for t in tables))
+        )
+        for table, holds_rows in zip(tables, cursor.fetchone(), strict=True):
+            if holds_rows:
+                cursor.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
+        for table, data in copy["rows"].items():
+            with cursor.copy(sql.SQL("COPY {} FROM STDIN").format(sql.Identifier(table))) as stream:
+                stream.write(data)
+        # Each put-back table's next id follows its last row, as after loaddata. (Flushing with the sequences
+        # reset and deserializing, as this did before, left them at 1: below the rows put back.)
+        if copy["sequences"]:
+            setval = sql.SQL("setval({}, (SELECT MAX({}) FROM {}))")
+            cursor.execute(
+                sql.SQL("SELECT {}").format(
+                    sql.SQL(", ").join(
+                        setval.format(
+                            sql.Literal(connection.ops.quote_name(s["name"])),
+                            sql.Identifier(s["column"]),
+                            sql.Identifier(s["table"]),
+                        )
+                        for s in copy["sequences"]
+                    )
+                )
+            )
+
+
 def _restore_if_emptied(config: pytest.Config) -> None:
     state = config.stash.get(_MIGRATED, None)
     if not state or not state["emptied"]:
         return
     with state["blocker"].unblock():
         for alias, snapshot in state["snapshots"].items():
+            if alias in state["copies"]:
+                _put_back(connections[alias], state["copies"][alias])
+                continue
             # Emptied again without post_migrate (a flush without serialized_rollback re-creates content types
             # and permissions under new ids), then loaded exactly as migrated.
             call_command("flush", verbosity=0, interactive=False, database=alias, inhibit_post_migrate=True)
@@ -45,14 +97,31 @@ def _restore_if_emptied(config: pytest.Config) -> None:
 def django_db_setup(django_db_setup, django_db_blocker, request):
     """pytest-django's test databases, and a snapshot of each as migrated: taken here, as Django takes one only
     when a collected test asks for serialized_rollback, and kept apart from the connection objects, which
-    Playwright's greenlet replaces."""
+    Playwright's greenlet replaces. On PostgreSQL the snapshot is a COPY of each table (and the sequences),
+    put back in a few statements rather than object by object.
+
+    As the rows are put back after every test that empties the tables, each test starts from the database
+    as migrated: serialized_rollback's own copy, which Django would save again over the same rows before
+    each such test, is left empty (it still spares its test's flush the post_migrate signal)."""
     with django_db_blocker.unblock():
         snapshots = {
             connection.alias: getattr(connection, "_test_serialized_contents", None)
             or connection.creation.serialize_db_to_string()
             for connection in connections.all()
         }
-    request.config.stash[_MIGRATED] = {"blocker": django_db_blocker, "snapshots": snapshots, "emptied": False}
+        copies = {
+            connection.alias: _copy_of(connection)
+            for connection in connections.all()
+            if connection.vendor == "postgresql"
+        }
+        for connection in connections.all():
+            connection._test_serialized_contents = "[]"
+    request.config.stash[_MIGRATED] = {
+        "blocker": django_db_blocker,
+        "snapshots": snapshots,
+        "copies": copies,
+        "emptied": False,
+    }
     yield
     # Before pytest-django drops (or, with --reuse-db, keeps) the databases.
     _restore_if_emptied(request.config)
