@@ -82,10 +82,9 @@ def _restore_if_emptied(config: pytest.Config) -> None:
     if not state or not state["emptied"]:
         return
     with state["blocker"].unblock():
+        for alias, copy in state["copies"].items():
+            _put_back(connections[alias], copy)
         for alias, snapshot in state["snapshots"].items():
-            if alias in state["copies"]:
-                _put_back(connections[alias], state["copies"][alias])
-                continue
             # Emptied again without post_migrate (a flush without serialized_rollback re-creates content types
             # and permissions under new ids), then loaded exactly as migrated.
             call_command("flush", verbosity=0, interactive=False, database=alias, inhibit_post_migrate=True)
@@ -97,22 +96,23 @@ def _restore_if_emptied(config: pytest.Config) -> None:
 def django_db_setup(django_db_setup, django_db_blocker, request):
     """pytest-django's test databases, and a snapshot of each as migrated: taken here, as Django takes one only
     when a collected test asks for serialized_rollback, and kept apart from the connection objects, which
-    Playwright's greenlet replaces. On PostgreSQL the snapshot is a COPY of each table (and the sequences),
-    put back in a few statements rather than object by object.
+    Playwright's greenlet replaces. On PostgreSQL the snapshot is a COPY of each table holding rows, put
+    back in a few statements rather than object by object (elsewhere, Django's serialization).
 
     As the rows are put back after every test that empties the tables, each test starts from the database
     as migrated: serialized_rollback's own copy, which Django would save again over the same rows before
     each such test, is left empty (it still spares its test's flush the post_migrate signal)."""
     with django_db_blocker.unblock():
-        snapshots = {
-            connection.alias: getattr(connection, "_test_serialized_contents", None)
-            or connection.creation.serialize_db_to_string()
-            for connection in connections.all()
-        }
         copies = {
             connection.alias: _copy_of(connection)
             for connection in connections.all()
             if connection.vendor == "postgresql"
+        }
+        snapshots = {
+            connection.alias: getattr(connection, "_test_serialized_contents", None)
+            or connection.creation.serialize_db_to_string()
+            for connection in connections.all()
+            if connection.alias not in copies
         }
         for connection in connections.all():
             connection._test_serialized_contents = "[]"
