@@ -37,3 +37,11 @@ STORAGES["evidence"] = {  # noqa: F405
     "OPTIONS": {"location": str(EVIDENCE_ROOT)},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The test databases are thrown away after the run: a commit need not wait for its WAL record to reach the
+# disk. Every commit of the migrations, the live-server and transactional tests, and their flushes is
+# otherwise an fsync (the PostgreSQL setting applies to this connection only; the server's stays as it is).
+# And emptying the tables after a transactional test deletes their rows rather than truncating every table
+# (tests/fast_flush_postgresql/base.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["ENGINE"] = "tests.fast_flush_postgresql"  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
