@@ -9,6 +9,7 @@
 const TYPING_PAUSE_MS = 800;
 const NOT_SAVED = "Not saved - try again";
 const SIGNED_OUT = "Not saved - you were signed out: sign in again in another tab, then try again";
+let line = Promise.resolve(); // the page's saves, one after another (FormSaver.send)
 
 class FormSaver {
   constructor(form) {
@@ -56,11 +57,18 @@ class FormSaver {
     this.pending = false;
     this.inFlight = true;
     this.show("Saving...");
+    line = line.then(() => this.send());
+  }
+
+  // One save at a time on the page, in the order they were made: each answer carries the progress ("9 of
+  // 10 answered") as the server counted it, and two saves sent together could each count without the
+  // other, or answer out of order, leaving the page a count behind what is saved.
+  send() {
     const body = new FormData(this.form);
     // After signing in again (in another tab) the form's token is stale: the cookie holds the current one.
     const token = csrfCookie();
     if (token) body.set("csrfmiddlewaretoken", token);
-    fetch(this.form.action, {
+    return fetch(this.form.action, {
       method: "POST",
       body,
       credentials: "same-origin",

@@ -373,6 +373,38 @@ def test_progress_goes_up_without_a_reload_when_an_answer_is_saved(live_server, 
     assert page.csp_violations == []
 
 
+def test_the_progress_counts_every_answer_when_two_saves_would_have_crossed(live_server, page, case_audit):
+    """Each save's answer carries the progress as the server counted it. The first save's answer is held on
+    its way back: the second save waits for it (sent beside it, it would answer first, and the first's
+    older count, arriving last, would leave the page saying one answer fewer than is saved)."""
+    posts = open_scoring_page(page, live_server, case_audit)
+    progress = page.locator("#scoring-progress")
+    asked = page.locator(".govuk-radios--inline").count()
+    held = []
+
+    def hold_the_first(route):
+        if held:
+            route.fallback()
+        else:
+            held.append((route, route.fetch()))  # saved and counted by the server; not yet given to the page
+
+    page.route(ANSWER_POSTS, hold_the_first)
+    page.locator("#q-D2").get_by_label("Yes").check()
+    expect(page.locator("#q-D2-status")).to_have_text("Saving...")
+    page.locator("#q-D3").get_by_label("No", exact=True).check()
+    expect(page.locator("#q-D3-status")).to_have_text("Saving...")
+    time.sleep(0.5)
+    assert len(posts) == 1  # the second waits for the first's answer
+
+    route, response = held[0]
+    route.fulfill(response=response)
+    expect(page.locator("#q-D3-status")).to_have_text(re.compile(r"^Saved at"))
+    expect(page.locator("#q-D2-status")).to_have_text(re.compile(r"^Saved at"))
+    assert len(posts) == 2
+    expect(progress).to_have_text(f"2 of {asked} answered")
+    assert Answer.objects.filter(case_audit=case_audit).count() == 2
+
+
 def test_an_error_summary_link_moves_the_focus_to_its_field(live_server, page, case_audit):
     open_scoring_page(page, live_server, case_audit)
     page.get_by_role("button", name="Submit case audit").click()
