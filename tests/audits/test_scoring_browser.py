@@ -393,8 +393,12 @@ def test_the_progress_counts_every_answer_when_two_saves_would_have_crossed(live
     expect(page.locator("#q-D2-status")).to_have_text("Saving...")
     page.locator("#q-D3").get_by_label("No", exact=True).check()
     expect(page.locator("#q-D3-status")).to_have_text("Saving...")
-    time.sleep(0.5)
-    assert len(posts) == 1  # the second waits for the first's answer
+    for _ in range(100):  # the route handler runs while Playwright is called, so wait through it
+        if held:
+            break
+        page.wait_for_timeout(50)
+    page.wait_for_timeout(500)
+    assert (len(held), len(posts)) == (1, 1)  # the second waits for the first's answer
 
     route, response = held[0]
     route.fulfill(response=response)
