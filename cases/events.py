@@ -14,11 +14,12 @@ subscribed; one that raises stops the rest and reaches the caller, as `transacti
 This module imports no model, so an AppConfig module may import it at the top.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 
 Payload = TypeVar("Payload")
 
@@ -47,13 +48,37 @@ class Event(Generic[Payload]):
         transaction.on_commit(lambda: self.send(payload))
 
 
+# Per model written ("cases.s47enquiry"), the earliest date any of its written rows held, before or after
+# the change (None: rows were written, none holding a date). A figure for a month before that date cannot
+# have changed: a record counts in months on or after its dates (started, due, completed, in force).
+Earliest = dict[str, datetime.date | None]
+
+
+def earliest_dates(rows: Iterable[models.Model]) -> Earliest:
+    """The earliest date (not date and time) each model's rows hold in any field; a model whose rows hold
+    none is left out."""
+    found: Earliest = {}
+    for row in rows:
+        label = row._meta.label_lower
+        for f in row._meta.concrete_fields:
+            if not isinstance(f, models.DateField) or isinstance(f, models.DateTimeField):
+                continue
+            day = getattr(row, f.attname)
+            if isinstance(day, datetime.date):
+                known = found.get(label)
+                found[label] = day if known is None else min(known, day)
+    return found
+
+
 @dataclass(frozen=True)
 class RecordsImported:
-    """An import of case records committed: its batches (cases.models.ImportBatch) and who ran it."""
+    """An import of case records committed: its batches (cases.models.ImportBatch), who ran it, and the
+    earliest date per model it wrote (`Earliest`: what a subscriber's figures must refresh)."""
 
     batch_ids: tuple[int, ...]
     file_names: tuple[str, ...]
     user_id: int | None
+    since: Earliest = field(default_factory=dict)
 
 
 # Sent by cases.importing.services.cases_import_files (the import page and `manage.py import_cases`).

@@ -1,5 +1,7 @@
 """Stored metric figures (snapshots), the targets administrators set, and each recomputation run."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models
@@ -134,6 +136,12 @@ class MetricRun(PublicIdModel):
     steps_done = models.PositiveSmallIntegerField(default=0)
     steps_total = models.PositiveSmallIntegerField(default=0)
     snapshot_count = models.PositiveIntegerField(default=0)
+    # A refresh after an import: per model written, the earliest date its rows held (ISO), so only the
+    # months from then on are counted again (metrics.services.metrics_refresh). Empty: everything.
+    since = models.JSONField(default=dict, blank=True)
+    # A recomputation of everything compares what it counted with what was stored: the figures it
+    # corrected (a refresh that missed a change). None until a recomputation of everything has finished.
+    corrected_count = models.PositiveIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:
@@ -142,6 +150,13 @@ class MetricRun(PublicIdModel):
 
     def __str__(self) -> str:
         return f"Metrics run {self.created_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    @property
+    def refresh_from(self) -> datetime.date | None:
+        """The first month a refresh counts again; None for a recomputation of everything (or a refresh
+        of rows that held no date, which changes no month's figure)."""
+        days = [datetime.date.fromisoformat(day) for day in self.since.values() if day]
+        return min(days).replace(day=1) if days else None
 
     @property
     def finished(self) -> bool:

@@ -23,14 +23,15 @@ from typing import NoReturn
 
 from django.contrib.auth.models import User
 from django.db import DatabaseError, NotSupportedError, connection, transaction
-from django.db.models import Count, DateField, F, Func, Q
+from django.db.models import Count, DateField, F, Func, Min, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from audits import scoring
 from audits.models import Answer, CaseAudit
 from cases import standards
-from cases.models import CPPlan, LookedAfterEpisode, S47Enquiry
+from cases.events import Earliest
+from cases.models import Child, CPPlan, LookedAfterEpisode, S47Enquiry
 from cases.standards import AUDIT_KEYS, MetricKey
 from common.birthdays import born_by
 from common.history import save_with_history
@@ -67,12 +68,19 @@ Tallies = dict[tuple[str, datetime.date, int | None], Tally]
 
 @dataclasses.dataclass(frozen=True)
 class Scope:
-    """Metrics computed together and replaced together."""
+    """Metrics computed together and replaced together.
+
+    `compute(today, first)` counts every month, or with `first` (the first day of a month) only the months
+    from `first` on, each exactly as counting every month would; a scope that is not `windowed` always
+    counts every month. `reads`: the models (app_label.model) whose rows its figures count."""
 
     name: str
     keys: tuple[str, ...]
     source: str
-    compute: Callable[[datetime.date], Tallies]
+    compute: Callable[[datetime.date, datetime.date | None], Tallies]
+    reads: tuple[str, ...]
+    windowed: bool = False
+    settles: bool = True  # a month's figures stay as they are once it is over (unless records change)
 
 
 class MonthOf(TruncMonth):
@@ -114,10 +122,13 @@ class FirstOfMonthFrom(Func):
 # Population metrics ------------------------------------------------------------------------------------
 
 
-def _population(group: tuple[Metric, ...], today: datetime.date) -> Tallies:
+def _population(
+    group: tuple[Metric, ...], today: datetime.date, first: datetime.date | None = None
+) -> Tallies:
     """One query for metrics that share a model and a period date: numerator and denominator per month
     and team, by conditional aggregation. Only records whose sources held a metric's fields count in it;
-    the others of its denominator are counted apart (`Tally.unknown`), so the figure says what it covers."""
+    the others of its denominator are counted apart (`Tally.unknown`), so the figure says what it covers.
+    With `first`, only the months from `first` on (a month's figures count only records of that month)."""
     model, field = group[0].model, group[0].period_field
     aliases: dict[Q | None, str] = {}  # one COUNT per distinct condition: metrics share denominators
 
@@ -135,10 +146,11 @@ def _population(group: tuple[Metric, ...], today: datetime.date) -> Tallies:
         )
         for metric in group
     }
+    in_months = Q(**{f"{field}__isnull": False, f"{field}__lte": month_end(month_start(today))})
+    if first is not None:
+        in_months &= Q(**{f"{field}__gte": first})
     rows = (
-        model._default_manager.filter(
-            **{f"{field}__isnull": False, f"{field}__lte": month_end(month_start(today))}
-        )
+        model._default_manager.filter(in_months)
         .order_by()  # the model's default ordering would join the GROUP BY
         .values("team_id", period=MonthOf(field))
         .annotate(**{alias: Count("pk", filter=condition) for condition, alias in aliases.items()})
@@ -157,11 +169,22 @@ def _population(group: tuple[Metric, ...], today: datetime.date) -> Tallies:
                 tally.related = 0
             tallies[(metric.key, row["period"], row["team_id"])] = tally
     if any(metric.related and metric.related.at_period_end for metric in group):
-        _add_open_and_overdue(tallies, group, today)
-    return _with_all_teams(tallies)
+        _add_open_and_overdue(tallies, group, today, first)
+    return _with_all_teams(_from(tallies, first))
 
 
-def _add_open_and_overdue(tallies: Tallies, group: tuple[Metric, ...], today: datetime.date) -> None:
+def _from(tallies: Tallies, first: datetime.date | None) -> Tallies:
+    """The tallies of the months from `first` on (all of them without it)."""
+    if first is None:
+        return tallies
+    return {
+        (key, period, team_id): tally for (key, period, team_id), tally in tallies.items() if period >= first
+    }
+
+
+def _add_open_and_overdue(
+    tallies: Tallies, group: tuple[Metric, ...], today: datetime.date, first: datetime.date | None = None
+) -> None:
     """Enquiries open and past their target at the end of each month; for this month, today.
 
     The database counts late and open enquiries by team, month of target and month of completion. A
@@ -171,9 +194,12 @@ def _add_open_and_overdue(tallies: Tallies, group: tuple[Metric, ...], today: da
     """
     (metric,) = [m for m in group if m.related and m.related.at_period_end]
     this_month = month_start(today)
+    late_or_open = S47Enquiry.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=F("target_date")))
+    if first is not None:
+        # Completed before `first`: open at the end of no month from `first` on (nor today).
+        late_or_open = late_or_open.filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
     groups = (
-        S47Enquiry.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=F("target_date")))
-        .filter(standards.HOLDS_END_DATE)
+        late_or_open.filter(standards.HOLDS_END_DATE)
         .order_by()
         .values("team_id", due=MonthOf("target_date"), completed=MonthOf("end_date"))
         .annotate(count=Count("pk"), overdue_now=Count("pk", filter=standards.s47_open_and_overdue(today)))
@@ -224,7 +250,7 @@ def _with_all_teams(tallies: Tallies) -> Tallies:
 # Audit metrics -----------------------------------------------------------------------------------------
 
 
-def _audit(today: datetime.date) -> Tallies:
+def _audit(today: datetime.date, first: datetime.date | None = None) -> Tallies:
     """Answers to questions that measure a population metric, in submitted and moderated case audits, by
     the month of the audited record, scored by the one rule (audits.scoring): Yes 1, Partly a half (if
     the tool version says so), No 0; Not applicable, unanswered and questions not asked of the case
@@ -254,7 +280,9 @@ def _audit(today: datetime.date) -> Tallies:
 # Counts over time ---------------------------------------------------------------------------------------
 
 
-def _in_force_on_first_days(model, measure_key: str, today: datetime.date) -> Tallies:
+def _in_force_on_first_days(
+    model, measure_key: str, today: datetime.date, first: datetime.date | None = None
+) -> Tallies:
     """Plans (or episodes) in force on the first day of each month: started on or before that day and not
     ended by it. A child has one plan (one episode) in force at a time, so this counts children.
 
@@ -291,7 +319,7 @@ def _in_force_on_first_days(model, measure_key: str, today: datetime.date) -> Ta
     return _with_all_teams(tallies)
 
 
-def _leaving_care(today: datetime.date) -> Tallies:
+def _leaving_care(today: datetime.date, first: datetime.date | None = None) -> Tallies:
     """Young people looked after today, by the month of their 18th birthday (from tomorrow on)."""
     horizon = month_end(add_months(month_start(today), measures.LEAVING_CARE_MONTHS_STORED))
     rows = (
@@ -322,27 +350,42 @@ def _population_scopes() -> list[Scope]:
             keys=tuple(m.key for m in group),
             source=RECORDS,
             compute=functools.partial(_population, tuple(group)),
+            reads=(group[0].model._meta.label_lower,),
+            windowed=True,
         )
         for group in groups.values()
     ]
 
 
+def _label(model) -> str:
+    return model._meta.label_lower
+
+
 SCOPES: list[Scope] = [
     *_population_scopes(),
-    Scope("audit", AUDIT_KEYS, AUDIT, _audit),
+    Scope("audit", AUDIT_KEYS, AUDIT, _audit, reads=(_label(CaseAudit), _label(Answer))),
     Scope(
         "cp-plans",
         (measures.CP_PLANS.key,),
         RECORDS,
-        lambda today: _in_force_on_first_days(CPPlan, measures.CP_PLANS.key, today),
+        functools.partial(_in_force_on_first_days, CPPlan, measures.CP_PLANS.key),
+        reads=(_label(CPPlan),),
     ),
     Scope(
         "looked-after",
         (measures.LOOKED_AFTER.key,),
         RECORDS,
-        lambda today: _in_force_on_first_days(LookedAfterEpisode, measures.LOOKED_AFTER.key, today),
+        functools.partial(_in_force_on_first_days, LookedAfterEpisode, measures.LOOKED_AFTER.key),
+        reads=(_label(LookedAfterEpisode),),
     ),
-    Scope("leaving-care", (measures.LEAVING_CARE.key,), RECORDS, _leaving_care),
+    Scope(
+        "leaving-care",
+        (measures.LEAVING_CARE.key,),
+        RECORDS,
+        _leaving_care,
+        reads=(_label(LookedAfterEpisode), _label(Child)),
+        settles=False,
+    ),
 ]
 assert {key for scope in SCOPES if scope.source == RECORDS for key in scope.keys} == set(MetricKey)
 assert len(COUNT_MEASURES) == 3
@@ -365,12 +408,59 @@ def _lock(scope: Scope) -> None:
             )
 
 
-def metrics_recompute_scope(scope: Scope, *, today: datetime.date, now: datetime.datetime) -> int:
-    """Replaces the scope's snapshots with freshly counted ones; returns how many were written."""
+def _stored_differences(scope: Scope, stored, tallies: Tallies) -> int:
+    """How many stored figures the fresh tallies correct: ones that differ or go, and ones missing.
+
+    Only months that were over when the stored figures were counted are compared: a month's figures
+    change while it runs (open and overdue as of today) and never after, except by a change to the
+    records. A scope whose figures all depend on the day (leaving care: looked after today) is not
+    compared. Figures never counted (an empty table) are not corrections."""
+    counted_at = stored.aggregate(earliest=Min("computed_at"))["earliest"]
+    if not scope.settles or counted_at is None:
+        return 0
+    settled = month_start(timezone.localdate(counted_at))
+    fresh = {
+        (key, period, team_id): (round(float(t.numerator), 1), t.denominator, t.related, t.unknown)
+        for (key, period, team_id), t in tallies.items()
+        if period < settled
+    }
+    differing = 0
+    for metric, period, team_id, numerator, denominator, related, unknown in stored.filter(
+        period__lt=settled
+    ).values_list(
+        "metric", "period", "team_id", "numerator", "denominator", "related_count", "unknown_count"
+    ):
+        counted = fresh.pop((metric, period, team_id), None)
+        differing += counted != (float(numerator), denominator, related, unknown)
+    return differing + len(fresh)
+
+
+@dataclasses.dataclass
+class Written:
+    snapshots: int = 0
+    corrected: int = 0  # figures that differed from what was stored (counted when checking)
+
+
+def metrics_recompute_scope(
+    scope: Scope,
+    *,
+    today: datetime.date,
+    now: datetime.datetime,
+    first: datetime.date | None = None,
+    check: bool = False,
+) -> Written:
+    """Replaces the scope's snapshots with freshly counted ones: every month's, or (a windowed scope, with
+    `first`) those of the months from `first` on. With `check`, counts the figures that change."""
+    if not scope.windowed:
+        first = None
     with transaction.atomic():
         _lock(scope)
-        tallies = scope.compute(today)
-        MetricSnapshot.objects.filter(metric__in=scope.keys, source=scope.source).delete()
+        tallies = scope.compute(today, first)
+        stored = MetricSnapshot.objects.filter(metric__in=scope.keys, source=scope.source)
+        if first is not None:
+            stored = stored.filter(period__gte=first)
+        corrected = _stored_differences(scope, stored, tallies) if check else 0
+        stored.delete()
         rows = MetricSnapshot.objects.bulk_create(
             [
                 MetricSnapshot(
@@ -388,49 +478,130 @@ def metrics_recompute_scope(scope: Scope, *, today: datetime.date, now: datetime
             ],
             batch_size=2000,
         )
-    return len(rows)
+    return Written(len(rows), corrected)
+
+
+Plan = list[tuple[Scope, datetime.date | None]]  # each scope to count, from the first of a month or all
+
+
+def refresh_plan(since: Earliest) -> Plan:
+    """The scopes an import's writes make stale, each from the first month they can have changed: a
+    record counts only in months on or after its dates (started, due, completed, in force), so no
+    figure of a month before the earliest date written, before or after the change, moves. A scope
+    that cannot count some months alone (plans in force carry over) is counted whole."""
+    plan: Plan = []
+    for scope in SCOPES:
+        days = [day for label in scope.reads if (day := since.get(label)) is not None]
+        if days:
+            plan.append((scope, month_start(min(days)) if scope.windowed else None))
+    return plan
+
+
+def _write(
+    plan: Plan, *, today: datetime.date, check: bool, progress: Callable[[Written], None] | None
+) -> Written:
+    """Writes the plan's scopes (see metrics_recompute for how); returns the totals."""
+    now = timezone.now()
+
+    def one(step: tuple[Scope, datetime.date | None]) -> Written:
+        scope, first = step
+        written = metrics_recompute_scope(scope, today=today, now=now, first=first, check=check)
+        if progress:
+            progress(written)
+        return written
+
+    if connection.vendor != "postgresql" or connection.in_atomic_block or THREADS < 2 or len(plan) < 2:
+        results = [one(step) for step in plan]
+    else:
+
+        def in_thread(step: tuple[Scope, datetime.date | None]) -> Written:
+            try:
+                return one(step)
+            finally:
+                connection.close()  # this thread's own connection
+
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            results = list(pool.map(in_thread, plan))
+    return Written(sum(w.snapshots for w in results), sum(w.corrected for w in results))
 
 
 def metrics_recompute(
-    *, today: datetime.date | None = None, progress: Callable[[int], None] | None = None
+    *,
+    today: datetime.date | None = None,
+    progress: Callable[[Written], None] | None = None,
+    check: bool = False,
 ) -> int:
-    """Recomputes every metric for every month and team; returns the number of snapshots written.
+    """Recomputes every metric for every month and team; returns the number of snapshots written. With
+    `check`, each scope counts the figures it corrected (`progress` is given them).
 
     On PostgreSQL, outside a transaction (a worker, a request), scopes are computed THREADS at a time, each
     on its own connection: one scope's query runs while another's rows are added up and written. Inside a
     transaction (tests) the scopes run one after another on this connection, which sees its own writes.
     """
-    today = today or timezone.localdate()
-    now = timezone.now()
+    plan: Plan = [(scope, None) for scope in SCOPES]
+    return _write(plan, today=today or timezone.localdate(), check=check, progress=progress).snapshots
 
-    def one(scope: Scope) -> int:
-        count = metrics_recompute_scope(scope, today=today, now=now)
-        if progress:
-            progress(count)
-        return count
 
-    if connection.vendor != "postgresql" or connection.in_atomic_block or THREADS < 2:
-        return sum(one(scope) for scope in SCOPES)
+def metrics_refresh(
+    *, since: Earliest, today: datetime.date | None = None, progress: Callable[[Written], None] | None = None
+) -> int:
+    """Recomputes only what an import's writes make stale (`refresh_plan`): the same figures, in far less
+    time than everything when the import holds recent records. Returns the number of snapshots written."""
+    return _write(
+        refresh_plan(since), today=today or timezone.localdate(), check=False, progress=progress
+    ).snapshots
 
-    def in_thread(scope: Scope) -> int:
-        try:
-            return one(scope)
-        finally:
-            connection.close()  # this thread's own connection
 
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        return sum(pool.map(in_thread, SCOPES))
+def _since_of(run: MetricRun) -> Earliest:
+    return {label: datetime.date.fromisoformat(day) if day else None for label, day in run.since.items()}
+
+
+def _merged(first: Earliest, second: Earliest) -> Earliest:
+    merged = dict(first)
+    for label, day in second.items():
+        known = merged.get(label)
+        merged[label] = day if known is None else known if day is None else min(known, day)
+    return merged
+
+
+def _as_json(since: Earliest) -> dict[str, str | None]:
+    return {label: day.isoformat() if day else None for label, day in sorted(since.items())}
 
 
 @transaction.atomic
 def metrics_run_queue(*, trigger: str, user: User | None = None) -> tuple[MetricRun, bool]:
     """A queued run row, and whether it is new: the run already waiting to start is returned as it is
-    (a second press is a no-op). The caller queues the task for a new one (metrics.tasks.metrics_run_request)."""
+    (a second press is a no-op), made a recomputation of everything if it was a refresh. The caller
+    queues the task for a new one (metrics.tasks.metrics_run_request)."""
     waiting = MetricRun.objects.select_for_update().filter(status=MetricRun.Status.QUEUED).first()
     if waiting is not None:
+        if waiting.since:
+            waiting.since, waiting.steps_total = {}, len(SCOPES)
+            waiting.save(update_fields=["since", "steps_total"])
         return waiting, False
     run = MetricRun.objects.create(
         trigger=trigger, requested_by=user, status=MetricRun.Status.QUEUED, steps_total=len(SCOPES)
+    )
+    return run, True
+
+
+@transaction.atomic
+def metrics_refresh_queue(*, since: Earliest, user: User | None = None) -> tuple[MetricRun, bool]:
+    """A queued refresh after an import, and whether it is new. A run already waiting to start takes the
+    import in: a recomputation of everything covers it; a refresh widens to cover both imports."""
+    waiting = MetricRun.objects.select_for_update().filter(status=MetricRun.Status.QUEUED).first()
+    if waiting is not None:
+        if waiting.since:
+            merged = _merged(_since_of(waiting), since)
+            waiting.since, waiting.steps_total = _as_json(merged), len(refresh_plan(merged))
+            waiting.save(update_fields=["since", "steps_total"])
+        return waiting, False
+    run = MetricRun.objects.create(
+        trigger=MetricRun.Trigger.IMPORT,
+        requested_by=user,
+        status=MetricRun.Status.QUEUED,
+        since=_as_json(since),
+        steps_total=len(refresh_plan(since)),
     )
     return run, True
 
@@ -497,21 +668,32 @@ def metrics_run_execute(*, run_id: int) -> MetricRun | None:
         if not free or not _claim(run_id, owner_is_gone=connection.vendor == "postgresql"):
             logger.info("Metrics run %s already claimed or finished: nothing to do.", run_id)
             return None
-        MetricRun.objects.filter(pk=run_id).update(steps_total=len(SCOPES))
+        # Read once claimed: a refresh waiting to start may have been widened, or made a recomputation.
+        run = MetricRun.objects.get(pk=run_id)
+        since = _since_of(run)
+        plan: Plan = refresh_plan(since) if since else [(scope, None) for scope in SCOPES]
+        MetricRun.objects.filter(pk=run_id).update(steps_total=len(plan))
 
-        def progress(count: int) -> None:
+        def progress(written: Written) -> None:
             MetricRun.objects.filter(pk=run_id).update(
-                steps_done=F("steps_done") + 1, snapshot_count=F("snapshot_count") + count
+                steps_done=F("steps_done") + 1, snapshot_count=F("snapshot_count") + written.snapshots
             )
 
         try:
-            metrics_recompute(progress=progress)
+            # A recomputation of everything checks what the refreshes left: it should correct nothing.
+            total = _write(plan, today=timezone.localdate(), check=not since, progress=progress)
         except Exception as error:
             MetricRun.objects.filter(pk=run_id).update(
                 status=MetricRun.Status.FAILED, finished_at=timezone.now(), error=repr(error)[:2000]
             )
             raise
-        MetricRun.objects.filter(pk=run_id).update(status=MetricRun.Status.DONE, finished_at=timezone.now())
+        if not since and total.corrected:
+            logger.warning("Metrics run %s corrected %s stored figures.", run_id, total.corrected)
+        MetricRun.objects.filter(pk=run_id).update(
+            status=MetricRun.Status.DONE,
+            finished_at=timezone.now(),
+            corrected_count=None if since else total.corrected,
+        )
     return MetricRun.objects.get(pk=run_id)
 
 

@@ -142,7 +142,9 @@ def cases_import_files(
         result.batches = [_record_refusal(f, extract, result, user) for f in files]
         return result
     reason = "Imported from " + ", ".join(f.name for f in files)
-    diffs, teams_created, workers_created = write_extract(extract, user=user, reason=reason[:REASON_MAX])
+    diffs, teams_created, workers_created, since = write_extract(
+        extract, user=user, reason=reason[:REASON_MAX]
+    )
     child_match_keys_refresh()  # the bulk writes skip Child.save(), which makes them one at a time
     for name, found in diffs.items():
         result.counts.setdefault(name, Counts()).add(found)
@@ -156,6 +158,7 @@ def cases_import_files(
             batch_ids=tuple(batch.pk for batch in result.batches),
             file_names=tuple(f.name for f in files),
             user_id=user.pk if user else None,
+            since=since,
         )
     )
     return result

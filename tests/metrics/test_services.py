@@ -172,10 +172,10 @@ def test_a_run_a_live_worker_is_running_is_left_alone_and_one_whose_worker_died_
 
 @pytest.mark.django_db
 def test_a_failed_run_says_so(records, monkeypatch):
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "metrics_recompute", broken)
+    monkeypatch.setattr(services, "metrics_recompute_scope", broken)
     run = MetricRun.objects.create(trigger=MetricRun.Trigger.MANUAL)
     with pytest.raises(RuntimeError):
         services.metrics_run_execute(run_id=run.pk)
