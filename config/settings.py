@@ -286,10 +286,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = schedule.CELERY_BEAT_SCHEDULE  # every periodic job, declared in config/schedule.py
-# Queues metrics, reports and email besides the default one (config/queues.py).
+# A queue per kind of work (metrics, reports, email, imports) besides the default one, and every task's
+# queue named (config/queues.py; tests/test_celery_routes.py fails on a task without one).
 CELERY_TASK_DEFAULT_QUEUE = queues.DEFAULT
 CELERY_TASK_QUEUES = queues.QUEUES
 CELERY_TASK_ROUTES = queues.ROUTES
+# A task's stored result also says which worker ran it and from which queue (`worker`, `queue`), besides
+# its name and arguments (ids only: no task here takes personal data). Kept a day (result_expires).
+CELERY_RESULT_EXTENDED = True
 # Redis redelivers a message whose worker died without acknowledging it (acks_late) once it has been
 # unacknowledged for visibility_timeout seconds: longer than the longest task, or a task still running
 # is delivered again (the metrics run lock makes that harmless). Swept every interval x throttle seconds.
