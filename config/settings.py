@@ -297,6 +297,10 @@ CELERY_RESULT_EXTENDED = True
 # Redis redelivers a message whose worker died without acknowledging it (acks_late) once it has been
 # unacknowledged for visibility_timeout seconds: longer than the longest task, or a task still running
 # is delivered again (the metrics run lock makes that harmless). Swept every interval x throttle seconds.
+# When the worker loses Redis (a restart) a running task goes on, and its message is acknowledged once Redis
+# is back; Celery 6 would instead cancel it, to run again from the start. Kept as it is, and said so here,
+# as every task here is idempotent (tests/integration/test_worker_queues.py restarts Redis mid-task).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600, min_value=1),
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10, min_value=1),

@@ -15,7 +15,17 @@ from config import celery_app, queues
 from config.schedule import CELERY_BEAT_SCHEDULE
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PACKAGES = ("accounts", "actions", "audits", "cases", "common", "config", "demo", "metrics", "reporting")
+PROJECT_PACKAGES = (
+    "accounts",
+    "actions",
+    "audits",
+    "cases",
+    "common",
+    "config",
+    "demo",
+    "metrics",
+    "reporting",
+)
 
 
 def _project_tasks(app: Celery) -> set[str]:
