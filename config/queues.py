@@ -5,7 +5,7 @@ have workers sized for it: `celery -A config worker -Q metrics --concurrency 1`.
 -Q consumes every queue (development, `make worker`); with no broker at all tasks run in-process.
 
 Every task is named here, by its full name: no pattern, no fall-through to the default queue. A task
-added without a line here fails tests/test_celery_routes.py, which walks every task the app registers.
+added without a line here fails tests/common/test_queues.py, which walks every task the app registers.
 
 Why the recomputation queued by an import (`metrics_recompute_on_import`, on cases' `records_imported`)
 goes to `metrics`, not `imports`: a route belongs to a task, not to whoever queued it, and it is the same

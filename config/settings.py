@@ -287,7 +287,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = schedule.CELERY_BEAT_SCHEDULE  # every periodic job, declared in config/schedule.py
 # A queue per kind of work (metrics, reports, email, imports) besides the default one, and every task's
-# queue named (config/queues.py; tests/test_celery_routes.py fails on a task without one).
+# queue named (config/queues.py; tests/common/test_queues.py fails on a task without one).
 CELERY_TASK_DEFAULT_QUEUE = queues.DEFAULT
 CELERY_TASK_QUEUES = queues.QUEUES
 CELERY_TASK_ROUTES = queues.ROUTES

@@ -25,7 +25,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from cases.importing import ExtractFile, cases_import_files
-from config import celery_app
+from config import celery_app, queues
 from metrics import services as metrics_services
 from metrics.models import MetricRun, MetricSnapshot
 from reporting import services as reporting_services
@@ -50,21 +50,28 @@ TASK = "Task metrics.tasks.metrics_recompute_task"
 WAIT_SECONDS = 30
 
 
+def _empty(client: redis.Redis) -> None:
+    """The queues, unacknowledged deliveries and results an interrupted run of this test may have left."""
+    client.delete(*queues.QUEUE_NAMES, "unacked", "unacked_index", "unacked_mutex")
+    for key in client.scan_iter("celery-task-meta-*"):
+        client.delete(key)
+
+
 @pytest.fixture
 def broker():
-    """The test's Redis database, emptied before and after; tasks go through it, not in-process."""
+    """The test's Redis database, its queues emptied before and after; tasks go through it, not in-process."""
     url = celery_app.conf.broker_url
     needs_redis(url)
     needs_postgresql("the worker processes share the test's database")
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     client = redis.Redis.from_url(url)
-    client.flushdb()
+    _empty(client)
     try:
         yield client
     finally:
         celery_app.conf.task_always_eager = eager
-        client.flushdb()
+        _empty(client)
 
 
 def _results(client) -> dict[str, dict]:
@@ -127,7 +134,7 @@ def test_each_kind_of_task_runs_on_a_worker_of_its_own_queue(broker, report_offi
     assert run.snapshot_count == MetricSnapshot.objects.count() > 0
     version.refresh_from_db()
     assert version.status == ReportVersion.Status.DONE, version.error
-    assert version.page_count > 0
+    assert version.page_count, "a PDF with pages"
 
 
 @pytest.fixture
@@ -219,6 +226,7 @@ def test_a_recomputation_running_when_redis_restarts_completes_once(private_redi
         # Still held unacknowledged, or already handed back to the queue by the worker losing its connection.
         assert client.hlen("unacked") + client.llen("metrics") == 1, "the message is in the restarted Redis"
         started = _run(run.pk).started_at
+        assert started is not None
     finally:
         holder.close()  # the blocked scope may go ahead now
 
@@ -247,6 +255,7 @@ def test_a_recomputation_running_when_redis_restarts_completes_once(private_redi
     assert len([n for n in outcomes if n > 0]) == 1, outcomes
     assert text.count("already claimed or finished: nothing to do") == len(outcomes) - 1, outcomes
     done = _run(run.pk)
+    assert done.started_at is not None
     if lost:
         assert " received" in first_log.read_text(), "the lost worker had it first"
         assert done.started_at > started, "taken over by the second worker"
