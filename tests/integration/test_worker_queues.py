@@ -74,16 +74,25 @@ def broker():
         _empty(client)
 
 
+@pytest.fixture
+def workers():
+    """The worker processes a test starts: each killed at the end, however the test ends."""
+    started: list[subprocess.Popen] = []
+    yield started
+    for worker in started:
+        worker_kill(worker)
+
+
 def _results(client) -> dict[str, dict]:
     """The stored result of each task run, by task name (result_extended records name, worker, queue)."""
     metas = [json.loads(client.get(key)) for key in client.scan_iter("celery-task-meta-*")]
     return {meta["name"]: meta for meta in metas}
 
 
-def test_each_kind_of_task_runs_on_a_worker_of_its_own_queue(broker, report_officer, tmp_path):
+def test_each_kind_of_task_runs_on_a_worker_of_its_own_queue(broker, workers, report_officer, tmp_path):
     url = celery_app.conf.broker_url
     logs = {queue: tmp_path / f"{queue}-worker.log" for queue in ("metrics", "reports")}
-    workers = [
+    workers += [
         worker_start(
             queue,
             logs[queue],
@@ -164,7 +173,9 @@ def _snapshot_keys() -> list[tuple]:
 
 
 @pytest.mark.parametrize("worker_fate", ["rides it out", "is lost while Redis is down"])
-def test_a_recomputation_running_when_redis_restarts_completes_once(private_redis, tmp_path, worker_fate):
+def test_a_recomputation_running_when_redis_restarts_completes_once(
+    private_redis, workers, tmp_path, worker_fate
+):
     """The running task's message waits in Redis's `unacked` hash (acks_late); SHUTDOWN writes it to the
     append-only file and the restarted server has it again.
 
@@ -182,7 +193,6 @@ def test_a_recomputation_running_when_redis_restarts_completes_once(private_redi
     client = private_redis.client()
     blocked = metrics_services.SCOPES[2]
     run = MetricRun.objects.create(trigger=MetricRun.Trigger.MANUAL, steps_total=len(metrics_services.SCOPES))
-    workers: list[subprocess.Popen] = []
 
     def start(name: str, log: Path) -> None:
         workers.append(
