@@ -286,13 +286,21 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = schedule.CELERY_BEAT_SCHEDULE  # every periodic job, declared in config/schedule.py
-# Queues metrics, reports and email besides the default one (config/queues.py).
+# A queue per kind of work (metrics, reports, email, imports) besides the default one, and every task's
+# queue named (config/queues.py; tests/common/test_queues.py fails on a task without one).
 CELERY_TASK_DEFAULT_QUEUE = queues.DEFAULT
 CELERY_TASK_QUEUES = queues.QUEUES
 CELERY_TASK_ROUTES = queues.ROUTES
+# A task's stored result also says which worker ran it and from which queue (`worker`, `queue`), besides
+# its name and arguments (ids only: no task here takes personal data). Kept a day (result_expires).
+CELERY_RESULT_EXTENDED = True
 # Redis redelivers a message whose worker died without acknowledging it (acks_late) once it has been
 # unacknowledged for visibility_timeout seconds: longer than the longest task, or a task still running
 # is delivered again (the metrics run lock makes that harmless). Swept every interval x throttle seconds.
+# When the worker loses Redis (a restart) a running task goes on, and its message is acknowledged once Redis
+# is back; Celery 6 would instead cancel it, to run again from the start. Kept as it is, and said so here,
+# as every task here is idempotent (tests/integration/test_worker_queues.py restarts Redis mid-task).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600, min_value=1),
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10, min_value=1),

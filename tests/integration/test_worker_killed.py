@@ -16,7 +16,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import zlib
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from django.db import connection
 from config import celery_app
 from metrics import services
 from metrics.models import MetricRun, MetricSnapshot
+from tests.integration.workers import wait_until, worker_kill, worker_start
 from tests.needs import needs_postgresql, needs_redis
 
 pytestmark = [
@@ -39,57 +39,26 @@ pytestmark = [
     ),  # send_task: always the broker
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
 VISIBILITY_TIMEOUT = 3
 WAIT_SECONDS = 45
 
 
-def _database_url() -> str:
-    params = connection.settings_dict
-    password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
-    return (
-        f"postgres://{params['USER']}{password}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}"
-        f"/{params['NAME']}"
-    )
-
-
 def _start_worker(name: str, log: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": celery_app.conf.broker_url,
-        "CELERY_RESULT_BACKEND": "",
-        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
-        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
-        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
-        "DEBUG": "true",
-        "DEMO_MODE": "false",
-    }
-    command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1",
-        f"--hostname={name}@%h", "--queues=metrics", "--without-gossip", "--without-mingle",
-        "--without-heartbeat", "--loglevel=INFO",
-    ]  # fmt: skip
-    # Its own process group, so the test can kill the worker and its pool child together.
-    return subprocess.Popen(  # noqa: S603 (a fixed command line)
-        command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
+    return worker_start(
+        name,
+        log,
+        broker_url=celery_app.conf.broker_url,
+        queues="metrics",
+        visibility_timeout=VISIBILITY_TIMEOUT,
     )
 
 
 def _kill(worker: subprocess.Popen) -> None:
-    if worker.poll() is None:
-        os.killpg(worker.pid, signal.SIGKILL)
-    worker.wait(timeout=10)
+    worker_kill(worker)
 
 
 def _wait_until(condition, seconds: float, what: str, log: Path) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"{what} within {seconds} s. Worker log:\n{log.read_text()[-4000:]}")
+    wait_until(condition, seconds, what, log)
 
 
 def _run(run_id: int) -> MetricRun:
