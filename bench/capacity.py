@@ -22,7 +22,8 @@ only if a request costs under 20 ms of CPU (40 ms for 50 a second), less what th
 
 Environment: SCALE (demo, 1m or both; default both), DURATION (seconds per page, default 20), USERS
 (default 10), WEB_CONCURRENCY (gunicorn workers, default 3), REUSE=1 (keep the scratch databases and use
-them again next time instead of refilling them), CAPACITY_DATABASE_SERVER (default
+them again next time instead of refilling them), PAGES (a comma-separated subset, e.g.
+PAGES=case_list,autosave), CAPACITY_DATABASE_SERVER (default
 postgres://postgres@127.0.0.1:5432). Exits non-zero if any request failed (a page that redirects to the
 sign-in page is a broken benchmark, not a figure). Not part of `make test`.
 
@@ -275,7 +276,9 @@ def measure(
             server.kill()
 
 
-def run_scale(scale: str, *, seconds: float, users: int, workers: int, reuse: bool) -> int:
+def run_scale(
+    scale: str, *, seconds: float, users: int, workers: int, reuse: bool, pages: list[str] | None = None
+) -> int:
     from bench import load, scratch
 
     url = _database_url(scale)
@@ -290,6 +293,8 @@ def run_scale(scale: str, *, seconds: float, users: int, workers: int, reuse: bo
             fill(scale)
             scratch.mark_filled(url, PREFIX, label)
         config = plan(users)
+        if pages:
+            config["pages"] = [page for page in config["pages"] if page["name"] in pages]
         from django.db import connections
 
         connections.close_all()
@@ -301,7 +306,11 @@ def run_scale(scale: str, *, seconds: float, users: int, workers: int, reuse: bo
         lines, failures = figures(scale, results)
         for line in lines:
             _say(line)
-        return 1 if failures or len(results["pages"]) < len(config["pages"]) else 0
+        unmeasured = [name for name, result in results["pages"].items() if not result["times"]]
+        if failures or unmeasured or len(results["pages"]) < len(config["pages"]):
+            print(f"locust's log:\n{(work / 'locust.log').read_text()[-3000:]}", file=sys.stderr)
+            return 1
+        return 0
     finally:
         from django.db import connections
 
@@ -329,6 +338,7 @@ def main() -> int:
         users=int(os.environ.get("USERS", "10")),
         workers=int(os.environ.get("WEB_CONCURRENCY", "3")),
         reuse=os.environ.get("REUSE") == "1",
+        pages=os.environ["PAGES"].split(",") if os.environ.get("PAGES") else None,
     )
 
 

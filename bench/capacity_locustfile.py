@@ -35,6 +35,7 @@ import psutil
 from locust import HttpUser, constant, events, task
 from locust.clients import HttpSession
 from locust.env import Environment
+from requests.cookies import RequestsCookieJar
 
 from bench.sign_in import sign_in
 
@@ -47,9 +48,9 @@ DRAIN_TIMEOUT_S = 30
 
 @dataclass
 class Run:
-    cookies: dict[str, dict[str, str]] = field(
-        default_factory=dict
-    )  # role -> its signed-in session's cookies
+    # Role -> its signed-in session's cookies, with their domains (a copy without them would make the
+    # server's next Set-Cookie a second cookie of the same name).
+    cookies: dict[str, RequestsCookieJar] = field(default_factory=dict)
     sign_in_problem: str = ""
     started_users: int = 0
     page: dict | None = None  # the page the users load now; None between pages
@@ -148,7 +149,7 @@ def _sign_in_and_conduct(environment: Environment, **_kwargs) -> None:
         if problem:
             RUN.sign_in_problem = problem
             break
-        RUN.cookies[role] = session.cookies.get_dict()
+        RUN.cookies[role] = session.cookies
     gevent.spawn(_conduct, environment)
 
 
