@@ -92,6 +92,21 @@ CAPACITY_FIGURE = re.compile(
 )
 
 
+CAPACITY_PAGES = (
+    "case_list",
+    "child_list",
+    "child_page",
+    "scoring_page",
+    "autosave",
+    "dashboard",
+    "metric_page",
+    "drilldown",
+    "action_plan",
+    "my_actions",
+    "report_page",
+)
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_capacity_benchmark_prints_each_figure_of_each_page_served_by_gunicorn(tmp_path):
@@ -127,8 +142,8 @@ def test_the_capacity_benchmark_prints_each_figure_of_each_page_served_by_gunico
     )
     parsed = [CAPACITY_FIGURE.fullmatch(line) for line in lines]
     assert all(parsed), lines
-    pages = ("case_list", "child_list", "child_page", "scoring_page", "autosave", "dashboard", "metric_page")
-    pages += ("drilldown", "action_plan", "my_actions", "report_page")
+    pages = [page["name"] for page in config["pages"]]
+    assert pages == list(CAPACITY_PAGES)
     expected = {f"capacity_{page}_{figure}" for page in pages for figure in ("rps", "p95_ms", "cpu_ms")}
     figures = {match[1]: float(match[2]) for match in parsed if match}
     assert set(figures) == expected and len(lines) == len(expected)
