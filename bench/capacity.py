@@ -327,7 +327,9 @@ def main() -> int:
     if scale == "both":  # one process per database: Django is set up once per process
         statuses = []
         for one in SCALES:
-            run = subprocess.run([sys.executable, __file__], env={**os.environ, "SCALE": one}, check=False)  # noqa: S603 (this script)
+            run = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve())], env={**os.environ, "SCALE": one}, check=False
+            )  # noqa: S603 (this script)
             statuses.append(run.returncode)
         return max(statuses)
     return run_scale(
