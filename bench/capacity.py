@@ -327,9 +327,8 @@ def main() -> int:
     if scale == "both":  # one process per database: Django is set up once per process
         statuses = []
         for one in SCALES:
-            run = subprocess.run(
-                [sys.executable, str(Path(__file__).resolve())], env={**os.environ, "SCALE": one}, check=False
-            )  # noqa: S603 (this script)
+            command = [sys.executable, str(Path(__file__).resolve())]  # this script, for one scale
+            run = subprocess.run(command, env={**os.environ, "SCALE": one}, check=False)  # noqa: S603
             statuses.append(run.returncode)
         return max(statuses)
     return run_scale(
