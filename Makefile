@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint bench load restore-check browser-deps migrate demo worker clean
+.PHONY: install run test test-fast lint bench load capacity restore-check browser-deps migrate demo worker clean
 
 install: $(VENV)/.installed
 
@@ -79,6 +79,14 @@ bench: install
 load: install
 	@scripts/services.sh >/dev/null
 	$(PY) bench/load.py
+
+# Requests a second each main page carries: gunicorn as in production (WEB_CONCURRENCY workers, default 3), 10
+# users with no think time, DURATION seconds a page (default 20), on the demo data and on about a million S47
+# enquiries (scratch databases capacity_demo and capacity_1m; REUSE=1 keeps them for the next run). Prints
+# capacity_<page>_rps, _p95_ms and _cpu_ms with their goals. SCALE=demo|1m|both (default both). Not in `make test`.
+capacity: install
+	@scripts/services.sh >/dev/null
+	$(PY) bench/capacity.py
 
 # A pg_dump backup (custom format) restores into an identical database: row counts of every table compared.
 # A demo database by default (created and dropped); DATABASE_URL=... make restore-check checks a copy of that one.

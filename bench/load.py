@@ -34,9 +34,9 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script, bench/ is on the path and the project is not
 BIN = Path(sys.executable).parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/load_test"
 PASSWORD = secrets.token_urlsafe(16)
@@ -67,34 +67,16 @@ def _say(name: str, value) -> None:
 # The scratch database ------------------------------------------------------------------------------------
 
 
-def _database_name(url: str) -> str:
-    name = urlsplit(url).path.lstrip("/")
-    if not name.startswith("load"):
-        sys.exit(f"Refusing to create or drop {name!r}: the scratch database's name must start with 'load'.")
-    return name
+def _create(url: str) -> None:
+    from bench import scratch
 
-
-def _admin(url: str):
-    import psycopg
-
-    return psycopg.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")), autocommit=True)
+    scratch.create(url, "load")
 
 
 def _drop(url: str) -> None:
-    from psycopg import sql
+    from bench import scratch
 
-    with _admin(url) as admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(_database_name(url)))
-        )
-
-
-def _create(url: str) -> None:
-    from psycopg import sql
-
-    _drop(url)
-    with _admin(url) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(_database_name(url))))
+    scratch.drop(url, "load")
 
 
 def _setup_django(url: str) -> None:
@@ -115,7 +97,7 @@ def _fill(children: int, users: int) -> dict:
     from django.core.management import call_command
     from django.db import transaction
 
-    from audits.models import Audit, CaseAudit, Question
+    from audits.models import Audit, CaseAudit
     from cases.models import S47Enquiry
     from common import roles
     from demo.audit import DEMO_AUDIT_TITLE
@@ -128,17 +110,7 @@ def _fill(children: int, users: int) -> dict:
     _say("load_setup_s", round(time.monotonic() - started, 1))
 
     audit = Audit.objects.get(title=DEMO_AUDIT_TITLE)
-    gates = set(Question.objects.exclude(applies_if=None).values_list("applies_if_id", flat=True))
-    questions = [
-        q.pk
-        for q in Question.objects.filter(
-            section__version=audit.tool_version_id,
-            kind=Question.Kind.RATING,
-            applies_if=None,
-            subsample_only=False,
-        ).order_by("section__order", "order")
-        if q.pk not in gates
-    ][:QUESTIONS_PER_USER]
+    questions = autosave_questions(audit, QUESTIONS_PER_USER)
     taken = set(audit.case_audits.values_list("record_id", flat=True))
     enquiries = [e for e in S47Enquiry.objects.order_by("-start_date")[: users * 3] if e.pk not in taken][
         :users
@@ -184,6 +156,24 @@ def _fill(children: int, users: int) -> dict:
             )
     assert User.objects.filter(username__startswith="load-").count() == 2 * users
     return config
+
+
+def autosave_questions(audit, count: int) -> list[int]:
+    """The first `count` questions of the audit's tool whose answer any case may take and no other
+    question depends on: rated Yes, Partly or No, asked of every case, gating none."""
+    from audits.models import Question
+
+    gates = set(Question.objects.exclude(applies_if=None).values_list("applies_if_id", flat=True))
+    return [
+        q.pk
+        for q in Question.objects.filter(
+            section__version=audit.tool_version_id,
+            kind=Question.Kind.RATING,
+            applies_if=None,
+            subsample_only=False,
+        ).order_by("section__order", "order")
+        if q.pk not in gates
+    ][:count]
 
 
 def _user(username: str, group):
@@ -246,7 +236,11 @@ def _server_env(url: str, redis_url: str, static_root: Path) -> dict:
     }
 
 
-def _start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess.Popen:
+def _start_gunicorn(
+    env: dict, port: int, workers: int, log: Path, options: tuple[str, ...] = ("--timeout=60", "--preload")
+) -> subprocess.Popen:
+    """gunicorn serving config.wsgi on 127.0.0.1:`port` with `workers` sync workers, once every worker has
+    rendered a page; its output goes to `log`. `--preload` imports the app once, before the workers fork."""
     subprocess.run(  # noqa: S603 (fixed command)
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
@@ -257,8 +251,7 @@ def _start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
             "--worker-tmp-dir=/dev/shm",  # noqa: S108 (gunicorn's heartbeat files, in memory)
-            "--timeout=60",
-            "--preload",  # import the app once, before the workers fork
+            *options,
         ],
         cwd=ROOT,
         env=env,
@@ -285,7 +278,12 @@ def _start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess
 def _run_locust(arguments, port: int, work: Path, config: dict) -> tuple[dict[str, dict[str, str]], dict]:
     config = {**config, "users": arguments.users, "seconds": _seconds(arguments.run_time)}
     (work / "config.json").write_text(json.dumps(config))
-    env = {**os.environ, "LOAD_CONFIG": str(work / "config.json"), "LOAD_RESULTS": str(work / "saved.json")}
+    env = {
+        **os.environ,
+        "LOAD_CONFIG": str(work / "config.json"),
+        "LOAD_RESULTS": str(work / "saved.json"),
+        "PYTHONPATH": str(ROOT),  # the locustfile imports bench.sign_in
+    }
     subprocess.run(  # noqa: S603
         [
             str(BIN / "locust"),

@@ -11,7 +11,7 @@ checks every one of them is in the database. Reads its accounts from LOAD_CONFIG
 autosaves to LOAD_RESULTS (JSON).
 
 Users sign in as production has them do, two-factor authentication included: the password, then the
-code of their authenticator app (each account's TOTP key is in the config). With `"walk": true` in the
+code of their authenticator app (each account's TOTP key is in the config; bench/sign_in.py). With `"walk": true` in the
 config each user instead opens each of its pages once (and autosaves once), then stops, and the run ends
 when all have: the fast test of this path (tests/bench/test_benchmarks_run.py).
 """
@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import gevent
-from django_otp.oath import totp
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
+from bench.sign_in import sign_in
+
 CONFIG = json.loads(Path(os.environ["LOAD_CONFIG"]).read_text())
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 RATINGS = ("yes", "partly", "no")
 SAVED: dict[tuple[str, int], str] = {}  # (case audit UUID, question id) -> the value last saved
 TIMES: list[tuple[str, float, bool, bool]] = []  # (name, milliseconds, failed, all signed in) per request
@@ -97,26 +97,12 @@ class SignedInUser(HttpUser):
             gevent.spawn_later(CONFIG["seconds"], self.environment.runner.quit)
 
     def _sign_in(self) -> None:
-        username = self.account["username"]
-        form = self.client.get("/login/", name="log in (form)")
-        with self.client.post(
-            "/login/",
-            {"username": username, "password": CONFIG["password"], "csrfmiddlewaretoken": _csrf(form.text)},
-            name="log in",
-            catch_response=True,
-        ) as response:
-            if "/two-factor/" not in response.url:
-                response.failure(f"{username} was not asked for a two-factor code ({response.url})")
-                return
-        code = totp(bytes.fromhex(self.account["otp_key"]))
-        with self.client.post(
-            response.url,
-            {"code": f"{code:06d}", "csrfmiddlewaretoken": _csrf(response.text)},
-            name="log in (two-factor code)",
-            catch_response=True,
-        ) as verified:
-            if "/two-factor/" in verified.url or "/login" in verified.url:
-                verified.failure(f"{username} could not sign in with a two-factor code")
+        sign_in(
+            self.client,
+            username=self.account["username"],
+            password=CONFIG["password"],
+            otp_key=self.account["otp_key"],
+        )
 
     def walk(self) -> None:
         for page in self.pages:
@@ -181,11 +167,6 @@ class Manager(SignedInUser):
     weight = 1
     role = "managers"
     pages = MANAGER_PAGES
-
-
-def _csrf(html: str) -> str:
-    token = CSRF.search(html)
-    return token[1] if token else ""
 
 
 @events.request.add_listener

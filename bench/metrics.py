@@ -19,9 +19,9 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script, bench/ is on the path and the project is not
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_metrics"
 RECOMPUTE_RUNS = 3
 PAGE_RUNS = 15
@@ -39,37 +39,16 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _admin_connection(url: str):
-    """A connection to the server's `postgres` database, to create and drop the scratch one."""
-    import psycopg
-
-    parts = urlsplit(url)
-    return psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True)
-
-
-def _database_name(url: str) -> str:
-    name = urlsplit(url).path.lstrip("/")
-    if not name.startswith("bench"):
-        sys.exit(f"Refusing to create or drop {name!r}: the scratch database's name must start with 'bench'.")
-    return name
-
-
 def _create(url: str) -> None:
-    from psycopg import sql
+    from bench import scratch
 
-    name = _database_name(url)
-    with _admin_connection(url) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    scratch.create(url, "bench")
 
 
 def _drop(url: str) -> None:
-    from psycopg import sql
+    from bench import scratch
 
-    with _admin_connection(url) as admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(_database_name(url)))
-        )
+    scratch.drop(url, "bench")
 
 
 def _setup_django(url: str) -> None:

@@ -4,6 +4,8 @@ that breaks `make bench` (a page that now redirects, a renamed service) fails he
 The suite turns two-factor off (config/settings_test.py); the benchmarks run with the shipped default, on.
 """
 
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -83,3 +85,68 @@ def test_the_load_test_users_sign_in_with_two_factor_and_open_each_of_their_page
     pages = {"my audits", "case list", "child page", "scoring page", "dashboard", "children list"}
     assert {"log in", "log in (two-factor code)", "autosave"} | pages <= names
     assert results["saved"] and load._check_autosaves(results["saved"]) == 0
+
+
+CAPACITY_FIGURE = re.compile(
+    r"(capacity_[a-z0-9_]+): (\d+(?:\.\d+)?) \(demo, (?:goal (?:>=|<) \d+: (?:met|not met)|no goal)\)"
+)
+
+
+CAPACITY_PAGES = (
+    "case_list",
+    "child_list",
+    "child_page",
+    "scoring_page",
+    "autosave",
+    "dashboard",
+    "metric_page",
+    "drilldown",
+    "action_plan",
+    "my_actions",
+    "report_page",
+)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_capacity_benchmark_prints_each_figure_of_each_page_served_by_gunicorn(tmp_path):
+    """`make capacity` on a dozen children for a second a page: gunicorn with production settings, one
+    two-factor sign-in per role, every page answered without a failure, and three figure lines a page."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+    from django.contrib.auth.models import User
+
+    from bench import capacity
+
+    database = settings.DATABASES["default"]
+    if "postgresql" not in database["ENGINE"] and "fast_flush_postgresql" not in database["ENGINE"]:
+        pytest.skip("gunicorn shares the test database only on PostgreSQL")
+    capacity.fill("demo", children=12)
+    config = capacity.plan(users=4)
+    # The suite's MD5 hasher is unknown to the production settings gunicorn runs with: a PBKDF2 hash
+    # (few iterations, to stay fast) that they verify.
+    for account in config["accounts"].values():
+        encoded = PBKDF2PasswordHasher().encode(account["password"], "capacitysalt", iterations=1000)
+        User.objects.filter(username=account["username"]).update(password=encoded)
+    url = (
+        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"
+    )
+
+    results = capacity.measure(url, config, workers=1, seconds=1, work=tmp_path)
+    lines, failures = capacity.figures("demo", results)
+
+    assert not results["sign_in_problem"] and failures == 0, (
+        lines,
+        (tmp_path / "locust.log").read_text()[-3000:],
+    )
+    parsed = [CAPACITY_FIGURE.fullmatch(line) for line in lines]
+    assert all(parsed), lines
+    pages = [page["name"] for page in config["pages"]]
+    assert pages == list(CAPACITY_PAGES)
+    expected = {f"capacity_{page}_{figure}" for page in pages for figure in ("rps", "p95_ms", "cpu_ms")}
+    figures = {match[1]: float(match[2]) for match in parsed if match}
+    assert set(figures) == expected and len(lines) == len(expected)
+    assert all(
+        figures[f"capacity_{page}_rps"] > 0 and figures[f"capacity_{page}_cpu_ms"] > 0 for page in pages
+    )
