@@ -66,10 +66,12 @@ class QuestionForm(forms.Form):
         choices=Question.Kind.choices,
         initial=Question.Kind.RATING,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the kind of answer"},
+        error_messages={"required": "Select the kind of answer", "invalid_choice": "Select the kind of answer"},
     )
     section = forms.TypedChoiceField(
-        label="Section", coerce=int, error_messages={"required": "Select a section"}
+        label="Section",
+        coerce=int,
+        error_messages={"required": "Select a section", "invalid_choice": "Select a section from the list"},
     )
     position = whole_number_field(
         "Position in the section",
@@ -83,12 +85,14 @@ class QuestionForm(forms.Form):
         label="When is it asked?",
         required=False,
         help_text="A question can be asked only if an earlier Yes / Partly / No question has certain answers.",
+        error_messages={"invalid_choice": "Select an earlier question from the list"},
     )
     applies_if_values = forms.MultipleChoiceField(
         label="Asked only if that question's answer is",
         choices=Answer.Value.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select answers from the list"},
     )
     subsample_only = forms.BooleanField(label="Asked only of cases in the audit's sub-sample", required=False)
     measures = forms.ChoiceField(
@@ -96,6 +100,7 @@ class QuestionForm(forms.Form):
         help_text="Its answers are compared with the case records' figures for this measure.",
         choices=[("", "Nothing else"), *metric_choices(AUDIT_KEYS)],
         required=False,
+        error_messages={"invalid_choice": "Select a measure from the list, or Nothing else"},
     )
     change_note = change_note_field()
 
@@ -216,7 +221,7 @@ class ScoringForm(forms.Form):
             ("nothing", "Nothing: only Yes counts"),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select what Partly counts for"},
+        error_messages={"required": "Select what Partly counts for", "invalid_choice": "Select what Partly counts for"},
     )
     change_note = change_note_field()
 
