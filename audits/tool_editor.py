@@ -119,7 +119,7 @@ def problems(spec: VersionSpec, *, focus: str = "") -> dict[str, list[str]]:
             if question.kind not in Question.Kind.values:
                 add(question, "kind", f"Select the kind of answer to question {label}")
             if question.measures and question.measures not in MEASURES:
-                add(question, "measures", f"Select a measure from the list for question {label}")
+                add(question, "measures", f"Select one of the listed measures for question {label}, or none")
             if question.applies_if:
                 gate = seen.get(question.applies_if)
                 if gate is None:
@@ -139,7 +139,7 @@ def problems(spec: VersionSpec, *, focus: str = "") -> dict[str, list[str]]:
                 if not question.applies_if_values:
                     add(question, "applies_if_values", f"Select the answers that mean {label} is asked")
                 elif not set(question.applies_if_values) <= set(Answer.Value.values):
-                    add(question, "applies_if_values", f"Select answers from the list for {label}")
+                    add(question, "applies_if_values", f"Select listed answers for {label}")
             elif question.applies_if_values:
                 add(question, "applies_if", f"Select the question whose answer decides if {label} is asked")
             if question.code:
@@ -213,7 +213,9 @@ def question_change(
     question = _normal(question)
     s, q = spec.where(code)
     old = spec.sections[s]
-    without = _with_section(spec, s, dataclasses.replace(old, questions=old.questions[:q] + old.questions[q + 1 :]))
+    without = _with_section(
+        spec, s, dataclasses.replace(old, questions=old.questions[:q] + old.questions[q + 1 :])
+    )
     target = without.sections[section]
     moved = _with_section(
         without, section, dataclasses.replace(target, questions=_place(target.questions, question, position))
@@ -225,7 +227,9 @@ def question_change(
                 dataclasses.replace(
                     sec,
                     questions=tuple(
-                        dataclasses.replace(other, applies_if=question.code) if other.applies_if == code else other
+                        dataclasses.replace(other, applies_if=question.code)
+                        if other.applies_if == code
+                        else other
                         for other in sec.questions
                     ),
                 )
@@ -265,10 +269,14 @@ def question_remove(spec: VersionSpec, *, code: str) -> VersionSpec:
 def section_add(spec: VersionSpec, *, title: str, position: int | None = None) -> VersionSpec:
     if not title.strip():
         raise ValidationError({"title": "Enter the section's title"})
-    return dataclasses.replace(spec, sections=_place(spec.sections, SectionSpec(title=title.strip()), position))
+    return dataclasses.replace(
+        spec, sections=_place(spec.sections, SectionSpec(title=title.strip()), position)
+    )
 
 
-def section_change(spec: VersionSpec, *, section: int, title: str, position: int | None = None) -> VersionSpec:
+def section_change(
+    spec: VersionSpec, *, section: int, title: str, position: int | None = None
+) -> VersionSpec:
     """The section renamed and moved to `position`; its questions move with it, so a condition that now
     comes before the question it depends on is refused."""
     index = _section_index(spec, section)

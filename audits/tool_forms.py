@@ -66,7 +66,10 @@ class QuestionForm(forms.Form):
         choices=Question.Kind.choices,
         initial=Question.Kind.RATING,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the kind of answer", "invalid_choice": "Select the kind of answer"},
+        error_messages={
+            "required": "Select the kind of answer",
+            "invalid_choice": "Select the kind of answer",
+        },
     )
     section = forms.TypedChoiceField(
         label="Section",
@@ -82,7 +85,7 @@ class QuestionForm(forms.Form):
         width=3,
     )
     applies_if = forms.ChoiceField(
-        label="When is it asked?",
+        label="Condition",
         required=False,
         help_text="A question can be asked only if an earlier Yes / Partly / No question has certain answers.",
         error_messages={"invalid_choice": "Select an earlier question from the list"},
@@ -113,9 +116,9 @@ class QuestionForm(forms.Form):
         gate_field = self.fields["applies_if"]
         assert isinstance(gate_field, forms.ChoiceField)
         gate_field.choices = [
-            ("", "Always (no condition)"),
+            ("", "None: always asked"),
             *(
-                (q.code, f"Only if {q.code} has certain answers: {_shorten(q.text)}")
+                (q.code, f"Only if {q.code} has certain answers ({_shorten(q.text, 45)})")
                 for q in spec.questions()
                 if q.kind == Question.Kind.RATING and q.code != code
             ),
@@ -221,7 +224,10 @@ class ScoringForm(forms.Form):
             ("nothing", "Nothing: only Yes counts"),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select what Partly counts for", "invalid_choice": "Select what Partly counts for"},
+        error_messages={
+            "required": "Select what Partly counts for",
+            "invalid_choice": "Select what Partly counts for",
+        },
     )
     change_note = change_note_field()
 

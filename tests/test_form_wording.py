@@ -94,7 +94,9 @@ BUILDERS: dict[str, Callable[[dict], forms.BaseForm]] = {
     "audits.tool_forms.QuestionForm": lambda data: _cls("audits.tool_forms.QuestionForm")(
         data, spec=tool_editor.spec_of(_tool_version()), button="Add question"
     ),
-    "audits.tool_forms.SectionForm": lambda data: _cls("audits.tool_forms.SectionForm")(data, button="Add section"),
+    "audits.tool_forms.SectionForm": lambda data: _cls("audits.tool_forms.SectionForm")(
+        data, button="Add section"
+    ),
     "audits.tool_forms.RemoveForm": lambda data: _cls("audits.tool_forms.RemoveForm")(data, button="Remove"),
     "audits.tool_forms.ScoringForm": lambda data: _cls("audits.tool_forms.ScoringForm")(data, button="Save"),
     "audits.forms.AssignmentForm": lambda data: _cls("audits.forms.AssignmentForm")(

@@ -192,7 +192,9 @@ def tool_question_add(request: AuthenticatedHttpRequest, version_uuid: uuid.UUID
 
 @require_http_methods(["GET", "POST"])
 @role_required(*access.LEAD_ROLES)
-def tool_question(request: AuthenticatedHttpRequest, version_uuid: uuid.UUID, question_id: int) -> HttpResponse:
+def tool_question(
+    request: AuthenticatedHttpRequest, version_uuid: uuid.UUID, question_id: int
+) -> HttpResponse:
     base = _base(version_uuid)
     code = _question_code(base, question_id)
     spec = tool_editor.spec_of(base)

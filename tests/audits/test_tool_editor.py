@@ -60,7 +60,9 @@ def test_a_condition_must_point_to_an_earlier_rating_question():
     later = QuestionSpec("C", "Early?", applies_if="B", applies_if_values=("yes",))
     with pytest.raises(ValidationError) as error:
         tool_editor.question_add(small(), question=later, section=0, position=1)
-    assert messages(error)["applies_if"] == ["Select an earlier question for C to depend on: B is not before it"]
+    assert messages(error)["applies_if"] == [
+        "Select an earlier question for C to depend on: B is not before it"
+    ]
 
     on_text = QuestionSpec("C", "After text?", applies_if="T", applies_if_values=("yes",))
     with pytest.raises(ValidationError) as error:
@@ -77,9 +79,13 @@ def test_a_condition_must_point_to_an_earlier_rating_question():
 
 def test_a_measure_must_be_one_an_audit_question_can_feed():
     with pytest.raises(ValidationError) as error:
-        tool_editor.question_add(small(), question=QuestionSpec("C", "?", measures="children_on_cp_plans"), section=0)
-    assert messages(error)["measures"] == ["Select a measure from the list for question C"]
-    spec = tool_editor.question_add(small(), question=QuestionSpec("C", "?", measures="consent_recorded"), section=0)
+        tool_editor.question_add(
+            small(), question=QuestionSpec("C", "?", measures="children_on_cp_plans"), section=0
+        )
+    assert messages(error)["measures"] == ["Select one of the listed measures for question C, or none"]
+    spec = tool_editor.question_add(
+        small(), question=QuestionSpec("C", "?", measures="consent_recorded"), section=0
+    )
     assert spec.question("C").measures == "consent_recorded"
 
 
@@ -160,13 +166,20 @@ def test_each_save_is_a_new_version_and_audits_keep_theirs():
         copied["D4"],
         ["yes", "partly"],
     )
-    assert (d15.subsample_only, d15.measures, d15.guidance) == (True, "management_oversight", "Look for the child's own words.")
+    assert (d15.subsample_only, d15.measures, d15.guidance) == (
+        True,
+        "management_oversight",
+        "Look for the child's own words.",
+    )
     assert copied["D7"].applies_if == copied["D6"]
     assert copied["D5"].order == 3
 
     audit.refresh_from_db()
     assert audit.tool_version == v1
-    assert list(Question.objects.filter(section__version=v1).values_list("pk", "code", "text", "order")) == before
+    assert (
+        list(Question.objects.filter(section__version=v1).values_list("pk", "code", "text", "order"))
+        == before
+    )
 
     v3 = tool_editor.version_save(
         base=v2,
@@ -174,7 +187,11 @@ def test_each_save_is_a_new_version_and_audits_keep_theirs():
         user=lead,
         change_note="Partly is not enough.",
     )
-    assert (v3.number, v3.partly_counts_half, ToolVersion.objects.get(pk=v2.pk).partly_counts_half) == (3, False, True)
+    assert (v3.number, v3.partly_counts_half, ToolVersion.objects.get(pk=v2.pk).partly_counts_half) == (
+        3,
+        False,
+        True,
+    )
     assert tool_editor.spec_of(v3).sections == tool_editor.spec_of(v2).sections
 
 

@@ -23,15 +23,19 @@ def test_a_lead_adds_a_conditional_question_and_sees_it_in_the_preview(live_serv
 
     page.get_by_label("Code").fill("D15")
     page.get_by_label("Question", exact=True).fill("Is the child's own view of the plan recorded?")
-    page.get_by_label("Guidance for auditors (optional)").fill("Look for the child's words, not the worker's.")
+    page.get_by_label("Guidance for auditors (optional)").fill(
+        "Look for the child's words, not the worker's."
+    )
     page.get_by_label("Position in the section").fill("1")
-    page.get_by_label("When is it asked?").select_option("D4")
+    page.get_by_label("Condition").select_option("D4")
     page.get_by_label("Yes", exact=True).check()
     page.get_by_label("What changed, and why").fill("The voice of the child, asked where there is a plan.")
     page.get_by_role("button", name="Add question").click()
     # D4 is the section's first question: put first, D15 would come before the question it depends on.
     assert page.get_by_text("There is a problem").is_visible()
-    assert page.get_by_role("link", name="Select an earlier question for D15 to depend on: D4 is not before it").is_visible()
+    assert page.get_by_role(
+        "link", name="Select an earlier question for D15 to depend on: D4 is not before it"
+    ).is_visible()
     assert_accessible(page)
 
     page.get_by_label("Position in the section").fill("2")

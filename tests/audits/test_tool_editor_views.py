@@ -43,11 +43,15 @@ def test_a_lead_adds_a_conditional_question_as_a_new_version(client, persona):
     client.force_login(persona)
     response = client.post(
         reverse("audits-tool-question-add", args=[v1.uuid]),
-        question_data(applies_if="D4", applies_if_values=["yes", "partly"], subsample_only="on", position="2"),
+        question_data(
+            applies_if="D4", applies_if_values=["yes", "partly"], subsample_only="on", position="2"
+        ),
     )
     v2 = latest(v1)
     assert v2.number == 2
-    assert response.status_code == 302 and response["Location"] == reverse("audits-tool-version", args=[v2.uuid])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "audits-tool-version", args=[v2.uuid]
+    )
     d15 = questions(v2)["D15"]
     assert (d15.applies_if, d15.applies_if_values, d15.subsample_only, d15.order) == (
         questions(v2)["D4"],
@@ -114,7 +118,9 @@ def test_a_code_already_used_is_refused(client, manager):
 def test_an_unknown_measure_is_refused(client, manager):
     v1 = tool_version()
     client.force_login(manager)
-    response = client.post(reverse("audits-tool-question-add", args=[v1.uuid]), question_data(measures="nonsense"))
+    response = client.post(
+        reverse("audits-tool-question-add", args=[v1.uuid]), question_data(measures="nonsense")
+    )
     assert "Select a measure from the list, or Nothing else" in response.content.decode()
     assert latest(v1) == v1
 
@@ -209,11 +215,15 @@ def test_an_empty_change_note_is_asked_for(client, manager):
 def test_an_older_version_offers_no_changes_and_refuses_them(client, manager):
     v1 = tool_version()
     client.force_login(manager)
-    client.post(reverse("audits-tool-scoring", args=[v1.uuid]), {"partly": "nothing", "change_note": "Stricter."})
+    client.post(
+        reverse("audits-tool-scoring", args=[v1.uuid]), {"partly": "nothing", "change_note": "Stricter."}
+    )
     page = client.get(reverse("audits-tool-version", args=[v1.uuid])).content.decode()
     assert reverse("audits-tool-question-add", args=[v1.uuid]) not in page
     assert "change the tool from version 2" in page
-    response = client.post(reverse("audits-tool-scoring", args=[v1.uuid]), {"partly": "half", "change_note": "Undo."})
+    response = client.post(
+        reverse("audits-tool-scoring", args=[v1.uuid]), {"partly": "half", "change_note": "Undo."}
+    )
     assert "Version 1 is no longer the latest" in response.content.decode()
     assert latest(v1).number == 2
 
