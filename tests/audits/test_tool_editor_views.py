@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audits.models import Question, Section, ToolVersion
@@ -281,3 +283,15 @@ def test_the_preview_shows_every_question_disabled_with_when_it_is_asked(client,
 def test_the_preview_is_forbidden_to_roles_without_audits(client, outsider):
     client.force_login(outsider)
     assert client.get(reverse("audits-tool-preview", args=[tool_version().uuid])).status_code == 403
+
+
+def test_the_preview_reads_the_same_number_of_queries_whatever_the_tool_s_length(client, manager):
+    client.force_login(manager)
+    counts = []
+    for name in ("S47 and information sharing", "Domestic abuse"):
+        with CaptureQueriesContext(connection) as queries:
+            assert (
+                client.get(reverse("audits-tool-preview", args=[tool_version(name).uuid])).status_code == 200
+            )
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
