@@ -12,6 +12,38 @@ urlpatterns = [
     path("tools/", tools.tool_list, name="audits-tool-list"),
     path("tools/versions/<uuid:version_uuid>/", tools.tool_version, name="audits-tool-version"),
     path("tools/versions/<uuid:version_uuid>/edit/", tools.tool_edit, name="audits-tool-edit"),
+    path("tools/versions/<uuid:version_uuid>/preview/", tools.tool_preview, name="audits-tool-preview"),
+    path("tools/versions/<uuid:version_uuid>/scoring/", tools.tool_scoring, name="audits-tool-scoring"),
+    path(
+        "tools/versions/<uuid:version_uuid>/questions/add/",
+        tools.tool_question_add,
+        name="audits-tool-question-add",
+    ),
+    path(
+        "tools/versions/<uuid:version_uuid>/questions/<int:question_id>/",
+        tools.tool_question,
+        name="audits-tool-question",
+    ),
+    path(
+        "tools/versions/<uuid:version_uuid>/questions/<int:question_id>/remove/",
+        tools.tool_question_remove,
+        name="audits-tool-question-remove",
+    ),
+    path(
+        "tools/versions/<uuid:version_uuid>/sections/add/",
+        tools.tool_section_add,
+        name="audits-tool-section-add",
+    ),
+    path(
+        "tools/versions/<uuid:version_uuid>/sections/<int:section_id>/",
+        tools.tool_section,
+        name="audits-tool-section",
+    ),
+    path(
+        "tools/versions/<uuid:version_uuid>/sections/<int:section_id>/remove/",
+        tools.tool_section_remove,
+        name="audits-tool-section-remove",
+    ),
     path("<uuid:audit_uuid>/", lead.audit_detail, name="audits-detail"),
     path("<uuid:audit_uuid>/status/", programme.audit_status, name="audits-status"),
     path("<uuid:audit_uuid>/sample/", lead.sample, name="audits-sample"),

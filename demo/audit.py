@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from audits import services as audit_services
+from audits import tool_editor
 from audits.models import Audit, ToolVersion
 from demo.profiles import DEFAULT_SEED
 
@@ -44,3 +45,35 @@ def demo_audit_create(*, lead: User, auditor: User) -> Audit | None:
             case_audit=case_audit, auditor=auditor, due_date=audit.due_date, user=lead
         )
     return audit
+
+
+DEMO_TOOL = "Domestic abuse"
+DEMO_TOOL_CHANGE = (
+    "Voice of the child: asked where there is a plan (D4 Yes), as the last thematic audit advised."
+)
+
+
+def demo_tool_version_create(*, lead: User) -> ToolVersion | None:
+    """Version 2 of the Domestic abuse tool, made with the tool editor (a question asked only if D4 is
+    Yes), so the tool's history and a conditional question show in the demo. None if it has more than
+    version 1 already."""
+    v1 = ToolVersion.objects.filter(tool__name=DEMO_TOOL, number=1).first()
+    if v1 is None or v1.tool.versions.count() > 1:
+        return None
+    spec = tool_editor.spec_of(v1)
+    plans = next(
+        i for i, section in enumerate(spec.sections) if any(q.code == "D4" for q in section.questions)
+    )
+    spec = tool_editor.question_add(
+        spec,
+        question=tool_editor.QuestionSpec(
+            code="D4a",
+            text="Is the child's own view of the plan recorded, in their words?",
+            guidance="Look for the child's words in the plan or the visit records, not the worker's summary.",
+            applies_if="D4",
+            applies_if_values=("yes",),
+        ),
+        section=plans,
+        position=2,
+    )
+    return tool_editor.version_save(base=v1, spec=spec, user=lead, change_note=DEMO_TOOL_CHANGE)

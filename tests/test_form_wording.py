@@ -20,6 +20,7 @@ from django.test import RequestFactory
 
 from actions.forms import ActionForm
 from actions.models import ActionPlan
+from audits import tool_editor
 from audits.models import ToolVersion
 from common import roles
 from tests.actions.factories import ActionPlanFactory
@@ -90,6 +91,14 @@ BUILDERS: dict[str, Callable[[dict], forms.BaseForm]] = {
         data, label="Reason", button="Send back"
     ),
     "audits.forms.ToolEditForm": lambda data: _cls("audits.forms.ToolEditForm")(data, base=_tool_version()),
+    "audits.tool_forms.QuestionForm": lambda data: _cls("audits.tool_forms.QuestionForm")(
+        data, spec=tool_editor.spec_of(_tool_version()), button="Add question"
+    ),
+    "audits.tool_forms.SectionForm": lambda data: _cls("audits.tool_forms.SectionForm")(
+        data, button="Add section"
+    ),
+    "audits.tool_forms.RemoveForm": lambda data: _cls("audits.tool_forms.RemoveForm")(data, button="Remove"),
+    "audits.tool_forms.ScoringForm": lambda data: _cls("audits.tool_forms.ScoringForm")(data, button="Save"),
     "audits.forms.AssignmentForm": lambda data: _cls("audits.forms.AssignmentForm")(
         data, case_audits=[CaseAuditFactory()], auditors={}
     ),

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import F, Q
 
-from audits.models import Audit, CaseAudit
+from audits.models import Audit, CaseAudit, Question, ToolVersion
 from cases import standards
 from cases.models import (
     Child,
@@ -303,6 +303,15 @@ def test_load_demo_gives_the_demo_auditor_a_confirmed_sample_to_score(debug_on):
     assert 0 < len(case_audits) <= 10
     for case_audit in case_audits:
         assert case_audit.auditor is not None and case_audit.auditor.username == "auditor"
+
+
+def test_load_demo_shows_a_second_tool_version_with_a_conditional_question(debug_on):
+    call_command("load_demo", "--children", "30", stdout=StringIO())
+    version = ToolVersion.objects.get(tool__name="Domestic abuse", number=2)
+    added = Question.objects.get(section__version=version, code="D4a")
+    assert (added.applies_if.code if added.applies_if else "", added.applies_if_values) == ("D4", ["yes"])
+    assert version.created_by is not None and version.created_by.username == "manager"
+    assert not Question.objects.filter(section__version__number=1, code="D4a").exists()
 
 
 def test_load_demo_run_again_neither_duplicates_nor_wipes_anything(debug_on):

@@ -13,7 +13,7 @@ from django.db import transaction
 from audits.models import Audit
 from cases.models import Child
 from common import roles
-from demo.audit import DEMO_AUDIT_TITLE, demo_audit_create
+from demo.audit import DEMO_AUDIT_TITLE, demo_audit_create, demo_tool_version_create
 from demo.generator import demo_children_exist, generate
 from demo.plan import demo_action_plan_load
 from demo.profiles import DEFAULT_SEED
@@ -51,6 +51,7 @@ class Command(BaseCommand):
             self._load_records(children)
             self._create_users()
             self._create_demo_audit()
+            self._create_demo_tool_version()
             self._create_demo_action_plan()
             self._create_demo_report()
             self._create_demo_targets()
@@ -88,6 +89,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo audit {DEMO_AUDIT_TITLE!r}: {count} cases assigned to {users[roles.AUDITOR].username}."
             )
+
+    def _create_demo_tool_version(self) -> None:
+        """Version 2 of a tool, made with the tool editor (demo.audit); only beside the demo records."""
+        if not demo_children_exist():
+            return
+        version = demo_tool_version_create(lead=demo_users()[roles.MANAGER])
+        if version:
+            self.stdout.write(f"Demo tool version {version}: {version.change_note}")
 
     def _create_demo_action_plan(self) -> None:
         """One action plan on the demo audit, its actions in mixed states (demo.plan)."""
