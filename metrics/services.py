@@ -214,7 +214,15 @@ def _add_open_and_overdue(
     for team_id, count in now.items():
         counts[(team_id, this_month)] = count
     for (team_id, month), count in counts.items():
-        tallies.setdefault((metric.key, month, team_id), Tally(0, 0, 0)).related = count
+        # A month with none open and overdue gets a figure only if it has one of its own already (every
+        # figure from the population query has related 0 to begin with): a zero between two spans, or
+        # beside an enquiry completed long before, would make the months counted depend on how far
+        # back the count began, and a refresh from a later month must leave the same rows.
+        key = (metric.key, month, team_id)
+        if key in tallies:
+            tallies[key].related = count
+        elif count:
+            tallies[key] = Tally(0, 0, count)
 
 
 def _spread(spans: Iterable[tuple[int | None, datetime.date, datetime.date, int]]) -> dict:
