@@ -8,7 +8,7 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -80,7 +80,7 @@ def feedback_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     found = list(
         access.feedback_visible_to(request.user)
         .select_related("case_audit__audit", "case_audit__child", "worker", "response")
-        .order_by(Q(response__isnull=False), "respond_by", "pk")
+        .order_by(F("response").asc(nulls_first=True), "respond_by", "pk")
     )
     own = [f for f in found if profile is not None and f.worker_id == profile.worker_id]
     team = [f for f in found if f not in own]
