@@ -6,6 +6,7 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -51,7 +52,7 @@ class FeedbackResponseForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field.radios("answer", legend_size=Size.MEDIUM),
+            Field.radios("answer", legend_size=Size.SMALL),
             Field.textarea("comment", rows=5),
             Button.primary("submit", "Send your response"),
         )
@@ -90,6 +91,7 @@ def feedback_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
         "own": [(f, feedback_service.is_overdue(f, today)) for f in own],
         "team": team,
         "linked": profile is not None,
+        "days": settings.FEEDBACK_RESPONSE_WORKING_DAYS,
     }
     return render(request, "audits/feedback_mine.html", context)
 
