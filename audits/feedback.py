@@ -109,7 +109,9 @@ def recipients_of(case_audit: CaseAudit) -> tuple[Worker | None, Worker | None]:
     if case_audit.agency != Agency.SOCIAL_CARE or case_audit.audit.frame_type != Audit.FrameType.S47:
         return None, None
     enquiry = (
-        S47Enquiry.objects.select_related("worker", "oversight_manager").filter(pk=case_audit.record_id).first()
+        S47Enquiry.objects.select_related("worker", "oversight_manager")
+        .filter(pk=case_audit.record_id)
+        .first()
     )
     if enquiry is None:
         return None, None
@@ -203,7 +205,9 @@ def feedback_email_send(*, feedback_id: int) -> int:
     """Emails the worker and the team manager (those with a linked user and an email address), once.
 
     Returns how many emails were sent; 0 when another run already sent them."""
-    claimed = Feedback.objects.filter(pk=feedback_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
+    claimed = Feedback.objects.filter(pk=feedback_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
     if not claimed:
         return 0
     feedback = _load(feedback_id)
@@ -254,7 +258,9 @@ def feedback_reminders_send(*, today: datetime.date) -> ReminderOutcome:
         try:
             _message(feedback, user, kind="reminder").send()
         except Exception:
-            logger.exception("Feedback reminder %s failed; its claim is released for the next run", feedback.uuid)
+            logger.exception(
+                "Feedback reminder %s failed; its claim is released for the next run", feedback.uuid
+            )
             Feedback.objects.filter(pk=feedback_id).update(reminder_sent_at=None)
             outcome.failed.append(str(feedback.uuid))
             continue
@@ -357,8 +363,13 @@ def feedback_overview(*, today: datetime.date) -> FeedbackOverview:
     )
     rows = [
         AuditFeedbackRow(
-            audit=a, sent=a.sent, responded=a.responded, agree=a.agree, partly=a.partly,
-            disagree=a.disagree, overdue=a.overdue,
+            audit=a,
+            sent=a.sent,
+            responded=a.responded,
+            agree=a.agree,
+            partly=a.partly,
+            disagree=a.disagree,
+            overdue=a.overdue,
         )  # fmt: skip
         for a in audits
     ]

@@ -20,5 +20,7 @@ def feedback_email_task(feedback_id: int) -> int:
 def feedback_reminders_send_task() -> dict:
     """Sends today's feedback reminders (Europe/London). Safe to rerun: each feedback gets one reminder."""
     outcome = feedback_reminders_send(today=timezone.localdate())
-    logger.info("Feedback reminders: %d sent, %d with no email address", len(outcome.sent), len(outcome.no_address))
+    logger.info(
+        "Feedback reminders: %d sent, %d with no email address", len(outcome.sent), len(outcome.no_address)
+    )
     return {"sent": len(outcome.sent), "no_address": len(outcome.no_address), "failed": len(outcome.failed)}

@@ -242,7 +242,9 @@ AGREEMENT_POOR_BELOW = env.float("AGREEMENT_POOR_BELOW", default=0.4, min_value=
 # Feedback to practitioners (audits.feedback): the worker responds within this many working days of the
 # feedback being sent (common.workdays), and one reminder goes this many working days before that.
 FEEDBACK_RESPONSE_WORKING_DAYS = env.int("FEEDBACK_RESPONSE_WORKING_DAYS", default=10, min_value=1)
-FEEDBACK_REMINDER_WORKING_DAYS_BEFORE = env.int("FEEDBACK_REMINDER_WORKING_DAYS_BEFORE", default=2, min_value=0)
+FEEDBACK_REMINDER_WORKING_DAYS_BEFORE = env.int(
+    "FEEDBACK_REMINDER_WORKING_DAYS_BEFORE", default=2, min_value=0
+)
 
 # Security headers and cookies.
 SESSION_COOKIE_HTTPONLY = True

@@ -15,7 +15,16 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from audits import feedback as feedback_service
-from audits.models import Answer, Audit, CaseAudit, Feedback, FeedbackResponse, Grade, PractitionerProfile, Question
+from audits.models import (
+    Answer,
+    Audit,
+    CaseAudit,
+    Feedback,
+    FeedbackResponse,
+    Grade,
+    PractitionerProfile,
+    Question,
+)
 from audits.results import finding_kind
 from audits.scoring import question_applies
 
@@ -40,7 +49,9 @@ DISAGREEMENT = (
 
 def _score(case_audit: CaseAudit, ratings: list[str], strengths: str, areas: str) -> None:
     questions = list(
-        Question.objects.filter(section__version=case_audit.audit.tool_version_id).order_by("section__order", "order")
+        Question.objects.filter(section__version=case_audit.audit.tool_version_id).order_by(
+            "section__order", "order"
+        )
     )
     by_pk = {q.pk: q for q in questions}
     answers: dict[int, Answer] = {}
@@ -75,8 +86,8 @@ def demo_feedback_create(*, audit: Audit, moderator: User, practitioner: User) -
         return []
     if not PractitionerProfile.objects.filter(user=practitioner).exists():
         PractitionerProfile.objects.get_or_create(worker=sent[0].worker, defaults={"user": practitioner})
-    answers = [None, FeedbackResponse.Answer.AGREE, FeedbackResponse.Answer.DISAGREE]
-    for item, answer in zip(sent[1:3], answers[1:], strict=False):
+    answers = [FeedbackResponse.Answer.AGREE, FeedbackResponse.Answer.DISAGREE]
+    for item, answer in zip(sent[1:3], answers, strict=False):
         FeedbackResponse.objects.create(
             feedback=item,
             answer=answer,

@@ -57,8 +57,8 @@ class FeedbackResponseForm(forms.Form):
             Button.primary("submit", "Send your response"),
         )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
         answer, comment = cleaned.get("answer"), (cleaned.get("comment") or "").strip()
         if answer and answer != FeedbackResponse.Answer.AGREE and not comment:
             self.add_error("comment", feedback_service.COMMENT_REQUIRED)

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -125,7 +126,9 @@ def test_the_number_of_working_days_is_a_setting(settings):
     )
 
 
-def test_moderating_the_case_again_sends_no_second_feedback(sent, moderator, django_capture_on_commit_callbacks):
+def test_moderating_the_case_again_sends_no_second_feedback(
+    sent, moderator, django_capture_on_commit_callbacks
+):
     case_audit = sent.case_audit
     with django_capture_on_commit_callbacks(execute=True):
         services.case_audit_moderated(case_audit=case_audit, user=moderator)
@@ -170,7 +173,8 @@ def test_the_worker_and_the_manager_each_get_one_email_naming_the_child_by_id_on
     worker_email = next(m for m in mail.outbox if m.to == ["bea@example.org"])
     assert worker_email.subject == "Audit feedback on your case (child ID EX0042): please respond"
     for message in mail.outbox:
-        html = message.alternatives[0][0]
+        assert isinstance(message, EmailMultiAlternatives)
+        html = str(message.alternatives[0][0])
         for text in (message.subject, message.body, html):
             assert "EX0042" in text
             assert "Persephone" not in text and "Quillfeather" not in text
@@ -264,7 +268,11 @@ def test_the_worker_responds_once_and_the_same_response_again_changes_nothing(se
     first = feedback.feedback_respond(
         feedback=sent, user=worker_user, answer="disagree", comment=" The checks were done "
     )
-    assert (first.answer, first.comment, first.responded_by) == ("disagree", "The checks were done", worker_user)
+    assert (first.answer, first.comment, first.responded_by) == (
+        "disagree",
+        "The checks were done",
+        worker_user,
+    )
     again = feedback.feedback_respond(
         feedback=sent, user=worker_user, answer="disagree", comment="The checks were done"
     )
@@ -288,7 +296,12 @@ def test_the_worker_reads_their_feedback_and_its_view_is_logged(client, sent, wo
     response = client.get(reverse("audits-feedback", args=[sent.uuid]))
     assert response.status_code == 200
     body = response.content.decode()
-    for text in ("What was good", "What needs doing", "Requires improvement to be good", "Chase the police checks"):
+    for text in (
+        "What was good",
+        "What needs doing",
+        "Requires improvement to be good",
+        "Chase the police checks",
+    ):
         assert text in body
     assert CHILD_NAME not in body
     assert AccessLogChild.objects.filter(entry__user=worker_user, child_ref="EX0042").exists()
@@ -313,7 +326,10 @@ def test_another_worker_gets_a_404_for_feedback_that_is_not_theirs(client, sent,
     other = practitioner("cy", WorkerFactory.create(code="W-CY", name="Cy Worker", team=team))
     client.force_login(other)
     assert client.get(reverse("audits-feedback", args=[sent.uuid])).status_code == 404
-    assert client.post(reverse("audits-feedback-respond", args=[sent.uuid]), {"answer": "agree"}).status_code == 404
+    assert (
+        client.post(reverse("audits-feedback-respond", args=[sent.uuid]), {"answer": "agree"}).status_code
+        == 404
+    )
     mine = client.get(reverse("audits-feedback-mine")).content.decode()
     assert "EX0042" not in mine and "No feedback on your cases yet" in mine
     assert not FeedbackResponse.objects.exists()

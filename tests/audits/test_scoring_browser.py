@@ -9,7 +9,7 @@ import time
 
 import pytest
 from django.contrib.sessions.models import Session
-from playwright.sync_api import ConsoleMessage, Request, expect
+from playwright.sync_api import APIResponse, ConsoleMessage, Request, Route, expect
 
 from audits import services
 from audits.models import Answer, CaseAudit
@@ -380,7 +380,7 @@ def test_the_progress_counts_every_answer_when_two_saves_would_have_crossed(live
     posts = open_scoring_page(page, live_server, case_audit)
     progress = page.locator("#scoring-progress")
     asked = page.locator(".govuk-radios--inline").count()
-    held = []
+    held: list[tuple[Route, APIResponse]] = []
 
     def hold_the_first(route):
         if held:

@@ -16,7 +16,14 @@ from common import roles
 from tests.audits.test_feedback import ANSWERS
 from tests.audits.test_results import scored_case
 from tests.browser_fixtures import log_in
-from tests.factories import AuditFactory, ChildFactory, S47EnquiryFactory, UserFactory, WorkerFactory, tool_version
+from tests.factories import (
+    AuditFactory,
+    ChildFactory,
+    S47EnquiryFactory,
+    UserFactory,
+    WorkerFactory,
+    tool_version,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 WIDTHS = (1280, 390)

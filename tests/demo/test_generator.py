@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from audits.models import Feedback, Audit, CaseAudit
+from audits.models import Audit, CaseAudit, Feedback
 from cases import standards
 from cases.models import (
     Child,
@@ -316,8 +316,10 @@ def test_load_demo_sends_feedback_on_four_moderated_cases_with_responses_and_an_
     assert all(f.case_audit.status == "moderated" and f.case_audit.grade for f in feedback)
     answers = [getattr(f, "response", None) for f in feedback]
     assert answers[0] is None and answers[3] is None
-    assert [answers[1].answer, answers[2].answer] == ["agree", "disagree"]
-    assert answers[2].comment
+    agreed, disagreed = answers[1], answers[2]
+    assert agreed is not None and disagreed is not None
+    assert [agreed.answer, disagreed.answer] == ["agree", "disagree"]
+    assert disagreed.comment
     today = timezone.localdate()
     assert feedback[3].respond_by < today and feedback[3].reminder_sent_at is not None
     assert feedback[0].respond_by > today and feedback[0].reminder_sent_at is None

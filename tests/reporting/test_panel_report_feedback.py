@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from audits.models import CaseAudit, Feedback, FeedbackResponse
 from cases.models import Child
+from reporting import services
 from reporting.models import PanelReport, ReportVersion
 from reporting.render import report_html
-from reporting import services
 from tests.factories import WorkerFactory
 from tests.reporting.report_data import known_report, pdf_text
 from tests.reporting.test_panel_report_pdf import generate
@@ -59,6 +59,7 @@ def test_no_worker_name_response_or_child_id_from_feedback_reaches_a_panel_repor
     assert FeedbackResponse.objects.count() == CaseAudit.objects.filter(audit=data.audit).count() > 0
     version = generate(data.report, report_officer, django_capture_on_commit_callbacks)
     assert version.status == ReportVersion.Status.DONE, version.error
+    assert version.data is not None
     outputs = {
         "pdf": pdf_text(services.report_version_pdf(version)),
         "html": report_html(version.data),

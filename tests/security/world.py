@@ -119,7 +119,9 @@ def build_world() -> World:
     discussion_a = StrategyDiscussionFactory.create(child=child_a, team=north, date=datetime.date(2014, 3, 3))
     s47_a = S47EnquiryFactory.create(child=child_a, team=north, strategy_discussion=discussion_a)
     worker = WorkerFactory.create(code="WORLD-WORKER", name="world worker", team=south)
-    am.PractitionerProfile.objects.create(user=users[roles.PRACTITIONER], worker=worker)
+    practitioner = users[roles.PRACTITIONER]
+    assert practitioner is not None
+    am.PractitionerProfile.objects.create(user=practitioner, worker=worker)
     s47_b = S47EnquiryFactory.create(
         child=child_b, team=south, start_date=datetime.date(2014, 3, 10), worker=worker
     )

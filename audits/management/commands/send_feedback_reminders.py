@@ -29,4 +29,6 @@ class Command(BaseCommand):
             f"{len(outcome.no_address)} with no email address, {len(outcome.failed)} failed."
         )
         if outcome.failed:
-            raise CommandError(f"Sending failed for feedback {', '.join(outcome.failed)} (it will be retried).")
+            raise CommandError(
+                f"Sending failed for feedback {', '.join(outcome.failed)} (it will be retried)."
+            )
