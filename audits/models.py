@@ -396,7 +396,9 @@ class Feedback(PublicIdModel):
         ]
 
     def __str__(self) -> str:
-        return f"Feedback on {self.case_audit}"
+        # Not the case audit's: that names the child, and this shows where no child may be named (the
+        # Django admin's delete page of a worker lists the feedback that protects it).
+        return f"Feedback {self.uuid} to {self.worker}"
 
 
 class FeedbackResponse(models.Model):

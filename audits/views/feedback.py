@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -96,6 +97,14 @@ def feedback_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "audits/feedback_mine.html", context)
 
 
+def _back(request: AuthenticatedHttpRequest, feedback: Feedback) -> str:
+    if roles.has_role(request.user, roles.PRACTITIONER):
+        return reverse("audits-feedback-mine")
+    if roles.has_role(request.user, *access.FEEDBACK_OVERVIEW_ROLES):
+        return reverse("audits-feedback-overview")
+    return reverse("audits-results", args=[feedback.case_audit.audit.uuid])  # a moderator
+
+
 def _page(
     request: AuthenticatedHttpRequest,
     feedback: Feedback,
@@ -116,9 +125,7 @@ def _page(
         "respondent": respondent,
         "overdue": feedback_service.is_overdue(feedback, timezone.localdate()),
         "form": form if response is None and respondent else None,
-        "back": "audits-feedback-mine"
-        if roles.has_role(request.user, roles.PRACTITIONER)
-        else "audits-feedback-overview",
+        "back": _back(request, feedback),
         "may_overview": roles.has_role(request.user, *access.FEEDBACK_OVERVIEW_ROLES),
     }
     return render(request, "audits/feedback_detail.html", context, status=status)

@@ -43,7 +43,7 @@ ANSWERS = {
 }
 
 
-def practitioner(username: str, worker, email: str = "") -> object:
+def linked_practitioner(username: str, worker, email: str = "") -> object:
     user = UserFactory.create(username=username, email=email, roles=[roles.PRACTITIONER])
     PractitionerProfile.objects.create(user=user, worker=worker)
     return user
@@ -66,12 +66,12 @@ def team_manager(team):
 
 @pytest.fixture
 def worker_user(worker):
-    return practitioner("bea", worker, "bea@example.org")
+    return linked_practitioner("bea", worker, "bea@example.org")
 
 
 @pytest.fixture
 def manager_user(team_manager):
-    return practitioner("mal", team_manager, "mal@example.org")
+    return linked_practitioner("mal", team_manager, "mal@example.org")
 
 
 def moderated_case(moderator, worker, manager=None, *, child_id="EX0042", agency="social_care"):
@@ -323,7 +323,7 @@ def test_the_worker_responds_on_the_page(client, sent, worker_user):
 
 
 def test_another_worker_gets_a_404_for_feedback_that_is_not_theirs(client, sent, team):
-    other = practitioner("cy", WorkerFactory.create(code="W-CY", name="Cy Worker", team=team))
+    other = linked_practitioner("cy", WorkerFactory.create(code="W-CY", name="Cy Worker", team=team))
     client.force_login(other)
     assert client.get(reverse("audits-feedback", args=[sent.uuid])).status_code == 404
     assert (
