@@ -108,5 +108,8 @@ def demo_feedback_create(*, audit: Audit, moderator: User, practitioner: User) -
             sent_at=sent_at, respond_by=respond_by, remind_on=remind_on, emailed_at=sent_at
         )
         feedback_service.feedback_reminders_send(today=remind_on)
+        Feedback.objects.filter(pk=overdue.pk, reminder_sent_at__isnull=False).update(
+            reminder_sent_at=sent_at + (remind_on - day)  # as the morning job would have sent it
+        )
     Feedback.objects.filter(pk__in=[f.pk for f in sent], emailed_at__isnull=True).update(emailed_at=now)
     return sent

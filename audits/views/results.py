@@ -10,10 +10,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audits import access, exchange, results, services
-from audits.feedback import feedback_for_audit
+from audits.feedback import feedback_for_audit, is_overdue
 from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required
@@ -112,11 +113,15 @@ def audit_results(request: AuthenticatedHttpRequest, audit_uuid) -> HttpResponse
     # never the worker's name: the rest of the page may go to a panel).
     feedback = []
     if roles.has_role(request.user, *access.ALL_CASE_AUDITS_ROLES):
-        feedback = sorted(
-            feedback_for_audit(audit).values(),
-            key=lambda f: (f.case_audit.record_date, f.case_audit.child.child_id),
-        )
-        shown = [f.case_audit.child.child_id for f in feedback]
+        today = timezone.localdate()
+        feedback = [
+            (f, is_overdue(f, today))
+            for f in sorted(
+                feedback_for_audit(audit).values(),
+                key=lambda f: (f.case_audit.record_date, f.case_audit.child.child_id),
+            )
+        ]
+        shown = [f.case_audit.child.child_id for f, _overdue in feedback]
     context["feedback"] = feedback
     if audit.multi_agency:
         child_ids = roles.has_role(request.user, *access.ALL_CASE_AUDITS_ROLES)

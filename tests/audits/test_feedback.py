@@ -411,3 +411,30 @@ def test_a_report_officer_sees_results_but_no_responses(client, sent, report_off
     client.force_login(report_officer)
     body = client.get(reverse("audits-results", args=[sent.case_audit.audit.uuid])).content.decode()
     assert 'id="practitioner-responses"' not in body and "EX0042" not in body
+
+
+def test_marking_a_case_moderated_on_its_page_emails_the_worker_and_manager(
+    client, moderator, worker, team_manager, worker_user, manager_user, django_capture_on_commit_callbacks
+):
+    child = ChildFactory.create(child_id="EX0077", name=CHILD_NAME)
+    enquiry = S47EnquiryFactory.create(child=child, worker=worker, oversight_manager=team_manager)
+    audit = AuditFactory.create(tool_version=tool_version("Domestic abuse"))
+    case_audit = scored_case(
+        audit, ANSWERS, child=child, record_id=enquiry.pk, record_date=enquiry.start_date, grade="good"
+    )
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("audits-moderated", args=[case_audit.uuid]))
+    assert response.status_code == 302
+    sent = Feedback.objects.get(case_audit=case_audit)
+    assert (sent.worker, sent.manager) == (worker, team_manager)
+    assert sorted(m.to[0] for m in mail.outbox) == ["bea@example.org", "mal@example.org"]
+    assert all("EX0077" in m.subject and "Quillfeather" not in m.body for m in mail.outbox)
+
+
+def test_the_results_page_tags_a_response_past_its_date_overdue(client, sent, manager):
+    client.force_login(manager)
+    with time_machine.travel(datetime.datetime(2014, 4, 30, 9, tzinfo=datetime.UTC)):
+        body = client.get(reverse("audits-results", args=[sent.case_audit.audit.uuid])).content.decode()
+    table = body[body.index('id="practitioner-responses"') :]
+    assert "No response yet (respond by 29 Apr 2014)" in table and "Overdue" in table
