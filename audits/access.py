@@ -4,6 +4,8 @@
   their results but no case audit's answers; panel members see none of it.
 - Auditors see the audits they have case audits in, and only their own case audits.
 - Partner agency auditors see only their own agency's case audits that are assigned to them.
+- Practitioners see only the feedback on their own cases (as the allocated worker or as the team
+  manager), never a case audit or a child's record; QA leads and moderators see all feedback.
 - For both, need to know ends: an assignment gives sight of the case audit (and, for auditors, the
   child's record) until CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK days after the audit is locked.
 A single object the user may not see is a 404, so its existence is not disclosed.
@@ -19,7 +21,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from audits.models import Audit, CaseAudit
+from audits.models import Audit, CaseAudit, Feedback
 from common import roles
 
 LEAD_ROLES = (roles.ADMINISTRATOR, roles.MANAGER)
@@ -29,6 +31,10 @@ AUDIT_ROLES = (*ALL_AUDITS_ROLES, roles.AUDITOR, roles.PARTNER_AUDITOR)
 SCORING_ROLES = (roles.AUDITOR, roles.PARTNER_AUDITOR)
 MODERATION_ROLES = (roles.MODERATOR, roles.ADMINISTRATOR)
 RESULTS_ROLES = ALL_AUDITS_ROLES
+# Feedback to practitioners: a practitioner sees their own; these see all of it.
+ALL_FEEDBACK_ROLES = (roles.ADMINISTRATOR, roles.MANAGER, roles.MODERATOR)
+FEEDBACK_ROLES = (*ALL_FEEDBACK_ROLES, roles.PRACTITIONER)
+FEEDBACK_OVERVIEW_ROLES = LEAD_ROLES
 
 User_ = User | AnonymousUser
 
@@ -105,3 +111,33 @@ def access_case_audit_for_moderation(user: User_, case_audit_uuid: uuid.UUID) ->
     if not roles.has_role(user, *MODERATION_ROLES):
         raise PermissionDenied
     return access_case_audit(user, case_audit_uuid)
+
+
+def feedback_visible_to(user: User_) -> QuerySet[Feedback]:
+    """All feedback for QA leads and moderators; a practitioner's own: the cases allocated to their worker
+    and those where their worker is the team manager."""
+    if not user.is_authenticated:
+        return Feedback.objects.none()
+    if roles.has_role(user, *ALL_FEEDBACK_ROLES):
+        return Feedback.objects.all()
+    if roles.has_role(user, roles.PRACTITIONER):
+        return Feedback.objects.filter(
+            Q(worker__practitioner_profile__user=user) | Q(manager__practitioner_profile__user=user)
+        )
+    return Feedback.objects.none()
+
+
+def access_feedback(user: User_, feedback_uuid: uuid.UUID, *, respond: bool = False) -> Feedback:
+    """respond=True: only the allocated worker (their team manager reads it, and QA leads read it)."""
+    try:
+        feedback = (
+            feedback_visible_to(user)
+            .select_related("case_audit__audit", "case_audit__child", "worker", "manager")
+            .get(uuid=feedback_uuid)
+        )
+    except Feedback.DoesNotExist:
+        raise Http404("No such feedback, or you may not see it.") from None
+    profile = getattr(user, "practitioner_profile", None)
+    if respond and (profile is None or profile.worker_id != feedback.worker_id):
+        raise PermissionDenied
+    return feedback

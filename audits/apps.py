@@ -20,6 +20,21 @@ class AuditsConfig(AppConfig):
         nav_register(
             label="Moderation", url_name="audits-moderation", roles=access.MODERATION_ROLES, order=40
         )
+        nav_register(
+            label="My feedback", url_name="audits-feedback-mine", roles=[roles.PRACTITIONER], order=25
+        )
+        nav_register(
+            label="Feedback",
+            url_name="audits-feedback-overview",
+            roles=access.FEEDBACK_OVERVIEW_ROLES,
+            order=45,
+        )
+        home_register(
+            key="audits-feedback-to-respond",
+            roles=[roles.PRACTITIONER],
+            order=12,
+            build=home.feedback_to_respond,
+        )
         home_register(key="audits-to-score", roles=access.SCORING_ROLES, order=10, build=home.to_score)
         home_register(key="audits-returned", roles=access.SCORING_ROLES, order=11, build=home.returned)
         home_register(

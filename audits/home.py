@@ -1,12 +1,12 @@
-"""The audits app's tasks on the home page (common/home.py): cases to score, cases returned, cases
-awaiting moderation and audits ready to lock."""
+"""The audits app's tasks on the home page (common/home.py): cases to score, cases returned, feedback to
+respond to (practitioners), cases awaiting moderation and audits ready to lock."""
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from audits import access
-from audits.models import CaseAudit
+from audits.models import CaseAudit, Feedback
 from audits.progress import scoring_progress
 from common.home import SHOWN, HomeItem, HomeTask
 from common.http import AuthenticatedHttpRequest
@@ -125,4 +125,35 @@ def ready_to_lock(request: AuthenticatedHttpRequest) -> HomeTask:
         empty="Audits will appear here once every case in them is moderated.",
         url=reverse("audits-moderation"),
         link_text="Moderation",
+    )
+
+
+def feedback_to_respond(request: AuthenticatedHttpRequest) -> HomeTask:
+    """A practitioner's feedback on their own cases that has no response yet, the soonest due first."""
+    found = (
+        access.feedback_visible_to(request.user)
+        .filter(worker__practitioner_profile__user=request.user, response__isnull=True)
+        .select_related("case_audit__audit", "case_audit__child")
+        .order_by("respond_by", "pk")
+    )
+    shown: list[Feedback] = list(found[:SHOWN])
+    today = timezone.localdate()
+    return HomeTask(
+        title="Audit feedback to respond to",
+        count=found.count(),
+        items=[
+            HomeItem(
+                text=f"Case {f.case_audit.child.child_id}",
+                hidden=f"in {f.case_audit.audit.title}",
+                url=reverse("audits-feedback", args=[f.uuid]),
+                hint=f"{f.case_audit.audit.title} · {f.case_audit.get_grade_display()} · respond by "
+                f"{f.respond_by:%-d %B %Y}",
+                tag="Overdue" if today > f.respond_by else "",
+            )
+            for f in shown
+        ],
+        empty="When an audit of one of your cases is moderated, its feedback will appear here.",
+        url=reverse("audits-feedback-mine"),
+        link_text="All my feedback",
+        child_ids=[f.case_audit.child.child_id for f in shown],
     )

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from cases.models import Child, Team
+from cases.models import Child, Team, Worker
 from cases.standards import AUDIT_KEYS, metric_choices
 from common.models import PublicIdModel
 
@@ -349,3 +349,80 @@ class AuditorProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_agency_display()})"
+
+
+class PractitionerProfile(models.Model):
+    """Which worker of the case records a user is: a practitioner sees the feedback on the cases allocated
+    to that worker, and on those where that worker is the manager who gave management oversight."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practitioner_profile"
+    )
+    worker = models.OneToOneField(Worker, on_delete=models.CASCADE, related_name="practitioner_profile")
+
+    def __str__(self) -> str:
+        return f"{self.user} is {self.worker}"
+
+
+class Feedback(PublicIdModel):
+    """A moderated case audit's findings, sent to the case's allocated worker and their team manager.
+
+    Workflow (sent, emailed, reminded, answered) is kept here; the worker's answer is a FeedbackResponse.
+    The team manager is the manager who gave the case's management oversight (S47Enquiry.oversight_manager):
+    the case records name no manager for a team.
+    """
+
+    case_audit = models.OneToOneField(CaseAudit, on_delete=models.CASCADE, related_name="feedback")
+    worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="feedback")
+    manager = models.ForeignKey(
+        Worker, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback_managed"
+    )
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    respond_by = models.DateField(help_text="FEEDBACK_RESPONSE_WORKING_DAYS working days after it was sent.")
+    remind_on = models.DateField(help_text="The first day the one reminder may go out, if no response.")
+    # Claimed with a conditional UPDATE ... WHERE ... IS NULL, so each is sent once whoever runs it.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["respond_by", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(remind_on__lte=models.F("respond_by")), name="feedback_reminder_not_after_due"
+            )
+        ]
+
+    def __str__(self) -> str:
+        # Not the case audit's: that names the child, and this shows where no child may be named (the
+        # Django admin's delete page of a worker lists the feedback that protects it).
+        return f"Feedback {self.uuid} to {self.worker}"
+
+
+class FeedbackResponse(models.Model):
+    """The worker's answer to their feedback: once, with a comment where they partly agree or disagree."""
+
+    class Answer(models.TextChoices):
+        AGREE = "agree", "Agree"
+        PARTLY = "partly", "Partly agree"
+        DISAGREE = "disagree", "Disagree"
+
+    feedback = models.OneToOneField(Feedback, on_delete=models.CASCADE, related_name="response")
+    answer = models.CharField(max_length=10, choices=Answer.choices)
+    comment = models.TextField(blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answer="agree") | ~Q(comment=""), name="feedback_response_comment_unless_agree"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_answer_display()

@@ -187,7 +187,7 @@ def _load(audit: Audit, *, agency: str | None = None) -> _Loaded:
     return _Loaded(audit=audit, questions=questions, case_audits=list(case_audits), answers=by_case)
 
 
-def _finding_kind(question: Question) -> str | None:
+def finding_kind(question: Question) -> str | None:
     if question.kind != Question.Kind.TEXT:
         return None
     text = question.text.strip().lower()
@@ -227,7 +227,7 @@ def _tally(
                     if answer is not None:
                         result.count_record(answer)
                 continue
-            kind = _finding_kind(question)
+            kind = finding_kind(question)
             if kind is None or not applies or answer is None:
                 continue
             for note in (answer.text, answer.evidence):

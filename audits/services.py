@@ -16,7 +16,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.people import person_name
-from audits import sampling, suggestions
+from audits import feedback, sampling, suggestions, tasks
 from audits.models import (
     Agency,
     Answer,
@@ -539,6 +539,10 @@ def case_audit_moderated(*, case_audit: CaseAudit, user: User) -> CaseAudit:
     case_audit = _moderatable(case_audit)
     case_audit.status = CaseAudit.Status.MODERATED
     save_with_history(case_audit, user=user, reason="Moderated", update_fields=["status"])
+    # The findings go to the case's worker and team manager, the first time it is moderated.
+    sent = feedback.feedback_send(case_audit=case_audit, user=user)
+    if sent is not None and sent.emailed_at is None:
+        transaction.on_commit(lambda: tasks.feedback_email_task.delay(sent.pk))
     return case_audit
 
 

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("audits.urls_lead")),
     path("", include("audits.urls_scoring")),
     path("", include("audits.urls_results")),
+    path("feedback/", include("audits.urls_feedback")),
 ]

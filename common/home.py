@@ -4,7 +4,7 @@ After signing in, every user lands on their own work. Each app registers the tas
 AppConfig.ready() (`home_register`), naming the roles the task is for and a function that builds it for
 the signed-in user. The home page shows the tasks of the user's roles, in `order`, once each:
 
-    10-19 scoring (audits: to score, returned), 20-29 moderation (audits), 30-39 actions (sign-off,
+    10-19 scoring (audits: to score, returned; feedback to respond to), 20-29 moderation (audits), 30-39 actions (sign-off,
     overdue, amber), 40-49 measures below target (metrics), 50-59 panel reports (reporting),
     60-69 failed imports and recomputes (cases, metrics), 70-79 locked accounts (accounts).
 

@@ -3,7 +3,7 @@
 Each app registers its own entries in its AppConfig.ready() (`nav_register`), naming the roles that may
 open the page, so an entry is shown only to those roles. The entries are shown in `order`:
 
-    10 Home, 20 My audits, 30 Audits, 40 Moderation (audits); 50 Cases, 60 Children, 70 Import (cases);
+    10 Home, 20 My audits, 25 My feedback, 30 Audits, 40 Moderation, 45 Feedback (audits); 50 Cases, 60 Children, 70 Import (cases);
     80 Dashboard (the compliance measures); 90 Actions (actions); 100 Reports (reporting);
     110 Access log (common).
 

@@ -1,4 +1,4 @@
-"""The roles of the product. Each is a Django group, created by a migration (common/0002)."""
+"""The roles of the product. Each is a Django group, created by a migration (common/0002, 0004)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,20 @@ REPORT_OFFICER = "Report officer"
 ADMINISTRATOR = "Administrator"
 PARTNER_AUDITOR = "Partner agency auditor"
 PANEL_MEMBER = "Panel member"
+# A social worker or team manager whose cases are audited: sees only the feedback on their own cases
+# (common/0004). Linked to the worker the case records name by audits.PractitionerProfile.
+PRACTITIONER = "Practitioner"
 
-ALL_ROLES = (AUDITOR, MODERATOR, MANAGER, REPORT_OFFICER, ADMINISTRATOR, PARTNER_AUDITOR, PANEL_MEMBER)
+ALL_ROLES = (
+    AUDITOR,
+    MODERATOR,
+    MANAGER,
+    REPORT_OFFICER,
+    ADMINISTRATOR,
+    PARTNER_AUDITOR,
+    PANEL_MEMBER,
+    PRACTITIONER,
+)
 
 # Who may open a child's record at all (object-level limits narrow it further per role).
 CASE_RECORD_ROLES = (ADMINISTRATOR, MANAGER, MODERATOR, AUDITOR)

@@ -32,6 +32,8 @@ TASK_QUEUES = {
     "metrics.tasks.metrics_recompute_task": METRICS,
     "reporting.tasks.report_version_generate": REPORTS,
     "actions.tasks.reminders_send_task": EMAIL,
+    "audits.tasks.feedback_email_task": EMAIL,
+    "audits.tasks.feedback_reminders_send_task": EMAIL,
     "cases.tasks.s47_targets_refresh_task": IMPORTS,
     "common.tasks.access_log_purge_task": DEFAULT,
 }

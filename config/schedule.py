@@ -24,4 +24,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "actions.tasks.reminders_send_task",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Feedback to practitioners: one reminder, the morning it falls due (audits.feedback).
+    "feedback-reminders": {
+        "task": "audits.tasks.feedback_reminders_send_task",
+        "schedule": crontab(hour=7, minute=10),
+    },
 }

@@ -239,6 +239,12 @@ ACTION_DIGEST_WEEKDAY = env.int("ACTION_DIGEST_WEEKDAY", default=0, min_value=0,
 # Agreement between two scorers of the same questions (audits.agreement): a kappa below this is flagged
 # "Poor agreement" (0.4 is the usual line between fair and moderate agreement).
 AGREEMENT_POOR_BELOW = env.float("AGREEMENT_POOR_BELOW", default=0.4, min_value=-1, max_value=1)
+# Feedback to practitioners (audits.feedback): the worker responds within this many working days of the
+# feedback being sent (common.workdays), and one reminder goes this many working days before that.
+FEEDBACK_RESPONSE_WORKING_DAYS = env.int("FEEDBACK_RESPONSE_WORKING_DAYS", default=10, min_value=1)
+FEEDBACK_REMINDER_WORKING_DAYS_BEFORE = env.int(
+    "FEEDBACK_REMINDER_WORKING_DAYS_BEFORE", default=2, min_value=0
+)
 
 # Security headers and cookies.
 SESSION_COOKIE_HTTPONLY = True

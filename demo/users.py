@@ -14,6 +14,7 @@ DEMO_NAMES = {
     roles.ADMINISTRATOR: ("Ash", "Admin"),
     roles.PARTNER_AUDITOR: ("Pat", "Partner"),
     roles.PANEL_MEMBER: ("Jo", "Panel"),
+    roles.PRACTITIONER: ("Priya", "Practitioner"),
 }
 
 

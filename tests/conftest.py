@@ -191,6 +191,11 @@ def panel_member(db):
 
 
 @pytest.fixture
+def practitioner(db):
+    return UserFactory(username="practitioner-pia", roles=[roles.PRACTITIONER])
+
+
+@pytest.fixture
 def outsider(db):
     return UserFactory(username="outsider-oz")
 

@@ -55,6 +55,7 @@ REACHES = {
     roles.ADMINISTRATOR: "/access-log/",
     roles.PARTNER_AUDITOR: "/audits/mine/",
     roles.PANEL_MEMBER: "/reports/versions/",  # the issued version
+    roles.PRACTITIONER: "/audits/feedback/",  # the demo feedback waiting for their response
 }
 
 

@@ -10,9 +10,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audits import access, exchange, results, services
+from audits.feedback import feedback_for_audit, is_overdue
 from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required
@@ -107,11 +109,25 @@ def audit_results(request: AuthenticatedHttpRequest, audit_uuid) -> HttpResponse
         "may_reaudit": roles.has_role(request.user, *access.LEAD_ROLES),
     }
     shown: Iterable[str] = []
+    # The workers' responses to feedback, beside each case, for the roles that see case audits (by child ID,
+    # never the worker's name: the rest of the page may go to a panel).
+    feedback = []
+    if roles.has_role(request.user, *access.ALL_CASE_AUDITS_ROLES):
+        today = timezone.localdate()
+        feedback = [
+            (f, is_overdue(f, today))
+            for f in sorted(
+                feedback_for_audit(audit).values(),
+                key=lambda f: (f.case_audit.record_date, f.case_audit.child.child_id),
+            )
+        ]
+        shown = [f.case_audit.child.child_id for f, _overdue in feedback]
+    context["feedback"] = feedback
     if audit.multi_agency:
         child_ids = roles.has_role(request.user, *access.ALL_CASE_AUDITS_ROLES)
         context["comparison"] = results.agency_comparison(audit, child_ids=child_ids)
         if child_ids:  # the comparison names each case by its child's ID
-            shown = audit.case_audits.values_list("child__child_id", flat=True)
+            shown = [*shown, *audit.case_audits.values_list("child__child_id", flat=True)]
     access_log_record(
         request, action="view", object_type="audit results", object_ref=audit.uuid, child_ids=shown
     )

@@ -40,15 +40,16 @@ def test_every_page_names_a_favicon_the_app_ships(client, manager):
 
 MENU = {
     "administrator": [
-        "Home", "Audits", "Moderation", "Cases", "Children", "Import", "Dashboard", "Actions", "Reports",
-        "Access log",
+        "Home", "Audits", "Moderation", "Feedback", "Cases", "Children", "Import", "Dashboard", "Actions",
+        "Reports", "Access log",
     ],
-    "manager": ["Home", "Audits", "Cases", "Children", "Import", "Dashboard", "Actions", "Reports"],
+    "manager": ["Home", "Audits", "Feedback", "Cases", "Children", "Import", "Dashboard", "Actions", "Reports"],
     "moderator": ["Home", "Audits", "Moderation", "Cases", "Children", "Dashboard", "Actions"],
     "report_officer": ["Home", "Audits", "Dashboard", "Actions", "Reports"],
     "auditor": ["Home", "My audits", "Cases", "Children", "Actions"],
     "partner_auditor": ["Home", "My audits", "Actions"],
     "panel_member": ["Home", "Reports"],
+    "practitioner": ["Home", "My feedback"],
     "outsider": ["Home"],
 }  # fmt: skip
 

@@ -7,9 +7,9 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_the_migration_creates_the_seven_roles():
+def test_the_migrations_create_the_eight_roles():
     assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ALL_ROLES)
-    assert len(roles.ALL_ROLES) == 7
+    assert len(roles.ALL_ROLES) == 8
 
 
 def test_a_superuser_counts_as_an_administrator():

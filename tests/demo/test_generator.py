@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils import timezone
 
-from audits.models import Audit, CaseAudit, Question, ToolVersion
+from audits.models import Audit, CaseAudit, Feedback, Question, ToolVersion
 from cases import standards
 from cases.models import (
     Child,
@@ -284,6 +285,7 @@ def test_load_demo_loads_the_demo_set_and_one_user_per_role(debug_on):
             "administrator",
             "partner-agency-auditor",
             "panel-member",
+            "practitioner",
         ]
     )
     for role in roles.ALL_ROLES:
@@ -303,6 +305,26 @@ def test_load_demo_gives_the_demo_auditor_a_confirmed_sample_to_score(debug_on):
     assert 0 < len(case_audits) <= 10
     for case_audit in case_audits:
         assert case_audit.auditor is not None and case_audit.auditor.username == "auditor"
+    assert audit.case_audits.exclude(status="moderated").exists()  # cases are left to score
+
+
+def test_load_demo_sends_feedback_on_four_moderated_cases_with_responses_and_an_overdue_one(debug_on):
+    call_command("load_demo", "--children", "200", stdout=StringIO())
+    call_command("load_demo", "--children", "200", stdout=StringIO())  # again: nothing twice
+    feedback = list(Feedback.objects.select_related("case_audit", "worker").order_by("pk"))
+    assert len(feedback) == 4
+    assert all(f.case_audit.status == "moderated" and f.case_audit.grade for f in feedback)
+    answers = [getattr(f, "response", None) for f in feedback]
+    assert answers[0] is None and answers[3] is None
+    agreed, disagreed = answers[1], answers[2]
+    assert agreed is not None and disagreed is not None
+    assert [agreed.answer, disagreed.answer] == ["agree", "disagree"]
+    assert disagreed.comment
+    today = timezone.localdate()
+    assert feedback[3].respond_by < today and feedback[3].reminder_sent_at is not None
+    assert feedback[0].respond_by > today and feedback[0].reminder_sent_at is None
+    practitioner = User.objects.get(username="practitioner")
+    assert practitioner.practitioner_profile.worker == feedback[0].worker
 
 
 def test_load_demo_shows_a_second_tool_version_with_a_conditional_question(debug_on):

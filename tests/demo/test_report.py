@@ -23,10 +23,12 @@ def test_load_demo_creates_one_draft_qa_report_and_no_second_one(settings, clien
     call_command("load_demo", "--children", "60", stdout=StringIO())
     assert PanelReport.objects.count() == 1
 
-    # Its audit is still being scored: the preview says so rather than failing.
+    # Its audit is still being scored, but four of its cases are moderated (demo.feedback): the preview
+    # shows their results, and none of the feedback to their workers.
     client.force_login(report.created_by)
     preview = client.get(reverse("reporting-report-preview", args=[report.uuid])).content.decode()
-    assert "No results yet: no case audit has been submitted." in preview
+    assert "No results yet" not in preview and "Requires improvement to be good" in preview
+    assert "Management oversight was given in supervision" not in preview
     # Actions from previous meetings: the demo audit's action plan, issue by issue.
     assert [plan.audit for plan in report.action_plans.all()] == list(report.audits.all())
     assert "Consent element needs to be mandatory in the workflow" in preview

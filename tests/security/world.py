@@ -10,7 +10,8 @@ discussion and a referral; a multi-agency audit in which
 a re-audit of it, a programme, a metric run and a snapshot; an action plan on the audit, led by the manager
 persona, with one issue and one action owned by the other auditor (so the auditor and partner agency
 auditor personas see neither), with one progress update; two panel reports, one with an issued version
-(and a later draft version) and one with a draft version only.
+(and a later draft version) and one with a draft version only. Child B's S47 enquiry is allocated to the
+practitioner persona's worker, and its social care case audit has feedback to them (no response yet).
 """
 
 import dataclasses
@@ -34,6 +35,7 @@ from tests.factories import (
     StrategyDiscussionFactory,
     TeamFactory,
     UserFactory,
+    WorkerFactory,
 )
 
 ANONYMOUS = "anonymous"
@@ -73,6 +75,8 @@ class World:
     issued_version: ReportVersion
     later_draft_version: ReportVersion
     draft_version: ReportVersion
+    worker: m.Worker  # the practitioner persona's
+    feedback: am.Feedback  # on child B's social care case audit, to the practitioner persona
 
     @property
     def children(self) -> list[m.Child]:
@@ -114,7 +118,13 @@ def build_world() -> World:
     child_a, child_b = ChildFactory.create(child_id="WORLD-A"), ChildFactory.create(child_id="WORLD-B")
     discussion_a = StrategyDiscussionFactory.create(child=child_a, team=north, date=datetime.date(2014, 3, 3))
     s47_a = S47EnquiryFactory.create(child=child_a, team=north, strategy_discussion=discussion_a)
-    s47_b = S47EnquiryFactory.create(child=child_b, team=south, start_date=datetime.date(2014, 3, 10))
+    worker = WorkerFactory.create(code="WORLD-WORKER", name="world worker", team=south)
+    practitioner = users[roles.PRACTITIONER]
+    assert practitioner is not None
+    am.PractitionerProfile.objects.create(user=practitioner, worker=worker)
+    s47_b = S47EnquiryFactory.create(
+        child=child_b, team=south, start_date=datetime.date(2014, 3, 10), worker=worker
+    )
     referral_a = ReferralFactory.create(child=child_a, team=north)
 
     programme = am.AuditProgramme.objects.create(
@@ -176,6 +186,16 @@ def build_world() -> World:
     issued_version = ReportVersion.objects.create(report=issued_report, number=1, status=done, issued_at=now)
     later_draft_version = ReportVersion.objects.create(report=issued_report, number=2, status=done)
     draft_version = ReportVersion.objects.create(report=draft_report, number=1, status=done)
+    case_audit_b = case_audit(
+        child_b, s47_b, "social_care", other_auditor, status=am.CaseAudit.Status.SUBMITTED, submitted_at=now
+    )
+    feedback = am.Feedback.objects.create(
+        case_audit=case_audit_b,
+        worker=worker,
+        sent_at=now,
+        respond_by=datetime.date(2014, 6, 13),
+        remind_on=datetime.date(2014, 6, 11),
+    )
     return World(
         users=users,
         north=north,
@@ -191,14 +211,7 @@ def build_world() -> World:
         case_audit_a=case_audit(child_a, s47_a, "social_care", users[roles.AUDITOR]),
         case_audit_police=case_audit(child_a, s47_a, "police", users[roles.PARTNER_AUDITOR]),
         case_audit_health=case_audit(child_a, s47_a, "health", health_auditor),
-        case_audit_b=case_audit(
-            child_b,
-            s47_b,
-            "social_care",
-            other_auditor,
-            status=am.CaseAudit.Status.SUBMITTED,
-            submitted_at=now,
-        ),
+        case_audit_b=case_audit_b,
         case_audit_police_b=case_audit(child_b, s47_b, "police", other_police_auditor),
         programme=programme,
         question=question,
@@ -213,4 +226,6 @@ def build_world() -> World:
         issued_version=issued_version,
         later_draft_version=later_draft_version,
         draft_version=draft_version,
+        worker=worker,
+        feedback=feedback,
     )

@@ -2,7 +2,8 @@
 
 What `make run` calls every time. Into an empty database it loads a small synthetic demo set (fixed
 seed) and creates one demo user per role, each with the password `demo-password` (README, "Demo
-log-ins"), then the demo audit, action plan and draft report. Run again, it changes nothing: no
+log-ins"), then the demo audit (four of its cases moderated, with feedback to their workers), action plan
+and draft report. Run again, it changes nothing: no
 duplicates, nothing wiped, no password reset.
 """
 
@@ -14,6 +15,7 @@ from audits.models import Audit
 from cases.models import Child
 from common import roles
 from demo.audit import DEMO_AUDIT_TITLE, demo_audit_create, demo_tool_version_create
+from demo.feedback import demo_feedback_create
 from demo.generator import demo_children_exist, generate
 from demo.plan import demo_action_plan_load
 from demo.profiles import DEFAULT_SEED
@@ -52,6 +54,7 @@ class Command(BaseCommand):
             self._create_users()
             self._create_demo_audit()
             self._create_demo_tool_version()
+            self._create_demo_feedback()
             self._create_demo_action_plan()
             self._create_demo_report()
             self._create_demo_targets()
@@ -97,6 +100,20 @@ class Command(BaseCommand):
         version = demo_tool_version_create(lead=demo_users()[roles.MANAGER])
         if version:
             self.stdout.write(f"Demo tool version {version}: {version.change_note}")
+
+    def _create_demo_feedback(self) -> None:
+        """Four of the demo audit's cases moderated, their feedback sent and answered (demo.feedback)."""
+        audit = Audit.objects.filter(title=DEMO_AUDIT_TITLE).first()
+        if audit is None:
+            return
+        users = demo_users()
+        sent = demo_feedback_create(
+            audit=audit, moderator=users[roles.MODERATOR], practitioner=users[roles.PRACTITIONER]
+        )
+        if sent:
+            self.stdout.write(
+                f"Demo feedback: {len(sent)} moderated cases, one waiting for {users[roles.PRACTITIONER].username}."
+            )
 
     def _create_demo_action_plan(self) -> None:
         """One action plan on the demo audit, its actions in mixed states (demo.plan)."""
