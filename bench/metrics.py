@@ -4,6 +4,8 @@ Creates a scratch database, fills it with the demo generator (`generate_demo_dat
 about a million S47 enquiries), then times:
 
 - a full recomputation of every metric for every month and team (`metrics.services.metrics_recompute`);
+- the refresh after an import of the 1,000 most recent enquiries (`metrics.services.metrics_refresh`):
+  `metrics_refresh_1000_rows_ms`, goal at most 300 ms;
 - the dashboard page, and the first page of a drill-down (Django's test client: server time, no network).
 
 Each figure is printed on a line of its own as `name: value`. Targets on the 2-core reference machine:
@@ -24,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script, bench/ is on the path and the project is not
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_metrics"
 RECOMPUTE_RUNS = 3
+REFRESH_ROWS = 1000
 PAGE_RUNS = 15
 
 
@@ -96,6 +99,36 @@ def _time_recompute(runs: int = RECOMPUTE_RUNS) -> dict:
     figures["metrics_recompute_1m_s"] = round(statistics.median(seconds), 2)
     figures["metrics_recompute_1m_first_s"] = round(seconds[0], 2)
     return figures
+
+
+def _time_refresh(rows: int = REFRESH_ROWS, runs: int = RECOMPUTE_RUNS) -> dict:
+    """An import of the `rows` most recent S47 enquiries, each completed a day later than it was (or
+    completed, if open): the refresh after it (metrics.services.metrics_refresh), from the earliest date
+    those rows held before and after, as the import names it (cases.events.earliest_dates)."""
+    import copy
+    import datetime
+
+    from cases.events import earliest_dates
+    from cases.models import S47Enquiry
+    from metrics.services import metrics_refresh, refresh_plan
+
+    recent = list(S47Enquiry.objects.order_by("-start_date", "-pk")[:rows])
+    written = [copy.copy(row) for row in recent]
+    for row in recent:
+        row.end_date = (row.end_date or row.start_date) + datetime.timedelta(days=1)
+    S47Enquiry.objects.bulk_update(recent, ["end_date"], batch_size=1000)
+    since = earliest_dates(written + recent)
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        metrics_refresh(since=since)
+        seconds.append(time.perf_counter() - started)
+    first = min(first for _, first in refresh_plan(since) if first)
+    return {
+        "metrics_refresh_rows": len(recent),
+        "metrics_refresh_from_month": first.isoformat(),
+        f"metrics_refresh_{rows}_rows_ms": round(statistics.median(seconds) * 1000),
+    }
 
 
 def _time_page(client, url: str, data: dict | None = None, *, runs: int = PAGE_RUNS) -> float:
@@ -171,7 +204,7 @@ def main() -> None:
         _setup_django(url)
         if not arguments.reuse:
             _fill(arguments.seed, arguments.children)
-        for name, value in {**_time_recompute(), **time_pages()}.items():
+        for name, value in {**_time_recompute(), **_time_refresh(), **time_pages()}.items():
             _say(name, value)
     finally:
         if not (arguments.keep or arguments.reuse):
