@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from common.models import AccessLogEntry
 from metrics.models import MetricRun, MetricTarget
@@ -396,6 +397,28 @@ def test_a_queued_run_page_refreshes_itself_without_script(client, manager):
     page = response.content.decode()
     assert '<meta http-equiv="refresh" content="2">' in page
     assert "0 of 9" in page
+
+
+def test_a_run_page_says_which_months_it_counted_and_what_it_corrected(client, manager):
+    refresh = MetricRun.objects.create(
+        trigger=MetricRun.Trigger.IMPORT, since={"cases.s47enquiry": "2024-06-03", "cases.child": None}
+    )
+    everything = MetricRun.objects.create(
+        trigger=MetricRun.Trigger.NIGHTLY, status=MetricRun.Status.DONE, corrected_count=2
+    )
+    client.force_login(manager)
+
+    def summary(run: MetricRun) -> str:
+        page = client.get(reverse("metrics-run", args=[run.uuid])).content.decode()
+        return " ".join(strip_tags(page).split())
+
+    assert "Figures counted From June 2024 on: the months the import's records can have moved" in summary(
+        refresh
+    )
+    assert "Corrected" not in summary(refresh)
+    text = summary(everything)
+    assert "Figures counted Every month" in text
+    assert "Corrected 2 figures of months already over differed from what was stored" in text
 
 
 def test_recalculate_refuses_get(client, manager):
