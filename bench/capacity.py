@@ -102,7 +102,7 @@ def plan(users: int) -> dict[str, Any]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from actions.models import ActionPlan
-    from audits.models import Answer, Audit
+    from audits.models import Answer, Audit, CaseAudit
     from bench.load import autosave_questions
     from common import roles
     from demo.audit import DEMO_AUDIT_TITLE
@@ -121,7 +121,13 @@ def plan(users: int) -> dict[str, Any]:
         accounts[role] = {"username": people[role].username, "password": DEMO_PASSWORD, "otp_key": device.key}
 
     audit = Audit.objects.get(title=DEMO_AUDIT_TITLE)
-    case_audits = list(audit.case_audits.filter(auditor=people[roles.AUDITOR]).order_by("pk"))
+    # Cases still to score: the demo moderates some (their feedback), and a moderated answer is refused.
+    case_audits = list(
+        audit.case_audits.filter(
+            auditor=people[roles.AUDITOR],
+            status__in=[CaseAudit.Status.NOT_STARTED, CaseAudit.Status.IN_PROGRESS],
+        ).order_by("pk")
+    )
     # One answer per user, at its current revision (an earlier run, REUSE=1, left some at a later one).
     questions = autosave_questions(audit, QUESTIONS_PER_CASE)
     answers = {
