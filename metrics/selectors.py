@@ -297,6 +297,7 @@ def drilldown_answers(
         scoring.COUNTS,
         case_audit__in=case_audits_visible_to(user),
         case_audit__status__in=[CaseAudit.Status.SUBMITTED, CaseAudit.Status.MODERATED],
+        case_audit__scoring=1,  # a double-scored case counts once
         question__measures=metric.key,
         case_audit__record_date__gte=first,
         case_audit__record_date__lte=month_end(last),

@@ -233,6 +233,7 @@ def _audit(today: datetime.date) -> Tallies:
         Answer.objects.filter(
             scoring.COUNTS,
             case_audit__status__in=[CaseAudit.Status.SUBMITTED, CaseAudit.Status.MODERATED],
+            case_audit__scoring=1,  # a double-scored case counts once
             question__measures__in=AUDIT_KEYS,
             case_audit__record_date__lte=month_end(month_start(today)),
         )

@@ -380,7 +380,7 @@ def test_the_progress_counts_every_answer_when_two_saves_would_have_crossed(live
     posts = open_scoring_page(page, live_server, case_audit)
     progress = page.locator("#scoring-progress")
     asked = page.locator(".govuk-radios--inline").count()
-    held = []
+    held: list[tuple] = []
 
     def hold_the_first(route):
         if held:
