@@ -111,7 +111,7 @@ def audit_pairs(audit: Audit, *, with_answers: bool = True) -> list[Pair]:
         if 1 in scorings and 2 in scorings
     ]
     pairs.sort(key=lambda p: (p.first.record_date, p.first.child.child_id, p.first.agency))
-    if with_answers:
+    if with_answers and pairs:
         answers: dict[int, dict[int, Answer]] = defaultdict(dict)
         for answer in Answer.objects.filter(case_audit__in=[c.pk for c in case_audits]):
             answers[answer.case_audit_id][answer.question_id] = answer
@@ -182,10 +182,10 @@ class DoubleAgreement:
 
 
 def double_agreement(audit: Audit) -> DoubleAgreement:
-    questions = questions_of(audit)
+    pairs = [p for p in audit_pairs(audit) if p.both_submitted]
+    questions = questions_of(audit) if pairs else []  # no pairs, no query more
     by_pk = {q.pk: q for q in questions}
     rating = [q for q in questions if q.kind == Question.Kind.RATING]
-    pairs = [p for p in audit_pairs(audit) if p.both_submitted]
     per_question: dict[int, list[tuple[str, str]]] = defaultdict(list)
     per_auditors: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     everything: list[tuple[str, str]] = []

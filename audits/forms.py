@@ -432,7 +432,8 @@ class AssignmentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if all(f"auditor_{c.uuid.hex}" in (data or {}) for c in self.case_audits):
+        needed = ["assign_unassigned"] + [f"{f}_{c.uuid.hex}" for c in self.case_audits for f in ("auditor", "due")]
+        if all(name in (data or {}) for name in needed):
             first_auditor = {
                 (c.record_id, c.agency): auditor for c, auditor, _due in self.assignments() if c.scoring == 1
             }

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Exists, OuterRef
 
 from audits import scoring, suggestions
 from audits.access import blind_hidden_from
@@ -191,27 +192,29 @@ def _load(audit: Audit, *, agency: str | None = None, viewer: User | AnonymousUs
         .order_by("section__order", "order")
     )
     # scoring=1: a double-scored case counts once; its second scoring only feeds the agreement figures.
-    case_audits = CaseAudit.objects.filter(audit=audit, status__in=SCORED_STATUSES, scoring=1).select_related(
-        "child"
+    second = CaseAudit.objects.filter(
+        audit=OuterRef("audit"), record_id=OuterRef("record_id"), agency=OuterRef("agency"), scoring=2
+    )
+    case_audits = (
+        CaseAudit.objects.filter(audit=audit, status__in=SCORED_STATUSES, scoring=1)
+        .annotate(double_scored=Exists(second))
+        .select_related("child")
     )
     if viewer is not None:
         case_audits = case_audits.exclude(pk__in=blind_hidden_from(viewer).values("pk"))
     if agency is not None:
         case_audits = case_audits.filter(agency=agency)
-    answers = Answer.objects.filter(case_audit__in=case_audits)
+    answers = Answer.objects.filter(case_audit__in=case_audits.values("pk"))
     by_case: dict[int, dict[int, Answer]] = defaultdict(dict)
     fields = ("case_audit_id", "question_id", "value", "text", "evidence", "record_value")
     for answer in answers.only(*fields):
         by_case[answer.case_audit_id][answer.question_id] = answer
     loaded_cases = list(case_audits)
-    double = set(
-        CaseAudit.objects.filter(audit=audit, scoring=2).values_list("record_id", "agency").distinct()
-    )
-    reconciled = sum(1 for c in loaded_cases if (c.record_id, c.agency) in double and c.reconciled_at)
-    awaiting = sum(1 for c in loaded_cases if (c.record_id, c.agency) in double and not c.reconciled_at)
-    for agreed in ReconciledAnswer.objects.filter(
-        case_audit__in=[c.pk for c in loaded_cases if c.reconciled_at]
-    ).only("case_audit_id", "question_id", "value"):
+    reconciled = [c.pk for c in loaded_cases if c.double_scored and c.reconciled_at]
+    awaiting = sum(1 for c in loaded_cases if c.double_scored and not c.reconciled_at)
+    # Only where a pair is reconciled: an audit with no double scoring costs no query more.
+    agreed_answers = ReconciledAnswer.objects.filter(case_audit__in=reconciled) if reconciled else []
+    for agreed in agreed_answers:
         current = by_case[agreed.case_audit_id].get(agreed.question_id)
         counted = copy.copy(current) if current is not None else Answer(question_id=agreed.question_id)
         counted.value = agreed.value  # a copy: the first scoring's own answer is left as its auditor gave it
@@ -221,7 +224,7 @@ def _load(audit: Audit, *, agency: str | None = None, viewer: User | AnonymousUs
         questions=questions,
         case_audits=loaded_cases,
         answers=by_case,
-        reconciled=reconciled,
+        reconciled=len(reconciled),
         awaiting_reconciliation=awaiting,
     )
 
