@@ -49,7 +49,12 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "audits/lead_list.html",
-        {"form": form, "audits": audits, "may_create": roles.has_role(request.user, *access.LEAD_ROLES)},
+        {
+            "form": form,
+            "audits": audits,
+            "may_create": roles.has_role(request.user, *access.LEAD_ROLES),
+            "may_see_drift": roles.has_role(request.user, *access.ALL_CASE_AUDITS_ROLES),
+        },
     )
 
 
