@@ -432,7 +432,9 @@ class AssignmentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        needed = ["assign_unassigned"] + [f"{f}_{c.uuid.hex}" for c in self.case_audits for f in ("auditor", "due")]
+        needed = ["assign_unassigned"] + [
+            f"{f}_{c.uuid.hex}" for c in self.case_audits for f in ("auditor", "due")
+        ]
         if all(name in (data or {}) for name in needed):
             first_auditor = {
                 (c.record_id, c.agency): auditor for c, auditor, _due in self.assignments() if c.scoring == 1

@@ -128,7 +128,7 @@ def drift(request: AuthenticatedHttpRequest) -> HttpResponse:
     access_log_record(request, action="view", object_type="auditor agreement")
     context = {
         "drifting": drifting,
-        "measured": len(everyone),
+        "measured": everyone,
         "poor_below": f"{settings.AGREEMENT_POOR_BELOW:g}",
     }
     return render(request, "audits/double_drift.html", context)
