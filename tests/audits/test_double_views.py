@@ -141,3 +141,21 @@ def test_the_reconcile_page_refuses_other_methods_and_roles(client, moderator, m
     for person in (manager, auditor):
         client.force_login(person)
         assert client.get(url(first)).status_code == 403
+
+
+def test_each_auditor_is_told_their_case_is_scored_twice_blind(client, people, ready):
+    first, second = ready
+    CaseAudit.objects.filter(pk__in=[first.pk, second.pk]).update(status=CaseAudit.Status.IN_PROGRESS)
+    for person, scoring, label in (
+        (people[0], first, "The first scoring"),
+        (people[1], second, "The second scoring"),
+    ):
+        client.force_login(person)
+        page = client.get(reverse("audits-score", args=[scoring.uuid])).content.decode()
+        assert f"{label} of a case scored twice, blind" in page
+
+
+def test_a_case_scored_once_says_nothing_of_double_scoring(client, auditor):
+    single = CaseAuditFactory.create(auditor=auditor)
+    client.force_login(auditor)
+    assert "Scored twice" not in client.get(reverse("audits-score", args=[single.uuid])).content.decode()
