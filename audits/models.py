@@ -289,10 +289,6 @@ class CaseAudit(PublicIdModel):
         second = " second scoring" if self.scoring == 2 else ""
         return f"{self.audit} / {self.child.child_id} ({self.get_agency_display()}{second})"
 
-    @property
-    def double_scored_second(self) -> bool:
-        return self.scoring == 2
-
 
 class Answer(models.Model):
     class Value(models.TextChoices):

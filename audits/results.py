@@ -209,9 +209,10 @@ def _load(audit: Audit, *, agency: str | None = None, viewer: User | AnonymousUs
     fields = ("case_audit_id", "question_id", "value", "text", "evidence", "record_value")
     for answer in answers.only(*fields):
         by_case[answer.case_audit_id][answer.question_id] = answer
-    loaded_cases = list(case_audits)
-    reconciled = [c.pk for c in loaded_cases if c.double_scored and c.reconciled_at]
-    awaiting = sum(1 for c in loaded_cases if c.double_scored and not c.reconciled_at)
+    rows = list(case_audits)
+    reconciled = [c.pk for c in rows if c.double_scored and c.reconciled_at]
+    awaiting = sum(1 for c in rows if c.double_scored and not c.reconciled_at)
+    loaded_cases: list[CaseAudit] = list(rows)
     # Only where a pair is reconciled: an audit with no double scoring costs no query more.
     agreed_answers = ReconciledAnswer.objects.filter(case_audit__in=reconciled) if reconciled else []
     for agreed in agreed_answers:

@@ -70,7 +70,7 @@ def _score(
                 case_audit=case_audit, question=question, user=user, text=text
             )
             continue
-        value = rng.choice(RATINGS)
+        value: str = rng.choice(RATINGS)
         if like is not None and question.pk in like:
             value = like[question.pk]
             if differing > 0 or (differ_on and rng.random() < 0.125):

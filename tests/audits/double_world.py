@@ -33,8 +33,7 @@ def double_audit() -> Audit:
 
 def pair(
     audit: Audit,
-    first_auditor: User,
-    second_auditor: User,
+    auditors: tuple[User, User],
     first: dict[str, str],
     second: dict[str, str],
     *,
@@ -42,6 +41,7 @@ def pair(
     child_id: str = "",
 ) -> tuple[CaseAudit, CaseAudit]:
     """A double-scored case: its two scorings with these answers (code -> value), submitted or in progress."""
+    first_auditor, second_auditor = auditors
     child = ChildFactory.create(**({"child_id": child_id} if child_id else {}))
     record = S47EnquiryFactory.create(child=child, start_date=datetime.date(2014, 1, 6))
     scorings = []

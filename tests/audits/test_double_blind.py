@@ -88,7 +88,7 @@ def _urls(arguments: dict[str, list]) -> list[tuple[str, str]]:
             converter = type(converters.get(name)).__name__.replace("Converter", "").lower()
             values = arguments.get(name) or [DUMMY_BY_CONVERTER.get(converter, DUMMY)]
             choices = [{**chosen, name: value} for chosen in choices for value in values]
-        urls += [(pattern.name, reverse(pattern.name, kwargs=kwargs)) for kwargs in choices]
+        urls += [(pattern.name or "", reverse(pattern.name, kwargs=kwargs)) for kwargs in choices]
     return urls
 
 

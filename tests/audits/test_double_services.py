@@ -11,7 +11,11 @@ from django.utils import timezone
 from audits import double, results, sampling, services
 from audits.models import Answer, CaseAudit, ReconciledAnswer
 from audits.sampling import FrameRecord, SampleParameters
+from cases.standards import MetricKey
 from common import roles
+from common.figures import Figure
+from metrics import drilldown, measures, selectors
+from metrics import services as metric_services
 from tests.audits.double_world import double_audit, pair, question
 from tests.dates import date_parts
 from tests.factories import AuditFactory, ChildFactory, S47EnquiryFactory, UserFactory
@@ -241,9 +245,11 @@ def people():
 def test_reconciling_records_the_agreed_answers_and_keeps_both_originals(people, moderator):
     audit = double_audit()
     first, second = pair(
-        audit, *people, {"D1": "yes", "D2": "no", "D3": "yes"}, {"D1": "no", "D2": "no", "D3": "partly"}
+        audit, people, {"D1": "yes", "D2": "no", "D3": "yes"}, {"D1": "no", "D2": "no", "D3": "partly"}
     )
-    found = double.disagreements(double.pair_for(first))
+    found_pair = double.pair_for(first)
+    assert found_pair is not None
+    found = double.disagreements(found_pair)
     assert [item.question.code for item in found] == ["D1", "D3"]
     d1, d3 = question(audit, "D1"), question(audit, "D3")
     services.pair_reconcile(
@@ -275,7 +281,7 @@ def test_reconciling_records_the_agreed_answers_and_keeps_both_originals(people,
 
 def test_every_disagreement_needs_an_agreed_answer_and_a_reason(people, moderator):
     audit = double_audit()
-    first, _second = pair(audit, *people, {"D1": "yes", "D3": "yes"}, {"D1": "no", "D3": "no"})
+    first, _second = pair(audit, people, {"D1": "yes", "D3": "yes"}, {"D1": "no", "D3": "no"})
     d1 = question(audit, "D1")
     with pytest.raises(ValidationError) as error:
         services.pair_reconcile(first=first, user=moderator, decisions={d1.pk: ("yes", "  ")})
@@ -289,10 +295,10 @@ def test_every_disagreement_needs_an_agreed_answer_and_a_reason(people, moderato
 
 def test_a_pair_is_reconciled_only_once_both_are_submitted_and_never_by_its_own_auditor(people, moderator):
     audit = double_audit()
-    first, _second = pair(audit, *people, {"D1": "yes"}, {"D1": "no"}, submitted=(True, False))
+    first, _second = pair(audit, people, {"D1": "yes"}, {"D1": "no"}, submitted=(True, False))
     with pytest.raises(ValidationError, match="Both scorings must be submitted"):
         services.pair_reconcile(first=first, user=moderator, decisions={})
-    done_first, _ = pair(audit, *people, {"D1": "yes"}, {"D1": "yes"})
+    done_first, _ = pair(audit, people, {"D1": "yes"}, {"D1": "yes"})
     with pytest.raises(ValidationError, match="cannot reconcile it"):
         services.pair_reconcile(first=done_first, user=people[0], decisions={})
 
@@ -305,8 +311,8 @@ def test_results_count_a_double_scored_case_once_with_the_agreed_answers(people,
     the single case No. Counted once each: Partly + Yes + No = 1.5 of 3 -> 50%. Before reconciling, the first
     scorings' Yes, Yes and the single No: 2 of 3 -> 67%, with one case flagged as not yet reconciled."""
     audit = double_audit()
-    first, _ = pair(audit, *people, {"D1": "yes"}, {"D1": "no"})
-    other_first, _ = pair(audit, *people, {"D1": "yes"}, {"D1": "yes"})
+    first, _ = pair(audit, people, {"D1": "yes"}, {"D1": "no"})
+    other_first, _ = pair(audit, people, {"D1": "yes"}, {"D1": "yes"})
     single = CaseAudit.objects.create(
         audit=audit,
         child=ChildFactory.create(),
@@ -335,7 +341,7 @@ def test_results_count_a_double_scored_case_once_with_the_agreed_answers(people,
 
 def test_the_results_page_says_which_double_scored_cases_are_not_yet_reconciled(client, manager, people):
     audit = double_audit()
-    pair(audit, *people, {"D1": "yes"}, {"D1": "no"})
+    pair(audit, people, {"D1": "yes"}, {"D1": "no"})
     client.force_login(manager)
     page = client.get(reverse("audits-results", args=[audit.uuid])).content.decode()
     assert "Not yet reconciled" in page
@@ -361,16 +367,16 @@ def test_agreement_per_question_per_pair_of_auditors_and_overall(people):
         (("no", "no"), ("yes", "yes")),
         (("no", "yes"), ("no", "no")),
     ]:
-        pair(audit, *people, {"D1": d1[0], "D2": d2[0]}, {"D1": d1[1], "D2": d2[1]})
-    pair(audit, *people, {"D1": "yes"}, {"D1": "no"}, submitted=(True, False))
+        pair(audit, people, {"D1": d1[0], "D2": d2[0]}, {"D1": d1[1], "D2": d2[1]})
+    pair(audit, people, {"D1": "yes"}, {"D1": "no"}, submitted=(True, False))
     measured = double.double_agreement(audit)
     assert measured.pair_count == 4
-    d1 = measured.for_question(question(audit, "D1"))
-    d2 = measured.for_question(question(audit, "D2"))
-    assert d1 is not None and d2 is not None
-    assert d1.agreement.percent_text == "agreement 75% (3 of 4 pairs)"
-    assert str(d1.agreement.kappa).startswith("kappa 0.50 (")
-    assert str(d2.agreement.kappa).startswith("kappa 1.00 (")
+    on_d1 = measured.for_question(question(audit, "D1"))
+    on_d2 = measured.for_question(question(audit, "D2"))
+    assert on_d1 is not None and on_d2 is not None
+    assert on_d1.agreement.percent_text == "agreement 75% (3 of 4 pairs)"
+    assert str(on_d1.agreement.kappa).startswith("kappa 0.50 (")
+    assert str(on_d2.agreement.kappa).startswith("kappa 1.00 (")
     assert measured.overall.agreement.percent_text == "agreement 88% (7 of 8 pairs)"
     ((name_a, name_b, between),) = measured.by_auditors
     assert (name_a, name_b) == ("Fay First", "Sid Second")
@@ -381,8 +387,8 @@ def test_poor_agreement_is_flagged_on_the_results_page(client, manager, people, 
     """D1 disagrees on every pair (Yes/No, No/Yes): kappa -1, below the setting."""
     settings.AGREEMENT_POOR_BELOW = 0.4
     audit = double_audit()
-    pair(audit, *people, {"D1": "yes"}, {"D1": "no"})
-    pair(audit, *people, {"D1": "no"}, {"D1": "yes"})
+    pair(audit, people, {"D1": "yes"}, {"D1": "no"})
+    pair(audit, people, {"D1": "no"}, {"D1": "yes"})
     client.force_login(manager)
     page = client.get(reverse("audits-results", args=[audit.uuid])).content.decode()
     assert "Double scoring: how far auditors agree" in page
@@ -400,7 +406,7 @@ def test_an_auditor_whose_answers_drift_from_the_agreed_ones_is_listed_for_the_q
     -> kappa 1. Fay is listed, Sid is not."""
     audit = double_audit()
     for fay, sid in [("yes", "no"), ("no", "yes"), ("yes", "no"), ("no", "yes")]:
-        first, _second = pair(audit, *people, {"D1": fay, "D2": fay}, {"D1": sid, "D2": sid})
+        first, _second = pair(audit, people, {"D1": fay, "D2": fay}, {"D1": sid, "D2": sid})
         services.pair_reconcile(
             first=first,
             user=moderator,
@@ -421,8 +427,47 @@ def test_an_auditor_whose_answers_drift_from_the_agreed_ones_is_listed_for_the_q
 
 def test_auditors_never_see_the_drift_page_or_the_pairs(client, people):
     audit = double_audit()
-    pair(audit, *people, {"D1": "yes"}, {"D1": "no"})
+    pair(audit, people, {"D1": "yes"}, {"D1": "no"})
     for person in people:
         client.force_login(person)
         assert client.get(reverse("audits-drift")).status_code == 403
         assert client.get(reverse("audits-pairs", args=[audit.uuid])).status_code == 403
+
+
+def test_the_dashboard_and_its_drilldown_count_a_double_scored_case_once_with_the_agreed_answer(
+    people, moderator, manager
+):
+    """D10 measures "chronology on file". The pair: the first auditor Yes, the second No, agreed No; another
+    case scored once, Yes. Before reconciling, the first scoring's Yes and the other Yes: 2 of 2 -> 100%.
+    After: the agreed No and the Yes: 1 of 2 -> 50%. The second scoring never counts (it would make 3)."""
+    audit = double_audit()
+    first, _second = pair(audit, people, {"D10": "yes"}, {"D10": "no"})
+    single = CaseAudit.objects.create(
+        audit=audit,
+        child=ChildFactory.create(),
+        record_id=999,
+        record_date=first.record_date,
+        status=CaseAudit.Status.SUBMITTED,
+    )
+    Answer.objects.create(case_audit=single, question=question(audit, "D10"), value="yes")
+    metric = next(m for m in measures.METRICS if m.key == MetricKey.CHRONOLOGY_ON_FILE)
+    month = first.record_date.replace(day=1)
+
+    def figures() -> tuple[str, str, list[str]]:
+        answers = selectors.drilldown_answers(manager, metric, first=month, last=month)
+        tally = metric_services._audit(first.record_date)[(metric.key, month, None)]
+        dashboard = Figure(tally.numerator, tally.denominator)
+        return (
+            str(dashboard),
+            str(selectors.answers_figure(answers)),
+            [drilldown.answer_label(a) for a in answers],
+        )
+
+    assert figures() == ("100% (2 of 2)", "100% (2 of 2)", ["Yes", "Yes"])
+    services.pair_reconcile(
+        first=first, user=moderator, decisions={question(audit, "D10").pk: ("no", "Not on file")}
+    )
+    dashboard, drilled, labels = figures()
+    assert (dashboard, drilled) == ("50% (1 of 2)", "50% (1 of 2)")
+    assert sorted(labels) == ["No (agreed on reconciliation; the auditor answered Yes)", "Yes"]
+    assert str(results.audit_results(audit).question("D10").figure) == "50% (1 of 2)"

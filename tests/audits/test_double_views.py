@@ -25,7 +25,7 @@ def ready(people):
     audit = double_audit()
     return pair(
         audit,
-        *people,
+        people,
         {"D1": "yes", "D2": "no", "D3": "yes"},
         {"D1": "no", "D2": "no", "D3": "partly"},
         child_id="C-PAIR",
@@ -38,7 +38,7 @@ def url(case_audit: CaseAudit) -> str:
 
 def test_the_pairs_page_lists_each_double_scored_case_with_its_state(client, manager, people, ready):
     first, _second = ready
-    pair(first.audit, *people, {"D1": "yes"}, {}, submitted=(True, False), child_id="C-WAIT")
+    pair(first.audit, people, {"D1": "yes"}, {}, submitted=(True, False), child_id="C-WAIT")
     client.force_login(manager)
     page = client.get(reverse("audits-pairs", args=[first.audit.uuid])).content.decode()
     assert "C-PAIR" in page and "To reconcile: 2 disagreements" in page
@@ -109,7 +109,7 @@ def test_reconciling_saves_the_agreed_answers_and_keeps_both_originals(client, m
 
 
 def test_before_both_submit_the_page_shows_no_answers(client, moderator, people):
-    first, _second = pair(double_audit(), *people, {"D1": "yes"}, {"D1": "no"}, submitted=(True, False))
+    first, _second = pair(double_audit(), people, {"D1": "yes"}, {"D1": "no"}, submitted=(True, False))
     client.force_login(moderator)
     page = client.get(url(first)).content.decode()
     assert "Scoring: 1 of 2 submitted" in page

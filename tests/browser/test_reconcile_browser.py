@@ -19,7 +19,7 @@ def test_a_moderator_reconciles_a_pair_side_by_side(live_server, page, assert_ac
         UserFactory.create(first_name="Sid", last_name="Second", roles=[roles.AUDITOR]),
     )
     first, second = pair(
-        double_audit(), *people, {"D1": "yes", "D2": "no"}, {"D1": "no", "D2": "no"}, child_id="C-BROWSE"
+        double_audit(), people, {"D1": "yes", "D2": "no"}, {"D1": "no", "D2": "no"}, child_id="C-BROWSE"
     )
 
     log_in(page, live_server, "moderator-meg")
