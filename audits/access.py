@@ -8,6 +8,9 @@
   manager), never a case audit or a child's record; QA leads and moderators see all feedback.
 - For both, need to know ends: an assignment gives sight of the case audit (and, for auditors, the
   child's record) until CASE_AUDIT_ACCESS_DAYS_AFTER_LOCK days after the audit is locked.
+- Double scoring is blind: while either scoring of a double-scored case is not yet submitted, each of its two
+  auditors is kept from the other's case audit (its answers, grade and notes), whatever roles they hold
+  (`blind_hidden_from`). Every page, export and API endpoint reads case audits through this module.
 A single object the user may not see is a 404, so its existence is not disclosed.
 """
 
@@ -17,7 +20,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -64,11 +67,31 @@ def children_assigned_to(user: User) -> QuerySet:
     return current_assignments(CaseAudit.objects.filter(auditor=user)).values("child_id")
 
 
+# A scoring counts as submitted for the blind rule once its auditor has submitted it (and it stays so when
+# moderated); returned to its auditor, it is being scored again and the blind holds once more.
+SUBMITTED_STATUSES = (CaseAudit.Status.SUBMITTED, CaseAudit.Status.MODERATED)
+
+
+def blind_hidden_from(user: User_) -> QuerySet[CaseAudit]:
+    """The case audits kept from `user` by blind double scoring: the other scoring of a double-scored case
+    that `user` is assigned to score, until both scorings are submitted."""
+    if not user.is_authenticated:
+        return CaseAudit.objects.none()
+    mine = CaseAudit.objects.filter(
+        audit=OuterRef("audit"), record_id=OuterRef("record_id"), agency=OuterRef("agency"), auditor=user
+    ).exclude(scoring=OuterRef("scoring"))
+    return (
+        CaseAudit.objects.filter(Exists(mine))
+        .exclude(auditor=user)
+        .exclude(Q(status__in=SUBMITTED_STATUSES) & Exists(mine.filter(status__in=SUBMITTED_STATUSES)))
+    )
+
+
 def case_audits_visible_to(user: User_) -> QuerySet[CaseAudit]:
     if not user.is_authenticated:  # no role
         return CaseAudit.objects.none()
     if roles.has_role(user, *ALL_CASE_AUDITS_ROLES):
-        return CaseAudit.objects.all()
+        return CaseAudit.objects.exclude(pk__in=blind_hidden_from(user).values("pk"))
     if roles.has_role(user, roles.AUDITOR):
         return current_assignments(CaseAudit.objects.filter(auditor=user))
     if roles.has_role(user, roles.PARTNER_AUDITOR):

@@ -196,7 +196,7 @@ class AuditViewSet(AccessLoggedMixin, viewsets.ReadOnlyModelViewSet):
         agency = request.query_params.get("agency") or None
         if agency is not None and agency not in Agency.values:
             raise ValidationError({"agency": f"Choose one of: {', '.join(Agency.values)}."})
-        data = audit_results(audit, agency=agency)
+        data = audit_results(audit, agency=agency, viewer=request.user)
         access_log_record(
             request, action=AccessLogEntry.Action.VIEW, object_type="audit results", object_ref=audit.uuid
         )

@@ -137,6 +137,8 @@ def feedback_send(*, case_audit: CaseAudit, user: User) -> Feedback | None:
     existing = Feedback.objects.filter(case_audit=case_audit).first()
     if existing is not None:
         return existing
+    if case_audit.scoring != 1:
+        return None  # a case scored twice gets its feedback once, from its first scoring
     worker, manager = recipients_of(case_audit)
     if worker is None:
         return None

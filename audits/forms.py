@@ -185,6 +185,17 @@ class SampleForm(forms.Form):
         "The sub-sample percentage",
         help_text="Cases asked the sub-sample questions (for example, 10 for the consent questions).",
     )
+    double_percent = percent_field(
+        "Double-scoring percentage",
+        "The double-scoring percentage",
+        help_text="Cases scored twice, blind, by two auditors, to measure how far auditors agree.",
+    )
+    double_count = whole_number_field(
+        "Or a number of cases to score twice",
+        subject="The number of cases to score twice",
+        minimum=1,
+        required=False,
+    )
     seed = whole_number_field(
         "Seed",
         subject="The seed",
@@ -213,6 +224,8 @@ class SampleForm(forms.Form):
                 Field.checkbox("stratify_by_team", small=True),
                 Field.checkbox("exclude_recently_audited", small=True),
                 Field.text("subsample_percent", field_width=3),
+                Field.text("double_percent", field_width=3),
+                Field.text("double_count", field_width=4),
                 Field.text("seed", field_width=Fluid.ONE_THIRD),
                 legend="Sample",
                 legend_size=Size.MEDIUM,
@@ -229,6 +242,8 @@ class SampleForm(forms.Form):
                 self.add_error("size", "Enter a number of cases or a percentage")
             elif size is not None and percent is not None:
                 self.add_error("percent", "Enter a number of cases or a percentage, not both")
+        if data.get("double_percent") is not None and data.get("double_count") is not None:
+            self.add_error("double_count", "Enter a percentage or a number of cases to score twice, not both")
         if data.get("frame_type") != Audit.FrameType.S47:
             data["outcome"] = ""  # only S47 enquiries have an outcome to filter on
         start, end = data.get("frame_start"), data.get("frame_end")
@@ -392,6 +407,8 @@ class AssignmentForm(forms.Form):
                 people.append(case_audit.auditor)
                 self.users.setdefault(case_audit.auditor.pk, case_audit.auditor)
             row = f"case {case_audit.child.child_id} ({case_audit.get_agency_display()})"
+            if case_audit.scoring == 2:
+                row = f"the second scoring of {row}"
             self.fields[f"auditor_{key}"] = forms.TypedChoiceField(
                 label=f"Auditor for {row}",
                 choices=[("", "Not assigned"), *((u.pk, person_name(u)) for u in people)],
@@ -413,16 +430,43 @@ class AssignmentForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(Field.select("assign_unassigned"))
 
+    def clean(self):
+        data = super().clean()
+        needed = ["assign_unassigned"] + [
+            f"{f}_{c.uuid.hex}" for c in self.case_audits for f in ("auditor", "due")
+        ]
+        if all(name in (data or {}) for name in needed):
+            first_auditor = {
+                (c.record_id, c.agency): auditor for c, auditor, _due in self.assignments() if c.scoring == 1
+            }
+            for case_audit, auditor, _due in self.assignments():
+                if (
+                    case_audit.scoring == 2
+                    and auditor
+                    and first_auditor.get((case_audit.record_id, case_audit.agency)) == auditor
+                ):
+                    self.add_error(
+                        f"auditor_{case_audit.uuid.hex}",
+                        f"Select a different auditor for the second scoring of case {case_audit.child.child_id}: "
+                        "a case scored twice needs two auditors",
+                    )
+        return data
+
     def assignments(self) -> list[tuple[CaseAudit, User | None, datetime.date | None]]:
         data = self.cleaned_data
         everyone = self.users.get(data["assign_unassigned"])
-        rows = []
-        for case_audit in self.case_audits:
+        chosen: dict[int, User | None] = {}
+        first_of = {(c.record_id, c.agency): c.pk for c in self.case_audits if c.scoring == 1}
+        # First scorings before second ones: a second scoring never goes to its first auditor through
+        # "assign every case left unassigned", so that choice leaves it for another auditor.
+        for case_audit in sorted(self.case_audits, key=lambda c: c.scoring):
             auditor = self.users.get(data[f"auditor_{case_audit.uuid.hex}"])
             if auditor is None and everyone and services.auditor_fits(everyone, case_audit.agency):
-                auditor = everyone
-            rows.append((case_audit, auditor, data[f"due_{case_audit.uuid.hex}"]))
-        return rows
+                first = chosen.get(first_of.get((case_audit.record_id, case_audit.agency), 0))
+                if case_audit.scoring == 1 or first != everyone:
+                    auditor = everyone
+            chosen[case_audit.pk] = auditor
+        return [(c, chosen[c.pk], data[f"due_{c.uuid.hex}"]) for c in self.case_audits]
 
 
 class AuditFilterForm(forms.Form):

@@ -191,6 +191,9 @@ class Audit(PublicIdModel):
     stratify_by_team = models.BooleanField(default=False)
     exclude_recently_audited = models.BooleanField(default=True)
     subsample_percent = models.PositiveIntegerField(null=True, blank=True)
+    # The double-scoring sub-sample: cases scored twice, blind, by two auditors (a percentage or a count).
+    double_percent = models.PositiveIntegerField(null=True, blank=True)
+    double_count = models.PositiveIntegerField(null=True, blank=True)
     seed = models.BigIntegerField(null=True, blank=True)
     sample_confirmed_at = models.DateTimeField(null=True, blank=True)
     locked_at = models.DateTimeField(null=True, blank=True)
@@ -247,6 +250,13 @@ class CaseAudit(PublicIdModel):
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     agency = models.CharField(max_length=15, choices=Agency.choices, default=Agency.SOCIAL_CARE)
     in_subsample = models.BooleanField(default=False)
+    # 1 for every case audit; 2 for the second, blind scoring of a case in the double-scoring sub-sample.
+    scoring = models.PositiveSmallIntegerField(default=1)
+    # On a first scoring whose pair a moderator has reconciled (ReconciledAnswer holds the agreed answers).
+    reconciled_at = models.DateTimeField(null=True, blank=True)
+    reconciled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     auditor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="case_audits"
     )
@@ -264,15 +274,20 @@ class CaseAudit(PublicIdModel):
     _history_user: User | None
 
     class Meta:
-        ordering = ["audit", "record_date", "child__child_id", "agency"]
+        ordering = ["audit", "record_date", "child__child_id", "agency", "scoring"]
         constraints = [
             models.UniqueConstraint(
-                fields=["audit", "record_id", "agency"], name="case_audit_unique_record_agency"
-            )
+                fields=["audit", "record_id", "agency", "scoring"],
+                name="case_audit_unique_record_agency_scoring",
+            ),
+            models.CheckConstraint(
+                condition=Q(scoring__in=[1, 2]), name="case_audit_scoring_first_or_second"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.audit} / {self.child.child_id} ({self.get_agency_display()})"
+        second = " second scoring" if self.scoring == 2 else ""
+        return f"{self.audit} / {self.child.child_id} ({self.get_agency_display()}{second})"
 
 
 class Answer(models.Model):
@@ -337,6 +352,34 @@ class ModerationChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.before} -> {self.after}"
+
+
+class ReconciledAnswer(models.Model):
+    """The answer a moderator agreed for a question the two blind scorings of a case answered differently.
+
+    Held against the first scoring; both scorings' own answers stay as their auditors gave them.
+    """
+
+    case_audit = models.ForeignKey(CaseAudit, on_delete=models.CASCADE, related_name="reconciled_answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    value = models.CharField(max_length=6, choices=Answer.Value.choices)
+    first_value = models.CharField(max_length=6, choices=Answer.Value.choices, blank=True)
+    second_value = models.CharField(max_length=6, choices=Answer.Value.choices, blank=True)
+    reason = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_audit", "question"], name="reconciled_answer_unique_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.code}: agreed {self.get_value_display()}"
 
 
 class AuditorProfile(models.Model):

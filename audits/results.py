@@ -4,16 +4,25 @@ Per rating question, the scoring rule of audits.scoring (its Python twin): Yes c
 (or nothing where the tool version says so), No 0; Not applicable, and a question that is not asked of a
 case (asked only where an earlier answer holds, or only of the sub-sample), leave the case out.
 
+A double-scored case counts once: its first scoring, with the answers a moderator agreed where the two
+scorings differed (ReconciledAnswer); until the pair is reconciled, its first scoring's own answers, and
+`awaiting_reconciliation` says how many such cases there are. The second scoring is never counted.
+
 Everything is loaded in a constant number of queries (questions, case audits, answers), then counted in
 Python, so a page of results costs the same for 5 cases as for 500.
 """
 
+import copy
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Exists, OuterRef
+
 from audits import scoring, suggestions
+from audits.access import blind_hidden_from
 from audits.agreement import Agreement, agreement, is_poor
 from audits.models import (
     Agency,
@@ -23,6 +32,7 @@ from audits.models import (
     Grade,
     ModerationChange,
     Question,
+    ReconciledAnswer,
     Section,
 )
 from audits.scoring import question_applies
@@ -128,6 +138,9 @@ class AuditResults:
     graded_count: int
     strengths: list[Finding] = field(default_factory=list)
     areas_for_development: list[Finding] = field(default_factory=list)
+    # Double-scored cases counted (once each): reconciled, and counted on the first scoring until reconciled.
+    reconciled: int = 0
+    awaiting_reconciliation: int = 0
 
     @property
     def questions(self) -> list[QuestionResult]:
@@ -163,28 +176,58 @@ class _Loaded:
     questions: list[Question]
     case_audits: list[CaseAudit]
     answers: dict[int, dict[int, Answer]]  # case audit pk -> question pk -> answer
+    reconciled: int = 0
+    awaiting_reconciliation: int = 0
 
     @property
     def by_pk(self) -> dict[int, Question]:
         return {question.pk: question for question in self.questions}
 
 
-def _load(audit: Audit, *, agency: str | None = None) -> _Loaded:
+def _load(audit: Audit, *, agency: str | None = None, viewer: User | AnonymousUser | None = None) -> _Loaded:
+    """`viewer`: leave out what blind double scoring keeps from them (audits.access.blind_hidden_from)."""
     questions = list(
         Question.objects.filter(section__version=audit.tool_version_id)
         .select_related("section")
         .order_by("section__order", "order")
     )
-    case_audits = CaseAudit.objects.filter(audit=audit, status__in=SCORED_STATUSES).select_related("child")
-    answers = Answer.objects.filter(case_audit__audit=audit, case_audit__status__in=SCORED_STATUSES)
+    # scoring=1: a double-scored case counts once; its second scoring only feeds the agreement figures.
+    second = CaseAudit.objects.filter(
+        audit=OuterRef("audit"), record_id=OuterRef("record_id"), agency=OuterRef("agency"), scoring=2
+    )
+    case_audits = (
+        CaseAudit.objects.filter(audit=audit, status__in=SCORED_STATUSES, scoring=1)
+        .annotate(double_scored=Exists(second))
+        .select_related("child")
+    )
+    if viewer is not None:
+        case_audits = case_audits.exclude(pk__in=blind_hidden_from(viewer).values("pk"))
     if agency is not None:
         case_audits = case_audits.filter(agency=agency)
-        answers = answers.filter(case_audit__agency=agency)
+    answers = Answer.objects.filter(case_audit__in=case_audits.values("pk"))
     by_case: dict[int, dict[int, Answer]] = defaultdict(dict)
     fields = ("case_audit_id", "question_id", "value", "text", "evidence", "record_value")
     for answer in answers.only(*fields):
         by_case[answer.case_audit_id][answer.question_id] = answer
-    return _Loaded(audit=audit, questions=questions, case_audits=list(case_audits), answers=by_case)
+    rows = list(case_audits)
+    reconciled = [c.pk for c in rows if c.double_scored and c.reconciled_at]
+    awaiting = sum(1 for c in rows if c.double_scored and not c.reconciled_at)
+    loaded_cases: list[CaseAudit] = list(rows)
+    # Only where a pair is reconciled: an audit with no double scoring costs no query more.
+    agreed_answers = ReconciledAnswer.objects.filter(case_audit__in=reconciled) if reconciled else []
+    for agreed in agreed_answers:
+        current = by_case[agreed.case_audit_id].get(agreed.question_id)
+        counted = copy.copy(current) if current is not None else Answer(question_id=agreed.question_id)
+        counted.value = agreed.value  # a copy: the first scoring's own answer is left as its auditor gave it
+        by_case[agreed.case_audit_id][agreed.question_id] = counted
+    return _Loaded(
+        audit=audit,
+        questions=questions,
+        case_audits=loaded_cases,
+        answers=by_case,
+        reconciled=len(reconciled),
+        awaiting_reconciliation=awaiting,
+    )
 
 
 def finding_kind(question: Question) -> str | None:
@@ -257,16 +300,27 @@ def _tally(
         graded_count=graded,
         strengths=findings["strengths"],
         areas_for_development=findings["areas"],
+        reconciled=loaded.reconciled,
+        awaiting_reconciliation=loaded.awaiting_reconciliation,
     )
 
 
-def audit_results(audit: Audit, *, agency: str | None = None, child_ids: bool = False) -> AuditResults:
+def audit_results(
+    audit: Audit,
+    *,
+    agency: str | None = None,
+    child_ids: bool = False,
+    viewer: User | AnonymousUser | None = None,
+) -> AuditResults:
     """The audit's results over its submitted and moderated case audits (one agency's, if given).
+
+    Pass `viewer` wherever a person reads them: blind double scoring keeps the other scoring of a case they
+    score out of what they see.
 
     `child_ids=True` names the case behind each strength and area for development; pass it only for a
     role that may see case records. Results for panels carry no child identifier.
     """
-    loaded = _load(audit, agency=agency)
+    loaded = _load(audit, agency=agency, viewer=viewer)
     return _tally(loaded, loaded.case_audits, agency=agency, child_ids=child_ids)
 
 
@@ -296,7 +350,7 @@ class QuestionAgreement:
     poor: bool  # kappa below settings.AGREEMENT_POOR_BELOW: the question or its guidance may need work
 
 
-def moderation_agreement(audit: Audit) -> ModerationAgreement:
+def moderation_agreement(audit: Audit, *, viewer: User | AnonymousUser | None = None) -> ModerationAgreement:
     """Per rating question and overall, the auditors' answers against the moderators' (audits.agreement).
 
     Over the audit's moderated case audits: an answer the moderator changed pairs its original value (the
@@ -304,6 +358,8 @@ def moderation_agreement(audit: Audit) -> ModerationAgreement:
     itself. The overall figure pools every question's pairs. Three queries, whatever the audit's size.
     """
     moderated = CaseAudit.objects.filter(audit=audit, status=CaseAudit.Status.MODERATED)
+    if viewer is not None:
+        moderated = moderated.exclude(pk__in=blind_hidden_from(viewer).values("pk"))
     original: dict[tuple[int, int], str] = {}
     changes = (
         ModerationChange.objects.filter(case_audit__in=moderated, field="value", question__isnull=False)
@@ -368,13 +424,15 @@ def case_labels(case_audits: Iterable[CaseAudit], *, child_ids: bool) -> dict[in
     return labels
 
 
-def agency_comparison(audit: Audit, *, child_ids: bool = False) -> AgencyComparison:
+def agency_comparison(
+    audit: Audit, *, child_ids: bool = False, viewer: User | AnonymousUser | None = None
+) -> AgencyComparison:
     """Each question's figure per agency, and the cases where agencies disagree.
 
     `child_ids=True` names the cases by the child's ID (for roles that see every case audit); otherwise
     they are numbered "Case 1", "Case 2" ... in the order of the sample.
     """
-    loaded = _load(audit)
+    loaded = _load(audit, viewer=viewer)
     labels = dict(Agency.choices)
     agencies = [(value, labels.get(value, value)) for value in audit.agencies]
     per_agency = {
@@ -444,13 +502,13 @@ class ReauditRow:
         return self.after.percent - self.before.percent
 
 
-def reaudit_comparison(audit: Audit) -> list[ReauditRow]:
+def reaudit_comparison(audit: Audit, *, viewer: User | AnonymousUser | None = None) -> list[ReauditRow]:
     """Each question's figure in the original audit and in this re-audit, matched by question code."""
     original = audit.reaudit_of
     if original is None:
         raise ValueError("This audit is not a re-audit.")
-    before = {r.question.code: r for r in audit_results(original).questions}
-    after = audit_results(audit).questions
+    before = {r.question.code: r for r in audit_results(original, viewer=viewer).questions}
+    after = audit_results(audit, viewer=viewer).questions
     rows = [
         ReauditRow(
             code=r.question.code,

@@ -41,6 +41,8 @@ class SampleParameters:
     stratify_by_team: bool = False
     exclude_child_ids: frozenset[int] = field(default_factory=frozenset)
     subsample_percent: int | None = None
+    double_percent: int | None = None
+    double_count: int | None = None
     seed: int = 0
 
 
@@ -48,6 +50,7 @@ class SampleParameters:
 class DrawnCase:
     record: FrameRecord
     in_subsample: bool
+    double_scored: bool = False
 
 
 def frame_queryset(params: SampleParameters) -> QuerySet:
@@ -118,4 +121,25 @@ def draw(params: SampleParameters, records: list[FrameRecord] | None = None) -> 
         size = max(1, round_half_away(len(chosen) * params.subsample_percent / 100))
         sub_rng = random.Random(f"{params.seed}/subsample")
         subsample = {record.record_id for record in sub_rng.sample(chosen, min(size, len(chosen)))}
-    return [DrawnCase(record, record.record_id in subsample) for record in chosen]
+    double = double_scored(chosen, params)
+    return [DrawnCase(record, record.record_id in subsample, record.record_id in double) for record in chosen]
+
+
+def double_size(sample: int, params: SampleParameters) -> int:
+    """How many of the sample's cases are scored twice: a count (at most the sample), or a percentage
+    rounded half away from zero and at least one case."""
+    if params.double_count:
+        return min(params.double_count, sample)
+    if params.double_percent:
+        return min(sample, max(1, round_half_away(sample * params.double_percent / 100)))
+    return 0
+
+
+def double_scored(chosen: list[FrameRecord], params: SampleParameters) -> set[int]:
+    """The record ids of the double-scoring sub-sample, from a random stream of its own (seeded from the
+    recorded seed), so adding or changing it leaves the sample and the question sub-sample as they were."""
+    size = double_size(len(chosen), params)
+    if not size:
+        return set()
+    rng = random.Random(f"{params.seed}/double")
+    return {record.record_id for record in rng.sample(chosen, size)}

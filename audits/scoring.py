@@ -7,7 +7,9 @@ too). Yes counts 1, Partly a half (nothing where the tool version says so), No 0
 blank answer and a question not asked leave the case out. A figure is (Yes + Partly / 2) of counted.
 
 The expressions (`ASKED`, `COUNTS`, `answer_points()`, `tally()`) filter and aggregate `Answer`
-querysets: the dashboard and the drill-downs count with them. The Python twin (`question_applies`,
+querysets: the dashboard and the drill-downs count with them. Their `agreed=True` forms count, for the
+first scoring of a reconciled double-scored case, the answer the moderator agreed (`ReconciledAnswer`)
+instead of the stored one, as the results page does. The Python twin (`question_applies`,
 `answer_counts`, `Tally`) counts answers already loaded: the results page and the panel reports count
 with it. tests/audits/test_scoring.py holds the two to the same answers, as cases/standards.py's
 expressions are held to their model properties.
@@ -18,10 +20,24 @@ from dataclasses import dataclass
 from typing import NoReturn, Protocol, cast
 
 from django.db import NotSupportedError
-from django.db.models import BooleanField, Case, Count, Exists, F, FloatField, Func, OuterRef, Q, Value, When
-from django.db.models.functions import Cast, NullIf
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf
 
-from audits.models import Answer, CaseAudit, Question
+from audits.models import Answer, CaseAudit, Question, ReconciledAnswer
 
 COUNTED_VALUES = (Answer.Value.YES, Answer.Value.PARTLY, Answer.Value.NO)
 # Gates are followed this deep (a question on a gate on a gate ...); a deeper chain is not asked. The
@@ -169,6 +185,31 @@ class _OneOf(Func):
         raise NotSupportedError("The scoring rule is written for PostgreSQL and SQLite.")
 
 
+def agreed_value() -> Coalesce:
+    """The answer's value as counted: the agreed one where its case audit's pair is reconciled and the moderator
+    agreed an answer to its question, its stored value otherwise (for showing it; the counting uses `_agreed_is`)."""
+    return Coalesce(Subquery(_reconciled().values("value")[:1]), F("value"))
+
+
+def with_agreed_values(answers: QuerySet) -> QuerySet:
+    """`answers` annotated with `agreed_value`, the value each counts as."""
+    return answers.annotate(agreed_value=agreed_value())
+
+
+def _reconciled(**values) -> QuerySet:
+    return ReconciledAnswer.objects.filter(
+        case_audit=OuterRef("case_audit"),
+        question=OuterRef("question"),
+        case_audit__reconciled_at__isnull=False,
+        **values,
+    )
+
+
+def _agreed_is(*values: str) -> Q:
+    """The value counted is one of `values`: the agreed one where there is one, the stored one otherwise."""
+    return Exists(_reconciled(value__in=values)) | (~Exists(_reconciled()) & Q(value__in=values))
+
+
 def _asked(depth: int) -> Q:
     """The answer's question is asked of its case audit (the twin of `question_applies`)."""
     asked = Q(question__subsample_only=False) | Q(case_audit__in_subsample=True)
@@ -186,28 +227,43 @@ def _asked(depth: int) -> Q:
 ASKED = _asked(MAX_GATE_DEPTH)
 COUNTS = Q(value__in=COUNTED_VALUES) & ASKED  # the twin of `answer_counts`
 _HALF = Q(value=Answer.Value.PARTLY, case_audit__audit__tool_version__partly_counts_half=True)
+# Gates are read from the stored answers: a gate the moderator reconciled otherwise is the one case where the
+# results page (which reads the agreed gate) and these expressions can part.
+COUNTS_AGREED = _agreed_is(*COUNTED_VALUES) & ASKED
+_HALF_AGREED = _agreed_is(Answer.Value.PARTLY) & Q(case_audit__audit__tool_version__partly_counts_half=True)
 
 
-def answer_points() -> Case:
+def counts(*, agreed: bool = False) -> Q:
+    """`COUNTS`, or with agreed=True its form counting the agreed answers of reconciled double-scored cases."""
+    return COUNTS_AGREED if agreed else COUNTS
+
+
+def _is(value: str, *, agreed: bool) -> Q:
+    return _agreed_is(value) if agreed else Q(value=value)
+
+
+def answer_points(*, agreed: bool = False) -> Case:
     """What each answer adds to the numerator (the twin of `points`; 0 for one that does not count)."""
+    counted, half = (COUNTS_AGREED, _HALF_AGREED) if agreed else (COUNTS, _HALF)
     return Case(
-        When(COUNTS & Q(value=Answer.Value.YES), then=Value(1.0)),
-        When(COUNTS & _HALF, then=Value(0.5)),
+        When(counted & _is(Answer.Value.YES, agreed=agreed), then=Value(1.0)),
+        When(counted & half, then=Value(0.5)),
         default=Value(0.0),
         output_field=FloatField(),
     )
 
 
-def tally() -> dict:
+def tally(*, agreed: bool = False) -> dict:
     """Aggregates over answers (`.values(...).annotate(**tally())` or `.aggregate(**tally())`): the counted
     Yes, Partly and No, the Partly worth a half, and the score (Yes + Partly / 2) / counted, None if none."""
-    counted = Count("pk", filter=COUNTS)
-    yes = Count("pk", filter=COUNTS & Q(value=Answer.Value.YES))
-    halves = Count("pk", filter=COUNTS & _HALF)
+    counted_q, half = (COUNTS_AGREED, _HALF_AGREED) if agreed else (COUNTS, _HALF)
+    counted = Count("pk", filter=counted_q)
+    yes = Count("pk", filter=counted_q & _is(Answer.Value.YES, agreed=agreed))
+    halves = Count("pk", filter=counted_q & half)
     return {
         "yes": yes,
-        "partly": Count("pk", filter=COUNTS & Q(value=Answer.Value.PARTLY)),
-        "no": Count("pk", filter=COUNTS & Q(value=Answer.Value.NO)),
+        "partly": Count("pk", filter=counted_q & _is(Answer.Value.PARTLY, agreed=agreed)),
+        "no": Count("pk", filter=counted_q & _is(Answer.Value.NO, agreed=agreed)),
         "halves": halves,
         "counted": counted,
         "score": (Cast(yes, FloatField()) + Cast(halves, FloatField()) / Value(2.0))

@@ -50,3 +50,44 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(
         max_length=NOTE_MAX, error_messages={"required": "Enter the reason for returning it to the auditor"}
     )
+
+
+class ReconcileForm(forms.Form):
+    """The agreed answer and its reason for each question the two scorings of a case answered differently.
+
+    Field names carry the question's pk (`value_12`, `reason_12`), as services.pair_reconcile names its errors.
+    """
+
+    def __init__(self, *args, disagreements: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.disagreements = disagreements
+        for item in disagreements:
+            code = item.question.code
+            self.fields[f"value_{item.question.pk}"] = forms.ChoiceField(
+                label=f"Agreed answer to {code}",
+                choices=Answer.Value.choices,
+                initial=item.agreed.value if item.agreed else None,
+                error_messages={
+                    "required": f"Select the agreed answer to question {code}",
+                    "invalid_choice": f"Select the agreed answer to question {code}",
+                },
+            )
+            self.fields[f"reason_{item.question.pk}"] = forms.CharField(
+                label=f"Reason for the agreed answer to {code}",
+                max_length=NOTE_MAX,
+                initial=item.agreed.reason if item.agreed else "",
+                error_messages={"required": f"Enter the reason for the agreed answer to question {code}"},
+            )
+
+    def rows(self) -> list[tuple]:
+        return [
+            (item, self[f"value_{item.question.pk}"], self[f"reason_{item.question.pk}"])
+            for item in self.disagreements
+        ]
+
+    def decisions(self) -> dict[int, tuple[str, str]]:
+        data = self.cleaned_data
+        return {
+            item.question.pk: (data[f"value_{item.question.pk}"], data[f"reason_{item.question.pk}"])
+            for item in self.disagreements
+        }

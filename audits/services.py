@@ -16,7 +16,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.people import person_name
-from audits import feedback, sampling, suggestions, tasks
+from audits import double, feedback, sampling, suggestions, tasks
 from audits.models import (
     Agency,
     Answer,
@@ -28,6 +28,7 @@ from audits.models import (
     ModerationChange,
     ProgrammeReview,
     Question,
+    ReconciledAnswer,
     Section,
     ToolVersion,
 )
@@ -69,6 +70,8 @@ def _parameters(audit: Audit) -> sampling.SampleParameters:
         stratify_by_team=audit.stratify_by_team,
         exclude_child_ids=exclude,
         subsample_percent=audit.subsample_percent,
+        double_percent=audit.double_percent,
+        double_count=audit.double_count,
         seed=audit.seed or 0,
     )
 
@@ -118,11 +121,14 @@ def sample_draw(
     stratify_by_team: bool = False,
     exclude_recently_audited: bool = True,
     subsample_percent: int | None = None,
+    double_percent: int | None = None,
+    double_count: int | None = None,
     seed: int | None = None,
 ) -> list[CaseAudit]:
     """Records the parameters, draws the sample and freezes it as unconfirmed case audits.
 
-    Until the sample is confirmed it may be drawn again (the previous draw is replaced).
+    A case in the double-scoring sub-sample gets a second case audit per agency (`scoring` 2), for a second
+    auditor to score blind. Until the sample is confirmed it may be drawn again (the previous draw is replaced).
     """
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
     if audit.sample_confirmed_at:
@@ -132,7 +138,10 @@ def sample_draw(
     audit.frame_type, audit.frame_start, audit.frame_end = frame_type, frame_start, frame_end
     audit.frame_outcome, audit.sample_size, audit.sample_percent = outcome, size, percent
     audit.stratify_by_team, audit.exclude_recently_audited = stratify_by_team, exclude_recently_audited
+    if double_percent is not None and double_count is not None:
+        raise ValidationError("Give either a number of cases to score twice or a percentage, not both.")
     audit.subsample_percent = subsample_percent
+    audit.double_percent, audit.double_count = double_percent, double_count
     audit.seed = seed if seed is not None else secrets.randbelow(2**31)
     audit.status = Audit.Status.SAMPLING
     audit.full_clean(exclude=["lead", "locked_by"])
@@ -149,10 +158,12 @@ def sample_draw(
             team_id=case.record.team_id,
             agency=agency,
             in_subsample=case.in_subsample,
+            scoring=scoring,
             due_date=audit.due_date,
         )
         for case in drawn
         for agency in audit.agencies
+        for scoring in ((1, 2) if case.double_scored else (1,))
     )
 
 
@@ -602,6 +613,8 @@ def reaudit_create(*, audit: Audit, user: User, planned_month: datetime.date, sa
             "sample_percent",
             "stratify_by_team",
             "subsample_percent",
+            "double_percent",
+            "double_count",
             "seed",
         ):
             setattr(new, field, getattr(audit, field))
@@ -619,6 +632,7 @@ def reaudit_create(*, audit: Audit, user: User, planned_month: datetime.date, sa
                 team_id=c.team_id,
                 agency=c.agency,
                 in_subsample=c.in_subsample,
+                scoring=c.scoring,
             )
             for c in originals
         )
@@ -636,6 +650,8 @@ def reaudit_create(*, audit: Audit, user: User, planned_month: datetime.date, sa
             stratify_by_team=audit.stratify_by_team,
             exclude_recently_audited=False,
             subsample_percent=audit.subsample_percent,
+            double_percent=audit.double_percent,
+            double_count=audit.double_count,
             seed=None,
         )
     return new
@@ -807,6 +823,7 @@ def case_audits_assign(
                 f"{person_name(auditor)} cannot audit case {case_audit.child.child_id} for "
                 f"{case_audit.get_agency_display().lower()}: choose an auditor from that agency."
             )
+    errors += _same_auditor_twice(audit, assignments)
     if errors:
         raise ValidationError(errors)
     changed = 0
@@ -815,3 +832,91 @@ def case_audits_assign(
             case_audit_assign(case_audit=case_audit, auditor=auditor, due_date=due_date, user=user)
             changed += 1
     return changed
+
+
+def _same_auditor_twice(
+    audit: Audit, assignments: list[tuple[CaseAudit, User | None, datetime.date | None]]
+) -> list[str]:
+    """A double-scored case needs two different auditors: the errors for the pairs that would have one twice,
+    reading each scoring's auditor as it will be after these assignments."""
+    after: dict[tuple[int, str, int], int | None] = {
+        (c.record_id, c.agency, c.scoring): c.auditor_id
+        for c in CaseAudit.objects.filter(
+            audit=audit, record_id__in=[c.record_id for c, _a, _d in assignments]
+        )
+    }
+    for case_audit, auditor, _due in assignments:
+        after[(case_audit.record_id, case_audit.agency, case_audit.scoring)] = auditor.pk if auditor else None
+    errors = []
+    for case_audit, auditor, _due in assignments:
+        if case_audit.scoring != 2 or auditor is None:
+            continue
+        if after.get((case_audit.record_id, case_audit.agency, 1)) == auditor.pk:
+            errors.append(
+                f"Select a different auditor for the second scoring of case {case_audit.child.child_id}: "
+                f"{person_name(auditor)} is its first auditor, and a case scored twice needs two auditors."
+            )
+    return errors
+
+
+# Double scoring: reconciling the two blind scorings of a case -----------------------------------------
+
+
+@transaction.atomic
+def pair_reconcile(
+    *, first: CaseAudit, user: User, decisions: dict[int, tuple[str, str]]
+) -> list[ReconciledAnswer]:
+    """Records the agreed answer, with its reason, for every question the two scorings answered differently.
+
+    `decisions` maps a question pk to (agreed value, reason): one for each disagreement, each with a reason.
+    Neither scoring's own answers change. Reconciling again replaces the earlier agreed answers.
+    """
+    first = _lock_case_audit(first)
+    pair = double.pair_for(first)
+    if pair is None:
+        raise ValidationError("This case is not scored twice.")
+    if first.audit.locked:
+        raise ValidationError("The audit is locked.")
+    if not pair.both_submitted:
+        raise ValidationError("Both scorings must be submitted before they are reconciled.")
+    if user.pk in (pair.first.auditor_id, pair.second.auditor_id):
+        raise ValidationError("An auditor who scored this case cannot reconcile it: ask another moderator.")
+    found = double.disagreements(pair, _questions(first))
+    errors: dict[str, list[str]] = {}
+    for item in found:
+        value, reason = decisions.get(item.question.pk, ("", ""))
+        if value not in Answer.Value.values:
+            errors.setdefault(f"value_{item.question.pk}", []).append(
+                f"Select the agreed answer to question {item.question.code}"
+            )
+        if not reason.strip():
+            errors.setdefault(f"reason_{item.question.pk}", []).append(
+                f"Enter the reason for the agreed answer to question {item.question.code}"
+            )
+    if errors:
+        raise ValidationError(errors)
+    ReconciledAnswer.objects.filter(case_audit=first).delete()
+    agreed = ReconciledAnswer.objects.bulk_create(
+        ReconciledAnswer(
+            case_audit=first,
+            question=item.question,
+            value=decisions[item.question.pk][0],
+            first_value=item.first,
+            second_value=item.second,
+            reason=decisions[item.question.pk][1].strip(),
+            decided_by=user,
+        )
+        for item in found
+    )
+    first.reconciled_at, first.reconciled_by = timezone.now(), user
+    summary = "; ".join(
+        f"{item.question.code}: {item.first or '-'} / {item.second or '-'} -> {decisions[item.question.pk][0]}"
+        for item in found
+    )
+    save_with_history(
+        first,
+        user=user,
+        reason=f"Double scoring reconciled: {summary or 'no disagreements'}",
+        update_fields=["reconciled_at", "reconciled_by"],
+    )
+    return agreed

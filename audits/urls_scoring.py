@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from audits.views import moderation, scoring
+from audits.views import double, moderation, scoring
 
 urlpatterns = [
     path("mine/", scoring.my_audits, name="audits-mine"),
@@ -23,4 +23,7 @@ urlpatterns = [
     path("case/<uuid:case_audit_uuid>/moderate/return/", moderation.return_to_auditor, name="audits-return"),
     path("case/<uuid:case_audit_uuid>/moderate/done/", moderation.mark_moderated, name="audits-moderated"),
     path("<uuid:audit_uuid>/lock/", moderation.lock, name="audits-lock"),
+    path("<uuid:audit_uuid>/pairs/", double.pairs, name="audits-pairs"),
+    path("case/<uuid:case_audit_uuid>/reconcile/", double.reconcile, name="audits-reconcile"),
+    path("agreement/drift/", double.drift, name="audits-drift"),
 ]

@@ -83,11 +83,21 @@ ANSWER_COLUMNS = [
     Column("Record date", lambda a: a.case_audit.record_date),
     Column("Audit", lambda a: a.case_audit.audit.title),
     Column("Question", lambda a: f"{a.question.code} {a.question.text}"),
-    Column("Answer", lambda a: a.get_value_display()),
+    Column("Answer", lambda a: answer_label(a)),
     Column("Counts as", lambda a: answer_score(a)),
     Column("Agency", lambda a: a.case_audit.get_agency_display()),
     Column("Team", lambda a: a.case_audit.team.name if a.case_audit.team else ""),
 ]
+
+
+def answer_label(answer) -> str:
+    """The answer as counted: for a reconciled double-scored case, the agreed one (`agreed_value`, annotated by
+    metrics.selectors.drilldown_answers), saying what the auditor answered where it differs."""
+    labels = dict(answer.Value.choices)
+    agreed = getattr(answer, "agreed_value", answer.value)
+    if agreed == answer.value:
+        return labels.get(agreed, "")
+    return f"{labels.get(agreed, '')} (agreed on reconciliation; the auditor answered {labels.get(answer.value, 'nothing')})"
 
 
 def answer_score(answer) -> str:

@@ -293,10 +293,12 @@ def drilldown_answers(
 ) -> QuerySet:
     """The auditors' answers behind an audit figure (the case audits the user may see): those that count
     by the one scoring rule (audits.scoring), each annotated with the `points` it adds."""
-    queryset = Answer.objects.filter(
-        scoring.COUNTS,
+    # A double-scored case counts once: its first scoring, with the agreed answers once reconciled.
+    queryset = scoring.with_agreed_values(Answer.objects.all()).filter(
+        scoring.counts(agreed=True),
         case_audit__in=case_audits_visible_to(user),
         case_audit__status__in=[CaseAudit.Status.SUBMITTED, CaseAudit.Status.MODERATED],
+        case_audit__scoring=1,
         question__measures=metric.key,
         case_audit__record_date__gte=first,
         case_audit__record_date__lte=month_end(last),
@@ -306,7 +308,7 @@ def drilldown_answers(
     if child_id:
         queryset = queryset.filter(case_audit__child__child_id=normalise_child_id(child_id))
     return (
-        queryset.annotate(points=scoring.answer_points())
+        queryset.annotate(points=scoring.answer_points(agreed=True))
         .select_related(
             "question", "case_audit__child", "case_audit__team", "case_audit__audit__tool_version"
         )
@@ -315,6 +317,7 @@ def drilldown_answers(
 
 
 def answers_figure(answers: QuerySet) -> Figure:
-    """The audit figure of a list of answers, by the one scoring rule (audits.scoring)."""
-    tally = scoring.Tally.of(answers.order_by().aggregate(**scoring.tally()))
+    """The audit figure of a list of answers (from `drilldown_answers`, which annotates the agreed values), by
+    the one scoring rule (audits.scoring)."""
+    tally = scoring.Tally.of(answers.order_by().aggregate(**scoring.tally(agreed=True)))
     return Figure(tally.points, tally.counted)

@@ -264,9 +264,11 @@ def _audit(today: datetime.date, first: datetime.date | None = None) -> Tallies:
     the tool version says so), No 0; Not applicable, unanswered and questions not asked of the case
     (a conditional question whose condition is not met, a sub-sample question outside it) are left out."""
     rows = (
+        # A double-scored case counts once: its first scoring, with the agreed answers once reconciled.
         Answer.objects.filter(
-            scoring.COUNTS,
+            scoring.counts(agreed=True),
             case_audit__status__in=[CaseAudit.Status.SUBMITTED, CaseAudit.Status.MODERATED],
+            case_audit__scoring=1,
             question__measures__in=AUDIT_KEYS,
             case_audit__record_date__lte=month_end(month_start(today)),
         )
@@ -276,7 +278,7 @@ def _audit(today: datetime.date, first: datetime.date | None = None) -> Tallies:
             period=MonthOf("case_audit__record_date"),
             team_id=F("case_audit__team_id"),
         )
-        .annotate(**scoring.tally())
+        .annotate(**scoring.tally(agreed=True))
     )
     tallies = {}
     for row in rows:

@@ -130,7 +130,7 @@ def report_content(
 def audit_content(audit: Audit) -> AuditContent:
     audit_results = results.audit_results(audit)  # child_ids=False: findings carry no identifier
     scored = list(
-        CaseAudit.objects.filter(audit=audit, status__in=results.SCORED_STATUSES)
+        CaseAudit.objects.filter(audit=audit, status__in=results.SCORED_STATUSES, scoring=1)
         .select_related("team")
         .only("record_id", "record_date", "agency", "grade", "team__name", "in_subsample")
     )

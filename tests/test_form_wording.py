@@ -21,7 +21,8 @@ from django.test import RequestFactory
 from actions.forms import ActionForm
 from actions.models import ActionPlan
 from audits import tool_editor
-from audits.models import ToolVersion
+from audits.double import Disagreement
+from audits.models import Question, ToolVersion
 from common import roles
 from tests.actions.factories import ActionPlanFactory
 from tests.factories import CaseAuditFactory, UserFactory
@@ -102,6 +103,9 @@ BUILDERS: dict[str, Callable[[dict], forms.BaseForm]] = {
     "audits.forms.AssignmentForm": lambda data: _cls("audits.forms.AssignmentForm")(
         data, case_audits=[CaseAuditFactory()], auditors={}
     ),
+    "audits.scoring_forms.ReconcileForm": lambda data: _cls("audits.scoring_forms.ReconcileForm")(
+        data, disagreements=[_disagreement()]
+    ),
     "metrics.forms.DashboardForm": lambda data: _cls("metrics.forms.DashboardForm")(data, today=_today()),
     "metrics.forms.AnswerFilterForm": lambda data: _cls("metrics.forms.AnswerFilterForm")(
         data, today=_today()
@@ -111,6 +115,16 @@ BUILDERS: dict[str, Callable[[dict], forms.BaseForm]] = {
         data, report_type="quality_assurance"
     ),
 }
+
+
+def _disagreement() -> Disagreement:
+    """A question the two scorings of a case answered differently (unsaved: the form only reads it)."""
+    return Disagreement(
+        question=Question(pk=1, code="C1", text="Was consent recorded?"),
+        first="yes",
+        second="no",
+        agreed=None,
+    )
 
 
 def _today() -> datetime.date:

@@ -125,6 +125,11 @@ MATRIX = {
     "audits-feedback-overview":               "L    N   N   Y   N   Y   N   N   N   N",
     "audits-feedback":                        "L    N   Y   Y   N   Y   N   N   Y   N",
     "audits-feedback-respond":                "L    N   N   N   N   N   N   N   Y   N",
+    # Double scoring: the pairs and the drift page for the roles that see every case audit (never auditors);
+    # reconciling for moderators (a dummy case audit: the world holds no double-scored case).
+    "audits-pairs":                           "L    N   Y   Y   N   Y   N   N   N   N",
+    "audits-reconcile":                       "L    N   Y   N   N   Y   N   N   N   N",
+    "audits-drift":                           "L    N   Y   Y   N   Y   N   N   N   N",
     # Results, re-audits and the answers workbook (export: each auditor gets only their own case audits).
     "audits-results":                         "L    N   Y   Y   Y   Y   N   N   N   N",
     "audits-compare":                         "L    N   Y   Y   Y   Y   N   N   N   N",
@@ -246,6 +251,8 @@ ARGUMENTS_BY_URL: dict[str, dict[str, Callable[[World], object]]] = {
     "reporting-version-xlsx": {"version_uuid": _no_object},
     "reporting-version-issue": {"version_uuid": _no_object},
     "audits-compare": {"audit_uuid": lambda w: w.reaudit.uuid},
+    # The world holds no double-scored case (tests/audits/test_double_views.py opens a real pair).
+    "audits-reconcile": {"case_audit_uuid": _no_object},
     "api-child-detail": {"uuid": lambda w: w.child_a.uuid},
     "api-referral-detail": {"uuid": lambda w: w.referral_a.uuid},
     "api-strategy-discussion-detail": {"uuid": lambda w: w.discussion_a.uuid},

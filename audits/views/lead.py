@@ -49,7 +49,12 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "audits/lead_list.html",
-        {"form": form, "audits": audits, "may_create": roles.has_role(request.user, *access.LEAD_ROLES)},
+        {
+            "form": form,
+            "audits": audits,
+            "may_create": roles.has_role(request.user, *access.LEAD_ROLES),
+            "may_see_drift": roles.has_role(request.user, *access.ALL_CASE_AUDITS_ROLES),
+        },
     )
 
 
@@ -58,7 +63,14 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def audit_detail(request: AuthenticatedHttpRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     audit = access.access_audit(request.user, audit_uuid)
     sees_cases = roles.has_role(request.user, *access.ALL_CASE_AUDITS_ROLES)
-    case_audits = audit.case_audits.select_related("child", "team", "auditor") if sees_cases else None
+    # Through access: blind double scoring keeps the other scoring of a case the viewer scores (its grade too).
+    case_audits = (
+        access.case_audits_visible_to(request.user)
+        .filter(audit=audit)
+        .select_related("child", "team", "auditor")
+        if sees_cases
+        else None
+    )
     counts = dict(audit.case_audits.order_by().values_list("status").annotate(n=Count("pk")))
     access_log_record(
         request, action="view", object_type="audit", object_ref=audit.uuid,
@@ -77,6 +89,7 @@ def audit_detail(request: AuthenticatedHttpRequest, audit_uuid: uuid.UUID) -> Ht
             "outcome": dict(S47Enquiry.Outcome.choices).get(audit.frame_outcome, audit.frame_outcome),
             "is_lead": roles.has_role(request.user, *access.LEAD_ROLES),
             "is_moderator": roles.has_role(request.user, *access.MODERATION_ROLES),
+            "double_scored": audit.case_audits.filter(scoring=2).exists(),
         },
     )
 
@@ -121,6 +134,8 @@ def _sample_initial(audit: Audit) -> dict:
         "stratify_by_team": audit.stratify_by_team,
         "exclude_recently_audited": audit.exclude_recently_audited,
         "subsample_percent": audit.subsample_percent,
+        "double_percent": audit.double_percent,
+        "double_count": audit.double_count,
     }
 
 
@@ -128,7 +143,8 @@ def _render_sample(
     request: AuthenticatedHttpRequest, audit: Audit, form: SampleForm, errors=()
 ) -> HttpResponse:
     # A multi-agency audit has one case audit per agency for each record: list each record once.
-    drawn = {c.record_id: c for c in audit.case_audits.select_related("child", "team")}
+    drawn = {c.record_id: c for c in audit.case_audits.filter(scoring=1).select_related("child", "team")}
+    double = set(audit.case_audits.filter(scoring=2).values_list("record_id", flat=True))
     rows = sorted(drawn.values(), key=lambda c: (c.record_date, c.child.child_id))
     by_team = sorted(Counter(str(c.team or "No team") for c in rows).items())
     access_log_record(
@@ -141,6 +157,7 @@ def _render_sample(
         "rows": rows,
         "by_team": by_team,
         "subsample": sum(c.in_subsample for c in rows),
+        "double": double,
         "errors": errors,
     }
     return render(request, "audits/lead_sample.html", context)

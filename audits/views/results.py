@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from audits import access, exchange, results, services
+from audits import access, double, exchange, results, services
 from audits.feedback import feedback_for_audit, is_overdue
 from common import roles
 from common.access_log import access_log_record
@@ -86,9 +86,11 @@ class AnswersUploadForm(forms.Form):
 @require_GET
 def audit_results(request: AuthenticatedHttpRequest, audit_uuid) -> HttpResponse:
     audit = access.access_audit(request.user, audit_uuid)
-    audit_results = results.audit_results(audit)
+    audit_results = results.audit_results(audit, viewer=request.user)
     may_plan = roles.has_role(request.user, *access.LEAD_ROLES)
-    moderation = results.moderation_agreement(audit)
+    moderation = results.moderation_agreement(audit, viewer=request.user)
+    # Only pairs with both scorings submitted: the blind is off for them.
+    double_scoring = double.double_agreement(audit)
     context = {
         "audit": audit,
         # The page may go to a panel: strengths and areas for development carry no child identifier.
@@ -99,6 +101,11 @@ def audit_results(request: AuthenticatedHttpRequest, audit_uuid) -> HttpResponse
             for section in audit_results.sections
         ],
         "moderation": moderation,
+        "double_scoring": double_scoring,
+        "double_by_question": [
+            (question, measure) for question, measure in double_scoring.by_question if measure.agreement.pairs
+        ],
+        "may_reconcile": roles.has_role(request.user, *access.ALL_CASE_AUDITS_ROLES),
         "poor_below": f"{settings.AGREEMENT_POOR_BELOW:g}",
         # QA leads turn a weak finding into an issue on the audit's action plan.
         "may_plan": may_plan,
@@ -125,7 +132,7 @@ def audit_results(request: AuthenticatedHttpRequest, audit_uuid) -> HttpResponse
     context["feedback"] = feedback
     if audit.multi_agency:
         child_ids = roles.has_role(request.user, *access.ALL_CASE_AUDITS_ROLES)
-        context["comparison"] = results.agency_comparison(audit, child_ids=child_ids)
+        context["comparison"] = results.agency_comparison(audit, child_ids=child_ids, viewer=request.user)
         if child_ids:  # the comparison names each case by its child's ID
             shown = [*shown, *audit.case_audits.values_list("child__child_id", flat=True)]
     access_log_record(
@@ -140,7 +147,7 @@ def audit_compare(request: AuthenticatedHttpRequest, audit_uuid) -> HttpResponse
     audit = access.access_audit(request.user, audit_uuid)
     if audit.reaudit_of_id is None:
         raise Http404("This audit is not a re-audit.")
-    rows = results.reaudit_comparison(audit)
+    rows = results.reaudit_comparison(audit, viewer=request.user)
     return render(request, "audits/compare_reaudit.html", {"audit": audit, "rows": rows})
 
 

@@ -245,6 +245,10 @@ def _page(
             "save_errors": save_errors or [],
             "returned": _returned_reason(case_audit),
             "today": timezone.localdate(),
+            "double_scored": case_audit.scoring == 2
+            or CaseAudit.objects.filter(
+                audit=case_audit.audit_id, record_id=case_audit.record_id, agency=case_audit.agency, scoring=2
+            ).exists(),
         }
     )
     return render(request, "audits/scoring_page.html", context, status=status)

@@ -30,6 +30,7 @@ from cases.services import children_with_stale_match_keys
 from common import roles
 from common.name_keys import words
 from demo import generator
+from demo.audit import DEMO_AUDIT_TITLE
 from demo.users import demo_username
 from metrics.models import MetricTarget
 
@@ -286,8 +287,10 @@ def test_load_demo_loads_the_demo_set_and_one_user_per_role(debug_on):
             "partner-agency-auditor",
             "panel-member",
             "practitioner",
+            "auditor-two",  # the second auditor of the double-scored demo audit (demo.double)
         ]
     )
+    assert list(users["auditor-two"].groups.values_list("name", flat=True)) == [roles.AUDITOR]
     for role in roles.ALL_ROLES:
         user = users[demo_username(role)]
         assert list(user.groups.values_list("name", flat=True)) == [role]
@@ -298,7 +301,7 @@ def test_load_demo_loads_the_demo_set_and_one_user_per_role(debug_on):
 
 def test_load_demo_gives_the_demo_auditor_a_confirmed_sample_to_score(debug_on):
     call_command("load_demo", "--children", "200", stdout=StringIO())
-    audit = Audit.objects.get()
+    audit = Audit.objects.get(title=DEMO_AUDIT_TITLE)
     assert audit.status == Audit.Status.IN_PROGRESS and audit.sample_confirmed_at is not None
     assert audit.tool_version.tool.name == "S47 and information sharing"
     case_audits = list(audit.case_audits.all())

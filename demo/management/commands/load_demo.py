@@ -15,6 +15,7 @@ from audits.models import Audit
 from cases.models import Child
 from common import roles
 from demo.audit import DEMO_AUDIT_TITLE, demo_audit_create, demo_tool_version_create
+from demo.double import DEMO_DOUBLE_TITLE, SECOND_AUDITOR, demo_double_audit_create
 from demo.feedback import demo_feedback_create
 from demo.generator import demo_children_exist, generate
 from demo.plan import demo_action_plan_load
@@ -55,6 +56,7 @@ class Command(BaseCommand):
             self._create_demo_audit()
             self._create_demo_tool_version()
             self._create_demo_feedback()
+            self._create_demo_double_audit()
             self._create_demo_action_plan()
             self._create_demo_report()
             self._create_demo_targets()
@@ -113,6 +115,21 @@ class Command(BaseCommand):
         if sent:
             self.stdout.write(
                 f"Demo feedback: {len(sent)} moderated cases, one waiting for {users[roles.PRACTITIONER].username}."
+            )
+
+    def _create_demo_double_audit(self) -> None:
+        """A domestic abuse audit with four cases scored twice, blind (demo.double)."""
+        if not demo_children_exist():
+            return
+        users = demo_users()
+        audit = demo_double_audit_create(
+            lead=users[roles.MANAGER], auditor=users[roles.AUDITOR], moderator=users[roles.MODERATOR]
+        )
+        if audit:
+            pairs = audit.case_audits.filter(scoring=2).count()
+            self.stdout.write(
+                f"Demo audit {DEMO_DOUBLE_TITLE!r}: {pairs} cases scored twice, by "
+                f"{users[roles.AUDITOR].username} and {SECOND_AUDITOR} ({DEMO_PASSWORD!r})."
             )
 
     def _create_demo_action_plan(self) -> None:
