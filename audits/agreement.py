@@ -82,8 +82,12 @@ def kappa(pairs: list[tuple[str, str]], categories: tuple[str, ...], *, weighted
     for first, second in pairs:
         table[index[first], index[second]] += 1
     # Linear weights over the scale positions 0, 1, 2 (statsmodels' wt="linear": |i - j| / (k - 1)).
-    result = cohens_kappa(table, wt="linear") if weighted else cohens_kappa(table)
-    standard_error = float(np.sqrt(max(float(result["var_kappa"]), 0.0)))
+    # statsmodels also works out a z test under "no agreement" (unused here), whose variance can come out
+    # below zero on small tables: its square root is nan, with a warning. The interval uses var_kappa only.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result = cohens_kappa(table, wt="linear") if weighted else cohens_kappa(table)
+    variance = float(result["var_kappa"])
+    standard_error = float(np.sqrt(variance)) if variance > 0 else 0.0  # nan or below zero: none
     value = float(result["kappa"])
     # The asymptotic interval can run past 1 (or -1); kappa cannot, so the interval stops there.
     low = max(-1.0, value - Z_95 * standard_error)
