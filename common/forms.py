@@ -1,6 +1,7 @@
 """Form helpers shared by the apps' forms: GOV.UK date inputs, numbers and error messages."""
 
 import datetime
+import hashlib
 from collections.abc import Mapping
 from typing import Literal
 
@@ -22,13 +23,47 @@ _PART_WIDTHS = {"day": 2, "month": 2, "year": 4}
 
 
 class FilterForm(forms.Form):
-    """A GET form rendered with the GOV.UK template pack: the filters above a list."""
+    """A GET form rendered with the GOV.UK template pack: the filters above a list.
+
+    Rendering it (crispy-forms' templates, field by field, with every team and worker as an option) costs
+    more than the list it filters, so `{% filter_form form %}` (common/templatetags/filter_forms.py)
+    keeps each rendering for a while under `cache_key()`: a digest of everything the HTML is made from."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(*self.fields.keys(), Button("filter", "Apply filters"))
+
+    def cache_key(self) -> str:
+        """The same for two forms only if they render the same HTML: the form's class and prefix, what
+        was sent (errors follow from it), the initial values, and per field its label, help text,
+        widget and attributes, and its options as they are now (a team renamed or added changes it)."""
+        data = sorted(self.data.lists()) if hasattr(self.data, "lists") else sorted(self.data.items())
+        fields = [
+            (
+                name,
+                str(field.label),
+                str(field.help_text),
+                field.required,
+                type(field.widget).__qualname__,
+                sorted(field.widget.attrs.items()),
+                [(str(value), str(label)) for value, label in field.choices]
+                if hasattr(field, "choices")
+                else None,
+            )
+            for name, field in self.fields.items()
+        ]
+        parts = (
+            f"{type(self).__module__}.{type(self).__qualname__}",
+            self.prefix,
+            self.is_bound,
+            data,
+            sorted((k, str(v)) for k, v in self.initial.items()),
+            fields,
+            self.helper.form_action,
+        )
+        return "filter-form:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 class DateInputWidget(forms.MultiWidget):

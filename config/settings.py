@@ -216,6 +216,9 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024, min_val
 # How long the access log is kept. Six years (6 x 365 days) by default: local authority retention
 # schedules usually keep audit trails of access to children's records for six years (Limitation Act 1980
 # s.2: six years to bring a claim), after which they are deleted daily (config/schedule.py).
+# A list's filter form is rendered once per set of filters and options, then kept this long in the cache
+# (common/templatetags/filter_forms.py); 0 renders it every time.
+FILTER_FORM_CACHE_SECONDS = env.int("FILTER_FORM_CACHE_SECONDS", default=300, min_value=0)
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=6 * 365, min_value=1)
 # Need to know: an auditor (or partner agency auditor) sees a case they were assigned, its case audit and
 # the child's record, until this many days after the audit is locked (audits.access.current_assignments).
