@@ -89,6 +89,8 @@ MATRIX = {
     "audits-create":                          "L    N   N   Y   N   Y   N   N   N   N",
     "audits-programme-list":                  "L    N   Y   Y   Y   Y   N   N   N   N",
     "audits-programme-detail":                "L    N   Y   Y   Y   Y   N   N   N   N",
+    "audits-theme-list":                      "L    N   N   Y   N   Y   N   N   N   N",
+    "audits-theme-edit":                      "L    N   N   Y   N   Y   N   N   N   N",
     "audits-tool-list":                       "L    Y   Y   Y   Y   Y   Y   N   N   N",
     "audits-tool-version":                    "L    Y   Y   Y   Y   Y   Y   N   N   N",
     "audits-tool-edit":                       "L    N   N   Y   N   Y   N   N   N   N",

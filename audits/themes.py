@@ -1,0 +1,46 @@
+"""Learning themes: the QA leads' managed list, and the writes that tag findings with them."""
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from audits.models import Theme
+from common.history import save_with_history
+
+
+def _check_name(name: str, *, theme: Theme | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Enter the theme's name"})
+    clash = Theme.objects.filter(name__iexact=name)
+    if theme is not None:
+        clash = clash.exclude(pk=theme.pk)
+    if clash.exists():
+        raise ValidationError({"name": f"Enter a name no other theme has: “{name}” is taken"})
+    return name
+
+
+@transaction.atomic
+def theme_create(*, user: User, name: str, description: str = "") -> Theme:
+    theme = Theme(name=_check_name(name), description=description.strip())
+    save_with_history(theme, user=user, reason="Theme added")
+    return theme
+
+
+@transaction.atomic
+def theme_update(*, theme: Theme, user: User, name: str, description: str, is_active: bool) -> Theme:
+    """Renames, redescribes or (de)activates a theme; a deactivated theme keeps its tags."""
+    theme = Theme.objects.select_for_update().get(pk=theme.pk)
+    name = _check_name(name, theme=theme)
+    changes = []
+    if name != theme.name:
+        changes.append(f"renamed from “{theme.name}”")
+    if is_active != theme.is_active:
+        changes.append("reactivated" if is_active else "deactivated")
+    if description.strip() != theme.description:
+        changes.append("description changed")
+    if not changes:
+        return theme
+    theme.name, theme.description, theme.is_active = name, description.strip(), is_active
+    save_with_history(theme, user=user, reason="Theme " + ", ".join(changes))
+    return theme
