@@ -1,10 +1,12 @@
 """Learning themes: the QA leads' managed list, and the writes that tag findings with them."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from audits.models import Theme
+from audits.models import Answer, AnswerTheme, Theme
 from common.history import save_with_history
 
 
@@ -44,3 +46,23 @@ def theme_update(*, theme: Theme, user: User, name: str, description: str, is_ac
     theme.name, theme.description, theme.is_active = name, description.strip(), is_active
     save_with_history(theme, user=user, reason="Theme " + ", ".join(changes))
     return theme
+
+
+def answer_themes_set(*, answer: Answer, user: User, themes: Iterable[Theme]) -> bool:
+    """Makes the answer's tags of active themes exactly `themes`; returns whether anything changed.
+
+    Called inside answer_save's transaction. A tag of a deactivated theme is not offered on the page, so it
+    is kept: deactivating a theme never loses what was tagged with it.
+    """
+    wanted = {theme.pk for theme in themes if theme.is_active}
+    tags = {tag.theme_id: tag for tag in answer.theme_tags.select_related("theme")}
+    changed = False
+    for theme_id, tag in tags.items():
+        if theme_id not in wanted and tag.theme.is_active:
+            tag._history_user = user  # type: ignore[attr-defined]
+            tag.delete()
+            changed = True
+    for theme_id in wanted - tags.keys():
+        save_with_history(AnswerTheme(answer=answer, theme_id=theme_id, tagged_by=user), user=user)
+        changed = True
+    return changed
