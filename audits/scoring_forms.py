@@ -36,6 +36,9 @@ class GradeForm(forms.Form):
     grade = forms.ChoiceField(choices=[("", "No grade yet"), *Grade.choices], required=False)
     note = forms.CharField(required=False, max_length=NOTE_MAX)
     revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput, error_messages=REVISION_ERRORS)
+    theme_list = forms.ModelMultipleChoiceField(
+        queryset=Theme.objects.filter(is_active=True), to_field_name="uuid", required=False
+    )
 
 
 class ModerateAnswerForm(forms.Form):

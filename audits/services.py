@@ -276,7 +276,16 @@ def _record_value(case_audit: CaseAudit, question: Question) -> str:
 
 
 @transaction.atomic
-def grade_save(*, case_audit: CaseAudit, user: User, grade: str, note: str = "", revision: int) -> CaseAudit:
+def grade_save(
+    *,
+    case_audit: CaseAudit,
+    user: User,
+    grade: str,
+    note: str = "",
+    revision: int,
+    theme_list: list[Theme] | None = None,
+) -> CaseAudit:
+    """Saves the overall grade and its note; `theme_list` (None: keep) sets the note's learning themes."""
     case_audit = _lock_case_audit(case_audit)
     if case_audit.status not in EDITABLE_STATUSES:
         raise ValidationError("This case audit is closed to changes.")
@@ -292,6 +301,8 @@ def grade_save(*, case_audit: CaseAudit, user: User, grade: str, note: str = "",
         if case_audit.status == CaseAudit.Status.NOT_STARTED:
             case_audit.status = CaseAudit.Status.IN_PROGRESS
         save_with_history(case_audit, user=user)
+    if theme_list is not None:
+        themes.grade_themes_set(case_audit=case_audit, themes=theme_list)
     return case_audit
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from audits.models import Answer, AnswerTheme, Theme
+from audits.models import Answer, AnswerTheme, CaseAudit, Theme
 from common.history import save_with_history
 
 
@@ -66,3 +66,9 @@ def answer_themes_set(*, answer: Answer, user: User, themes: Iterable[Theme]) ->
         save_with_history(AnswerTheme(answer=answer, theme_id=theme_id, tagged_by=user), user=user)
         changed = True
     return changed
+
+
+def grade_themes_set(*, case_audit: CaseAudit, themes: Iterable[Theme]) -> None:
+    """Makes the grade note's tags of active themes exactly `themes` (deactivated themes' tags are kept)."""
+    kept = [theme for theme in case_audit.grade_themes.all() if not theme.is_active]
+    case_audit.grade_themes.set([*kept, *(theme for theme in themes if theme.is_active)])

@@ -94,9 +94,11 @@ class GradeItem:
     saved_now: bool = False
     conflict: Conflict | None = None
     errors: list[str] = field(default_factory=list)
+    theme_ids: set[int] = field(default_factory=set)  # the grade note's learning themes
 
     @classmethod
     def of(cls, case_audit: CaseAudit, **kwargs) -> "GradeItem":
+        kwargs.setdefault("theme_ids", set(case_audit.grade_themes.values_list("pk", flat=True)))
         return cls(case_audit.grade, case_audit.grade_note, case_audit.revision, **kwargs)
 
     @property
@@ -421,7 +423,9 @@ def grade(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID) -> Http
     if not form.is_valid():
         errors = [e for errors in form.errors.values() for e in errors]
         return _grade_response(request, case_audit, GradeItem.of(case_audit, errors=errors), status=400)
-    data = form.cleaned_data
+    data = {name: given for name, given in form.cleaned_data.items() if name != "theme_list"}
+    if "themes_shown" in request.POST:  # no box ticked sends no theme_list: the tags are cleared
+        data["theme_list"] = list(form.cleaned_data["theme_list"])
     try:
         saved = services.grade_save(case_audit=case_audit, user=request.user, **data)
     except services.EditConflict as conflict:

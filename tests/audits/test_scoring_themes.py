@@ -1,6 +1,7 @@
 """Auditors tag findings with learning themes on the scoring page, saved with the answer."""
 
 import pytest
+from django.urls import reverse
 
 from audits.models import AnswerTheme, Theme
 from tests.audits import test_scoring_views as scoring
@@ -68,3 +69,19 @@ def test_a_tag_of_a_deactivated_theme_is_kept_when_the_answer_is_saved_again(cli
     post(client, case_audit, [theme("Voice of the child")], revision=1)
     saved = stored_answer(case_audit, "D1")
     assert set(saved.themes.values_list("name", flat=True)) == {"Risk assessment", "Voice of the child"}
+
+
+def test_the_grade_note_is_tagged_with_themes_and_a_save_without_them_keeps_them(client, auditor, case_audit):
+    client.force_login(auditor)
+    url = reverse("audits-grade", args=[case_audit.uuid])
+    data = {"grade": "good", "note": "Thorough", "revision": 0, "themes_shown": "1"}
+    response = client.post(url, data | {"theme_list": [str(theme("Management oversight").uuid)]})
+    assert response.status_code == 302
+    case_audit.refresh_from_db()
+    assert list(case_audit.grade_themes.values_list("name", flat=True)) == ["Management oversight"]
+    page = client.get(score_url(case_audit)).content.decode()
+    assert f'id="grade-theme-{theme("Management oversight").pk}" name="theme_list" type="checkbox"' in page
+    client.post(url, {"grade": "good", "note": "Thorough, again", "revision": 1})
+    assert case_audit.grade_themes.count() == 1
+    client.post(url, {"grade": "good", "note": "Thorough, again", "revision": 2, "themes_shown": "1"})
+    assert case_audit.grade_themes.count() == 0

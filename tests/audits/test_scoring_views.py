@@ -258,8 +258,8 @@ def test_the_scoring_page_takes_the_same_queries_however_many_questions(
     with CaptureQueriesContext(connection) as short_queries:
         client.get(score_url(short))
     # session, user, roles, case audit, access log, questions, answers, the S47 and the referral that led
-    # to it; the session saved; the answers' learning themes and the themes offered
-    with django_assert_max_num_queries(15):  # 13th: the child, for the access log
+    # to it; the session saved; the learning themes offered, the answers' and the grade note's
+    with django_assert_max_num_queries(16):  # 13th: the child, for the access log
         response = client.get(score_url(full))
     assert response.content.decode().count('class="app-question') == 15
     with CaptureQueriesContext(connection) as full_queries:
