@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from audits.models import Answer, AnswerTheme, CaseAudit, Theme
 from common.history import save_with_history
@@ -72,3 +73,18 @@ def grade_themes_set(*, case_audit: CaseAudit, themes: Iterable[Theme]) -> None:
     """Makes the grade note's tags of active themes exactly `themes` (deactivated themes' tags are kept)."""
     kept = [theme for theme in case_audit.grade_themes.all() if not theme.is_active]
     case_audit.grade_themes.set([*kept, *(theme for theme in themes if theme.is_active)])
+
+
+@transaction.atomic
+def theme_tag_moderate(*, tag: AnswerTheme, user: User, confirm: bool) -> AnswerTheme | None:
+    """A moderator confirms a finding's theme (who and when are kept) or removes it; None once removed."""
+    tag = AnswerTheme.objects.select_for_update().get(pk=tag.pk)
+    tag._history_user = user  # type: ignore[attr-defined]
+    if not confirm:
+        tag._change_reason = "Theme removed by the moderator"  # type: ignore[attr-defined]
+        tag.delete()
+        return None
+    if tag.confirmed_at is None:
+        tag.confirmed_by, tag.confirmed_at = user, timezone.now()
+        save_with_history(tag, user=user, reason="Theme confirmed by the moderator")
+    return tag

@@ -117,6 +117,7 @@ MATRIX = {
     "audits-moderation":                      "L    N   Y   N   N   Y   N   N   N   N",
     "audits-moderate":                        "L    N   Y   N   N   Y   N   N   N   N",
     "audits-moderate-answer":                 "L    N   Y   N   N   Y   N   N   N   N",
+    "audits-moderate-theme":                  "L    N   Y   N   N   Y   N   N   N   N",
     "audits-moderate-grade":                  "L    N   Y   N   N   Y   N   N   N   N",
     "audits-return":                          "L    N   Y   N   N   Y   N   N   N   N",
     "audits-moderated":                       "L    N   Y   N   N   Y   N   N   N   N",
