@@ -18,12 +18,14 @@ from audits.agreement import Agreement, agreement, is_poor
 from audits.models import (
     Agency,
     Answer,
+    AnswerTheme,
     Audit,
     CaseAudit,
     Grade,
     ModerationChange,
     Question,
     Section,
+    Theme,
 )
 from audits.scoring import question_applies
 from common.figures import Figure
@@ -467,3 +469,48 @@ def reaudit_comparison(audit: Audit) -> list[ReauditRow]:
         if code not in seen
     ]
     return rows
+
+
+@dataclass
+class ThemeQuote:
+    """The evidence notes of a finding tagged with a theme, named by question code and case label only."""
+
+    text: str
+    question_code: str
+    case: str
+    confirmed: bool
+
+
+@dataclass
+class ThemeCount:
+    theme: Theme
+    findings: int = 0
+    confirmed: int = 0
+    quotes: list[ThemeQuote] = field(default_factory=list)
+
+
+def theme_counts(audit: Audit, *, child_ids: bool = False) -> list[ThemeCount]:
+    """Each learning theme the audit's findings are tagged with: how many findings, how many of them a
+    moderator confirmed, and the evidence notes behind them. Cases are labelled by `case_labels` (the
+    child's ID only with `child_ids`), never by a name. Two queries however many tags."""
+    tags = (
+        AnswerTheme.objects.filter(answer__case_audit__audit=audit)
+        .select_related("theme", "answer__question", "answer__case_audit")
+        .order_by("theme__name", "answer__question__code", "answer__case_audit__record_date")
+    )
+    labels = case_labels(audit.case_audits.select_related("child"), child_ids=child_ids)
+    counts: dict[int, ThemeCount] = {}
+    for tag in tags:
+        count = counts.setdefault(tag.theme_id, ThemeCount(tag.theme))
+        count.findings += 1
+        count.confirmed += tag.confirmed
+        if tag.answer.evidence.strip():
+            count.quotes.append(
+                ThemeQuote(
+                    tag.answer.evidence.strip(),
+                    tag.answer.question.code,
+                    labels.get(tag.answer.case_audit.record_id, ""),
+                    tag.confirmed,
+                )
+            )
+    return list(counts.values())

@@ -128,6 +128,9 @@ def audit_results(request: AuthenticatedHttpRequest, audit_uuid) -> HttpResponse
         context["comparison"] = results.agency_comparison(audit, child_ids=child_ids)
         if child_ids:  # the comparison names each case by its child's ID
             shown = [*shown, *audit.case_audits.values_list("child__child_id", flat=True)]
+    # The learning themes and the notes behind them, by case number ("Case 1"): like the strengths and areas
+    # for development, they carry no child identifier (the page may go to a panel), and never a name.
+    context["themes"] = results.theme_counts(audit)
     access_log_record(
         request, action="view", object_type="audit results", object_ref=audit.uuid, child_ids=shown
     )
