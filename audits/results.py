@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Q
+
 from audits import scoring, suggestions
 from audits.agreement import Agreement, agreement, is_poor
 from audits.models import (
@@ -514,3 +516,34 @@ def theme_counts(audit: Audit, *, child_ids: bool = False) -> list[ThemeCount]:
                 )
             )
     return list(counts.values())
+
+
+@dataclass
+class ThemeTrend:
+    """Each theme's findings per audit, the audits in planned-month order: `rows` are (theme, cells), a
+    cell (findings, confirmed) per audit in `audits` order."""
+
+    audits: list[Audit]
+    rows: list[tuple[Theme, list[tuple[int, int]]]]
+
+
+def theme_trend() -> ThemeTrend:
+    """The learning themes across audits over time (the audits with at least one tagged finding). Three
+    queries however many audits and themes."""
+    counted = (
+        AnswerTheme.objects.values("answer__case_audit__audit_id", "theme_id")
+        .annotate(findings=Count("pk"), confirmed_count=Count("pk", filter=Q(confirmed_at__isnull=False)))
+        .order_by()
+    )
+    cells = {
+        (c["theme_id"], c["answer__case_audit__audit_id"]): (c["findings"], c["confirmed_count"])
+        for c in counted
+    }
+    audit_ids = {audit_id for _theme, audit_id in cells}
+    theme_ids = {theme_id for theme_id, _audit in cells}
+    audits = list(Audit.objects.filter(pk__in=audit_ids).order_by("planned_month", "title"))
+    rows = [
+        (theme, [cells.get((theme.pk, audit.pk), (0, 0)) for audit in audits])
+        for theme in Theme.objects.filter(pk__in=theme_ids)
+    ]
+    return ThemeTrend(audits, rows)

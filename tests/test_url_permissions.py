@@ -129,6 +129,7 @@ MATRIX = {
     "audits-feedback":                        "L    N   Y   Y   N   Y   N   N   Y   N",
     "audits-feedback-respond":                "L    N   N   N   N   N   N   N   Y   N",
     # Results, re-audits and the answers workbook (export: each auditor gets only their own case audits).
+    "audits-theme-trend":                     "L    N   Y   Y   Y   Y   N   N   N   N",
     "audits-results":                         "L    N   Y   Y   Y   Y   N   N   N   N",
     "audits-compare":                         "L    N   Y   Y   Y   Y   N   N   N   N",
     "audits-reaudit":                         "L    N   N   Y   N   Y   N   N   N   N",

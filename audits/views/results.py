@@ -205,3 +205,10 @@ def answers_import(request: AuthenticatedHttpRequest, audit_uuid) -> HttpRespons
             return render(request, "audits/exchange_done.html", {"audit": audit, "outcome": outcome})
     context = {"audit": audit, "form": form, "outcome": outcome}
     return render(request, "audits/exchange_import.html", context)
+
+
+@role_required(*access.RESULTS_ROLES)
+@require_GET
+def theme_trend(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Each learning theme's findings per audit, by planned month: counts only, no case or child."""
+    return render(request, "audits/results_theme_trend.html", {"trend": results.theme_trend()})

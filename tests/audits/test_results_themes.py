@@ -73,3 +73,27 @@ def test_a_report_officer_sees_the_themes_but_no_link_to_raise_them(client, repo
     page = client.get(reverse("audits-results", args=[audit.uuid])).content.decode()
     assert "Voice of the child" in page
     assert "Raise as an issue" not in page
+
+
+def test_the_trend_counts_each_theme_per_audit_in_planned_month_order(audit):
+    """The fixture's audit: Voice of the child 3 (1 confirmed); a later audit with one Voice tag."""
+    later = AuditFactory.create(
+        title="Neglect March",
+        tool_version=tool_version("Domestic abuse"),
+        planned_month=audit.planned_month.replace(year=audit.planned_month.year + 1),
+    )
+    scored_case(later, reference_cases()[0], grade="good")
+    answer = Answer.objects.filter(case_audit__audit=later, question__code="D1").get()
+    AnswerTheme.objects.create(answer=answer, theme=Theme.objects.get(name="Voice of the child"))
+    trend = results.theme_trend()
+    assert [a.title for a in trend.audits] == ["Domestic abuse February", "Neglect March"]
+    rows = {theme.name: cells for theme, cells in trend.rows}
+    assert rows == {"Information sharing": [(1, 0), (0, 0)], "Voice of the child": [(3, 1), (1, 0)]}
+
+
+def test_the_trend_page_shows_the_counts(client, report_officer, audit):
+    client.force_login(report_officer)
+    page = client.get(reverse("audits-theme-trend")).content.decode()
+    assert "Domestic abuse February" in page
+    assert "3 (1)" in page
+    assert "C-REF-" not in page
