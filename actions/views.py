@@ -3,6 +3,7 @@ exports), issues and actions (create, edit, progress updates with evidence, sign
 cross-plan overdue view and evidence downloads."""
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -112,6 +113,8 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     audit = None
     audit_uuid = request.GET.get("audit") or request.POST.get("audit")
     question = request.GET.get("question") or request.POST.get("question") or ""
+    # A learning theme raised from the audit's results page (audits.results.theme_counts) as an issue.
+    learning_theme = request.GET.get("learning_theme") or request.POST.get("learning_theme") or ""
     if audit_uuid:
         try:
             audit = audit_access.access_audit(request.user, uuid.UUID(audit_uuid))
@@ -120,7 +123,7 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         existing = audit.action_plans.filter(status=ActionPlan.Status.OPEN).order_by("-created_at").first()
         if existing and request.method == "GET":
             # The audit already has an open plan: the finding is added to it.
-            return redirect(_issue_create_url(existing, question))
+            return redirect(_issue_create_url(existing, question, learning_theme))
     initial = {"lead": request.user.username}
     if audit:
         initial |= {"title": f"Action plan: {audit.title}", "theme": audit.theme}
@@ -132,13 +135,17 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, f"Action plan {plan.title!r} created.")
-            return redirect(_issue_create_url(plan, question) if audit else plan_url(plan))
-    return render(request, "actions/plan_form.html", {"form": form, "audit": audit, "question": question})
+            return redirect(_issue_create_url(plan, question, learning_theme) if audit else plan_url(plan))
+    context = {"form": form, "audit": audit, "question": question, "learning_theme": learning_theme}
+    return render(request, "actions/plan_form.html", context)
 
 
-def _issue_create_url(plan: ActionPlan, question: str) -> str:
+def _issue_create_url(plan: ActionPlan, question: str, learning_theme: str = "") -> str:
     url = reverse("actions-issue-create", args=[plan.uuid])
-    return f"{url}?question={question}" if question else url
+    query = urlencode(
+        {name: value for name, value in (("question", question), ("learning_theme", learning_theme)) if value}
+    )
+    return f"{url}?{query}" if query else url
 
 
 def plan_url(plan: ActionPlan) -> str:
@@ -248,6 +255,9 @@ def issue_create(request: AuthenticatedHttpRequest, plan_uuid: uuid.UUID) -> Htt
         found = [r for r in results.questions if r.question.code in chosen]
         if found:
             initial["description"] = "; ".join(f"{r.question.text} ({r.figure})" for r in found)
+    learning_theme = request.GET.get("learning_theme", "").strip()[:100]
+    if learning_theme and "description" not in initial:
+        initial["description"] = f"Learning theme across the audit's findings: {learning_theme}"
     form = IssueForm(request.POST or None, plan=plan, figures=figures, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -264,6 +264,9 @@ class CaseAudit(PublicIdModel):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     grade = models.CharField(max_length=25, choices=Grade.choices, blank=True)
     grade_note = models.TextField(blank=True)
+    grade_themes: "models.ManyToManyField[Theme, models.Model]" = models.ManyToManyField(
+        "Theme", blank=True, related_name="graded_case_audits", help_text="Themes of the overall grade note."
+    )
     escalated = models.BooleanField(default=False, help_text="An Inadequate grade, flagged for escalation.")
     submitted_at = models.DateTimeField(null=True, blank=True)
     # Optimistic locking of the grade: a save names the revision it started from; a stale one is refused.
@@ -290,6 +293,24 @@ class CaseAudit(PublicIdModel):
         return f"{self.audit} / {self.child.child_id} ({self.get_agency_display()}{second})"
 
 
+class Theme(PublicIdModel):
+    """A learning theme (voice of the child, information sharing...) that findings are tagged with.
+
+    Managed by QA leads; a deactivated theme keeps its tags but is no longer offered to auditors.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Answer(models.Model):
     class Value(models.TextChoices):
         YES = "yes", "Yes"
@@ -313,6 +334,9 @@ class Answer(models.Model):
     override_reason = models.TextField(
         blank=True, help_text="Why the answer differs from the case record's answer."
     )
+    themes: "models.ManyToManyField[Theme, AnswerTheme]" = models.ManyToManyField(
+        Theme, through="AnswerTheme", blank=True, related_name="answers"
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -331,6 +355,32 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question.code}: {self.get_value_display() or self.text[:30]}"
+
+
+class AnswerTheme(models.Model):
+    """A finding tagged with a learning theme by its auditor; a moderator confirms the tag (or removes it)."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="theme_tags")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="answer_tags")
+    tagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tagged_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["answer", "theme"], name="answer_theme_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.answer_id}: {self.theme_id}"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 class ModerationChange(models.Model):

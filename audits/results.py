@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 
 from audits import scoring, suggestions
 from audits.access import blind_hidden_from
@@ -27,6 +27,7 @@ from audits.agreement import Agreement, agreement, is_poor
 from audits.models import (
     Agency,
     Answer,
+    AnswerTheme,
     Audit,
     CaseAudit,
     Grade,
@@ -34,6 +35,7 @@ from audits.models import (
     Question,
     ReconciledAnswer,
     Section,
+    Theme,
 )
 from audits.scoring import question_applies
 from common.figures import Figure
@@ -525,3 +527,79 @@ def reaudit_comparison(audit: Audit, *, viewer: User | AnonymousUser | None = No
         if code not in seen
     ]
     return rows
+
+
+@dataclass
+class ThemeQuote:
+    """The evidence notes of a finding tagged with a theme, named by question code and case label only."""
+
+    text: str
+    question_code: str
+    case: str
+    confirmed: bool
+
+
+@dataclass
+class ThemeCount:
+    theme: Theme
+    findings: int = 0
+    confirmed: int = 0
+    quotes: list[ThemeQuote] = field(default_factory=list)
+
+
+def theme_counts(audit: Audit, *, child_ids: bool = False) -> list[ThemeCount]:
+    """Each learning theme the audit's findings are tagged with: how many findings, how many of them a
+    moderator confirmed, and the evidence notes behind them. Cases are labelled by `case_labels` (the
+    child's ID only with `child_ids`), never by a name. Two queries however many tags."""
+    tags = (
+        AnswerTheme.objects.filter(answer__case_audit__audit=audit)
+        .select_related("theme", "answer__question", "answer__case_audit")
+        .order_by("theme__name", "answer__question__code", "answer__case_audit__record_date")
+    )
+    labels = case_labels(audit.case_audits.select_related("child"), child_ids=child_ids)
+    counts: dict[int, ThemeCount] = {}
+    for tag in tags:
+        count = counts.setdefault(tag.theme_id, ThemeCount(tag.theme))
+        count.findings += 1
+        count.confirmed += tag.confirmed
+        if tag.answer.evidence.strip():
+            count.quotes.append(
+                ThemeQuote(
+                    tag.answer.evidence.strip(),
+                    tag.answer.question.code,
+                    labels.get(tag.answer.case_audit.record_id, ""),
+                    tag.confirmed,
+                )
+            )
+    return list(counts.values())
+
+
+@dataclass
+class ThemeTrend:
+    """Each theme's findings per audit, the audits in planned-month order: `rows` are (theme, cells), a
+    cell (findings, confirmed) per audit in `audits` order."""
+
+    audits: list[Audit]
+    rows: list[tuple[Theme, list[tuple[int, int]]]]
+
+
+def theme_trend() -> ThemeTrend:
+    """The learning themes across audits over time (the audits with at least one tagged finding). Three
+    queries however many audits and themes."""
+    counted = (
+        AnswerTheme.objects.values("answer__case_audit__audit_id", "theme_id")
+        .annotate(findings=Count("pk"), confirmed_count=Count("pk", filter=Q(confirmed_at__isnull=False)))
+        .order_by()
+    )
+    cells = {
+        (c["theme_id"], c["answer__case_audit__audit_id"]): (c["findings"], c["confirmed_count"])
+        for c in counted
+    }
+    audit_ids = {audit_id for _theme, audit_id in cells}
+    theme_ids = {theme_id for theme_id, _audit in cells}
+    audits = list(Audit.objects.filter(pk__in=audit_ids).order_by("planned_month", "title"))
+    rows = [
+        (theme, [cells.get((theme.pk, audit.pk), (0, 0)) for audit in audits])
+        for theme in Theme.objects.filter(pk__in=theme_ids)
+    ]
+    return ThemeTrend(audits, rows)

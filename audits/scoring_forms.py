@@ -6,7 +6,7 @@ no layout helper.
 
 from django import forms
 
-from audits.models import Answer, Grade
+from audits.models import Answer, Grade, Theme
 
 NOTE_MAX = 10_000
 REASON_REQUIRED = {"required": "Enter the reason for the change"}
@@ -26,12 +26,19 @@ class AnswerForm(forms.Form):
     evidence = forms.CharField(required=False, max_length=NOTE_MAX)
     override_reason = forms.CharField(required=False, max_length=NOTE_MAX)
     revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput, error_messages=REVISION_ERRORS)
+    # The learning themes ticked; the page sends `themes_shown` with them, so that none ticked clears them.
+    theme_list = forms.ModelMultipleChoiceField(
+        queryset=Theme.objects.filter(is_active=True), to_field_name="uuid", required=False
+    )
 
 
 class GradeForm(forms.Form):
     grade = forms.ChoiceField(choices=[("", "No grade yet"), *Grade.choices], required=False)
     note = forms.CharField(required=False, max_length=NOTE_MAX)
     revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput, error_messages=REVISION_ERRORS)
+    theme_list = forms.ModelMultipleChoiceField(
+        queryset=Theme.objects.filter(is_active=True), to_field_name="uuid", required=False
+    )
 
 
 class ModerateAnswerForm(forms.Form):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.people import person_name
-from audits import double, feedback, sampling, suggestions, tasks
+from audits import double, feedback, sampling, suggestions, tasks, themes
 from audits.models import (
     Agency,
     Answer,
@@ -30,6 +30,7 @@ from audits.models import (
     Question,
     ReconciledAnswer,
     Section,
+    Theme,
     ToolVersion,
 )
 from audits.scoring import missing_answers, question_applies
@@ -212,11 +213,13 @@ def answer_save(
     evidence: str | None = None,
     override_reason: str | None = None,
     revision: int = 0,
+    theme_list: list[Theme] | None = None,
 ) -> Answer:
     """Saves one answer; `revision` is the answer's revision the editor started from (0: no answer yet).
 
     A field given as None keeps what is stored: a save that carries only the evidence notes never clears
-    the rating (a form with no radio checked sends no value at all).
+    the rating (a form with no radio checked sends no value at all). `theme_list` (None: keep) sets the
+    learning themes the finding is tagged with (audits.themes); a change of tags alone keeps the revision.
 
     Where the case record holds the question's answer (audits.suggestions), it is stored beside the
     auditor's (`record_value`), and an answer that differs from it needs `override_reason`.
@@ -258,6 +261,8 @@ def answer_save(
         and (answer.value, answer.text, answer.evidence, answer.override_reason, answer.record_value)
         == fields
     ):
+        if theme_list is not None:
+            themes.answer_themes_set(answer=answer, user=user, themes=theme_list)
         return answer
     if answer is None:
         answer = Answer(case_audit=case_audit, question=question, revision=0)
@@ -265,6 +270,8 @@ def answer_save(
     answer.override_reason, answer.record_value = override_reason, record_value
     answer.revision += 1
     save_with_history(answer, user=user)
+    if theme_list is not None:
+        themes.answer_themes_set(answer=answer, user=user, themes=theme_list)
     if case_audit.status == CaseAudit.Status.NOT_STARTED:
         case_audit.status = CaseAudit.Status.IN_PROGRESS
         save_with_history(case_audit, user=user, update_fields=["status"])
@@ -280,7 +287,16 @@ def _record_value(case_audit: CaseAudit, question: Question) -> str:
 
 
 @transaction.atomic
-def grade_save(*, case_audit: CaseAudit, user: User, grade: str, note: str = "", revision: int) -> CaseAudit:
+def grade_save(
+    *,
+    case_audit: CaseAudit,
+    user: User,
+    grade: str,
+    note: str = "",
+    revision: int,
+    theme_list: list[Theme] | None = None,
+) -> CaseAudit:
+    """Saves the overall grade and its note; `theme_list` (None: keep) sets the note's learning themes."""
     case_audit = _lock_case_audit(case_audit)
     if case_audit.status not in EDITABLE_STATUSES:
         raise ValidationError("This case audit is closed to changes.")
@@ -296,6 +312,8 @@ def grade_save(*, case_audit: CaseAudit, user: User, grade: str, note: str = "",
         if case_audit.status == CaseAudit.Status.NOT_STARTED:
             case_audit.status = CaseAudit.Status.IN_PROGRESS
         save_with_history(case_audit, user=user)
+    if theme_list is not None:
+        themes.grade_themes_set(case_audit=case_audit, themes=theme_list)
     return case_audit
 
 

@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from audits.views import lead, programme, tools
+from audits.views import lead, programme, themes, tools
 
 urlpatterns = [
     path("", lead.audit_list, name="audits-list"),
     path("new/", lead.audit_create, name="audits-create"),
     path("programmes/", programme.programme_list, name="audits-programme-list"),
     path("programmes/<uuid:programme_uuid>/", programme.programme_detail, name="audits-programme-detail"),
+    path("themes/", themes.theme_list, name="audits-theme-list"),
+    path("themes/<uuid:theme_uuid>/", themes.theme_edit, name="audits-theme-edit"),
     path("tools/", tools.tool_list, name="audits-tool-list"),
     path("tools/versions/<uuid:version_uuid>/", tools.tool_version, name="audits-tool-version"),
     path("tools/versions/<uuid:version_uuid>/edit/", tools.tool_edit, name="audits-tool-edit"),

@@ -18,6 +18,11 @@ urlpatterns = [
         name="audits-moderate-answer",
     ),
     path(
+        "case/<uuid:case_audit_uuid>/moderate/theme/<int:tag_id>/",
+        moderation.moderate_theme,
+        name="audits-moderate-theme",
+    ),
+    path(
         "case/<uuid:case_audit_uuid>/moderate/grade/", moderation.moderate_grade, name="audits-moderate-grade"
     ),
     path("case/<uuid:case_audit_uuid>/moderate/return/", moderation.return_to_auditor, name="audits-return"),

@@ -28,6 +28,7 @@ from common.figures import Figure
 from metrics import measures, selectors
 from metrics.periods import month_start
 from reporting.models import PanelReport
+from reporting.privacy import texts_naming_children
 from reporting.schema import (
     AuditContent,
     Comparison,
@@ -40,6 +41,7 @@ from reporting.schema import (
     QuestionResult,
     Reaudit,
     ReportContent,
+    ThemeContent,
 )
 from reporting.sections import measures_shown
 
@@ -186,7 +188,33 @@ def audit_content(audit: Audit) -> AuditContent:
         ],
         "comparison": comparison_content(audit) if audit.multi_agency else None,
         "reaudit": reaudit_content(audit) if audit.reaudit_of_id else None,
+        "learning_themes": themes_content(audit),
     }
+    return content
+
+
+QUOTES_PER_THEME = 3
+
+
+def themes_content(audit: Audit) -> list[ThemeContent]:
+    """Each learning theme's findings and confirmed findings, with up to QUOTES_PER_THEME of the evidence
+    notes behind them (confirmed ones first), by question code and case number. A note that names a child
+    or gives a child's ID (reporting.privacy, the check every report passes) is left out, not quoted."""
+    counts = results.theme_counts(audit)  # child_ids=False: "Case 3"
+    quotes = [(count, quote) for count in counts for quote in count.quotes]
+    naming = set(texts_naming_children((str(index), quote.text) for index, (_c, quote) in enumerate(quotes)))
+    kept = [(count, quote) for index, (count, quote) in enumerate(quotes) if str(index) not in naming]
+    content: list[ThemeContent] = []
+    for count in counts:
+        chosen = sorted((q for c, q in kept if c is count), key=lambda q: not q.confirmed)[:QUOTES_PER_THEME]
+        content.append(
+            {
+                "name": count.theme.name,
+                "findings": count.findings,
+                "confirmed": count.confirmed,
+                "quotes": [{"text": q.text, "code": q.question_code, "case": q.case} for q in chosen],
+            }
+        )
     return content
 
 

@@ -118,6 +118,19 @@ class Reaudit(TypedDict):
     rows: list[ReauditRow]
 
 
+class ThemeQuoteContent(TypedDict):
+    text: str  # an auditor's evidence note, checked against the case records' names (reporting.privacy)
+    code: str
+    case: str  # "Case 3" (audits.results.case_labels), never a child's ID
+
+
+class ThemeContent(TypedDict):
+    name: str
+    findings: int
+    confirmed: int
+    quotes: list[ThemeQuoteContent]  # up to QUOTES_PER_THEME
+
+
 class AuditContent(TypedDict):
     uuid: NotRequired[str]
     title: str
@@ -137,6 +150,7 @@ class AuditContent(TypedDict):
     cases: list[CaseRow]
     comparison: Comparison | None
     reaudit: Reaudit | None
+    learning_themes: NotRequired[list[ThemeContent]]  # added after the first versions were frozen
 
 
 # Measures -------------------------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audits import access, services
-from audits.models import Answer, Audit, CaseAudit, Grade
+from audits import access, services, themes
+from audits.models import Answer, AnswerTheme, Audit, CaseAudit, Grade
 from audits.scoring_forms import ModerateAnswerForm, ModerateGradeForm, ReturnForm
 from audits.views.scoring import GradeItem, Sheet, person, record_context
 from common.access_log import access_log_record
@@ -93,6 +93,11 @@ def _page(
         child_ids=[case_audit.child.child_id],
     )  # fmt: skip
     sheet = Sheet.load(case_audit)
+    tags: dict[int, list[AnswerTheme]] = {}
+    for tag in AnswerTheme.objects.filter(answer__case_audit=case_audit).select_related("theme"):
+        tags.setdefault(tag.answer_id, []).append(tag)
+    for answer in sheet.answers.values():
+        answer.moderation_tags = sorted(tags.get(answer.pk, []), key=lambda t: t.theme.name)  # type: ignore[attr-defined]
     errors = []
     if form is not None:
         for name, messages_ in form.errors.items():
@@ -144,6 +149,27 @@ def moderate_answer(
             messages.success(request, f"The answer to question {question.code} is changed.")
             return _back(case_audit)
     return _page(request, case_audit, failed=f"answer-{question.pk}", form=form, status=400)
+
+
+@role_required(*access.MODERATION_ROLES)
+@require_POST
+def moderate_theme(
+    request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID, tag_id: int
+) -> HttpResponse:
+    """Confirms or removes one theme a finding was tagged with (`decision`: confirm or remove)."""
+    case_audit = access.access_case_audit_for_moderation(request.user, case_audit_uuid)
+    tag = (
+        AnswerTheme.objects.select_related("theme", "answer__question")
+        .filter(pk=tag_id, answer__case_audit=case_audit)
+        .first()
+    )
+    decision = request.POST.get("decision")
+    if tag is None or decision not in ("confirm", "remove") or case_audit.status not in MODERATABLE:
+        return _back(case_audit)
+    themes.theme_tag_moderate(tag=tag, user=request.user, confirm=decision == "confirm")
+    done = "confirmed" if decision == "confirm" else "removed"
+    messages.success(request, f"Theme “{tag.theme.name}” on question {tag.answer.question.code} {done}.")
+    return _back(case_audit)
 
 
 @role_required(*access.MODERATION_ROLES)

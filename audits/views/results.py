@@ -135,6 +135,9 @@ def audit_results(request: AuthenticatedHttpRequest, audit_uuid) -> HttpResponse
         context["comparison"] = results.agency_comparison(audit, child_ids=child_ids, viewer=request.user)
         if child_ids:  # the comparison names each case by its child's ID
             shown = [*shown, *audit.case_audits.values_list("child__child_id", flat=True)]
+    # The learning themes and the notes behind them, by case number ("Case 1"): like the strengths and areas
+    # for development, they carry no child identifier (the page may go to a panel), and never a name.
+    context["themes"] = results.theme_counts(audit)
     access_log_record(
         request, action="view", object_type="audit results", object_ref=audit.uuid, child_ids=shown
     )
@@ -209,3 +212,10 @@ def answers_import(request: AuthenticatedHttpRequest, audit_uuid) -> HttpRespons
             return render(request, "audits/exchange_done.html", {"audit": audit, "outcome": outcome})
     context = {"audit": audit, "form": form, "outcome": outcome}
     return render(request, "audits/exchange_import.html", context)
+
+
+@role_required(*access.RESULTS_ROLES)
+@require_GET
+def theme_trend(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Each learning theme's findings per audit, by planned month: counts only, no case or child."""
+    return render(request, "audits/results_theme_trend.html", {"trend": results.theme_trend()})

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.people import person_name
 from audits import access, services, suggestions
-from audits.models import Answer, CaseAudit, Grade, ModerationChange, Question, Section
+from audits.models import Answer, AnswerTheme, CaseAudit, Grade, ModerationChange, Question, Section, Theme
 from audits.progress import Progress, progress_of
 from audits.scoring import missing_answers, question_applies
 from audits.scoring_forms import AnswerForm, GradeForm
@@ -77,6 +77,14 @@ class QuestionItem:
     def revision(self) -> int:
         return self.answer.revision if self.answer else 0
 
+    @property
+    def theme_ids(self) -> set[int]:
+        """The learning themes the stored answer is tagged with (read at once by Sheet.answers_of)."""
+        if self.answer is None or self.answer.pk is None:
+            return set()
+        known = getattr(self.answer, "tagged_theme_ids", None)
+        return known if known is not None else set(self.answer.theme_tags.values_list("theme_id", flat=True))
+
 
 @dataclass
 class GradeItem:
@@ -86,9 +94,11 @@ class GradeItem:
     saved_now: bool = False
     conflict: Conflict | None = None
     errors: list[str] = field(default_factory=list)
+    theme_ids: set[int] = field(default_factory=set)  # the grade note's learning themes
 
     @classmethod
     def of(cls, case_audit: CaseAudit, **kwargs) -> "GradeItem":
+        kwargs.setdefault("theme_ids", set(case_audit.grade_themes.values_list("pk", flat=True)))
         return cls(case_audit.grade, case_audit.grade_note, case_audit.revision, **kwargs)
 
     @property
@@ -116,10 +126,19 @@ class Sheet:
 
     @staticmethod
     def answers_of(case_audit: CaseAudit) -> dict[int, Answer]:
-        return {
+        answers = {
             a.question_id: a
             for a in Answer.objects.filter(case_audit=case_audit).select_related("updated_by")
         }
+        # The learning themes of every answer in one query, however many answers there are (or none).
+        tagged: dict[int, set[int]] = {a.pk: set() for a in answers.values()}
+        for answer_id, theme_id in AnswerTheme.objects.filter(answer__case_audit=case_audit).values_list(
+            "answer_id", "theme_id"
+        ):
+            tagged.setdefault(answer_id, set()).add(theme_id)
+        for a in answers.values():
+            a.tagged_theme_ids = tagged[a.pk]  # type: ignore[attr-defined]
+        return answers
 
     @cached_property
     def gates(self) -> set[int]:
@@ -208,6 +227,7 @@ def _common_context(request: AuthenticatedHttpRequest, case_audit: CaseAudit) ->
         "editable": can_score(request.user, case_audit),
         "value_choices": Answer.Value.choices,
         "grade_choices": Grade.choices,
+        "theme_choices": Theme.objects.filter(is_active=True),
     }
 
 
@@ -329,6 +349,9 @@ def answer(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID, questi
     data = {
         name: given for name, given in form.cleaned_data.items() if name == "revision" or name in request.POST
     }
+    data.pop("theme_list", None)
+    if "themes_shown" in request.POST:  # no box ticked sends no theme_list: the tags are cleared
+        data["theme_list"] = list(form.cleaned_data["theme_list"])
     try:
         saved = services.answer_save(case_audit=case_audit, question=question, user=request.user, **data)
     except services.EditConflict as conflict:
@@ -404,7 +427,9 @@ def grade(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID) -> Http
     if not form.is_valid():
         errors = [e for errors in form.errors.values() for e in errors]
         return _grade_response(request, case_audit, GradeItem.of(case_audit, errors=errors), status=400)
-    data = form.cleaned_data
+    data = {name: given for name, given in form.cleaned_data.items() if name != "theme_list"}
+    if "themes_shown" in request.POST:  # no box ticked sends no theme_list: the tags are cleared
+        data["theme_list"] = list(form.cleaned_data["theme_list"])
     try:
         saved = services.grade_save(case_audit=case_audit, user=request.user, **data)
     except services.EditConflict as conflict:

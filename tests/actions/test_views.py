@@ -618,3 +618,17 @@ def test_a_closed_plan_offers_no_add_links_and_refuses_closing_with_open_actions
     assert "This plan is closed" in page
     assert reverse("actions-issue-create", args=[plan.uuid]) not in page
     assert reverse("actions-action-create", args=[action.issue.uuid]) not in page
+
+
+def test_a_learning_theme_raised_from_the_results_page_prefills_the_issue(client, manager, reference_audit):
+    plan = ActionPlanFactory.create(audit=reference_audit)
+    client.force_login(manager)
+    url = (
+        reverse("actions-plan-create")
+        + f"?audit={reference_audit.uuid}&learning_theme=Voice%20of%20the%20child"
+    )
+    response = client.get(url)
+    issue_url = reverse("actions-issue-create", args=[plan.uuid]) + "?learning_theme=Voice+of+the+child"
+    assert response.url == issue_url
+    page = client.get(issue_url).content.decode()
+    assert "Learning theme across the audit&#x27;s findings: Voice of the child" in page

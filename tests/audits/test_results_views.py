@@ -85,10 +85,10 @@ def test_the_results_page_query_count_does_not_grow_with_cases(
     client.force_login(manager)
     # Session, user, roles, audit; results (questions, case audits, answers); the same for the agency
     # comparison; auditor and moderator agreement (moderated cases, changes, answers); the audit's action
-    # plans; the practitioners' feedback; the double-scored pairs (none here); the access log entry with its
-    # savepoint; the session's save.
+    # plans; the practitioners' feedback; the double-scored pairs (none here); the learning themes (tags,
+    # case labels); the access log entry with its savepoint; the session's save.
     for audit in (small, large):
-        with django_assert_max_num_queries(22):  # the children named (access log); the audit's action plans
+        with django_assert_max_num_queries(24):  # the children named (access log); the audit's action plans
             assert client.get(_results_url(audit)).status_code == 200
 
 

@@ -258,8 +258,9 @@ def test_the_scoring_page_takes_the_same_queries_however_many_questions(
     with CaptureQueriesContext(connection) as short_queries:
         client.get(score_url(short))
     # session, user, roles, case audit, access log, questions, answers, the S47 and the referral that led
-    # to it; whether the case is scored twice; the session saved
-    with django_assert_max_num_queries(14):  # 14th: the child, for the access log
+    # to it; whether the case is scored twice; the session saved; the learning themes offered, the answers'
+    # and the grade note's
+    with django_assert_max_num_queries(17):  # the child, for the access log
         response = client.get(score_url(full))
     assert response.content.decode().count('class="app-question') == 15
     with CaptureQueriesContext(connection) as full_queries:

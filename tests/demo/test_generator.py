@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from audits.models import Audit, CaseAudit, Feedback, Question, ToolVersion
+from audits.models import AnswerTheme, Audit, CaseAudit, Feedback, Question, ToolVersion
 from cases import standards
 from cases.models import (
     Child,
@@ -328,6 +328,16 @@ def test_load_demo_sends_feedback_on_four_moderated_cases_with_responses_and_an_
     assert feedback[0].respond_by > today and feedback[0].reminder_sent_at is None
     practitioner = User.objects.get(username="practitioner")
     assert practitioner.practitioner_profile.worker == feedback[0].worker
+
+
+def test_load_demo_tags_some_findings_with_themes_and_confirms_some(debug_on):
+    call_command("load_demo", "--children", "200", stdout=StringIO())
+    call_command("load_demo", "--children", "200", stdout=StringIO())  # again: nothing twice
+    tags = AnswerTheme.objects.filter(answer__case_audit__audit__title=DEMO_AUDIT_TITLE)
+    assert tags.count() > 0
+    assert tags.filter(confirmed_at__isnull=False).exists()
+    assert tags.filter(confirmed_at__isnull=True).exists()
+    assert tags.values("theme").distinct().count() > 1
 
 
 def test_load_demo_shows_a_second_tool_version_with_a_conditional_question(debug_on):

@@ -9,7 +9,7 @@ import pypdf
 from django.utils import timezone
 
 from actions.models import Action, ActionPlan, PlanIssue, ProgressUpdate
-from audits.models import Audit
+from audits.models import Answer, AnswerTheme, Audit, Theme
 from metrics.models import MetricSnapshot
 from reporting import services
 from reporting.models import PanelReport
@@ -48,7 +48,29 @@ def known_audit() -> Audit:
             child__name=CHILD_NAMES[number],
             child__child_id=f"CHILD-{number:04d}",
         )
+    tag_known_themes(audit)
     return audit
+
+
+def tag_known_themes(audit: Audit) -> None:
+    """Two D1 findings tagged Voice of the child (one confirmed), with evidence notes; a third whose note
+    names a child (CHILD_NAMES[2]) and gives a child's ID: counted, never quoted."""
+    voice = Theme.objects.get(name="Voice of the child")
+    answers = list(
+        Answer.objects.filter(case_audit__audit=audit, question__code="D1").order_by(
+            "case_audit__record_date"
+        )[:3]
+    )
+    notes = [
+        "The child's wishes were not recorded",
+        "No direct work with the child",
+        f"{CHILD_NAMES[2]} (CHILD-0002) was not seen alone",
+    ]
+    for index, (answer, note) in enumerate(zip(answers, notes, strict=True)):
+        Answer.objects.filter(pk=answer.pk).update(evidence=note)
+        AnswerTheme.objects.create(
+            answer=answer, theme=voice, confirmed_at=timezone.now() if index == 0 else None
+        )
 
 
 def known_plan(audit: Audit, owner) -> tuple[ActionPlan, Action]:

@@ -118,8 +118,13 @@ def test_the_qa_report_shows_highlights_counts_over_time_and_actions(
         "Feb 2014 184 533",
         "6. Actions from previous meetings",
         "Head of Safeguarding and Support",
+        "7. Learning themes",
+        "Voice of the child: 3 findings, 1 confirmed by a moderator",
+        "“The child's wishes were not recorded” (Case ",
+        "“No direct work with the child” (Case ",
     ):
         assert expected in text, expected
+    assert "not seen alone" not in text  # the note naming a child is counted, never quoted
 
 
 @pytest.mark.slow

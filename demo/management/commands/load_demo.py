@@ -22,6 +22,7 @@ from demo.plan import demo_action_plan_load
 from demo.profiles import DEFAULT_SEED
 from demo.report import demo_report_create
 from demo.targets import demo_targets_create
+from demo.themes import demo_themes_tag
 from demo.users import DEMO_PASSWORD, demo_users, demo_users_create
 
 DEMO_SEED = DEFAULT_SEED
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             self._create_demo_tool_version()
             self._create_demo_feedback()
             self._create_demo_double_audit()
+            self._create_demo_themes()
             self._create_demo_action_plan()
             self._create_demo_report()
             self._create_demo_targets()
@@ -131,6 +133,15 @@ class Command(BaseCommand):
                 f"Demo audit {DEMO_DOUBLE_TITLE!r}: {pairs} cases scored twice, by "
                 f"{users[roles.AUDITOR].username} and {SECOND_AUDITOR} ({DEMO_PASSWORD!r})."
             )
+
+    def _create_demo_themes(self) -> None:
+        """Some of the demo audit's findings tagged with learning themes, some confirmed (demo.themes)."""
+        audit = Audit.objects.filter(title=DEMO_AUDIT_TITLE).first()
+        if audit is None:
+            return
+        made = demo_themes_tag(audit=audit, moderator=demo_users()[roles.MODERATOR])
+        if made:
+            self.stdout.write(f"Demo learning themes: {made} findings tagged.")
 
     def _create_demo_action_plan(self) -> None:
         """One action plan on the demo audit, its actions in mixed states (demo.plan)."""
