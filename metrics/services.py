@@ -578,12 +578,25 @@ def _as_json(since: Earliest) -> dict[str, str | None]:
     return {label: day.isoformat() if day else None for label, day in sorted(since.items())}
 
 
+def _waiting_run() -> MetricRun | None:
+    """The run queued and not yet started, locked until the caller's transaction ends. A run queued longer
+    ago than STALE_RUN lost its task (queued while the broker was down, or the message was lost): it is
+    marked failed, saying so, so that it does not stop every later request from queueing a new one."""
+    lost = MetricRun.objects.filter(status=MetricRun.Status.QUEUED, created_at__lt=timezone.now() - STALE_RUN)
+    lost.update(
+        status=MetricRun.Status.FAILED,
+        finished_at=timezone.now(),
+        error="Never started: its task did not reach a worker (was the broker down?). A new run was queued.",
+    )
+    return MetricRun.objects.select_for_update().filter(status=MetricRun.Status.QUEUED).first()
+
+
 @transaction.atomic
 def metrics_run_queue(*, trigger: str, user: User | None = None) -> tuple[MetricRun, bool]:
     """A queued run row, and whether it is new: the run already waiting to start is returned as it is
     (a second press is a no-op), made a recomputation of everything if it was a refresh. The caller
     queues the task for a new one (metrics.tasks.metrics_run_request)."""
-    waiting = MetricRun.objects.select_for_update().filter(status=MetricRun.Status.QUEUED).first()
+    waiting = _waiting_run()
     if waiting is not None:
         if waiting.since:
             waiting.since, waiting.steps_total = {}, len(SCOPES)
@@ -599,7 +612,7 @@ def metrics_run_queue(*, trigger: str, user: User | None = None) -> tuple[Metric
 def metrics_refresh_queue(*, since: Earliest, user: User | None = None) -> tuple[MetricRun, bool]:
     """A queued refresh after an import, and whether it is new. A run already waiting to start takes the
     import in: a recomputation of everything covers it; a refresh widens to cover both imports."""
-    waiting = MetricRun.objects.select_for_update().filter(status=MetricRun.Status.QUEUED).first()
+    waiting = _waiting_run()
     if waiting is not None:
         if waiting.since:
             merged = _merged(_since_of(waiting), since)

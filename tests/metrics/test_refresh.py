@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -227,3 +228,25 @@ def test_the_recomputation_of_everything_counts_what_it_corrected():
         ).numerator
         == 1
     )
+
+
+def test_a_run_queued_long_ago_whose_task_was_lost_does_not_block_a_new_one(manager):
+    """Queued while the broker was down, its task never reached a worker: after STALE_RUN it is marked
+    failed, saying why, and the Recalculate button (or an import) queues a new run."""
+    lost = MetricRun.objects.create(trigger=MetricRun.Trigger.MANUAL, status=MetricRun.Status.QUEUED)
+    MetricRun.objects.filter(pk=lost.pk).update(
+        created_at=timezone.now() - services.STALE_RUN - datetime.timedelta(minutes=1)
+    )
+    recent = MetricRun.objects.create(trigger=MetricRun.Trigger.MANUAL, status=MetricRun.Status.QUEUED)
+    again, created = services.metrics_run_queue(trigger=MetricRun.Trigger.MANUAL, user=manager)
+    assert (again.pk, created) == (recent.pk, False)  # a run queued just now is still the one waiting
+    lost.refresh_from_db()
+    assert lost.status == MetricRun.Status.FAILED and "Never started" in lost.error
+
+    MetricRun.objects.filter(pk=recent.pk).update(
+        created_at=timezone.now() - services.STALE_RUN - datetime.timedelta(minutes=1)
+    )
+    new, created = services.metrics_refresh_queue(
+        since={"cases.s47enquiry": datetime.date(2024, 6, 3)}, user=manager
+    )
+    assert created and new.pk not in (lost.pk, recent.pk)
