@@ -24,7 +24,44 @@ def _signed_in(client) -> bool:
 class TestIdleTimeout:
     def test_the_idle_limit_is_thirty_minutes(self, settings):
         assert settings.SESSION_COOKIE_AGE == 30 * 60
-        assert settings.SESSION_SAVE_EVERY_REQUEST
+        assert "accounts.middleware.IdleSessionMiddleware" in settings.MIDDLEWARE
+
+    def test_the_session_is_not_written_on_every_request(self, client, manager, time_machine):
+        time_machine.move_to(START, tick=False)
+        client.force_login(manager)
+        assert _signed_in(client)
+        key = client.session.session_key
+        expiry = Session.objects.get(session_key=key).expire_date
+        time_machine.move_to(START + dt.timedelta(seconds=30), tick=False)
+        assert _signed_in(client)
+        assert Session.objects.get(session_key=key).expire_date == expiry  # not saved again yet
+
+    def test_the_expiry_moves_on_once_a_minute_of_use(self, client, manager, time_machine):
+        time_machine.move_to(START, tick=False)
+        client.force_login(manager)
+        assert _signed_in(client)
+        key = client.session.session_key
+        time_machine.move_to(START + dt.timedelta(seconds=61), tick=False)
+        assert _signed_in(client)
+        expiry = Session.objects.get(session_key=key).expire_date
+        assert expiry == START + dt.timedelta(seconds=61) + dt.timedelta(minutes=30)
+
+    def test_a_session_ends_no_later_than_thirty_minutes_after_the_last_request(
+        self, client, manager, time_machine
+    ):
+        time_machine.move_to(START, tick=False)
+        client.force_login(manager)
+        assert _signed_in(client)
+        # The last request came 50 seconds after a save: the session may end up to a minute early, never late.
+        time_machine.move_to(START + dt.timedelta(seconds=50), tick=False)
+        assert _signed_in(client)
+        time_machine.move_to(START + dt.timedelta(seconds=50, minutes=30), tick=False)
+        assert client.get("/cases/").status_code == 302
+
+    def test_visitors_who_are_not_signed_in_get_no_session(self, client):
+        assert client.get("/").status_code == 302
+        assert client.get(reverse("login")).status_code == 200
+        assert Session.objects.count() == 0
 
     def test_activity_keeps_the_session_alive(self, client, manager, time_machine):
         time_machine.move_to(START, tick=False)

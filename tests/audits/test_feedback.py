@@ -391,8 +391,8 @@ def test_the_overview_counts_in_a_fixed_number_of_queries(
         moderated_case(moderator, sent.worker, child_id=f"EX01{number}")
     Feedback.objects.update(respond_by=datetime.date(2014, 4, 12), remind_on=datetime.date(2014, 4, 11))
     client.force_login(manager)
-    client.get(reverse("audits-feedback-overview"))  # warm the session
-    with django_assert_num_queries(11):
+    client.get(reverse("audits-feedback-overview"))  # warm the session: the next request does not save it
+    with django_assert_num_queries(8):
         client.get(reverse("audits-feedback-overview"))
 
 

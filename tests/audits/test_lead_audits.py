@@ -83,7 +83,7 @@ def test_the_audit_list_runs_a_fixed_number_of_queries(
     client, manager, programme, django_assert_max_num_queries
 ):
     """Session, user, groups, the programme filter's choices and the list itself, then the session save
-    (SESSION_SAVE_EVERY_REQUEST) in a savepoint: 8, however many audits."""
+    (the first request after sign-in moves its idle expiry on) in a savepoint: 8, however many audits."""
     for _ in range(3):
         audit = AuditFactory.create(programme=programme)
         CaseAuditFactory.create_batch(2, audit=audit)

@@ -119,7 +119,7 @@ def test_my_audits_takes_the_same_queries_for_many_cases(client, auditor, django
     CaseAuditFactory.create_batch(12, audit=audit, auditor=auditor)
     client.force_login(auditor)
     # session, user, roles, the case audits, the access-log entry and the children it names; then the
-    # session saved (SESSION_SAVE_EVERY_REQUEST)
+    # session saved (the first request after sign-in moves its idle expiry on)
     with django_assert_max_num_queries(9):
         assert client.get(reverse("audits-mine")).status_code == 200
 

@@ -262,7 +262,7 @@ def test_the_s47_list_takes_the_same_queries_for_many_enquiries(client, manager,
         )
     client.force_login(manager)
     # Session, user, user's roles, count, one page of enquiries (one join per relation), access log entry,
-    # then the session saved on every request (savepoint, update, release). None grows with the rows.
+    # then the session saved, its idle expiry moved on (savepoint, update, release). None grows with the rows.
     with django_assert_num_queries(10):  # 10th: the children shown, for the access log
         response = client.get(_list_url("api-s47-enquiry"))
     assert response.json()["count"] == 20
