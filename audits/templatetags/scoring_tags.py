@@ -54,4 +54,3 @@ def theme_checkboxes(themes: Iterable[Theme], tagged: Collection[int], anchor: s
             for theme in themes
         ),
     )
-
