@@ -14,14 +14,14 @@ from common import roles
 from common.access_log import access_log_record
 from common.decorators import role_required
 from common.http import AuthenticatedHttpRequest
-from common.pagination import page_of, query_without
+from common.pagination import page_of_many, query_without
 
 
 @role_required(*roles.CASE_RECORD_ROLES)
 def s47_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     queryset = selectors.s47_enquiries_visible_to(request.user).select_related("child", "team", "worker")
     filterset = S47EnquiryFilter(request.GET, queryset=queryset)
-    page = page_of(request, filterset.qs if filterset.is_valid() else queryset.none())
+    page = page_of_many(request, filterset.qs if filterset.is_valid() else queryset.none())
     access_log_record(
         request, action="list", object_type="S47 enquiries", detail=request.GET.urlencode(),
         child_ids=[enquiry.child.child_id for enquiry in page],
@@ -42,7 +42,7 @@ def s47_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def child_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     visible = selectors.children_visible_to(request.user)
     filterset = ChildFilter(request.GET, queryset=visible)
-    page = page_of(request, filterset.qs if filterset.is_valid() else visible.none())
+    page = page_of_many(request, filterset.qs if filterset.is_valid() else visible.none())
     access_log_record(
         request, action="list", object_type="children", detail=request.GET.urlencode(),
         child_ids=[child.child_id for child in page],

@@ -15,7 +15,7 @@ from common.filters import AccessLogFilter
 from common.home import home_tasks
 from common.http import AuthenticatedHttpRequest
 from common.models import AccessLogChild, AccessLogEntry
-from common.pagination import page_of, query_without
+from common.pagination import page_of_many, query_without
 from common.roles import user_roles
 
 CSV_HEADER = ["When", "Username", "Action", "What", "Reference", "Child IDs", "Detail", "Path", "IP address"]
@@ -60,7 +60,7 @@ def access_log(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         )  # fmt: skip
         rows = (_csv_row(entry) for entry in found.iterator(chunk_size=2000))
         return csv_response(f"access-log-{timezone.localdate():%Y-%m-%d}", CSV_HEADER, rows)
-    page = page_of(request, found)
+    page = page_of_many(request, found)
     access_log_record(
         request, action=AccessLogEntry.Action.LIST, object_type="access log", detail=query,
         child_ids=[child.child_ref for entry in page for child in entry.children.all()],
