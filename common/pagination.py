@@ -20,11 +20,12 @@ class CappedPaginator(Paginator):
 
     def __init__(self, object_list: QuerySet, per_page: int, limit: int = COUNT_LIMIT) -> None:
         super().__init__(object_list, per_page)
+        self.queryset = object_list
         self.limit = limit
 
     @cached_property
     def _counted(self) -> int:
-        return self.object_list.order_by()[: self.limit + 1].count()
+        return self.queryset.order_by()[: self.limit + 1].count()
 
     @cached_property
     def count(self) -> int:
