@@ -44,6 +44,11 @@ class TrustedCouncilKeyForm(forms.ModelForm):
     class Meta:
         model = TrustedCouncilKey
         fields = ("council_code", "council_name", "public_key_pem")
+        error_messages = {
+            "council_code": {"required": "Enter the council's code"},
+            "council_name": {"required": "Enter the council's name"},
+            "public_key_pem": {"required": "Enter the council's public key"},
+        }
 
     def clean_public_key_pem(self):
         pem = self.cleaned_data["public_key_pem"].strip() + "\n"
