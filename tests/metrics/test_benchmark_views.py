@@ -12,7 +12,7 @@ from django.utils.html import strip_tags
 
 from cases.standards import MetricKey
 from common.models import AccessLogEntry
-from metrics import benchmark
+from metrics import benchmark, regional
 from metrics.models import BenchmarkPack, MetricSnapshot, TrustedCouncilKey
 
 D = datetime.date
@@ -26,12 +26,12 @@ def own(metric, numerator, denominator=0, period=MARCH):
     )
 
 
-def held_pack(code, name, s47_march, *, cp_march=None):
+def held_pack(code, name, s47_march, *, cp_march=None, first_month=MARCH, made=None):
     """A pack held for council `code` with March's S47 figure (None: hidden) and children on plans."""
     return BenchmarkPack.objects.create(
         council_code=code,
         council_name=name,
-        first_month=MARCH,
+        first_month=first_month,
         last_month=MARCH,
         content={
             "measures": {"s47_within_15_days": {"months": {"2014-03": s47_march}}},
@@ -39,7 +39,7 @@ def held_pack(code, name, s47_march, *, cp_march=None):
             "audit_questions": [],
         },
         key_id="abcd",
-        created_at=timezone.now(),
+        created_at=made or timezone.now(),
         imported_at=timezone.now(),
     )
 
@@ -209,3 +209,42 @@ def test_a_moderator_may_compare_but_not_export_or_import(client, moderator):
     assert client.get(reverse("metrics-region")).status_code == 200
     assert client.get(reverse("metrics-benchmark-export")).status_code == 403
     assert client.post(reverse("metrics-benchmark-import")).status_code == 403
+
+
+def test_the_regional_view_costs_the_same_queries_for_more_packs(
+    client, manager, region, django_assert_num_queries
+):
+    """Session, user and roles, then the packs and this council's figures: one query each, however many
+    packs are held."""
+    client.force_login(manager)
+    client.get(reverse("metrics-region"))  # warms the session
+    with django_assert_num_queries(5) as first:
+        client.get(reverse("metrics-region"))
+    held_pack("NEW", "New Council", {"met": 9, "total": 10})
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get(reverse("metrics-region"))
+
+
+def test_the_most_recently_made_pack_of_a_council_wins_a_month_two_cover(client, manager, region):
+    """East sends a corrected pack for March, 12 of 20, made later: it is shown, not the first 10 of 20."""
+    held_pack(
+        "EST",
+        "East Council",
+        {"met": 12, "total": 20},
+        first_month=D(2014, 2, 1),
+        made=timezone.now() + datetime.timedelta(days=1),
+    )
+    client.force_login(manager)
+
+    text = page_text(client.get(reverse("metrics-region")))
+
+    assert "60% (12 of 20)" in text
+    assert "50% (10 of 20)" not in text
+
+
+def test_councils_with_the_same_figure_share_a_rank():
+    """Ours 0.5 among 0.75, 0.5, 0.5 and 0.25: one higher, so =2nd of 4; none: no rank."""
+    assert regional.rank(0.5, [0.75, 0.5, 0.5, 0.25]) == "=2nd of 4"
+    assert regional.rank(0.75, [0.75, 0.5]) == "1st of 2"
+    assert regional.rank(0.25, [0.25] + [0.5] * 10) == "11th of 11"
+    assert regional.rank(None, [0.5]) == ""
