@@ -259,7 +259,8 @@ def pack_verify(data: bytes) -> VerifiedPack:
         )
     try:
         signature = base64.b64decode(signature_text, validate=True)
-        public_key_load(trusted.public_key_pem).verify(signature, payload.encode())
+        public_key = public_key_load(trusted.public_key_pem)
+        public_key.verify(signature, payload.encode())
     except (binascii.Error, InvalidSignature):
         raise BenchmarkPackError(
             f"The pack's signature does not verify with the key trusted for {trusted.council_name}: it was "
@@ -277,19 +278,25 @@ def _check_content(content: dict[str, Any]) -> None:
         raise BenchmarkPackError("The pack was made by a version of the tracker this one cannot read.")
     try:
         first, last = parse_month(content["first_month"]), parse_month(content["last_month"])
-        datetime.datetime.fromisoformat(content["created_at"])
+        if datetime.datetime.fromisoformat(content["created_at"]).tzinfo is None:
+            raise ValueError("a time with no time zone")
         for section in ("measures", "counts"):
             for measure in content[section].values():
                 for month, value in measure["months"].items():
                     parse_month(month)
-                    if section == "measures" and value is not None:
-                        _whole(value["met"]), _whole(value["total"])
-                    elif value is not None:
+                    if value is None:
+                        continue
+                    if section == "measures":
+                        _whole(value["met"])
+                        _whole(value["total"])
+                    else:
                         _whole(value)
         for question in content["audit_questions"]:
-            str(question["tool"]), str(question["code"])
+            if not isinstance(question["tool"], str) or not isinstance(question["code"], str):
+                raise ValueError("a question names no tool or code")
             if question["answers"] is not None:
-                [_whole(question["answers"][key]) for key in suppression.ANSWER_KEYS]
+                for key in suppression.ANSWER_KEYS:
+                    _whole(question["answers"][key])
     except (KeyError, TypeError, ValueError, AttributeError):
         raise BenchmarkPackError("The pack's content is not in the expected form.") from None
     if first > last:
@@ -306,18 +313,30 @@ def _whole(value: object) -> int:
 
 @transaction.atomic
 def benchmark_pack_import(*, data: bytes, user: User | None) -> BenchmarkPack:
-    """Import a signed pack: verified first; a pack of the same council and months replaces the one held."""
+    """Import a signed pack: verified first; a pack of the same council and months replaces the one held,
+    unless the one held was made later."""
     verified = pack_verify(data)
     content = verified.content
+    period = {
+        "council_code": content["council_code"],
+        "first_month": parse_month(content["first_month"]),
+        "last_month": parse_month(content["last_month"]),
+    }
+    created_at = datetime.datetime.fromisoformat(content["created_at"])
+    held = BenchmarkPack.objects.select_for_update().filter(**period).first()
+    if held and held.created_at > created_at:
+        # A signed pack stays valid for ever: an old copy sent again must not undo a correction.
+        raise BenchmarkPackError(
+            f"A newer pack of {held.council_name} for these months is held already (made "
+            f"{timezone.localtime(held.created_at):%-d %B %Y %H:%M}): the older one was not imported."
+        )
     pack, _created = BenchmarkPack.objects.update_or_create(
-        council_code=content["council_code"],
-        first_month=parse_month(content["first_month"]),
-        last_month=parse_month(content["last_month"]),
+        **period,
         defaults={
             "council_name": verified.trusted.council_name,
             "content": content,
             "key_id": verified.key_id,
-            "created_at": datetime.datetime.fromisoformat(content["created_at"]),
+            "created_at": created_at,
             "imported_by": user,
             "imported_at": timezone.now(),
         },

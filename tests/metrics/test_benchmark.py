@@ -6,6 +6,7 @@ import datetime
 import json
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from audits.models import Answer, CaseAudit
 from cases.standards import MetricKey
 from common.models import AccessLogEntry
 from metrics import benchmark
+from metrics.admin import TrustedCouncilKeyForm
 from metrics.benchmark import BenchmarkPackError
 from metrics.models import BenchmarkPack, MetricSnapshot, TrustedCouncilKey
 from tests.factories import (
@@ -236,6 +238,37 @@ def test_the_same_council_and_months_imported_again_replace_the_pack_held(north_
         BenchmarkPack.objects.get().content["measures"]["s47_within_15_days"]["months"]["2014-03"]["met"]
         == 12
     )
+
+
+def test_an_older_copy_of_a_pack_does_not_undo_a_newer_one(north_key, settings):
+    """North corrects March (12 of 18, made an hour later); the first copy, sent again, is refused."""
+    snap(MetricKey.S47_WITHIN_15_DAYS, MARCH, 13, 18)
+    with time_machine.travel(datetime.datetime(2014, 6, 16, 9, 0, tzinfo=datetime.UTC), tick=False):
+        _name, first_data = benchmark.pack_export(first=MARCH, last=MARCH)
+    MetricSnapshot.objects.update(numerator=12)
+    with time_machine.travel(datetime.datetime(2014, 6, 16, 10, 0, tzinfo=datetime.UTC), tick=False):
+        _name, second_data = benchmark.pack_export(first=MARCH, last=MARCH)
+    become_south(settings, north_key)
+    benchmark.benchmark_pack_import(data=second_data, user=None)
+
+    with pytest.raises(BenchmarkPackError, match="A newer pack of North Borough Council .* is held already"):
+        benchmark.benchmark_pack_import(data=first_data, user=None)
+    assert (
+        BenchmarkPack.objects.get().content["measures"]["s47_within_15_days"]["months"]["2014-03"]["met"]
+        == 12
+    )
+
+
+def test_the_admin_form_refuses_a_key_that_is_not_an_ed25519_public_key(settings):
+    settings.COUNCIL_CODE = "STH"
+    form = TrustedCouncilKeyForm(
+        {"council_code": "NTH", "council_name": "North", "public_key_pem": "-----BEGIN PUBLIC KEY-----\nxx"}
+    )
+    assert form.errors == {"public_key_pem": ["The public key is not a PEM public key (BEGIN PUBLIC KEY)."]}
+    own = TrustedCouncilKeyForm(
+        {"council_code": "STH", "council_name": "Us", "public_key_pem": benchmark.key_pair_make()[1].decode()}
+    )
+    assert own.errors == {"council_code": ["Enter another council's code: that is this council's own."]}
 
 
 def test_the_commands_make_keys_export_trust_and_import_a_pack_between_two_installs(tmp_path, settings):
