@@ -92,13 +92,16 @@ def pack_build(*, first: datetime.date, last: datetime.date) -> dict[str, Any]:
         f"shown as {suppression.FEWER_THAN}.",
         "measures": {key: measures[key] for key in PERCENT_KEYS},
         "counts": {key: measures[key] for key in COUNT_MEASURES},
-        "audit_questions": _audit_questions(first, last),
+        "audit_questions": audit_questions(first=first, last=last),
     }
 
 
-def _audit_questions(first: datetime.date, last: datetime.date) -> list[dict[str, Any]]:
+def audit_questions(
+    *, first: datetime.date, last: datetime.date, suppress: bool = True
+) -> list[dict[str, Any]]:
     """Each rating question's answer counts over the months (by the audited record's date, as the audit
-    figures of the dashboard), questions not asked of a case left out."""
+    figures of the dashboard), questions not asked of a case left out; small numbers hidden unless
+    `suppress` is False (this council's own figures on its regional view)."""
     asked = scoring.ASKED
     rows = (
         Answer.objects.filter(
@@ -127,10 +130,13 @@ def _audit_questions(first: datetime.date, last: datetime.date) -> list[dict[str
         .order_by("section__version__tool__name", "section__version__number", "section__order", "order")
     )
     index = {question.pk: number for number, question in enumerate(questions)}
-    published = suppression.hide_with_gates(
-        [suppression.answer_row(counts[question.pk]) for question in questions],
-        [index.get(question.applies_if_id) if question.applies_if_id else None for question in questions],
-    )
+    answers = [{key: counts[question.pk][key] for key in suppression.ANSWER_KEYS} for question in questions]
+    published: list[dict[str, int] | None] = list(answers)
+    if suppress:
+        published = suppression.hide_with_gates(
+            [suppression.answer_row(row) for row in answers],
+            [index.get(question.applies_if_id) if question.applies_if_id else None for question in questions],
+        )
     return [
         {
             "tool": question.section.version.tool.name,

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 from cases.standards import PERCENT_KEYS, MetricKey
 from common.figures import Figure, number, round_half_away
+from metrics import benchmark
 from metrics.models import BenchmarkPack, MetricSnapshot
 from metrics.periods import months
-from metrics.suppression import FEWER_THAN
+from metrics.suppression import ANSWER_KEYS, FEWER_THAN
 
 MONTHS_SHOWN = 12
 NO_FIGURE = "No figure"
@@ -148,3 +149,64 @@ def compare(
         )
     names = [own_name] + [held[0].council_name for held in by_council.values()]
     return Comparison(measure=measure, percent=percent, councils=names, rows=rows)
+
+
+# Audit answers ---------------------------------------------------------------------------------------------
+
+ANSWER_LABELS = {"yes": "Yes", "partly": "Partly", "no": "No", "na": "N/A"}
+HIDDEN_ROW = "fewer than 5 in an answer"
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    tool: str
+    code: str
+    text: str
+    cells: list[str]  # this council's answers first, then each council's, as its pack holds them
+
+
+def answers_text(answers: dict | None) -> str:
+    if answers is None:
+        return HIDDEN_ROW
+    return ", ".join(f"{ANSWER_LABELS[key]} {answers[key]}" for key in ANSWER_KEYS)
+
+
+def compare_audits(
+    *, packs: Sequence[BenchmarkPack], month_list: Sequence[datetime.date]
+) -> list[QuestionRow]:
+    """The audit questions the chosen packs hold (by tool, version and code), each council's answer counts
+    over its pack's months beside this council's over the months shown."""
+    by_council = latest_packs(packs)
+    held = [
+        {_question_key(q): q for q in found[0].content.get("audit_questions", [])}
+        for found in by_council.values()
+    ]
+    own = (
+        {
+            _question_key(q): q
+            for q in benchmark.audit_questions(first=month_list[0], last=month_list[-1], suppress=False)
+        }
+        if month_list
+        else {}
+    )
+    keys: dict[tuple, dict] = {}
+    for questions in held:
+        for key, question in questions.items():
+            keys.setdefault(key, question)
+    return [
+        QuestionRow(
+            tool=f"{question['tool']} (version {question['version']})",
+            code=question["code"],
+            text=question["text"],
+            cells=[answers_text(own[key]["answers"]) if key in own else NO_FIGURE]
+            + [
+                answers_text(questions[key]["answers"]) if key in questions else NO_FIGURE
+                for questions in held
+            ],
+        )
+        for key, question in keys.items()
+    ]
+
+
+def _question_key(question: dict) -> tuple:
+    return (question["tool"], question["version"], question["code"])

@@ -265,11 +265,9 @@ def region(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     measure, codes = form.choice()
     chosen = [pack for pack in packs if pack.council_code in codes]
+    month_list = regional.months_of(chosen)
     comparison = regional.compare(
-        measure=measure,
-        own_name=settings.COUNCIL_NAME,
-        packs=chosen,
-        month_list=regional.months_of(chosen),
+        measure=measure, own_name=settings.COUNCIL_NAME, packs=chosen, month_list=month_list
     )
     return render(
         request,
@@ -277,6 +275,7 @@ def region(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "comparison": comparison,
+            "audit_rows": regional.compare_audits(packs=chosen, month_list=month_list),
             "packs": packs,
             "may_exchange": roles.has_role(request.user, *BENCHMARK_EXCHANGE_ROLES),
         },

@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from audits.models import Answer
 from cases.standards import MetricKey
 from common.models import AccessLogEntry
 from metrics import benchmark, regional
 from metrics.models import BenchmarkPack, MetricSnapshot, TrustedCouncilKey
+from tests.factories import AuditFactory, CaseAuditFactory, rating_tool_version
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -214,11 +216,11 @@ def test_a_moderator_may_compare_but_not_export_or_import(client, moderator):
 def test_the_regional_view_costs_the_same_queries_for_more_packs(
     client, manager, region, django_assert_num_queries
 ):
-    """Session, user and roles, then the packs and this council's figures: one query each, however many
-    packs are held."""
+    """Session, user and roles, then the packs, this council's figures and its audit answers: one query
+    each, however many packs are held."""
     client.force_login(manager)
     client.get(reverse("metrics-region"))  # warms the session
-    with django_assert_num_queries(5) as first:
+    with django_assert_num_queries(6) as first:
         client.get(reverse("metrics-region"))
     held_pack("NEW", "New Council", {"met": 9, "total": 10})
     with django_assert_num_queries(len(first.captured_queries)):
@@ -248,3 +250,52 @@ def test_councils_with_the_same_figure_share_a_rank():
     assert regional.rank(0.75, [0.75, 0.5]) == "1st of 2"
     assert regional.rank(0.25, [0.25] + [0.5] * 10) == "11th of 11"
     assert regional.rank(None, [0.5]) == ""
+
+
+def test_the_audit_answers_of_each_pack_are_shown_beside_this_councils(client, manager, region):
+    """East's pack: Q1 Yes 12, No 6 and Q2 hidden; West's holds no such question; this council has none."""
+    east = BenchmarkPack.objects.get(council_code="EST")
+    east.content["audit_questions"] = [
+        {
+            "tool": "S47",
+            "version": 1,
+            "code": "Q1",
+            "text": "Was consent recorded?",
+            "answers": {"yes": 12, "partly": 0, "no": 6, "na": 0},
+        },
+        {"tool": "S47", "version": 1, "code": "Q2", "text": "Was the child seen?", "answers": None},
+    ]
+    east.save()
+    client.force_login(manager)
+
+    text = page_text(client.get(reverse("metrics-region")))
+
+    assert (
+        "S47 (version 1) Q1 Was consent recorded? No figure Yes 12, Partly 0, No 6, N/A 0 No figure No figure"
+        in text
+    )
+    assert "Q2 Was the child seen? No figure fewer than 5 in an answer No figure No figure" in text
+
+
+def test_this_councils_own_audit_answers_are_shown_whole(client, manager, region):
+    """Ours: Q1 Yes in three submitted March case audits, No in two: shown as they are (it is our own
+    figure, never sent); East's pack holds the same tool question."""
+    tool = rating_tool_version(questions=1)
+    question = tool.sections.get().questions.get()
+    for n, value in enumerate(["yes", "yes", "yes", "no", "no"]):
+        case_audit = CaseAuditFactory.create(
+            audit=AuditFactory.create(tool_version=tool), status="submitted", record_date=D(2014, 3, 10),
+            child__child_id=f"C-OWN-{n}",
+        )  # fmt: skip
+        Answer.objects.create(case_audit=case_audit, question=question, value=value)
+    east = BenchmarkPack.objects.get(council_code="EST")
+    east.content["audit_questions"] = [
+        {"tool": tool.tool.name, "version": 1, "code": "Q1", "text": question.text, "answers": None}
+    ]
+    east.save()
+    client.force_login(manager)
+
+    text = page_text(client.get(reverse("metrics-region")))
+
+    assert "Q1 Was practice standard 1 met? Yes 3, Partly 0, No 2, N/A 0 fewer than 5 in an answer" in text
+    assert "C-OWN" not in text
