@@ -36,6 +36,10 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 COUNCIL_NAME = env.str("COUNCIL_NAME", default="Demo Borough Council")
+# Benchmark packs (metrics.benchmark, docs/operations.md "Benchmark packs"): the code other councils know
+# this one by, and its Ed25519 private key (PEM, made by `manage.py benchmark_keygen`) that signs its packs.
+COUNCIL_CODE = env.str("COUNCIL_CODE", default="DEMO")
+BENCHMARK_SIGNING_KEY_PATH = env.str("BENCHMARK_SIGNING_KEY_PATH", default="")
 SERVICE_NAME = "Case audit tracker"
 
 INSTALLED_APPS = [

@@ -1,4 +1,4 @@
-"""Filters for the dashboard and the drill-downs (GET forms), and the target form."""
+"""Filters for the dashboard and the drill-downs (GET forms), the target form, and the benchmark pack forms."""
 
 import dataclasses
 import datetime
@@ -9,7 +9,10 @@ from crispy_forms_gds.layout import Layout, Submit
 from django import forms
 
 from cases.models import Team
+from cases.standards import PERCENT_KEYS, MetricKey, metric_choices
 from common.forms import MONTH_HINT, FilterForm, whole_number_field
+from metrics.benchmark import COUNT_MEASURES as BENCHMARK_COUNTS
+from metrics.benchmark import MAX_PACK_BYTES
 from metrics.periods import add_months, last_complete_month, month_index, parse_month
 
 DEFAULT_MONTHS = 12
@@ -203,3 +206,93 @@ class TargetForm(forms.Form):
         if target is not None and amber is not None and amber > target:
             self.add_error("amber_percent", "Amber must start at or below the target.")
         return cleaned
+
+
+# Benchmark packs -------------------------------------------------------------------------------------------
+
+REGION_MEASURES = (*PERCENT_KEYS, *BENCHMARK_COUNTS)
+
+
+class BenchmarkExportForm(forms.Form):
+    """The months of this council's pack: by default the last 12 complete months."""
+
+    first = MonthField(label="From (month)", help_text=MONTH_HELP)
+    last = MonthField(label="To (month)", help_text=MONTH_HELP)
+
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        last = last_complete_month(today)
+        first = add_months(last, 1 - DEFAULT_MONTHS)
+        self.initial.setdefault("first", f"{first.month} {first.year}")
+        self.initial.setdefault("last", f"{last.month} {last.year}")
+        self.fields["first"].error_messages["required"] = "Enter the first month of the pack"
+        self.fields["last"].error_messages["required"] = "Enter the last month of the pack"
+        self.helper = FormHelper()
+        self.helper.layout = Layout("first", "last", Submit("export", "Download the signed pack"))
+
+    def clean(self):
+        cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
+        first, last = cleaned.get("first"), cleaned.get("last")
+        if first and last:
+            if first > last:
+                self.add_error("last", "The 'to' month must be the same as or after the 'from' month.")
+            elif month_index(last) - month_index(first) >= MAX_MONTHS:
+                self.add_error("first", f"Choose at most {MAX_MONTHS} months.")
+        return cleaned
+
+
+class BenchmarkImportForm(forms.Form):
+    pack = forms.FileField(
+        label="Benchmark pack",
+        help_text="The signed .json file another council sent.",
+        error_messages={"required": "Select the benchmark pack file", "empty": "The selected file is empty"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout("pack", Submit("import", "Check and import"))
+
+    def clean_pack(self) -> bytes:
+        upload = self.cleaned_data["pack"]
+        if upload.size > MAX_PACK_BYTES:
+            raise forms.ValidationError(
+                f"The selected file must be smaller than {MAX_PACK_BYTES // 1024 // 1024} MB"
+            )
+        return upload.read()
+
+
+class RegionForm(forms.Form):
+    """The measure to compare, and the councils counted as this one's statistical neighbours (all the
+    councils whose packs are held, until the user chooses)."""
+
+    measure = forms.ChoiceField(
+        label="Measure",
+        choices=metric_choices(REGION_MEASURES),
+        required=False,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"invalid_choice": "Select a measure from the list"},
+    )
+    councils = forms.MultipleChoiceField(
+        label="Statistical neighbours",
+        help_text="The councils to compare with: the median, quartiles and rank are of these and this council.",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select councils from the list"},
+    )
+
+    def __init__(self, data=None, *, councils: list[tuple[str, str]], **kwargs):
+        super().__init__(data, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["councils"]).choices = councils
+        self.all_codes = [code for code, _name in councils]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout("measure", "councils", Submit("compare", "Compare"))
+
+    def choice(self) -> tuple[MetricKey, list[str]]:
+        """The measure and council codes chosen; the first measure and every council by default."""
+        if self.is_bound and self.is_valid():
+            measure = self.cleaned_data["measure"] or REGION_MEASURES[0]
+            return MetricKey(measure), self.cleaned_data["councils"] or self.all_codes
+        return REGION_MEASURES[0], self.all_codes

@@ -167,3 +167,61 @@ class MetricRun(PublicIdModel):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class TrustedCouncilKey(models.Model):
+    """Another council's public key: a benchmark pack signed with it is imported (metrics.benchmark).
+
+    Added by an administrator (the Django admin or `manage.py benchmark_trust`) from the key file the
+    other council sent, after checking its fingerprint with them by telephone or in person.
+    """
+
+    council_code = models.CharField(
+        max_length=20,
+        unique=True,
+        help_text="The code the other council sets as COUNCIL_CODE (its packs name it).",
+    )
+    council_name = models.CharField(max_length=200)
+    public_key_pem = models.TextField(help_text="The council's Ed25519 public key, PEM (BEGIN PUBLIC KEY).")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["council_name"]
+
+    def __str__(self) -> str:
+        return f"{self.council_name} ({self.council_code})"
+
+
+class BenchmarkPack(models.Model):
+    """Another council's benchmark pack, imported after its signature was checked: its content as signed
+    (aggregate figures only, small numbers already hidden by the council that made it). One per council
+    and period: importing the same period again replaces it."""
+
+    council_code = models.CharField(max_length=20)
+    council_name = models.CharField(max_length=200)
+    first_month = models.DateField()
+    last_month = models.DateField()
+    content = models.JSONField(help_text="The pack as signed (metrics.benchmark, PACK_FORMAT).")
+    key_id = models.CharField(max_length=64, help_text="The fingerprint of the key that signed it.")
+    created_at = models.DateTimeField(help_text="When the other council made the pack.")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["council_name", "-last_month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council_code", "first_month", "last_month"], name="benchmark_pack_unique_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(first_month__lte=F("last_month")), name="benchmark_pack_first_not_after_last"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council_name} {self.first_month:%b %Y} to {self.last_month:%b %Y}"

@@ -3,6 +3,7 @@ targets."""
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -16,10 +17,18 @@ from common.decorators import role_required
 from common.http import AuthenticatedHttpRequest
 from common.models import AccessLogEntry
 from common.pagination import page_of, query_without
-from metrics import drilldown, measures, presenters, selectors, services, tasks
-from metrics.access import DASHBOARD_ROLES, DRILLDOWN_ROLES, TARGET_ROLES
-from metrics.forms import AnswerFilterForm, DashboardForm, DrilldownForm, TargetForm
-from metrics.models import MetricRun, MetricTarget
+from metrics import benchmark, drilldown, measures, presenters, regional, selectors, services, tasks
+from metrics.access import BENCHMARK_EXCHANGE_ROLES, DASHBOARD_ROLES, DRILLDOWN_ROLES, TARGET_ROLES
+from metrics.forms import (
+    AnswerFilterForm,
+    BenchmarkExportForm,
+    BenchmarkImportForm,
+    DashboardForm,
+    DrilldownForm,
+    RegionForm,
+    TargetForm,
+)
+from metrics.models import BenchmarkPack, MetricRun, MetricTarget
 from metrics.periods import month_end
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -240,6 +249,85 @@ def target_edit(request: AuthenticatedHttpRequest, metric_key: str) -> HttpRespo
         messages.success(request, f"Target for {metric.name} saved.")
         return redirect("metrics-targets")
     return render(request, "metrics/target_edit.html", {"metric": metric, "form": form, "current": current})
+
+
+# Benchmark packs ---------------------------------------------------------------------------------------
+
+
+@role_required(*DASHBOARD_ROLES)
+@require_GET
+def region(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """This council beside the packs of the statistical neighbours the user chose, per month."""
+    packs = list(BenchmarkPack.objects.select_related("imported_by"))
+    held = regional.latest_packs(packs)
+    form = RegionForm(
+        request.GET or None, councils=[(code, found[0].council_name) for code, found in held.items()]
+    )
+    measure, codes = form.choice()
+    chosen = [pack for pack in packs if pack.council_code in codes]
+    month_list = regional.months_of(chosen)
+    comparison = regional.compare(
+        measure=measure, own_name=settings.COUNCIL_NAME, packs=chosen, month_list=month_list
+    )
+    return render(
+        request,
+        "metrics/region.html",
+        {
+            "form": form,
+            "comparison": comparison,
+            "audit_rows": regional.compare_audits(packs=chosen, month_list=month_list),
+            "packs": packs,
+            "may_exchange": roles.has_role(request.user, *BENCHMARK_EXCHANGE_ROLES),
+        },
+    )
+
+
+@role_required(*BENCHMARK_EXCHANGE_ROLES)
+@require_http_methods(["GET", "POST"])
+def benchmark_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = BenchmarkExportForm(request.POST or None, today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        try:
+            name, data = benchmark.pack_export(
+                first=form.cleaned_data["first"], last=form.cleaned_data["last"]
+            )
+        except benchmark.BenchmarkPackError as error:
+            form.add_error(None, str(error))
+        else:
+            access_log_record(
+                request, action=AccessLogEntry.Action.EXPORT, object_type="benchmark pack", object_ref=name
+            )
+            response = HttpResponse(data, content_type="application/json")
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+    return render(
+        request,
+        "metrics/benchmark_export.html",
+        {"form": form, "signing_key_set": bool(settings.BENCHMARK_SIGNING_KEY_PATH)},
+    )
+
+
+@role_required(*BENCHMARK_EXCHANGE_ROLES)
+@require_http_methods(["GET", "POST"])
+def benchmark_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = BenchmarkImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pack = benchmark.benchmark_pack_import(data=form.cleaned_data["pack"], user=request.user)
+        except benchmark.BenchmarkPackError as error:
+            form.add_error("pack", f"The pack was not imported. {error}")
+        else:
+            access_log_record(
+                request, action=AccessLogEntry.Action.IMPORT, object_type="benchmark pack",
+                object_ref=pack.council_code, detail=f"{pack.first_month:%Y-%m} to {pack.last_month:%Y-%m}",
+            )  # fmt: skip
+            messages.success(
+                request,
+                f"Imported the benchmark pack of {pack.council_name} for {pack.first_month:%B %Y} to "
+                f"{pack.last_month:%B %Y}.",
+            )
+            return redirect("metrics-region")
+    return render(request, "metrics/benchmark_import.html", {"form": form})
 
 
 # Helpers ---------------------------------------------------------------------------------------------------

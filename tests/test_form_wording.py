@@ -107,6 +107,12 @@ BUILDERS: dict[str, Callable[[dict], forms.BaseForm]] = {
         data, disagreements=[_disagreement()]
     ),
     "metrics.forms.DashboardForm": lambda data: _cls("metrics.forms.DashboardForm")(data, today=_today()),
+    "metrics.forms.BenchmarkExportForm": lambda data: _cls("metrics.forms.BenchmarkExportForm")(
+        data, today=_today()
+    ),
+    "metrics.forms.RegionForm": lambda data: _cls("metrics.forms.RegionForm")(
+        data, councils=[("NTH", "North Borough Council")]
+    ),
     "metrics.forms.AnswerFilterForm": lambda data: _cls("metrics.forms.AnswerFilterForm")(
         data, today=_today()
     ),
