@@ -23,6 +23,7 @@ migrate: install
 demo: migrate
 	@$(PY) manage.py load_demo
 	@$(PY) manage.py recompute_metrics
+	@$(PY) manage.py load_demo_packs
 
 # The demo turns two-factor authentication off (TWO_FACTOR_REQUIRED=false); production keeps it on.
 # DEMO_MODE=true: the sign-in page says where the demo log-ins are. `make run PORT=8080` for another port.

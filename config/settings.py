@@ -382,3 +382,7 @@ AXES_VERBOSE = False
 
 # Demo conveniences (demo log-ins on the login page) are only ever on in development.
 DEMO_MODE = env.bool("DEMO_MODE", default=DEBUG)
+# The demo signs its benchmark packs with a key `manage.py load_demo_packs` makes here, unless one is set.
+DEMO_BENCHMARK_KEY_PATH = BASE_DIR / "var" / "demo-benchmark-key.pem"
+if DEMO_MODE and not BENCHMARK_SIGNING_KEY_PATH:
+    BENCHMARK_SIGNING_KEY_PATH = str(DEMO_BENCHMARK_KEY_PATH)

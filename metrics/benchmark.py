@@ -61,6 +61,12 @@ def parse_month(text: str) -> datetime.date:
 
 def pack_build(*, first: datetime.date, last: datetime.date) -> dict[str, Any]:
     """The pack's content for the months from `first` to `last` (first days of months), suppressed."""
+    return pack_suppress(pack_figures(first=first, last=last))
+
+
+def pack_figures(*, first: datetime.date, last: datetime.date) -> dict[str, Any]:
+    """The pack's content before suppression: never exported as it is (pack_suppress first). Each audit
+    question carries `asked_after`, the index of the question it is asked after, for the suppression."""
     snapshots = MetricSnapshot.objects.filter(
         team__isnull=True,
         source=MetricSnapshot.Source.RECORDS,
@@ -74,12 +80,12 @@ def pack_build(*, first: datetime.date, last: datetime.date) -> dict[str, Any]:
     for snapshot in snapshots:
         months = measures[snapshot.metric]["months"]
         if snapshot.metric in PERCENT_KEYS:
-            published = suppression.compliance(int(snapshot.numerator), snapshot.denominator)
-            months[month_key(snapshot.period)] = (
-                None if published is None else {"met": published[0], "total": published[1]}
-            )
+            months[month_key(snapshot.period)] = {
+                "met": int(snapshot.numerator),
+                "total": snapshot.denominator,
+            }
         else:
-            months[month_key(snapshot.period)] = suppression.count(int(snapshot.numerator))
+            months[month_key(snapshot.period)] = int(snapshot.numerator)
     return {
         "format": PACK_FORMAT,
         "version": PACK_VERSION,
@@ -92,7 +98,41 @@ def pack_build(*, first: datetime.date, last: datetime.date) -> dict[str, Any]:
         f"shown as {suppression.FEWER_THAN}.",
         "measures": {key: measures[key] for key in PERCENT_KEYS},
         "counts": {key: measures[key] for key in COUNT_MEASURES},
-        "audit_questions": audit_questions(first=first, last=last),
+        "audit_questions": audit_questions(first=first, last=last, suppress=False),
+    }
+
+
+def _compliance_published(figure: dict[str, int] | None) -> dict[str, int] | None:
+    published = None if figure is None else suppression.compliance(figure["met"], figure["total"])
+    return None if published is None else {"met": published[0], "total": published[1]}
+
+
+def pack_suppress(figures: dict[str, Any]) -> dict[str, Any]:
+    """Content from pack_figures with small numbers hidden (metrics.suppression), ready to sign."""
+    questions = figures["audit_questions"]
+    rows = suppression.hide_with_gates(
+        [None if q["answers"] is None else suppression.answer_row(q["answers"]) for q in questions],
+        [q.get("asked_after") for q in questions],
+    )
+    return {
+        **figures,
+        "measures": {
+            key: {**measure, "months": {m: _compliance_published(f) for m, f in measure["months"].items()}}
+            for key, measure in figures["measures"].items()
+        },
+        "counts": {
+            key: {
+                **measure,
+                "months": {
+                    m: None if v is None else suppression.count(v) for m, v in measure["months"].items()
+                },
+            }
+            for key, measure in figures["counts"].items()
+        },
+        "audit_questions": [
+            {k: v for k, v in q.items() if k != "asked_after"} | {"answers": row}
+            for q, row in zip(questions, rows, strict=True)
+        ],
     }
 
 
@@ -131,12 +171,10 @@ def audit_questions(
     )
     index = {question.pk: number for number, question in enumerate(questions)}
     answers = [{key: counts[question.pk][key] for key in suppression.ANSWER_KEYS} for question in questions]
+    gates = [index.get(question.applies_if_id) if question.applies_if_id else None for question in questions]
     published: list[dict[str, int] | None] = list(answers)
     if suppress:
-        published = suppression.hide_with_gates(
-            [suppression.answer_row(row) for row in answers],
-            [index.get(question.applies_if_id) if question.applies_if_id else None for question in questions],
-        )
+        published = suppression.hide_with_gates([suppression.answer_row(row) for row in answers], gates)
     return [
         {
             "tool": question.section.version.tool.name,
@@ -145,7 +183,8 @@ def audit_questions(
             "text": question.text,
             "answers": row,
         }
-        for question, row in zip(questions, published, strict=True)
+        | ({} if suppress else {"asked_after": gate})
+        for question, row, gate in zip(questions, published, gates, strict=True)
     ]
 
 
@@ -165,10 +204,14 @@ def key_pair_make() -> tuple[bytes, bytes]:
     private_pem = private.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    public_pem = private.public_key().public_bytes(
+    return private_pem, public_pem_of(private)
+
+
+def public_pem_of(private: Ed25519PrivateKey) -> bytes:
+    """The public half of a private key, as PEM (what another council trusts)."""
+    return private.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    return private_pem, public_pem
 
 
 def public_key_load(pem: str | bytes) -> Ed25519PublicKey:

@@ -286,6 +286,7 @@ class RegionForm(forms.Form):
         super().__init__(data, **kwargs)
         cast(forms.MultipleChoiceField, self.fields["councils"]).choices = councils
         self.all_codes = [code for code, _name in councils]
+        self.fields["councils"].initial = self.all_codes  # every council ticked until the user chooses
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout("measure", "councils", Submit("compare", "Compare"))

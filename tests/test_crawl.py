@@ -63,7 +63,7 @@ REACHES = {
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The 60-child demo and its metrics, loaded once; rolled back when the module ends.
 
-    The demo's draft report also gets a generated, issued version, so that panel members have something to
+    The demo's neighbour councils' benchmark packs are imported, and its draft report also gets a generated, issued version, so that panel members have something to
     open and the report's version pages and downloads are crawled too.
     """
     reports_root = tmp_path_factory.mktemp("crawl-reports")
@@ -71,6 +71,8 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         with override_settings(DEBUG=True):  # load_demo refuses to run otherwise
             call_command("load_demo", "--children", "60", stdout=StringIO())
         call_command("recompute_metrics", stdout=StringIO())
+        with override_settings(DEBUG=True):  # the neighbours' packs, so the regional comparison has rows
+            call_command("load_demo_packs", stdout=StringIO())
         officer = User.objects.get(username=demo_username(roles.REPORT_OFFICER))
         version = services.report_version_request(report=PanelReport.objects.get(), user=officer)
         rendered = services.report_version_render(version_id=version.pk)
