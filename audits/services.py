@@ -214,6 +214,7 @@ def answer_save(
     override_reason: str | None = None,
     revision: int = 0,
     theme_list: list[Theme] | None = None,
+    case: suggestions.CaseRecord | None = None,
 ) -> Answer:
     """Saves one answer; `revision` is the answer's revision the editor started from (0: no answer yet).
 
@@ -222,7 +223,9 @@ def answer_save(
     learning themes the finding is tagged with (audits.themes); a change of tags alone keeps the revision.
 
     Where the case record holds the question's answer (audits.suggestions), it is stored beside the
-    auditor's (`record_value`), and an answer that differs from it needs `override_reason`.
+    auditor's (`record_value`), and an answer that differs from it needs `override_reason`. `case` is the
+    case record as the caller has read it for its page (the scoring page draws the record's answer beside
+    the question); it is read here when not given.
     """
     case_audit = _lock_case_audit(case_audit)
     if case_audit.status not in EDITABLE_STATUSES:
@@ -252,7 +255,7 @@ def answer_save(
             "Their answer is shown; check it and save yours again if it should replace it.",
             current=answer,
         )
-    record_value = _record_value(case_audit, question)
+    record_value = _record_value(case_audit, question, case)
     if record_value and value and value != record_value and not override_reason.strip():
         raise ValidationError({"override_reason": suggestions.OVERRIDE_REASON_REQUIRED})
     fields = (value, text, evidence, override_reason, record_value)
@@ -278,11 +281,11 @@ def answer_save(
     return answer
 
 
-def _record_value(case_audit: CaseAudit, question: Question) -> str:
+def _record_value(case_audit: CaseAudit, question: Question, case: suggestions.CaseRecord | None) -> str:
     """The case record's answer to the question now (audits.suggestions), "" where it holds none."""
     if question.kind != Question.Kind.RATING or not question.measures:
         return ""  # no need to read the case record
-    suggested = suggestions.question_suggestion(question, suggestions.case_record(case_audit))
+    suggested = suggestions.question_suggestion(question, case or suggestions.case_record(case_audit))
     return suggested.value if suggested else ""
 
 

@@ -353,7 +353,9 @@ def answer(request: AuthenticatedHttpRequest, case_audit_uuid: uuid.UUID, questi
     if "themes_shown" in request.POST:  # no box ticked sends no theme_list: the tags are cleared
         data["theme_list"] = list(form.cleaned_data["theme_list"])
     try:
-        saved = services.answer_save(case_audit=case_audit, question=question, user=request.user, **data)
+        saved = services.answer_save(
+            case_audit=case_audit, question=question, user=request.user, case=sheet.case, **data
+        )
     except services.EditConflict as conflict:
         theirs = conflict.current
         value = data.get("value", "")

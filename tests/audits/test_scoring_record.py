@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audits import results, services
@@ -144,6 +146,20 @@ def test_choosing_the_records_answer_needs_no_reason_and_stores_the_records_answ
     saved = stored(case_audit, "R4")
     assert saved is not None
     assert (saved.value, saved.record_value, saved.override_reason) == ("yes", "yes", "")
+
+
+def test_an_autosave_reads_the_case_record_once_for_the_save_and_the_answer_it_draws(
+    client: Client, auditor: User, case_audit: CaseAudit
+):
+    client.force_login(auditor)
+    client.get(score_url(case_audit))  # the first request after sign-in saves the session
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(answer_url(case_audit, "R4"), {"value": "yes", "revision": 0}, **HTMX)
+    assert response.status_code == 200 and "The case record says" in response.content.decode()
+    enquiry_reads = [q["sql"] for q in queries if 'FROM "cases_s47enquiry"' in q["sql"]]
+    referral_reads = [q["sql"] for q in queries if 'FROM "cases_referral"' in q["sql"]]
+    assert (len(enquiry_reads), len(referral_reads)) == (1, 1)
+    assert stored(case_audit, "R4").record_value == "yes"
 
 
 def test_an_override_without_a_reason_is_refused_on_autosave(
