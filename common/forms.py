@@ -48,9 +48,7 @@ class FilterForm(forms.Form):
                 field.required,
                 type(field.widget).__qualname__,
                 sorted(field.widget.attrs.items()),
-                [(str(value), str(label)) for value, label in field.choices]
-                if hasattr(field, "choices")
-                else None,
+                field_choices_key(field),
             )
             for name, field in self.fields.items()
         ]
@@ -64,6 +62,22 @@ class FilterForm(forms.Form):
             self.helper.form_action,
         )
         return "filter-form:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def field_choices_key(field: forms.Field) -> list[tuple[str, str]] | None:
+    """A field's options as (value, label) text, as its widget will draw them.
+
+    A model choice field's options are read in one plain query of its queryset: its own iterator reads
+    them through a server-side cursor (declare, fetch, fetch, close), four round trips a field."""
+    if isinstance(field, forms.ModelChoiceField):
+        empty = [("", str(field.empty_label))] if field.empty_label is not None else []
+        return empty + [
+            (str(field.prepare_value(obj)), str(field.label_from_instance(obj)))
+            for obj in field.queryset.all()
+        ]
+    if isinstance(field, forms.ChoiceField):
+        return [(str(value), str(label)) for value, label in field.choices]
+    return None
 
 
 class DateInputWidget(forms.MultiWidget):

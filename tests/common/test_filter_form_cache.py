@@ -5,11 +5,14 @@ name) makes another rendering."""
 import pytest
 from crispy_forms.utils import render_crispy_form
 from django.core.cache import cache
+from django.db import connection
 from django.http import QueryDict
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 
 from cases.filters import S47EnquiryFilter
 from cases.models import S47Enquiry
+from common.forms import field_choices_key
 from tests.factories import TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +78,19 @@ def test_with_no_time_to_keep_it_nothing_is_kept(settings):
     settings.FILTER_FORM_CACHE_SECONDS = 0
     rendered("child_id=C2")
     assert cache.get(form("child_id=C2").cache_key()) is None
+
+
+def test_the_key_reads_each_model_fields_options_in_one_plain_query():
+    TeamFactory.create_batch(3)
+    filter_form = form()
+    with CaptureQueriesContext(connection) as queries:
+        filter_form.cache_key()
+    sql = [query["sql"] for query in queries]
+    assert len(sql) == 2  # the teams and the workers
+    assert not any("DECLARE" in statement or "CURSOR" in statement for statement in sql)
+
+
+def test_the_key_holds_the_options_the_widget_draws():
+    TeamFactory.create_batch(3)
+    field = form().fields["team"]
+    assert field_choices_key(field) == [(str(value), str(label)) for value, label in field.choices]
