@@ -69,13 +69,13 @@ def field_choices_key(field: forms.Field) -> list[tuple[str, str]] | None:
 
     A model choice field's options are read in one plain query of its queryset: its own iterator reads
     them through a server-side cursor (declare, fetch, fetch, close), four round trips a field."""
-    if isinstance(field, forms.ModelChoiceField):
+    if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
         empty = [("", str(field.empty_label))] if field.empty_label is not None else []
         return empty + [
             (str(field.prepare_value(obj)), str(field.label_from_instance(obj)))
             for obj in field.queryset.all()
         ]
-    if isinstance(field, forms.ChoiceField):
+    if hasattr(field, "choices"):
         return [(str(value), str(label)) for value, label in field.choices]
     return None
 

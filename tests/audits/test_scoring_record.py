@@ -159,7 +159,8 @@ def test_an_autosave_reads_the_case_record_once_for_the_save_and_the_answer_it_d
     enquiry_reads = [q["sql"] for q in queries if 'FROM "cases_s47enquiry"' in q["sql"]]
     referral_reads = [q["sql"] for q in queries if 'FROM "cases_referral"' in q["sql"]]
     assert (len(enquiry_reads), len(referral_reads)) == (1, 1)
-    assert stored(case_audit, "R4").record_value == "yes"
+    saved = stored(case_audit, "R4")
+    assert saved is not None and saved.record_value == "yes"
 
 
 def test_an_override_without_a_reason_is_refused_on_autosave(
