@@ -15,7 +15,7 @@ from common.access_log import access_log_record
 from common.decorators import role_required
 from common.http import AuthenticatedHttpRequest
 from common.models import AccessLogEntry
-from common.pagination import page_of, query_without
+from common.pagination import AFTER, BEFORE, keyset_page, page_of, query_without
 from metrics import drilldown, measures, presenters, selectors, services, tasks
 from metrics.access import DASHBOARD_ROLES, DRILLDOWN_ROLES, TARGET_ROLES
 from metrics.forms import AnswerFilterForm, DashboardForm, DrilldownForm, TargetForm
@@ -99,6 +99,7 @@ def drilldown_view(request: AuthenticatedHttpRequest, metric_key: str) -> HttpRe
     form = DrilldownForm(request.GET or None, today=timezone.localdate())
     period = form.period()
     related = form.related() and metric.related is not None
+    met, child_id, valid = form.met_value(), form.child(), not form.is_bound or form.is_valid()
     records = selectors.drilldown_records(
         request.user,
         metric,
@@ -106,11 +107,11 @@ def drilldown_view(request: AuthenticatedHttpRequest, metric_key: str) -> HttpRe
         last=period.end,
         team=period.team,
         related=related,
-        met=form.met_value(),
-        child_id=form.child(),
+        met=met,
+        child_id=child_id,
         today=form.today,
     )
-    if form.is_bound and not form.is_valid():
+    if not valid:
         records = records.none()
     overdue = related and metric.related is not None and metric.related.at_period_end
     columns = drilldown.columns(metric, overdue=overdue)
@@ -120,7 +121,8 @@ def drilldown_view(request: AuthenticatedHttpRequest, metric_key: str) -> HttpRe
     )
     if export:
         return export
-    page = page_of(request, records)
+    parts, keys = selectors.drilldown_pages(records, met=met)
+    page = keyset_page(request, parts, keys)
     covered, every = (
         (0, 0)
         if overdue
@@ -128,6 +130,8 @@ def drilldown_view(request: AuthenticatedHttpRequest, metric_key: str) -> HttpRe
             request.user, metric, first=period.start, last=period.end, team=period.team, today=form.today
         )
     )
+    # Unfiltered, the list is the figure's denominator the user may see: the coverage's count already.
+    count = covered if valid and not (overdue or related or met is not None or child_id) else records.count()
     access_log_record(
         request, action=AccessLogEntry.Action.LIST, object_type="metric drill-down", object_ref=metric.key,
         detail=request.GET.urlencode(), child_ids=[record.child.child_id for record in page],
@@ -148,7 +152,8 @@ def drilldown_view(request: AuthenticatedHttpRequest, metric_key: str) -> HttpRe
             "headers": drilldown.headers(columns, None),
             "rows": [(record, [exports.display(v) for v in row]) for record, row in _rows(page, columns)],
             "page": page,
-            "query": query_without(request, "page", "format"),
+            "count": count,
+            "query": query_without(request, "format", AFTER, BEFORE),
             "filter_query": _filter_query(request, ("team",)),
         },
     )
