@@ -403,6 +403,24 @@ def test_a_filtered_drilldown_pages_within_its_filter_and_counts_it(client, mana
     assert "41 records." in client.get(_drilldown(), {**MARCH, "met": "missed"}).content.decode()
 
 
+def test_a_filtered_drilldown_counts_up_to_its_limit_and_says_there_are_more(
+    client, manager, enquiries, monkeypatch
+):
+    from metrics import views
+
+    _many_in_march(120)  # 80 met, and C-MET and C-SOUTH
+    monkeypatch.setattr(views, "LISTED_COUNT_LIMIT", 81)
+    client.force_login(manager)
+
+    met = client.get(_drilldown(), {**MARCH, "met": "met"}).content.decode()
+    missed = client.get(_drilldown(), {**MARCH, "met": "missed"}).content.decode()
+    every = client.get(_drilldown(), MARCH).content.decode()
+
+    assert "More than 81 records." in met
+    assert "41 records." in missed and "More than" not in missed
+    assert "123 records." in every  # unfiltered: the coverage's exact count
+
+
 def test_the_csv_export_lists_every_record_and_neutralises_formulas(client, manager, north):
     S47EnquiryFactory.create(
         child__child_id="=HYPERLINK(1)", team=north, start_date=D(2014, 3, 3), end_date=D(2014, 3, 24)
