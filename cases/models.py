@@ -364,6 +364,9 @@ class StrategyDiscussion(SourceHeldFields, PublicIdModel):
         return names
 
 
+CONSENT_FIELDS = ["consent", "consent_manager_decision", "consent_not_sought_reason"]
+
+
 class S47Enquiry(SourceHeldFields, PublicIdModel):
     class Outcome(models.TextChoices):
         NFA = "nfa", "No further action"
@@ -441,8 +444,16 @@ class S47Enquiry(SourceHeldFields, PublicIdModel):
                     condition=Q(**{f"{field}__isnull": False}),
                     name=f"s47_{field}_keyset",
                 )
-                # With the target date, the ICPC figures are counted from the index alone too.
-                for field, also in (("start_date", []), ("end_date", []), ("icpc_date", ["target_date"]))
+                # With the fields each period's measures read, their figures are counted from the index
+                # alone too: a recomputation, and the refresh after an import (from its first month on).
+                for field, also in (
+                    ("start_date", [*CONSENT_FIELDS, "consent_date", "information_shared_date"]),
+                    (
+                        "end_date",
+                        ["target_date", "start_date", "chronology_on_file", "management_oversight_date"],
+                    ),
+                    ("icpc_date", ["target_date"]),
+                )
             ],
             # Late or still open: what open and overdue counts over (metrics.services._add_open_and_overdue,
             # the refresh after an import), a small part of the table, read by end date from the index.

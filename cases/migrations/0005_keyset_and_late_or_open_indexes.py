@@ -24,11 +24,11 @@ class Migration(migrations.Migration):
         ),
         AddIndexConcurrently(
             model_name='s47enquiry',
-            index=models.Index(condition=models.Q(('start_date__isnull', False)), fields=['start_date', 'id'], include=('team', 'unknown_fields'), name='s47_start_date_keyset'),
+            index=models.Index(condition=models.Q(('start_date__isnull', False)), fields=['start_date', 'id'], include=('team', 'unknown_fields', 'consent', 'consent_manager_decision', 'consent_not_sought_reason', 'consent_date', 'information_shared_date'), name='s47_start_date_keyset'),
         ),
         AddIndexConcurrently(
             model_name='s47enquiry',
-            index=models.Index(condition=models.Q(('end_date__isnull', False)), fields=['end_date', 'id'], include=('team', 'unknown_fields'), name='s47_end_date_keyset'),
+            index=models.Index(condition=models.Q(('end_date__isnull', False)), fields=['end_date', 'id'], include=('team', 'unknown_fields', 'target_date', 'start_date', 'chronology_on_file', 'management_oversight_date'), name='s47_end_date_keyset'),
         ),
         AddIndexConcurrently(
             model_name='s47enquiry',
