@@ -1,18 +1,23 @@
-"""The metrics benchmark (`make bench`): a million S47 enquiries on PostgreSQL.
+"""The metrics benchmark (`make bench`, `make bench SCALE=10m`): a million or ten million S47 enquiries on
+PostgreSQL.
 
-Creates a scratch database, fills it with the demo generator (`generate_demo_data --children 400000` gives
-about a million S47 enquiries), then times:
+Creates a scratch database, fills it with the demo generator (`generate_demo_data --children N`, about 2.5
+S47 enquiries a child: SCALE=1m is 400,000 children, 10m is 4,000,000), then times:
 
 - a full recomputation of every metric for every month and team (`metrics.services.metrics_recompute`);
-- the refresh after an import of the 1,000 most recent enquiries (`metrics.services.metrics_refresh`):
-  `metrics_refresh_1000_rows_ms`, goal at most 300 ms;
-- the dashboard page, and the first page of a drill-down (Django's test client: server time, no network).
+- the refresh after an import of the 1,000 most recent enquiries (`metrics.services.metrics_refresh`);
+- the dashboard page, and a drill-down's first page and a late page of it (keyset pagination: the page
+  after the cursor of the record a page from the end), with Django's test client: server time, no
+  network; and the consent drill-down's records not met over twelve months;
+- the database's size, and that size per million S47 enquiries.
 
-Each figure is printed on a line of its own as `name: value`. Targets on the 2-core reference machine:
-recomputation under 5 s, dashboard under 50 ms, drill-down's first page under 150 ms. The scratch database
-is dropped at the end unless --keep is given; --reuse times an existing one without regenerating it.
+Each figure is printed on a line of its own as `name: value`, and a timed figure with its goal at that
+scale, `name: value (10m, goal <= 20: met)`. Timings are medians (RECOMPUTE_RUNS, PAGE_RUNS). The scratch
+database is dropped at the end unless --keep is given; --reuse times an existing one without
+regenerating it (apply new migrations first: `DATABASE_URL=... manage.py migrate`).
 
-    python bench/metrics.py [--children 400000] [--seed 2014] [--database-url postgres://...] [--keep|--reuse]
+    python bench/metrics.py [--scale 1m|10m|small] [--children N] [--seed 2014] [--database-url postgres://...]
+        [--keep|--reuse]
 """
 
 import argparse
@@ -24,19 +29,52 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script, bench/ is on the path and the project is not
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_metrics"
+SERVER = "postgres://postgres@127.0.0.1:5432/"
 RECOMPUTE_RUNS = 3
 REFRESH_ROWS = 1000
 PAGE_RUNS = 15
+BENCH_USER = "bench-admin"
+# SCALE: demo children, the scratch database's name, and each timed figure's goal (at most) there.
+SCALES = {
+    "small": (40, "bench_small", {}),
+    "1m": (
+        400_000,
+        "bench_metrics",
+        {
+            "metrics_recompute_s": 5,
+            "metrics_refresh_1000_rows_ms": 300,
+            "dashboard_ms": 50,
+            "drilldown_first_page_ms": 150,
+            "drilldown_late_page_ms": 150,
+        },
+    ),
+    "10m": (
+        4_000_000,
+        "bench_10m",
+        {
+            "metrics_recompute_s": 20,
+            "metrics_refresh_1000_rows_ms": 300,
+            "dashboard_ms": 20,
+            "drilldown_first_page_ms": 100,
+            "drilldown_late_page_ms": 100,
+            "drilldown_not_met_12_months_ms": 100,
+        },
+    ),
+}
 
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=SCALES, default="1m", help="Default: %(default)s.")
     parser.add_argument(
-        "--children", type=int, default=400_000, help="Demo children (2.5 S47 enquiries each)."
+        "--children", type=int, help="Demo children (2.5 S47 enquiries each); default: the scale's."
     )
     parser.add_argument("--seed", type=int, default=2014)
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL"),
+        help="Default: the scale's scratch database on 127.0.0.1 (bench_metrics, bench_10m).",
+    )
     parser.add_argument("--keep", action="store_true", help="Keep the scratch database afterwards.")
     parser.add_argument("--reuse", action="store_true", help="Time an existing database; implies --keep.")
     return parser.parse_args()
@@ -96,8 +134,8 @@ def _time_recompute(runs: int = RECOMPUTE_RUNS) -> dict:
         written = metrics_recompute()
         seconds.append(time.perf_counter() - started)
     figures["snapshots"] = written
-    figures["metrics_recompute_1m_s"] = round(statistics.median(seconds), 2)
-    figures["metrics_recompute_1m_first_s"] = round(seconds[0], 2)
+    figures["metrics_recompute_s"] = round(statistics.median(seconds), 2)
+    figures["metrics_recompute_first_s"] = round(seconds[0], 2)
     return figures
 
 
@@ -160,7 +198,7 @@ def signed_in_client():
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     user, _ = User.objects.get_or_create(
-        username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
+        username=BENCH_USER, defaults={"is_superuser": True, "is_staff": True}
     )
     device, _ = TOTPDevice.objects.get_or_create(user=user, name="Bench", defaults={"confirmed": True})
     client = Client()
@@ -171,22 +209,50 @@ def signed_in_client():
     return client
 
 
+def late_page_cursor(username: str, metric_key: str, month) -> str | None:
+    """The cursor (`?after=`) of a drill-down's record a page and one from the end: the page after it is
+    the list's last, read from the cursor as any page is. None where the list is shorter than that."""
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from common.pagination import PAGE_SIZE, cursor_of
+    from metrics import measures, selectors
+
+    records = selectors.drilldown_records(
+        User.objects.get(username=username),
+        measures.get(metric_key),
+        first=month,
+        last=month,
+        met=None,
+        today=timezone.localdate(),
+    )
+    parts, keys = selectors.drilldown_pages(records, met=None)
+    last = len(parts) - 1
+    row = parts[last].order_by(*[f"-{key}" for key in keys])[PAGE_SIZE : PAGE_SIZE + 1].first()
+    return cursor_of(last, row, keys) if row else None
+
+
 def time_pages(runs: int = PAGE_RUNS) -> dict:
-    """The dashboard and two drill-downs, each the median of `runs` requests after a warm-up, in ms."""
+    """The dashboard and the drill-downs, each the median of `runs` requests after a warm-up, in ms."""
     from django.urls import reverse
     from django.utils import timezone
 
     from metrics.periods import add_months, last_complete_month, month_param
 
     client = signed_in_client()
-    month = month_param(last_complete_month(timezone.localdate()))
-    year_ago = month_param(add_months(last_complete_month(timezone.localdate()), -11))
+    last_month = last_complete_month(timezone.localdate())
+    month = month_param(last_month)
+    year_ago = month_param(add_months(last_month, -11))
+    one_month = {"start": month, "end": month}
+    within_15_days = reverse("metrics-drilldown", args=["s47_within_15_days"])
+    cursor = late_page_cursor(BENCH_USER, "s47_within_15_days", last_month)
+    late = {**one_month, "after": cursor} if cursor else one_month
+    if cursor and 'rel="prev"' not in client.get(within_15_days, late).content.decode():
+        raise RuntimeError(f"{within_15_days} after {cursor} did not answer with a late page.")
     pages = {
         "dashboard_ms": (reverse("metrics-dashboard"), None),
-        "drilldown_first_page_ms": (
-            reverse("metrics-drilldown", args=["s47_within_15_days"]),
-            {"start": month, "end": month},
-        ),
+        "drilldown_first_page_ms": (within_15_days, one_month),
+        "drilldown_late_page_ms": (within_15_days, late),
         "drilldown_not_met_12_months_ms": (
             reverse("metrics-drilldown", args=["consent_recorded"]),
             {"start": year_ago, "end": month, "met": "missed"},
@@ -195,17 +261,45 @@ def time_pages(runs: int = PAGE_RUNS) -> dict:
     return {name: round(_time_page(client, url, data, runs=runs)) for name, (url, data) in pages.items()}
 
 
+def database_size() -> dict:
+    """The database's size on disk, and that size per million S47 enquiries (PostgreSQL only)."""
+    from django.db import connection
+
+    from cases.models import S47Enquiry
+
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        megabytes = cursor.fetchone()[0] / 1024**2
+    enquiries = S47Enquiry.objects.count()
+    return {
+        "database_size_mb": round(megabytes),
+        "database_mb_per_million_enquiries": round(megabytes / (enquiries / 1e6)) if enquiries else None,
+    }
+
+
+def _with_goal(name: str, value, scale: str) -> str:
+    goal = SCALES[scale][2].get(name)
+    if goal is None:
+        return str(value)
+    return f"{value} ({scale}, goal <= {goal}: {'met' if value <= goal else 'not met'})"
+
+
 def main() -> None:
     arguments = _arguments()
-    url = arguments.database_url
+    children, name, _goals = SCALES[arguments.scale]
+    url = arguments.database_url or SERVER + name
     if not arguments.reuse:
         _create(url)
     try:
         _setup_django(url)
+        _say("scale", arguments.scale)
         if not arguments.reuse:
-            _fill(arguments.seed, arguments.children)
-        for name, value in {**_time_recompute(), **_time_refresh(), **time_pages()}.items():
-            _say(name, value)
+            _fill(arguments.seed, arguments.children or children)
+        figures = {**_time_recompute(), **_time_refresh(), **time_pages(), **database_size()}
+        for figure, value in figures.items():
+            _say(figure, _with_goal(figure, value, arguments.scale))
     finally:
         if not (arguments.keep or arguments.reuse):
             from django.db import connections

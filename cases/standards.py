@@ -56,7 +56,11 @@ def holds(model: type[SourceHeldFields], *fields: str) -> Q:
     mask = model.source_mask(fields)
     if not mask:
         return Q()
-    return Q(Exact(F("unknown_fields").bitand(mask), 0))
+    # `unknown_fields = 0` first, though the bit test alone says the same: PostgreSQL estimates the share
+    # of rows an equality on a column matches from its statistics (nearly all records hold every field),
+    # but guesses half a percent for a test on an expression such as `unknown_fields & 1`; that guess
+    # once made it read every record of a month to show a drill-down's 50, not the first 50 by the index.
+    return Q(unknown_fields=0) | Q(Exact(F("unknown_fields").bitand(mask), 0))
 
 
 @dataclasses.dataclass(frozen=True)

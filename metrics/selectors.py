@@ -264,6 +264,20 @@ def drilldown_records(
     return queryset.select_related(*_RELATED.get(metric.model, ("child", "team"))).order_by(*order)
 
 
+def drilldown_pages(records: QuerySet, *, met: bool | None) -> tuple[list[QuerySet], tuple[str, ...]]:
+    """The records of `drilldown_records` (given the same `met`) as common.pagination.keyset_page reads
+    them a page at a time: runs one after another, each in the order of the keys returned. Records ordered
+    not met first are two runs, those not met then those met, each by (period date, pk): each page is then
+    a range of the period date's index, never a sort of every record of the period by `met` (a CASE over
+    the standard's fields)."""
+    order = tuple(str(key) for key in records.query.order_by)  # field names (drilldown_records)
+    if order[0] != "met":
+        return [records], order
+    if met is not None:  # one run already
+        return [records], order[1:]
+    return [records.filter(met=False), records.filter(met=True)], order[1:]
+
+
 def drilldown_coverage(
     user: User | AnonymousUser,
     metric: Metric,

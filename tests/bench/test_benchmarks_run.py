@@ -7,11 +7,13 @@ The suite turns two-factor off (config/settings_test.py); the benchmarks run wit
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from bench import answers_import, metrics, name_guard
 from metrics.models import MetricSnapshot
 from metrics.services import metrics_recompute
+from tests.factories import S47EnquiryFactory
 
 
 @pytest.fixture
@@ -36,8 +38,59 @@ def test_the_metrics_benchmark_times_the_dashboard_and_drilldowns_signed_in_as_s
     assert refreshed["metrics_refresh_rows"] == 5 and refreshed["metrics_refresh_5_rows_ms"] >= 0
     metrics_recompute()  # the refresh left what counting everything again gives
     assert _figures() == after_refresh
-    assert set(pages) == {"dashboard_ms", "drilldown_first_page_ms", "drilldown_not_met_12_months_ms"}
+    assert set(pages) == {
+        "dashboard_ms",
+        "drilldown_first_page_ms",
+        "drilldown_late_page_ms",
+        "drilldown_not_met_12_months_ms",
+    }
     assert all(milliseconds >= 0 for milliseconds in pages.values())
+
+
+@pytest.mark.django_db
+def test_the_late_page_is_the_drilldowns_last_read_after_a_cursor(shipped_settings):
+    """Enough enquiries completed last month for three pages: the late page timed is read after the cursor
+    of the record a page and one from the end (time_pages checks it has a Previous link): the last page."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from common.pagination import PAGE_SIZE
+    from metrics.periods import last_complete_month, month_param
+
+    month = last_complete_month(timezone.localdate())
+    for number in range(2 * PAGE_SIZE + 7):
+        S47EnquiryFactory.create(
+            start_date=month + datetime.timedelta(days=number % 9),
+            end_date=month + datetime.timedelta(days=number % 9 + 12),
+        )
+    client = metrics.signed_in_client()  # the benchmark's user, signed in with two-factor
+
+    cursor = metrics.late_page_cursor(metrics.BENCH_USER, "s47_within_15_days", month)
+    pages = metrics.time_pages(runs=1)
+
+    assert cursor is not None and pages["drilldown_late_page_ms"] >= 0
+    query = {"start": month_param(month), "end": month_param(month)}
+    late = client.get(reverse("metrics-drilldown", args=["s47_within_15_days"]), {**query, "after": cursor})
+    assert len(late.context["rows"]) == PAGE_SIZE and not late.context["page"].has_next
+
+
+@pytest.mark.django_db
+def test_the_metrics_benchmark_gives_each_timed_figure_its_goal_and_the_database_size():
+    from django.db import connection
+
+    S47EnquiryFactory.create()
+
+    sizes = metrics.database_size()
+
+    assert metrics._with_goal("drilldown_late_page_ms", 99, "10m") == "99 (10m, goal <= 100: met)"
+    assert metrics._with_goal("metrics_recompute_s", 21.5, "10m") == "21.5 (10m, goal <= 20: not met)"
+    assert metrics._with_goal("snapshots", 1200, "10m") == "1200"
+    if connection.vendor == "postgresql":
+        assert sizes["database_size_mb"] > 0 and sizes["database_mb_per_million_enquiries"] > 0
+    else:
+        assert sizes == {}
 
 
 @pytest.mark.django_db
@@ -125,7 +178,6 @@ def test_the_capacity_benchmark_prints_each_figure_of_each_page_served_by_gunico
     two-factor sign-in per role, every page answered without a failure, and three figure lines a page."""
     from django.conf import settings
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
-    from django.contrib.auth.models import User
 
     from bench import capacity
 

@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import re
+import urllib.parse
 
 import openpyxl
 import pytest
@@ -313,6 +314,111 @@ def test_the_drilldown_pages_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(_drilldown(), MARCH)
     assert len(response.context["rows"]) == 50
+    # A late page, after the cursor of the first: as many queries, none of them with OFFSET.
+    with django_assert_max_num_queries(12) as late:
+        response = client.get(_drilldown(), {**MARCH, "after": response.context["page"].next_cursor})
+    assert len(response.context["rows"]) == 13
+    assert not [query for query in late.captured_queries if "OFFSET" in query["sql"].upper()]
+
+
+def _many_in_march(count: int) -> None:
+    """`count` enquiries completed in March 2014, every third late (not met), on a few days each."""
+    for number in range(count):
+        start = D(2014, 3, 3 + number % 5)
+        late = number % 3 == 0
+        S47EnquiryFactory.create(
+            child__child_id=f"C-MANY-{number:03d}",
+            start_date=start,
+            end_date=start + datetime.timedelta(days=24 if late else 14),
+        )
+
+
+def _next_links(client, query: dict) -> list[list[str]]:
+    """The child IDs of every page, following each page's Next link from the first."""
+    pages = []
+    while True:
+        response = client.get(_drilldown(), query)
+        pages.append(_child_ids(response))
+        link = re.search(r'href="\?([^"]*)" rel="next"', response.content.decode())
+        if not link:
+            return pages
+        query = dict(re.findall(r"([^&=]+)=([^&]*)", link[1].replace("&amp;", "&")))
+        query = {name: urllib.parse.unquote_plus(value) for name, value in query.items()}
+        assert "after" in query and "page" not in query
+
+
+def test_the_drilldown_pages_by_next_links_through_every_record_as_the_export_orders_them(
+    client, manager, enquiries
+):
+    """Keyset pagination: 120 more records, not met first, each on one page exactly, in the order of the
+    CSV export; the count is every record, on every page."""
+    _many_in_march(120)
+    client.force_login(manager)
+
+    pages = _next_links(client, MARCH)
+
+    export = client.get(_drilldown(), {**MARCH, "format": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))[1:]
+    assert [len(page) for page in pages] == [50, 50, 23]
+    assert [child for page in pages for child in page] == [row[0] for row in rows]
+    met = [row[-1] for row in rows]
+    assert met == sorted(met, key=lambda value: value == "Met")  # not met first
+    late = client.get(_drilldown(), MARCH)
+    assert "123 records." in late.content.decode()
+
+
+def test_each_drilldown_page_logs_the_children_it_shows(client, manager, enquiries):
+    _many_in_march(60)
+    client.force_login(manager)
+
+    pages = _next_links(client, MARCH)
+
+    entries = AccessLogEntry.objects.filter(object_type="metric drill-down").order_by("pk")
+    logged = [sorted(entry.children.values_list("child_ref", flat=True)) for entry in entries]
+    assert logged == [sorted(page) for page in pages] and len(pages) == 2
+
+
+def test_previous_goes_back_to_the_page_before(client, manager, enquiries):
+    _many_in_march(120)
+    client.force_login(manager)
+    first = client.get(_drilldown(), MARCH)
+    second = client.get(_drilldown(), {**MARCH, "after": first.context["page"].next_cursor})
+    third = client.get(_drilldown(), {**MARCH, "after": second.context["page"].next_cursor})
+    assert 'rel="prev"' in third.content.decode() and 'rel="next"' not in third.content.decode()
+
+    back = client.get(_drilldown(), {**MARCH, "before": third.context["page"].previous_cursor})
+    again = client.get(_drilldown(), {**MARCH, "before": back.context["page"].previous_cursor})
+
+    assert _child_ids(back) == _child_ids(second)
+    assert _child_ids(again) == _child_ids(first) and 'rel="prev"' not in again.content.decode()
+
+
+def test_a_filtered_drilldown_pages_within_its_filter_and_counts_it(client, manager, enquiries):
+    _many_in_march(120)  # 40 late, and C-LATE
+    client.force_login(manager)
+
+    pages = _next_links(client, {**MARCH, "met": "missed"})
+
+    assert [len(page) for page in pages] == [41] and "C-LATE" in pages[0]
+    assert "41 records." in client.get(_drilldown(), {**MARCH, "met": "missed"}).content.decode()
+
+
+def test_a_filtered_drilldown_counts_up_to_its_limit_and_says_there_are_more(
+    client, manager, enquiries, monkeypatch
+):
+    from metrics import views
+
+    _many_in_march(120)  # 80 met, and C-MET and C-SOUTH
+    monkeypatch.setattr(views, "LISTED_COUNT_LIMIT", 81)
+    client.force_login(manager)
+
+    met = client.get(_drilldown(), {**MARCH, "met": "met"}).content.decode()
+    missed = client.get(_drilldown(), {**MARCH, "met": "missed"}).content.decode()
+    every = client.get(_drilldown(), MARCH).content.decode()
+
+    assert "More than 81 records." in met
+    assert "41 records." in missed and "More than" not in missed
+    assert "123 records." in every  # unfiltered: the coverage's exact count
 
 
 def test_the_csv_export_lists_every_record_and_neutralises_formulas(client, manager, north):
