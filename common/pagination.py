@@ -25,6 +25,12 @@ CURSOR_SEPARATOR = "_"
 COUNT_LIMIT = 10_000  # 200 pages of 50: beyond it a list says "more than 10,000" and asks for a filter
 
 
+def count_up_to(queryset: QuerySet, limit: int) -> tuple[int, bool]:
+    """(the rows, at most `limit`; whether there are more): reads at most `limit` + 1 rows, in no order."""
+    found = queryset.order_by()[: limit + 1].count()
+    return min(found, limit), found > limit
+
+
 class CappedPaginator(Paginator):
     """A paginator that counts no further than `limit` rows.
 
@@ -39,17 +45,17 @@ class CappedPaginator(Paginator):
         self.limit = limit
 
     @cached_property
-    def _counted(self) -> int:
-        return self.queryset.order_by()[: self.limit + 1].count()
+    def _counted(self) -> tuple[int, bool]:
+        return count_up_to(self.queryset, self.limit)
 
     @cached_property
     def count(self) -> int:
-        return min(self._counted, self.limit)
+        return self._counted[0]
 
     @property
     def capped(self) -> bool:
         """Whether there are more rows than the limit (and than `count` says)."""
-        return self._counted > self.limit
+        return self._counted[1]
 
     @property
     def shown_count(self) -> str:

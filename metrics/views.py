@@ -16,7 +16,7 @@ from common.access_log import access_log_record
 from common.decorators import role_required
 from common.http import AuthenticatedHttpRequest
 from common.models import AccessLogEntry
-from common.pagination import AFTER, BEFORE, keyset_page, page_of, query_without
+from common.pagination import AFTER, BEFORE, count_up_to, keyset_page, page_of, query_without
 from metrics import benchmark, drilldown, measures, presenters, regional, selectors, services, tasks
 from metrics.access import BENCHMARK_EXCHANGE_ROLES, DASHBOARD_ROLES, DRILLDOWN_ROLES, TARGET_ROLES
 from metrics.forms import (
@@ -32,7 +32,7 @@ from metrics.models import BenchmarkPack, MetricRun, MetricTarget
 from metrics.periods import month_end
 
 EXPORT_FORMATS = ("csv", "xlsx")
-# A filtered drill-down counts its records up to this many ("More than 1000 records"): counting every record
+# A filtered drill-down counts its records up to this many ("More than 1,000 records"): counting every record
 # not met over a year of ten million enquiries reads each of them, where the page itself reads fifty.
 LISTED_COUNT_LIMIT = 1000
 FILTER_PARAMS = ("start", "end", "team", "leaving_months")
@@ -167,6 +167,7 @@ def drilldown_view(request: AuthenticatedHttpRequest, metric_key: str) -> HttpRe
             "page": page,
             "count": count,
             "more": more,
+            "count_text": f"{count:,}",
             "query": query_without(request, "format", AFTER, BEFORE),
             "filter_query": _filter_query(request, ("team",)),
         },
@@ -356,8 +357,7 @@ def _listed_count(records, unfiltered: int | None) -> tuple[int, bool]:
     filtered (met or not, the count beside the figure, a child), up to LISTED_COUNT_LIMIT."""
     if unfiltered is not None:
         return unfiltered, False
-    found = records.order_by()[: LISTED_COUNT_LIMIT + 1].count()
-    return min(found, LISTED_COUNT_LIMIT), found > LISTED_COUNT_LIMIT
+    return count_up_to(records, LISTED_COUNT_LIMIT)
 
 
 def _rows(page, columns):

@@ -83,10 +83,7 @@ class TestCountingStopsAtTheLimit:
         assert "LIMIT 11" in sql and "ORDER BY" not in sql
 
     def test_thousands_are_grouped(self, db):
-        paginator = CappedPaginator(_entries(3), 2, limit=2)
-        paginator.limit = 10_000
-        paginator.__dict__["_counted"] = 10_001
-        assert paginator.shown_count == "More than 10,000"
+        assert CappedPaginator(_entries(1001), 50, limit=1000).shown_count == "More than 1,000"
 
 
 def test_a_long_access_log_says_more_than_and_page_of_more_than(client, administrator, monkeypatch):
