@@ -261,15 +261,25 @@ def figures(scale: str, results: dict) -> tuple[list[str], int]:
 
 
 def measure(
-    database_url: str, config: dict[str, Any], *, workers: int, seconds: float, work: Path
+    database_url: str,
+    config: dict[str, Any],
+    *,
+    workers: int,
+    seconds: float,
+    work: Path,
+    static_root: Path | None = None,
 ) -> dict[str, Any]:
-    """gunicorn on the database, as production starts it, and the locust run against it."""
+    """gunicorn on the database, as production starts it, and the locust run against it. The static files
+    are collected into `work` unless `static_root` holds them already."""
     from bench import load
 
     port = load._free_port()
-    env = load._server_env(database_url, "", work / "static")  # no broker: none of the pages sends a task
+    # No broker: none of the pages sends a task.
+    env = load._server_env(database_url, "", static_root or work / "static")
     production = ("--access-logfile=-",)  # the Dockerfile's command; gunicorn's other settings as it ships
-    server = load._start_gunicorn(env, port, workers, work / "gunicorn.log", production)
+    server = load._start_gunicorn(
+        env, port, workers, work / "gunicorn.log", production, collect_static=static_root is None
+    )
     try:
         return run_locust(
             config, host=f"http://127.0.0.1:{port}", server_pid=server.pid, seconds=seconds, work=work

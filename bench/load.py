@@ -237,13 +237,22 @@ def _server_env(url: str, redis_url: str, static_root: Path) -> dict:
 
 
 def _start_gunicorn(
-    env: dict, port: int, workers: int, log: Path, options: tuple[str, ...] = ("--timeout=60", "--preload")
+    env: dict,
+    port: int,
+    workers: int,
+    log: Path,
+    options: tuple[str, ...] = ("--timeout=60", "--preload"),
+    *,
+    collect_static: bool = True,
 ) -> subprocess.Popen:
     """gunicorn serving config.wsgi on 127.0.0.1:`port` with `workers` sync workers, once every worker has
-    rendered a page; its output goes to `log`. `--preload` imports the app once, before the workers fork."""
-    subprocess.run(  # noqa: S603 (fixed command)
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
+    rendered a page; its output goes to `log`. `--preload` imports the app once, before the workers fork.
+    The static files are collected into the env's STATIC_ROOT first, unless `collect_static` is False (a
+    caller that collected them already: the benchmark tests)."""
+    if collect_static:
+        subprocess.run(  # noqa: S603 (fixed command)
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+        )
     server = subprocess.Popen(  # noqa: S603
         [
             str(BIN / "gunicorn"),

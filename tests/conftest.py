@@ -11,6 +11,7 @@ from psycopg import sql
 from common import roles
 from tests.browser_fixtures import assert_accessible, axe, browser, page  # noqa: F401  (fixtures)
 from tests.factories import UserFactory
+from tests.static_files import production_static  # noqa: F401  (fixture)
 
 # A transactional test (live server, real worker, transaction=True) ends by emptying every table, rows of the
 # data migrations too. pytest-django runs those tests last, but under pytest-xdist a worker may still run

@@ -173,7 +173,9 @@ CAPACITY_PAGES = (
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_capacity_benchmark_prints_each_figure_of_each_page_served_by_gunicorn(tmp_path):
+def test_the_capacity_benchmark_prints_each_figure_of_each_page_served_by_gunicorn(
+    tmp_path, production_static
+):
     """`make capacity` on a dozen children for a second a page: gunicorn with production settings, one
     two-factor sign-in per role, every page answered without a failure, and three figure lines a page."""
     from django.conf import settings
@@ -202,7 +204,10 @@ def test_the_capacity_benchmark_prints_each_figure_of_each_page_served_by_gunico
     # capacity` runs them all.
     measured = ("case_list", "autosave", "report_page")
     config["pages"] = [page for page in config["pages"] if page["name"] in measured]
-    results = capacity.measure(url, config, workers=1, seconds=1, work=tmp_path)
+    # The static files as production collects them, once for the run (tests/static_files.py).
+    results = capacity.measure(
+        url, config, workers=1, seconds=1, work=tmp_path, static_root=production_static
+    )
     lines, failures = capacity.figures("demo", results)
 
     assert not results["sign_in_problem"] and failures == 0, (

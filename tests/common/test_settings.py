@@ -5,15 +5,11 @@ import os
 import secrets
 import subprocess
 import sys
-from functools import partial
-from unittest.mock import patch
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.test import override_settings
-from whitenoise.compress import Compressor
-from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+from tests.static_files import PRODUCTION_STATIC_STORAGE
 
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -68,35 +64,11 @@ def test_production_settings_refuse_to_load_without_allowed_hosts():
     assert "ALLOWED_HOSTS must be set when DEBUG is false." in result.stderr
 
 
-# The static files storage production uses (DEBUG off); the production process below confirms it.
-PRODUCTION_STATIC_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
-
-
-@pytest.fixture(scope="module")
-def collected_static(tmp_path_factory):
-    """collectstatic with production's storage, run once in this process (no second Django start-up).
-
-    Gzip only: brotli at whitenoise's quality 11 takes most of a minute over the fonts and the admin's
-    files, and is whitenoise's own code; the manifest, the hashed names and the compression step are ours to
-    check."""
-    root = tmp_path_factory.mktemp("static")
-    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": PRODUCTION_STATIC_STORAGE}}
-    gzip_only = partial(Compressor, use_brotli=False)
-    with (
-        override_settings(STATIC_ROOT=root, STORAGES=storages),
-        patch.object(
-            CompressedManifestStaticFilesStorage, "create_compressor", lambda _, **kw: gzip_only(**kw)
-        ),
-    ):
-        call_command("collectstatic", "--noinput", verbosity=0)
-    return root
-
-
-def test_production_static_files_collect_with_the_manifest_storage(collected_static):
-    manifest = json.loads((collected_static / "staticfiles.json").read_text())
+def test_production_static_files_collect_with_the_manifest_storage(production_static):
+    manifest = json.loads((production_static / "staticfiles.json").read_text())
     hashed = manifest["paths"]["govuk/app.css"]
-    assert hashed != "govuk/app.css" and (collected_static / hashed).exists()
-    assert (collected_static / f"{hashed}.gz").exists(), "collected files are compressed for whitenoise"
+    assert hashed != "govuk/app.css" and (production_static / hashed).exists()
+    assert (production_static / f"{hashed}.gz").exists(), "collected files are compressed for whitenoise"
 
 
 def test_celery_beat_runs_every_job_declared_in_the_schedule_module():
@@ -141,8 +113,8 @@ print(json.dumps({
 
 
 @pytest.fixture(scope="module")
-def production_response(collected_static):
-    result = _manage("shell", "-c", PRODUCTION_RESPONSE, STATIC_ROOT=str(collected_static))
+def production_response(production_static):
+    result = _manage("shell", "-c", PRODUCTION_RESPONSE, STATIC_ROOT=str(production_static))
     assert result.returncode == 0, result.stderr[-2000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
