@@ -243,6 +243,10 @@ def figures(scale: str, results: dict) -> tuple[list[str], int]:
         rps = len(times) / seconds if seconds else 0.0
         p95 = percentile(times, 0.95)
         cpu_ms = 1000 * result.get("cpu_seconds", 0.0) / len(times) if times else 0.0
+        client_ms, database_ms = (
+            1000 * result.get(f"{part}_cpu_seconds", 0.0) / len(times) if times else 0.0
+            for part in ("client", "database")
+        )
 
         p95_met = None if goal.p95_ms is None else p95 < goal.p95_ms
         lines += [
@@ -251,6 +255,9 @@ def figures(scale: str, results: dict) -> tuple[list[str], int]:
             _figure(
                 f"capacity_{page}_cpu_ms", f"{cpu_ms:.1f}", scale, f"< {goal.cpu_ms:g}", cpu_ms < goal.cpu_ms
             ),
+            # Where the rest of the two cores went: locust itself, and PostgreSQL (no goal: for reading).
+            _figure(f"capacity_{page}_client_cpu_ms", f"{client_ms:.1f}", scale, "", None),
+            _figure(f"capacity_{page}_database_cpu_ms", f"{database_ms:.1f}", scale, "", None),
         ]
         if result["failures"]:
             lines.append(

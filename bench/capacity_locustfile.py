@@ -75,6 +75,21 @@ def worker_cpu_seconds(server_pid: int) -> float:
     return total
 
 
+def database_cpu_seconds() -> float:
+    """User and system CPU seconds of the PostgreSQL server's processes so far, where this machine runs it
+    (0 where it cannot see them): the database's share of a request."""
+    total = 0.0
+    for process in psutil.process_iter(["name"]):
+        if not (process.info["name"] or "").startswith("postgres"):
+            continue
+        try:
+            times = process.cpu_times()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        total += times.user + times.system
+    return total
+
+
 class CapacityUser(HttpUser):
     wait_time = constant(0)
 
@@ -172,6 +187,7 @@ def _measure(page: dict) -> None:
     RUN.page = page
     gevent.sleep(min(1.0, seconds / 4))  # warm-up, not measured
     cpu_before = worker_cpu_seconds(CONFIG["server_pid"])
+    client_before, database_before = time.process_time(), database_cpu_seconds()
     RUN.measured_from = started = time.monotonic()
     gevent.sleep(seconds)
     RUN.page = None
@@ -182,6 +198,9 @@ def _measure(page: dict) -> None:
     RUN.results[page["name"]] |= {
         "seconds": answered - started,
         "cpu_seconds": worker_cpu_seconds(CONFIG["server_pid"]) - cpu_before,
+        # locust's own process (this one), and the database, over the same window
+        "client_cpu_seconds": time.process_time() - client_before,
+        "database_cpu_seconds": database_cpu_seconds() - database_before,
     }
     RUN.measured_from = None
 

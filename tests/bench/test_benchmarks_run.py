@@ -177,7 +177,7 @@ def test_the_capacity_benchmark_prints_each_figure_of_each_page_served_by_gunico
     tmp_path, production_static
 ):
     """`make capacity` on a dozen children for a second a page: gunicorn with production settings, one
-    two-factor sign-in per role, every page answered without a failure, and three figure lines a page."""
+    two-factor sign-in per role, every page answered without a failure, and five figure lines a page."""
     from django.conf import settings
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
@@ -216,9 +216,15 @@ def test_the_capacity_benchmark_prints_each_figure_of_each_page_served_by_gunico
     )
     parsed = [CAPACITY_FIGURE.fullmatch(line) for line in lines]
     assert all(parsed), lines
-    expected = {f"capacity_{page}_{figure}" for page in measured for figure in ("rps", "p95_ms", "cpu_ms")}
+    kinds = ("rps", "p95_ms", "cpu_ms", "client_cpu_ms", "database_cpu_ms")
+    expected = {f"capacity_{page}_{figure}" for page in measured for figure in kinds}
     figures = {match[1]: float(match[2]) for match in parsed if match}
     assert set(figures) == expected and len(lines) == len(expected)
     assert all(
-        figures[f"capacity_{page}_rps"] > 0 and figures[f"capacity_{page}_cpu_ms"] > 0 for page in measured
+        figures[f"capacity_{page}_rps"] > 0
+        and figures[f"capacity_{page}_cpu_ms"] > 0
+        and figures[f"capacity_{page}_client_cpu_ms"] > 0  # locust spent CPU sending the requests
+        for page in measured
     )
+    if (database["HOST"] or "127.0.0.1") in ("127.0.0.1", "localhost"):  # its processes are on this machine
+        assert all(figures[f"capacity_{page}_database_cpu_ms"] > 0 for page in measured)
