@@ -75,19 +75,26 @@ def worker_cpu_seconds(server_pid: int) -> float:
     return total
 
 
-def database_cpu_seconds() -> float:
-    """User and system CPU seconds of the PostgreSQL server's processes so far, where this machine runs it
-    (0 where it cannot see them): the database's share of a request."""
-    total = 0.0
+def database_cpu_times() -> dict[int, float]:
+    """User and system CPU seconds so far of each PostgreSQL server process this machine runs (none where it
+    cannot see them), by process id: the database's share of a request."""
+    times = {}
     for process in psutil.process_iter(["name"]):
         if not (process.info["name"] or "").startswith("postgres"):
             continue
         try:
-            times = process.cpu_times()
+            cpu = process.cpu_times()
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
-        total += times.user + times.system
-    return total
+        times[process.pid] = cpu.user + cpu.system
+    return times
+
+
+def database_cpu_since(before: dict[int, float]) -> float:
+    """The CPU seconds PostgreSQL's processes spent since `before` (database_cpu_times): each process's
+    own increase, a new one's whole; one that ended in between is not counted (an undercount, never a
+    negative figure)."""
+    return sum(max(0.0, now - before.get(pid, 0.0)) for pid, now in database_cpu_times().items())
 
 
 class CapacityUser(HttpUser):
@@ -187,7 +194,7 @@ def _measure(page: dict) -> None:
     RUN.page = page
     gevent.sleep(min(1.0, seconds / 4))  # warm-up, not measured
     cpu_before = worker_cpu_seconds(CONFIG["server_pid"])
-    client_before, database_before = time.process_time(), database_cpu_seconds()
+    client_before, database_before = time.process_time(), database_cpu_times()
     RUN.measured_from = started = time.monotonic()
     gevent.sleep(seconds)
     RUN.page = None
@@ -200,7 +207,7 @@ def _measure(page: dict) -> None:
         "cpu_seconds": worker_cpu_seconds(CONFIG["server_pid"]) - cpu_before,
         # locust's own process (this one), and the database, over the same window
         "client_cpu_seconds": time.process_time() - client_before,
-        "database_cpu_seconds": database_cpu_seconds() - database_before,
+        "database_cpu_seconds": database_cpu_since(database_before),
     }
     RUN.measured_from = None
 
