@@ -45,7 +45,3 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     DATABASES["default"]["ENGINE"] = "tests.fast_flush_postgresql"  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
-# Each test closes its database connections, as Django's default does: a connection kept open (production's
-# DATABASE_CONN_MAX_AGE) by a thread of a browser or live-server test would outlive the run and stop the
-# test databases being dropped ("is being accessed by other users").
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
