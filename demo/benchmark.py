@@ -4,9 +4,8 @@
 Each neighbour is this install's own figures for the last twelve complete months, scaled to a council of
 another size (and a larger audit programme) and shifted up or down by a seeded amount, then suppressed as
 an export is, signed with a key made for it and imported through the same checks as a real pack (its key
-trusted first). The councils are invented
-("Demo neighbour North" ...); nothing in them comes from a real council. Made once: run again, it finds the
-packs and changes nothing."""
+trusted first). The councils are invented ("Demo neighbour North" ...); nothing in them comes from a real
+council. Made once: run again, it finds the packs and changes nothing."""
 
 import datetime
 import random
