@@ -47,15 +47,18 @@ browser-deps:
 # transaction=True), tests/conftest.py puts back the rows of the data migrations, so no test depends on the order.
 # Runs on PostgreSQL when it is reachable on 127.0.0.1:5432 (or wherever DATABASE_URL points).
 # It ends with the 25 slowest tests over 3 s (--durations), the list to shorten when the suite grows slow.
+# --dist worksteal: a worker that runs out of tests takes half of what the other has left. pytest-django puts
+# the transactional tests (live server, real worker) last, and under the default scheduling they all fell to
+# one worker, which then ran for a minute after the other had finished.
 test: install browser-deps
 	@db="$${DATABASE_URL:-$$(scripts/services.sh)}"; \
 	echo "Test database: $${db:-SQLite (PostgreSQL not reachable)}"; \
-	DATABASE_URL="$$db" $(VENV)/bin/pytest -q -n 2 --create-db --durations=25 --durations-min=3 $(PYTEST_ARGS)
+	DATABASE_URL="$$db" $(VENV)/bin/pytest -q -n 2 --dist worksteal --create-db --durations=25 --durations-min=3 $(PYTEST_ARGS)
 
 # Unit tests only, on two xdist workers, reusing the test databases of the last run (pytest-django still applies
 # any new migration; after editing an applied migration or an interrupted run, add PYTEST_ARGS=--create-db).
 test-fast: install
-	$(VENV)/bin/pytest -q -n 2 --reuse-db -m "not browser and not worker and not fuzz and not slow" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q -n 2 --dist worksteal --reuse-db -m "not browser and not worker and not fuzz and not slow" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
