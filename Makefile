@@ -60,12 +60,16 @@ test: install browser-deps
 test-fast: install
 	$(VENV)/bin/pytest -q -n 2 --dist worksteal --reuse-db -m "not browser and not worker and not fuzz and not slow" $(PYTEST_ARGS)
 
+# mypy keeps its incremental cache outside the checkout, as a CI cache would: a fresh clone checks only what
+# changed since the last run on this machine (about 2 s instead of 32). mypy compares each file's hash with
+# the cache, so a stale entry is checked again, never trusted.
+MYPY_CACHE_DIR ?= $(HOME)/.cache/casetrack/mypy
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports --no-cache
-	$(VENV)/bin/mypy
+	MYPY_CACHE_DIR="$(MYPY_CACHE_DIR)" $(VENV)/bin/mypy
 	$(VENV)/bin/bandit -c pyproject.toml -r . -ll -q
 	DEBUG=false ALLOWED_HOSTS=casetrack.example.org SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')" \
 		$(PY) manage.py check --deploy --fail-level WARNING
