@@ -449,42 +449,45 @@ def test_the_table_agrees_with_the_roles_each_view_states(route, pattern):
     assert expected[NO_ROLE] == "N" and expected[ANONYMOUS] == "L", pattern.name
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="class")
 def shared_world(django_db_setup, django_db_blocker):
-    """One world for the requests of every URL pattern, built once: in a transaction rolled back after the
-    module, inside which each test runs in its own savepoint (pytest-django's `db`), so whatever a request
-    changes is undone before the next one. (Building it for each of the 150 patterns cost 7 s.)"""
     with django_db_blocker.unblock(), transaction.atomic():
         yield build_world()
         transaction.set_rollback(True)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("route", "pattern"), PATTERNS, ids=[route for route, _ in PATTERNS])
-def test_each_persona_gets_what_the_table_says(shared_world, client, route, pattern):
-    if pattern.name not in MATRIX:
-        pytest.fail(f"{pattern.name} has no row in MATRIX")
-    world = shared_world
-    url, dummy = _url(pattern, world)
-    expected = _expected(pattern.name)
-    wrong = []
-    for persona in PERSONAS:
-        user: User | None = world.users[persona]
-        client.logout()
-        if user is not None:
-            client.force_login(user)
-        since = _last_entry_pk()
-        response = _request(client, url)
-        got = _outcome(response, api=_is_api(route))
-        if unlogged := _children_shown_but_not_logged(response, user, since):
-            wrong.append(f"{persona}: shows {sorted(unlogged)} with no access-log entry naming them")
-        if got == "H" and expected[persona] == "Y" and dummy:
-            got = "Y"  # a dummy id: the 404 comes from the object guard, after the role check
-        if got == "N" and expected[persona] == "F":
-            got = "F"  # a 403 either way; which guard gave it is what the agreement test checks
-        if got != expected[persona]:
-            wrong.append(f"{persona}: expected {expected[persona]}, got {got}")
-    assert not wrong, f"{pattern.name} ({url}):\n" + "\n".join(wrong)
+class TestEachPattern:
+    """One world for the requests of every URL pattern, built once for the class: in a transaction rolled
+    back when the class is done, inside which each test runs in its own savepoint (pytest-django's `db`), so
+    whatever a request changes is undone before the next one. (Building it for each of the 150 patterns cost
+    7 s.) The module's other tests build their own."""
+
+    @pytest.mark.parametrize(("route", "pattern"), PATTERNS, ids=[route for route, _ in PATTERNS])
+    def test_each_persona_gets_what_the_table_says(self, shared_world, client, route, pattern):
+        if pattern.name not in MATRIX:
+            pytest.fail(f"{pattern.name} has no row in MATRIX")
+        world = shared_world
+        url, dummy = _url(pattern, world)
+        expected = _expected(pattern.name)
+        wrong = []
+        for persona in PERSONAS:
+            user: User | None = world.users[persona]
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            since = _last_entry_pk()
+            response = _request(client, url)
+            got = _outcome(response, api=_is_api(route))
+            if unlogged := _children_shown_but_not_logged(response, user, since):
+                wrong.append(f"{persona}: shows {sorted(unlogged)} with no access-log entry naming them")
+            if got == "H" and expected[persona] == "Y" and dummy:
+                got = "Y"  # a dummy id: the 404 comes from the object guard, after the role check
+            if got == "N" and expected[persona] == "F":
+                got = "F"  # a 403 either way; which guard gave it is what the agreement test checks
+            if got != expected[persona]:
+                wrong.append(f"{persona}: expected {expected[persona]}, got {got}")
+        assert not wrong, f"{pattern.name} ({url}):\n" + "\n".join(wrong)
 
 
 @pytest.mark.django_db
