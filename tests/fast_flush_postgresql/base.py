@@ -1,4 +1,5 @@
-"""The suite's PostgreSQL backend (config/settings_test.py): Django's own, except in how it empties the tables.
+"""The suite's PostgreSQL backend (config/settings_test.py): Django's own, except in how it empties the tables
+and how it makes the test databases (copies of a migrated template: creation.py).
 
 Every live-server, real-worker and transaction=True test ends with Django emptying every table. Django's
 PostgreSQL backend does it with one TRUNCATE of all of them, which gives each of the ~80 tables and their
@@ -9,6 +10,8 @@ the tables named (neither used by the suite) is still Django's TRUNCATE.
 """
 
 from django.db.backends.postgresql import base, operations
+
+from tests.fast_flush_postgresql.creation import DatabaseCreation
 
 
 class DatabaseOperations(operations.DatabaseOperations):
@@ -28,3 +31,4 @@ class DatabaseOperations(operations.DatabaseOperations):
 
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
+    creation_class = DatabaseCreation
