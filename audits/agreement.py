@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from statsmodels.stats.inter_rater import cohens_kappa
 
 from audits.models import Answer
 from common.figures import Z_95, Kappa, agreement_text
@@ -84,6 +83,10 @@ def kappa(pairs: list[tuple[str, str]], categories: tuple[str, ...], *, weighted
     # Linear weights over the scale positions 0, 1, 2 (statsmodels' wt="linear": |i - j| / (k - 1)).
     # statsmodels also works out a z test under "no agreement" (unused here), whose variance can come out
     # below zero on small tables: its square root is nan, with a warning. The interval uses var_kappa only.
+    # Imported here, not at the top: statsmodels brings scipy.stats with it, 1.5 s of every process's start
+    # (each gunicorn and Celery worker, each manage.py command), for a figure few requests work out.
+    from statsmodels.stats.inter_rater import cohens_kappa
+
     with np.errstate(invalid="ignore", divide="ignore"):
         result = cohens_kappa(table, wt="linear") if weighted else cohens_kappa(table)
     variance = float(result["var_kappa"])
