@@ -23,7 +23,11 @@ def browser() -> Iterator[Browser]:
     # Playwright's sync API runs the tests in a greenlet where Django opens new connection objects; without
     # the snapshot taken when the test database was made, serialized_rollback would restore nothing (roles
     # and audit tools come from data migrations) once any earlier test had flushed the database.
+    # For the same reason the connections opened before are closed first and the greenlet's own at the end:
+    # one left open outside it made PostgreSQL wait 5 s to drop the test database after the last test, and
+    # then refuse ("being accessed by other users").
     snapshot = getattr(connections[DEFAULT_DB_ALIAS], "_test_serialized_contents", None)
+    connections.close_all()
     with sync_playwright() as playwright:
         if snapshot is not None:
             # Django's test-database snapshot is private: django-stubs leave it out
@@ -31,6 +35,7 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+        connections.close_all()
 
 
 @pytest.fixture
