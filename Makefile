@@ -45,10 +45,11 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 # The whole suite: unit, worker (real Celery against Redis) and browser (Playwright + chromium) tests, in fresh
-# test databases, on two pytest-xdist workers. On PostgreSQL each test database is a copy of a template migrated
-# once and kept for the next run, named by a digest of the migrations (tests/fast_flush_postgresql/creation.py). Each worker has its own test database, Redis database and file
+# test databases, on two pytest-xdist workers. Each worker has its own test database, Redis database and file
 # folders (config/settings_test.py); after any test that empties the tables (live server, real worker,
 # transaction=True), tests/conftest.py puts back the rows of the data migrations, so no test depends on the order.
+# On PostgreSQL each test database is a copy of a template migrated once and kept for the next run, named by a
+# digest of the migrations and what they import (tests/fast_flush_postgresql/creation.py).
 # Runs on PostgreSQL when it is reachable on 127.0.0.1:5432 (or wherever DATABASE_URL points).
 # It ends with the 25 slowest tests over 3 s (--durations), the list to shorten when the suite grows slow.
 # --dist worksteal: a worker that runs out of tests takes half of what the other has left. pytest-django puts
