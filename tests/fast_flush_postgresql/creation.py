@@ -90,7 +90,8 @@ class DatabaseCreation(creation.DatabaseCreation):
         with self.connection._nodb_cursor() as cursor:
             if keepdb and _database_exists(cursor, test_name):
                 return super().create_test_db(verbosity, autoclobber, serialize, keepdb=True)
-        prefix = f"{self.connection.settings_dict['NAME']}{TEMPLATE_MARK}"
+        # PostgreSQL cuts names at 63 bytes: the database's name is cut first, so the digest always counts.
+        prefix = f"{self.connection.settings_dict['NAME'][:32]}{TEMPLATE_MARK}"
         template = f"{prefix}{migrations_digest()}"
         with self._template_lock():
             with self.connection._nodb_cursor() as cursor:
